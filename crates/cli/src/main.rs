@@ -1,0 +1,37 @@
+//! `supreme`: the command-line face of Supreme Security.
+//!
+//! Each domain lives in its own module (`order.rs`, ...) with a clap
+//! subcommand enum and a `run` function returning the process exit code.
+//! Exit codes are shared: 0 done or accepted, 1 refused or rejected,
+//! 2 usage or input error (see `exit.rs`).
+
+#![allow(clippy::print_stdout)]
+
+mod exit;
+mod order;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Supreme Security command-line tool.
+#[derive(Debug, Parser)]
+#[command(name = "supreme", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check or normalize an order against exchange rules.
+    #[command(subcommand)]
+    Order(order::OrderCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Order(cmd) => order::run(cmd),
+    }
+}

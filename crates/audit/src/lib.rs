@@ -1,0 +1,1 @@
+//! supreme-audit: work in progress (see its issue).

@@ -1,0 +1,1 @@
+//! supreme-vault: work in progress (see its issue).

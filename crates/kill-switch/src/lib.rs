@@ -1,1 +1,89 @@
-//! supreme-kill-switch: work in progress (see its issue).
+//! Emergency stop for trading bots.
+//!
+//! `supreme-kill-switch` stops a bot in nanoseconds, proves the venue is
+//! clean, survives restarts, and cannot be undone by the code path that
+//! tripped it.
+//!
+//! - **Gate**: the order path checks [`Gate::is_open`], one atomic load. Once
+//!   [`KillSwitch::trip`] returns, no check passes.
+//! - **State machine**: Armed -> Tripped (reason, who, when, values) ->
+//!   Halting (cancel every open order, verify none is left) -> Flattening
+//!   (optional: reduce-only orders in chunks with a slippage bound, verify no
+//!   position is left) -> Halted. Failures are retried with backoff.
+//! - **Latch**: the trip is written atomically to a latch file before any
+//!   action. A process that finds the latch starts tripped; an unreadable or
+//!   corrupt latch counts as tripped.
+//! - **Reset** needs an operator's Ed25519-signed token over the trip id,
+//!   the operator, a nonce and an expiry, and a cooldown since the trip. The
+//!   switch holds only public keys. Refused resets are reported.
+//! - **Events**: every trip, action and reset attempt goes to a callback, for
+//!   the audit log.
+//! - **Triggers**: manual, signals (SIGUSR1), risk breaches, error rate over
+//!   a window, stale market data, a dead-man's heartbeat, a trip file.
+//! - **Response**: ordered shutdown hooks, rate-limited notifiers (log,
+//!   command), supervised child processes killed as a tree.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use supreme_kill_switch::*;
+//!
+//! // The operator's key lives with the operator; the bot gets the public half.
+//! let operator = OperatorKey::generate()?;
+//! let clock = Arc::new(ManualClock::new(1_700_000_000_000));
+//! let switch = KillSwitch::builder()
+//!     .clock(clock.clone())
+//!     .reset_policy(ResetPolicy::new(Duration::from_secs(60)).operator("alice", operator.public_key()))
+//!     .build();
+//!
+//! let gate = switch.gate();
+//! assert!(gate.is_open());
+//!
+//! let trip = switch.trip(TripRequest::manual("fat finger", "bob").value("notional", "1e9"))?;
+//! assert!(!gate.is_open());
+//!
+//! // The trip path cannot undo it: a token needs alice's private key.
+//! let expires = clock.now_ms() + 600_000;
+//! let token = operator.sign_reset(&trip.id, "alice", expires)?;
+//! let request = ResetRequest { operator: "alice".into(), token };
+//! assert!(switch.reset(&request).is_err()); // cooldown
+//! clock.advance(Duration::from_secs(61));
+//! switch.reset(&request)?;
+//! assert!(gate.is_open());
+//! # Ok::<(), KillSwitchError>(())
+//! ```
+//!
+//! # Features
+//!
+//! None: the crate has no optional parts. Unix only (signals, process groups).
+
+mod clock;
+mod error;
+mod event;
+mod gate;
+mod halt;
+mod hex;
+mod hooks;
+pub mod latch;
+mod notify;
+mod reset;
+mod respond;
+mod state;
+mod supervise;
+mod switch;
+pub mod triggers;
+mod venue;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::KillSwitchError;
+pub use event::{Action, Event, EventSink};
+pub use gate::Gate;
+pub use hooks::ShutdownHooks;
+pub use notify::{CommandNotifier, LogNotifier, Notice, Notifier, RateLimited};
+pub use halt::{FlattenConfig, HaltConfig, HaltReport, RetryPolicy, close_orders};
+pub use reset::{OperatorKey, OperatorPublicKey, ResetPolicy, ResetRefusal, ResetRequest, ResetToken};
+pub use respond::{Responder, ResponderHandle};
+pub use state::{State, TripRecord, TripRequest, Trigger};
+pub use supervise::{ChildOutcome, ChildSpec, Supervised};
+pub use switch::{KillSwitch, KillSwitchBuilder};
+pub use venue::{CloseOrder, OpenOrder, Position, Side, Venue, VenueError};

@@ -1,0 +1,150 @@
+//! Everything the switch does, as events for the audit log.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::reset::ResetRefusal;
+use crate::state::{State, TripRecord, TripRequest};
+
+/// A callback receiving every event. It runs on the thread that caused the
+/// event, so it should be quick (append to a log, push to a channel).
+pub type EventSink = Arc<dyn Fn(&Event) + Send + Sync>;
+
+/// One thing that happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// The process started tripped because a latch file was found.
+    StartedTripped {
+        /// The trip restored from the latch (or made up for a corrupt one).
+        record: TripRecord,
+    },
+    /// The switch tripped.
+    Tripped {
+        /// What, why, who, when.
+        record: TripRecord,
+    },
+    /// A trip was requested while already tripped; the first record stands.
+    TripRepeated {
+        /// The new request.
+        request: TripRequest,
+        /// When.
+        at_ms: u64,
+    },
+    /// The latch file was written.
+    LatchWritten {
+        /// The latch file.
+        path: PathBuf,
+        /// The state written.
+        state: State,
+    },
+    /// The latch file could not be written or removed.
+    LatchFailed {
+        /// The latch file.
+        path: PathBuf,
+        /// The error.
+        detail: String,
+    },
+    /// The procedure moved on.
+    StateChanged {
+        /// From.
+        from: State,
+        /// To.
+        to: State,
+        /// When.
+        at_ms: u64,
+    },
+    /// A venue action was attempted.
+    Action {
+        /// What.
+        action: Action,
+        /// Attempt number within its phase, from 1.
+        attempt: u32,
+        /// `Ok` or the venue's error.
+        outcome: Result<(), String>,
+    },
+    /// The venue was checked after an attempt.
+    Verified {
+        /// The phase checked.
+        state: State,
+        /// Open orders reported.
+        open_orders: usize,
+        /// Non-zero positions reported.
+        open_positions: usize,
+        /// Whether the phase is done.
+        clean: bool,
+    },
+    /// The procedure gave up without a clean venue.
+    HaltIncomplete {
+        /// The phase that failed.
+        state: State,
+        /// The error text.
+        detail: String,
+    },
+    /// A shutdown hook ran.
+    Hook {
+        /// Its name.
+        name: String,
+        /// `Ok` or its error.
+        outcome: Result<(), String>,
+    },
+    /// A notifier was called, or suppressed by its rate limit.
+    Notified {
+        /// The notifier's name.
+        notifier: String,
+        /// `Ok`, its error, or "suppressed (rate limit)".
+        outcome: Result<(), String>,
+    },
+    /// A reset was attempted.
+    ResetAttempt {
+        /// The operator named in the request.
+        operator: String,
+        /// When.
+        at_ms: u64,
+        /// `Ok` when accepted.
+        outcome: Result<(), ResetRefusal>,
+    },
+}
+
+/// A venue action taken by the procedure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Action {
+    /// Listed open orders.
+    ListOpenOrders,
+    /// Cancelled every order on one symbol.
+    CancelAll {
+        /// The symbol.
+        symbol: String,
+    },
+    /// Listed positions.
+    ListPositions,
+    /// Sent a reduce-only close order.
+    ClosePosition {
+        /// The order.
+        order: crate::venue::CloseOrder,
+    },
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ListOpenOrders => f.write_str("list open orders"),
+            Self::CancelAll { symbol } => write!(f, "cancel all {symbol}"),
+            Self::ListPositions => f.write_str("list positions"),
+            Self::ClosePosition { order } => write!(
+                f,
+                "close {} {:?} {} limit {}",
+                order.symbol, order.side, order.quantity, order.limit_price
+            ),
+        }
+    }
+}
+
+/// Sends to an optional sink.
+pub(crate) fn emit(sink: Option<&EventSink>, event: Event) {
+    if let Some(sink) = sink {
+        sink(&event);
+    }
+}

@@ -1,0 +1,242 @@
+//! Halting and flattening: cancel everything, close positions, verify.
+
+mod plan;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use crate::error::KillSwitchError;
+use crate::event::{Action, Event};
+use crate::state::State;
+use crate::switch::KillSwitch;
+use crate::venue::{Position, Venue, VenueError};
+pub use plan::{FlattenConfig, close_orders};
+
+/// How often and how patiently to retry venue calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts per phase (at least 1).
+    pub max_attempts: u32,
+    /// Wait after the first failed attempt; doubled after each one.
+    pub initial_backoff: Duration,
+    /// The longest wait.
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 8,
+            initial_backoff: Duration::from_millis(50),
+            max_backoff: Duration::from_secs(2),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait after failed attempt `attempt` (from 1).
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let shift = attempt.saturating_sub(1).min(20);
+        self.initial_backoff
+            .saturating_mul(1u32 << shift)
+            .min(self.max_backoff)
+    }
+}
+
+/// What the procedure does after a trip.
+#[derive(Debug, Clone, Default)]
+pub struct HaltConfig {
+    /// Retries for each phase.
+    pub retry: RetryPolicy,
+    /// Close positions too (`None`: cancel orders only).
+    pub flatten: Option<FlattenConfig>,
+}
+
+/// What the procedure did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HaltReport {
+    /// Open orders found on the first listing.
+    pub orders_found: usize,
+    /// Attempts in the cancel phase.
+    pub cancel_attempts: u32,
+    /// Non-zero positions found when flattening started.
+    pub positions_found: usize,
+    /// Attempts in the flatten phase.
+    pub flatten_attempts: u32,
+    /// Close orders sent.
+    pub close_orders_sent: usize,
+    /// Milliseconds from start to verified (by the switch's clock).
+    pub elapsed_ms: u64,
+}
+
+struct Outcome {
+    clean: bool,
+    orders: usize,
+    positions: usize,
+}
+
+impl KillSwitch {
+    /// Runs the procedure on a tripped switch: Halting (cancel every open
+    /// order, per symbol, until the venue lists none), then Flattening if
+    /// configured (reduce-only orders in chunks until no position is left),
+    /// then Halted. Venue errors are retried with backoff; each action and
+    /// check is reported as an event. If a phase runs out of attempts the
+    /// switch stays in that phase (gate closed) and this returns
+    /// [`KillSwitchError::HaltIncomplete`]; calling it again resumes.
+    pub fn halt(&self, venue: &dyn Venue, config: &HaltConfig) -> Result<HaltReport, KillSwitchError> {
+        let started = self.clock().now_ms();
+        let current = self.state();
+        if current == State::Armed {
+            return Err(KillSwitchError::WrongState {
+                expected: State::Tripped,
+                actual: current,
+            });
+        }
+        if current != State::Halting {
+            self.transition(current, State::Halting)?;
+        }
+        let mut report = HaltReport::default();
+        let (attempts, first) = self.phase(State::Halting, config, |attempt, report| {
+            self.cancel_round(venue, attempt, report)
+        }, &mut report)?;
+        report.cancel_attempts = attempts;
+        report.orders_found = first;
+        if let Some(flatten) = &config.flatten {
+            self.transition(State::Halting, State::Flattening)?;
+            let (attempts, first) = self.phase(State::Flattening, config, |attempt, report| {
+                self.flatten_round(venue, flatten, attempt, report)
+            }, &mut report)?;
+            report.flatten_attempts = attempts;
+            report.positions_found = first;
+        }
+        let from = self.state();
+        self.transition(from, State::Halted)?;
+        report.elapsed_ms = self.clock().now_ms().saturating_sub(started);
+        Ok(report)
+    }
+
+    /// Runs rounds until one verifies clean. Returns (attempts, count seen
+    /// on the first successful listing).
+    fn phase(
+        &self,
+        state: State,
+        config: &HaltConfig,
+        mut round: impl FnMut(u32, &mut HaltReport) -> Result<(Outcome, usize), VenueError>,
+        report: &mut HaltReport,
+    ) -> Result<(u32, usize), KillSwitchError> {
+        let max = config.retry.max_attempts.max(1);
+        let mut first_seen = None;
+        let mut last = (String::new(), 0, 0);
+        for attempt in 1..=max {
+            if self.state() != state {
+                return Err(KillSwitchError::WrongState {
+                    expected: state,
+                    actual: self.state(),
+                });
+            }
+            match round(attempt, report) {
+                Ok((outcome, seen)) => {
+                    first_seen.get_or_insert(seen);
+                    self.emit(Event::Verified {
+                        state,
+                        open_orders: outcome.orders,
+                        open_positions: outcome.positions,
+                        clean: outcome.clean,
+                    });
+                    if outcome.clean {
+                        return Ok((attempt, first_seen.unwrap_or(0)));
+                    }
+                    last = ("not clean".to_owned(), outcome.orders, outcome.positions);
+                }
+                Err(e) => last.0 = e.message,
+            }
+            if attempt < max {
+                self.clock().sleep(config.retry.backoff(attempt));
+            }
+        }
+        let err = KillSwitchError::HaltIncomplete {
+            state,
+            attempts: max,
+            open_orders: last.1,
+            open_positions: last.2,
+            last_error: last.0,
+        };
+        self.emit(Event::HaltIncomplete {
+            state,
+            detail: err.to_string(),
+        });
+        Err(err)
+    }
+
+    fn act<T>(&self, action: Action, attempt: u32, r: Result<T, VenueError>) -> Result<T, VenueError> {
+        self.emit(Event::Action {
+            action,
+            attempt,
+            outcome: r.as_ref().map(|_| ()).map_err(|e| e.message.clone()),
+        });
+        r
+    }
+
+    /// Lists orders, cancels every symbol that has some, lists again.
+    fn cancel_round(
+        &self,
+        venue: &dyn Venue,
+        attempt: u32,
+        _report: &mut HaltReport,
+    ) -> Result<(Outcome, usize), VenueError> {
+        let orders = self.act(Action::ListOpenOrders, attempt, venue.open_orders())?;
+        let seen = orders.len();
+        if orders.is_empty() {
+            return Ok((Outcome { clean: true, orders: 0, positions: 0 }, 0));
+        }
+        self.cancel_symbols(venue, attempt, orders.iter().map(|o| o.symbol.clone()).collect());
+        let after = self.act(Action::ListOpenOrders, attempt, venue.open_orders())?;
+        let outcome = Outcome { clean: after.is_empty(), orders: after.len(), positions: 0 };
+        Ok((outcome, seen))
+    }
+
+    fn cancel_symbols(&self, venue: &dyn Venue, attempt: u32, symbols: BTreeSet<String>) {
+        for symbol in symbols {
+            let r = venue.cancel_all(&symbol);
+            // A failed cancel is reported; the verification decides.
+            let _ = self.act(Action::CancelAll { symbol }, attempt, r);
+        }
+    }
+
+    /// Cancels stray orders, sends close orders, checks both.
+    fn flatten_round(
+        &self,
+        venue: &dyn Venue,
+        flatten: &FlattenConfig,
+        attempt: u32,
+        report: &mut HaltReport,
+    ) -> Result<(Outcome, usize), VenueError> {
+        let orders = self.act(Action::ListOpenOrders, attempt, venue.open_orders())?;
+        self.cancel_symbols(venue, attempt, orders.iter().map(|o| o.symbol.clone()).collect());
+        let positions = open_positions(self.act(Action::ListPositions, attempt, venue.positions())?);
+        let seen = positions.len();
+        for position in &positions {
+            for order in close_orders(position, flatten) {
+                let r = venue.close_position(&order);
+                if self.act(Action::ClosePosition { order }, attempt, r).is_ok() {
+                    report.close_orders_sent += 1;
+                }
+            }
+        }
+        let after_orders = self.act(Action::ListOpenOrders, attempt, venue.open_orders())?;
+        let after = open_positions(self.act(Action::ListPositions, attempt, venue.positions())?);
+        let outcome = Outcome {
+            clean: after.is_empty() && after_orders.is_empty(),
+            orders: after_orders.len(),
+            positions: after.len(),
+        };
+        Ok((outcome, seen))
+    }
+}
+
+fn open_positions(all: Vec<Position>) -> Vec<Position> {
+    all.into_iter().filter(|p| !p.quantity.is_zero()).collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,215 @@
+//! Authorized reset: operator keys, signed tokens, cooldown.
+//!
+//! The switch only ever holds operators' *public* keys. A reset needs a token
+//! signed offline by an operator's Ed25519 key over the trip id, the
+//! operator's name, a nonce and an expiry, so nothing on the trip path (the
+//! bot, a trigger, the `trigger` command) can undo a trip.
+
+mod token;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::error::KillSwitchError;
+pub use token::{OperatorKey, OperatorPublicKey, ResetToken};
+
+/// Who may reset, and how long after a trip.
+#[derive(Debug, Clone)]
+pub struct ResetPolicy {
+    operators: BTreeMap<String, OperatorPublicKey>,
+    cooldown: Duration,
+    max_token_lifetime: Duration,
+}
+
+impl ResetPolicy {
+    /// No operators (every reset is refused) and the given cooldown.
+    pub fn new(cooldown: Duration) -> Self {
+        Self {
+            operators: BTreeMap::new(),
+            cooldown,
+            max_token_lifetime: Duration::from_secs(3600),
+        }
+    }
+
+    /// Authorizes an operator's public key.
+    #[must_use]
+    pub fn operator(mut self, name: impl Into<String>, key: OperatorPublicKey) -> Self {
+        self.operators.insert(name.into(), key);
+        self
+    }
+
+    /// Tokens expiring further in the future than this are refused
+    /// (default one hour).
+    #[must_use]
+    pub fn max_token_lifetime(mut self, d: Duration) -> Self {
+        self.max_token_lifetime = d;
+        self
+    }
+
+    /// The cooldown since the trip.
+    pub fn cooldown(&self) -> Duration {
+        self.cooldown
+    }
+
+    /// The longest token lifetime accepted.
+    pub fn token_lifetime(&self) -> Duration {
+        self.max_token_lifetime
+    }
+
+    /// The key of `name`, if authorized.
+    pub fn key_of(&self, name: &str) -> Option<&OperatorPublicKey> {
+        self.operators.get(name)
+    }
+
+    /// Parses a policy file: `{"cooldown_secs": 300, "operators": {"alice":
+    /// "<64 hex digits of the Ed25519 public key>"}}`. Unknown fields reject.
+    pub fn from_json(text: &str) -> Result<Self, KillSwitchError> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct File {
+            cooldown_secs: u64,
+            #[serde(default)]
+            max_token_lifetime_secs: Option<u64>,
+            operators: BTreeMap<String, String>,
+        }
+        let malformed = |detail: String| KillSwitchError::Malformed {
+            what: "reset policy",
+            detail,
+        };
+        let file: File = serde_json::from_str(text).map_err(|e| malformed(e.to_string()))?;
+        let mut policy = Self::new(Duration::from_secs(file.cooldown_secs));
+        if let Some(s) = file.max_token_lifetime_secs {
+            policy = policy.max_token_lifetime(Duration::from_secs(s));
+        }
+        for (name, key) in file.operators {
+            if !token::valid_operator_name(&name) {
+                return Err(malformed(format!("bad operator name {name:?}")));
+            }
+            policy = policy.operator(name, OperatorPublicKey::from_hex(&key)?);
+        }
+        Ok(policy)
+    }
+}
+
+/// A reset request: the operator and their signed token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResetRequest {
+    /// The operator asking.
+    pub operator: String,
+    /// The token text (`ksr1. ...`).
+    pub token: String,
+}
+
+/// Why a reset was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResetRefusal {
+    /// The switch is armed; there is nothing to reset.
+    NotTripped,
+    /// A halt or flatten is running; wait for it to finish or fail.
+    ActionInProgress(crate::State),
+    /// The operator is not in the policy.
+    UnknownOperator,
+    /// The token could not be parsed.
+    MalformedToken(String),
+    /// The token names another operator.
+    OperatorMismatch,
+    /// The token names another trip.
+    WrongTrip {
+        /// The trip the token names.
+        token: String,
+        /// The current trip.
+        current: String,
+    },
+    /// The token expired.
+    Expired {
+        /// Its expiry.
+        expires_ms: u64,
+    },
+    /// The token's expiry is further away than the policy allows.
+    LifetimeTooLong,
+    /// The signature does not verify with the operator's key.
+    BadSignature,
+    /// The token was already used.
+    Replayed,
+    /// The cooldown since the trip has not passed.
+    CoolingDown {
+        /// Milliseconds left.
+        remaining_ms: u64,
+    },
+    /// The latch could not be removed, so the reset would not survive a restart.
+    LatchNotRemoved(String),
+}
+
+impl fmt::Display for ResetRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotTripped => f.write_str("not tripped"),
+            Self::ActionInProgress(s) => write!(f, "procedure in progress ({s})"),
+            Self::UnknownOperator => f.write_str("unknown operator"),
+            Self::MalformedToken(d) => write!(f, "malformed token: {d}"),
+            Self::OperatorMismatch => f.write_str("token is for another operator"),
+            Self::WrongTrip { token, current } => {
+                write!(f, "token is for trip {token}, current trip is {current}")
+            }
+            Self::Expired { expires_ms } => write!(f, "token expired at {expires_ms}"),
+            Self::LifetimeTooLong => f.write_str("token lifetime exceeds policy"),
+            Self::BadSignature => f.write_str("bad signature"),
+            Self::Replayed => f.write_str("token already used"),
+            Self::CoolingDown { remaining_ms } => {
+                write!(f, "cooldown: {remaining_ms} ms left")
+            }
+            Self::LatchNotRemoved(d) => write!(f, "latch not removed: {d}"),
+        }
+    }
+}
+
+/// Checks `req` against `policy` for the trip `trip_id` tripped at
+/// `tripped_at_ms`, at `now_ms`. Does not check state, nonce reuse or the
+/// latch; the switch does.
+pub(crate) fn authorize(
+    policy: &ResetPolicy,
+    req: &ResetRequest,
+    trip_id: &str,
+    tripped_at_ms: u64,
+    now_ms: u64,
+) -> Result<ResetToken, ResetRefusal> {
+    let key = policy
+        .key_of(&req.operator)
+        .ok_or(ResetRefusal::UnknownOperator)?;
+    let token = ResetToken::parse(&req.token).map_err(ResetRefusal::MalformedToken)?;
+    if token.operator() != req.operator {
+        return Err(ResetRefusal::OperatorMismatch);
+    }
+    if !token.verify(key) {
+        return Err(ResetRefusal::BadSignature);
+    }
+    if token.trip_id() != trip_id {
+        return Err(ResetRefusal::WrongTrip {
+            token: token.trip_id().to_owned(),
+            current: trip_id.to_owned(),
+        });
+    }
+    if now_ms > token.expires_ms() {
+        return Err(ResetRefusal::Expired {
+            expires_ms: token.expires_ms(),
+        });
+    }
+    let lifetime = crate::clock::duration_ms(policy.max_token_lifetime);
+    if token.expires_ms() > now_ms.saturating_add(lifetime) {
+        return Err(ResetRefusal::LifetimeTooLong);
+    }
+    let ready_at = tripped_at_ms.saturating_add(crate::clock::duration_ms(policy.cooldown));
+    if now_ms < ready_at {
+        return Err(ResetRefusal::CoolingDown {
+            remaining_ms: ready_at - now_ms,
+        });
+    }
+    Ok(token)
+}
+
+#[cfg(test)]
+mod tests;

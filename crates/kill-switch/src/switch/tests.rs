@@ -1,0 +1,250 @@
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::AtomicUsize;
+
+use super::*;
+use crate::clock::ManualClock;
+use crate::reset::OperatorKey;
+
+const T0: u64 = 1_700_000_000_000;
+
+fn temp_latch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("ks-switch-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d.join("latch.json")
+}
+
+struct Fixture {
+    clock: Arc<ManualClock>,
+    key: OperatorKey,
+    events: Arc<Mutex<Vec<Event>>>,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        Self {
+            clock: Arc::new(ManualClock::new(T0)),
+            key: OperatorKey::generate().unwrap(),
+            events: Arc::default(),
+        }
+    }
+
+    fn build(&self, latch: Option<&Path>) -> KillSwitch {
+        let events = Arc::clone(&self.events);
+        let mut b = KillSwitch::builder()
+            .clock(self.clock.clone())
+            .events(Arc::new(move |e: &Event| events.lock().unwrap().push(e.clone())))
+            .reset_policy(
+                ResetPolicy::new(Duration::from_secs(60)).operator("alice", self.key.public_key()),
+            );
+        if let Some(p) = latch {
+            b = b.latch(p);
+        }
+        b.build()
+    }
+
+    fn token(&self, trip_id: &str) -> ResetRequest {
+        ResetRequest {
+            operator: "alice".to_owned(),
+            token: self
+                .key
+                .sign_reset(trip_id, "alice", self.clock.now_ms() + 60_000)
+                .unwrap(),
+        }
+    }
+
+    fn refusals(&self) -> Vec<ResetRefusal> {
+        self.events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|e| match e {
+                Event::ResetAttempt { outcome: Err(r), .. } => Some(r.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn trip_records_reason_who_when_values_and_keeps_the_first() {
+    let f = Fixture::new();
+    let s = f.build(None);
+    assert_eq!(s.state(), State::Armed);
+    let rec = s
+        .trip(TripRequest::new(Trigger::RiskBreach, "drawdown", "risk-limits").value("drawdown_bps", 512))
+        .unwrap();
+    assert_eq!(s.state(), State::Tripped);
+    assert_eq!(rec.at_ms, T0);
+    assert_eq!(rec.who, "risk-limits");
+    assert_eq!(rec.values["drawdown_bps"], "512");
+    let again = s.trip(TripRequest::manual("second", "bob")).unwrap();
+    assert_eq!(again, rec);
+    let ev = f.events.lock().unwrap();
+    assert!(matches!(&ev[0], Event::Tripped { record } if record == &rec));
+    assert!(matches!(&ev[1], Event::TripRepeated { request, .. } if request.reason == "second"));
+}
+
+#[test]
+fn no_order_passes_after_trip_returns() {
+    let s = KillSwitch::builder().build();
+    let tripped = Arc::new(AtomicBool::new(false));
+    let passed_after = Arc::new(AtomicUsize::new(0));
+    let checks = Arc::new(AtomicUsize::new(0));
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let gate = s.gate();
+            let (tripped, passed_after, checks) =
+                (Arc::clone(&tripped), Arc::clone(&passed_after), Arc::clone(&checks));
+            std::thread::spawn(move || {
+                for _ in 0..200_000 {
+                    // Read "trip() has returned" first, then check the gate.
+                    let after = tripped.load(Ordering::Acquire);
+                    let open = gate.is_open();
+                    checks.fetch_add(1, Ordering::Relaxed);
+                    if after && open {
+                        passed_after.fetch_add(1, Ordering::Relaxed);
+                    }
+                    if after && !open {
+                        break;
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(5));
+    s.trip(TripRequest::manual("test", "t")).unwrap();
+    tripped.store(true, Ordering::Release);
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert!(checks.load(Ordering::Relaxed) > 0);
+    assert_eq!(passed_after.load(Ordering::Relaxed), 0);
+}
+
+#[test]
+fn latch_is_written_before_trip_returns_and_restores_on_restart() {
+    let f = Fixture::new();
+    let path = temp_latch("restart");
+    let s = f.build(Some(&path));
+    let rec = s.trip(TripRequest::manual("halt", "bob")).unwrap();
+    match latch::read_latch(&path) {
+        LatchRead::Present(c) => assert_eq!(c.trip, rec),
+        other => panic!("{other:?}"),
+    }
+    drop(s);
+    let restarted = f.build(Some(&path));
+    assert_eq!(restarted.state(), State::Tripped);
+    assert!(!restarted.gate().is_open());
+    assert_eq!(restarted.trip_record(), Some(rec.clone()));
+    // The restored trip resets with a token for it.
+    f.clock.advance(Duration::from_secs(61));
+    restarted.reset(&f.token(&rec.id)).unwrap();
+    assert!(restarted.gate().is_open());
+    assert_eq!(latch::read_latch(&path), LatchRead::Absent);
+    assert_eq!(f.build(Some(&path)).state(), State::Armed);
+}
+
+#[test]
+fn corrupt_latch_starts_tripped_and_needs_a_reset_for_its_digest() {
+    let f = Fixture::new();
+    let path = temp_latch("corrupt");
+    std::fs::write(&path, b"{\"format\": trunc").unwrap();
+    let s = f.build(Some(&path));
+    assert_eq!(s.state(), State::Tripped);
+    let rec = s.trip_record().unwrap();
+    assert_eq!(rec.trigger, Trigger::CorruptLatch);
+    assert!(rec.id.starts_with("corrupt-"));
+    assert!(matches!(&f.events.lock().unwrap()[0], Event::StartedTripped { .. }));
+    f.clock.advance(Duration::from_secs(61));
+    s.reset(&f.token(&rec.id)).unwrap();
+    assert_eq!(s.state(), State::Armed);
+    assert!(!path.exists());
+}
+
+#[test]
+fn unauthorized_resets_are_refused_and_reported() {
+    let f = Fixture::new();
+    let s = f.build(None);
+    let rec = s.trip(TripRequest::manual("x", "bob")).unwrap();
+    // Cooldown.
+    let early = f.token(&rec.id);
+    assert!(matches!(
+        s.reset(&early),
+        Err(KillSwitchError::ResetRefused { refusal: ResetRefusal::CoolingDown { .. }, .. })
+    ));
+    f.clock.advance(Duration::from_secs(61));
+    // No token / wrong trip / someone else's key.
+    let mut bad = f.token("some-other-trip");
+    assert!(s.reset(&bad).is_err());
+    bad.token = OperatorKey::generate().unwrap().sign_reset(&rec.id, "alice", T0 + 120_000).unwrap();
+    assert!(s.reset(&bad).is_err());
+    assert_eq!(s.state(), State::Tripped);
+    // Accepted, then the same token replayed after a new trip fails.
+    let good = f.token(&rec.id);
+    s.reset(&good).unwrap();
+    assert!(matches!(
+        s.reset(&good),
+        Err(KillSwitchError::ResetRefused { refusal: ResetRefusal::NotTripped, .. })
+    ));
+    s.trip(TripRequest::manual("y", "bob")).unwrap();
+    f.clock.advance(Duration::from_secs(61));
+    assert!(s.reset(&good).is_err());
+    let refusals = f.refusals();
+    assert!(matches!(refusals[0], ResetRefusal::CoolingDown { .. }));
+    assert!(matches!(refusals[1], ResetRefusal::WrongTrip { .. }));
+    assert_eq!(refusals[2], ResetRefusal::BadSignature);
+    assert_eq!(refusals[3], ResetRefusal::NotTripped);
+    assert!(matches!(refusals[4], ResetRefusal::WrongTrip { .. }));
+}
+
+#[test]
+fn replayed_nonce_is_refused() {
+    let f = Fixture::new();
+    let s = f.build(None);
+    let rec = s.trip(TripRequest::manual("x", "bob")).unwrap();
+    f.clock.advance(Duration::from_secs(61));
+    let good = f.token(&rec.id);
+    s.reset(&good).unwrap();
+    // Force the same trip back (as a restart from a copied latch would) and replay.
+    *s.inner.record.lock().unwrap() = Some(rec);
+    s.inner.state.store(State::Tripped as u8, Ordering::Release);
+    assert!(matches!(
+        s.reset(&good),
+        Err(KillSwitchError::ResetRefused { refusal: ResetRefusal::Replayed, .. })
+    ));
+}
+
+#[test]
+fn reset_refused_during_procedure() {
+    let f = Fixture::new();
+    let s = f.build(None);
+    let rec = s.trip(TripRequest::manual("x", "bob")).unwrap();
+    s.transition(State::Tripped, State::Halting).unwrap();
+    f.clock.advance(Duration::from_secs(61));
+    assert!(matches!(
+        s.reset(&f.token(&rec.id)),
+        Err(KillSwitchError::ResetRefused { refusal: ResetRefusal::ActionInProgress(State::Halting), .. })
+    ));
+}
+
+#[test]
+fn latch_failure_still_trips() {
+    let f = Fixture::new();
+    let path = temp_latch("fail").join("missing-dir/latch.json");
+    let s = f.build(Some(&path));
+    assert!(matches!(s.trip(TripRequest::manual("x", "y")), Err(KillSwitchError::Latch { .. })));
+    assert!(!s.gate().is_open());
+    assert!(f.events.lock().unwrap().iter().any(|e| matches!(e, Event::LatchFailed { .. })));
+}
+
+#[test]
+fn wait_tripped_wakes_up() {
+    let s = KillSwitch::builder().build();
+    assert_eq!(s.wait_tripped(Duration::from_millis(1)), None);
+    let s2 = s.clone();
+    let h = std::thread::spawn(move || s2.wait_tripped(Duration::from_secs(10)));
+    std::thread::sleep(Duration::from_millis(10));
+    s.trip(TripRequest::manual("x", "y")).unwrap();
+    assert!(h.join().unwrap().is_some());
+}

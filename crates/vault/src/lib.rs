@@ -1,1 +1,92 @@
-//! supreme-vault: work in progress (see its issue).
+//! Encrypted credentials, a signer that never reveals its key, and data at rest.
+//!
+//! `supreme-vault` keeps exchange API secrets, Ed25519 keys and any text or
+//! JSON secret in one file that a security reviewer can sign off:
+//!
+//! - **Passphrase -> Argon2id** key-encryption key, parameters in the header
+//!   ([`KdfParams`], calibrated default about 0.4 s) and capped when read
+//!   ([`KdfLimits`]), so a hostile file cannot make us spend minutes or GiB.
+//! - A **random data key wrapped** by that key: [`Vault::passwd`] re-wraps it,
+//!   [`Vault::rotate`] replaces it and re-seals every entry.
+//! - Each entry **sealed with XChaCha20-Poly1305**; its associated data binds
+//!   the vault id, name, kind, key version and expiry, so an entry cannot be
+//!   moved, renamed, or have its expiry changed.
+//! - A **whole-file HMAC** over header, sorted entries and a generation
+//!   counter: deleting, swapping, duplicating or rolling back entries is
+//!   detected; [`OpenOptions::min_generation`] also catches a whole-file rollback.
+//! - **Files** are 0600 in 0700 directories; symlinks, other owners and
+//!   group/other access are refused with the fix (`chmod 600 PATH`); saves
+//!   are atomic (temp file, fsync, rename, fsync directory).
+//! - A [`Signer`] signs HMAC-SHA256 (hex) and Ed25519 (base64) with ring and
+//!   has no method that returns the key; [`EntrySecret`] keeps secrets in
+//!   `secrecy` types only (redacted Debug, zeroized, not Serialize).
+//! - `sv1:` **sealed text** for `*_ENCRYPTED` environment variables
+//!   ([`read_env_secret`]), serde values ([`Vault::seal_value`]) and **chunked
+//!   streams** of any size ([`Vault::encrypt_stream`]).
+//!
+//! ```
+//! use secrecy::SecretString;
+//! use supreme_vault::{EntrySecret, KdfParams, Vault};
+//!
+//! let pass = SecretString::from("correct horse battery staple");
+//! // Tests only: real vaults use KdfParams::default() (calibrated).
+//! let mut vault = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+//! vault.put("binance", &EntrySecret::Hmac {
+//!     key_id: "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A".into(),
+//!     secret: SecretString::from("NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"),
+//! }, None)?;
+//!
+//! let signer = vault.signer("binance")?;
+//! let sig = signer.sign(b"symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559")?;
+//! assert_eq!(sig.as_str(), "c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71");
+//!
+//! // The file form: any change to it is refused.
+//! let bytes = vault.to_bytes()?;
+//! let again = Vault::from_bytes(&bytes, &pass, &Default::default())?;
+//! assert_eq!(again.list().len(), 1);
+//! # Ok::<(), supreme_vault::VaultError>(())
+//! ```
+//!
+//! # Features
+//!
+//! None: the crate has no optional parts. Unix only (file permission checks).
+
+mod atomic;
+mod clock;
+mod entry;
+mod env;
+mod error;
+mod file;
+mod format;
+mod fs_policy;
+mod harden;
+mod hygiene;
+mod kdf;
+mod keys;
+mod passphrase;
+mod sealed;
+mod signer;
+mod stream;
+#[cfg(test)]
+mod test_support;
+mod vault;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use entry::{EntryInfo, EntryKind, EntrySecret};
+pub use env::{PlainEnv, read_env_secret, read_secret_with};
+pub use error::{UnsafeReason, VaultError};
+pub use file::VaultFile;
+pub use harden::{Hardening, harden_process};
+pub use hygiene::{
+    KeyFormat, advisory_substrings, check_api_key, check_ed25519_pkcs8, check_not_placeholder,
+};
+pub use kdf::{KdfLimits, KdfParams, MIN_MEMORY_KIB};
+pub use passphrase::{
+    NEW_PASSPHRASE_ENV, PASSPHRASE_ENV, PASSPHRASE_FILE_ENV, passphrase_from_env,
+    read_passphrase_file, strip_one_newline,
+};
+pub use sealed::{MAX_SEALED_TEXT, SEALED_PREFIX, SealedText};
+pub use secrecy;
+pub use signer::{Signature, Signer};
+pub use stream::CHUNK_SIZE;
+pub use vault::{OpenOptions, Vault};

@@ -1,0 +1,60 @@
+//! Atomic replacement of a file: a 0600 temp file in the same directory,
+//! fsync, rename over the target, fsync the directory. A crash at any
+//! instant leaves either the old or the new file, never a mix.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use nix::fcntl::OFlag;
+
+use crate::error::VaultError;
+use crate::fs_policy::parent_of;
+use crate::keys;
+
+fn temp_path(path: &Path) -> Result<PathBuf, VaultError> {
+    let name = path.file_name().ok_or(VaultError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"),
+    })?;
+    let tag = keys::random::<8>()?;
+    let hex: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+    let mut tmp = std::ffi::OsString::from(".");
+    tmp.push(name);
+    tmp.push(format!(".tmp.{}.{hex}", std::process::id()));
+    Ok(parent_of(path).join(tmp))
+}
+
+/// Writes `bytes` to `path` atomically and durably, mode 0600.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
+    let tmp = temp_path(path)?;
+    let result = write_then_rename(&tmp, path, bytes);
+    if result.is_err() {
+        // Best effort: the temp file never replaces anything on failure.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn write_then_rename(tmp: &Path, path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags((OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC).bits())
+        .open(tmp)
+        .map_err(|e| VaultError::io(tmp, e))?;
+    file.write_all(bytes).map_err(|e| VaultError::io(tmp, e))?;
+    file.sync_all().map_err(|e| VaultError::io(tmp, e))?;
+    drop(file);
+    std::fs::rename(tmp, path).map_err(|e| VaultError::io(path, e))?;
+    sync_dir(parent_of(path))
+}
+
+/// fsync a directory so a rename in it is durable.
+pub(crate) fn sync_dir(dir: &Path) -> Result<(), VaultError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| VaultError::io(dir, e))
+}

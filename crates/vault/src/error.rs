@@ -1,0 +1,179 @@
+//! The crate's one error type.
+
+use std::path::PathBuf;
+
+/// Why a permission check refused a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnsafeReason {
+    /// The path is a symbolic link (it could be redirected to another file).
+    Symlink,
+    /// The path is not a regular file.
+    NotRegularFile,
+    /// Group or others may read or write the file (mode shown, e.g. `0o644`).
+    TooOpen {
+        /// The permission bits found.
+        mode: u32,
+    },
+    /// Another user owns the file.
+    WrongOwner {
+        /// The owner found.
+        uid: u32,
+        /// Our effective user id.
+        expected: u32,
+    },
+    /// The containing directory is writable by group or others, so another
+    /// user could replace the file.
+    DirectoryWritable {
+        /// The directory's permission bits.
+        mode: u32,
+    },
+}
+
+/// Everything that can go wrong, with what a caller needs to act.
+///
+/// No variant ever carries secret bytes.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VaultError {
+    /// Reading or writing a file failed.
+    #[error("I/O error on {path}: {source}")]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A stream could not be read or written.
+    #[error("stream I/O error: {0}")]
+    StreamIo(#[source] std::io::Error),
+    /// A file's permissions or ownership are unsafe; `fix` says what to run.
+    #[error("refusing {path}: {reason:?}; fix: {fix}")]
+    UnsafeFile {
+        /// The file or directory refused.
+        path: PathBuf,
+        /// What is wrong.
+        reason: UnsafeReason,
+        /// The command that fixes it (as OpenSSH prints), e.g. `chmod 600 PATH`.
+        fix: String,
+    },
+    /// The bytes are not a vault (wrong magic, bad structure, trailing bytes).
+    #[error("not a valid vault file: {0}")]
+    Malformed(&'static str),
+    /// The file's format version is not one this build reads.
+    #[error("unsupported vault format version {0}")]
+    UnsupportedVersion(u16),
+    /// The key-derivation parameters in the header exceed the read caps.
+    #[error("key-derivation parameters over the cap: {0}")]
+    KdfOverCap(&'static str),
+    /// Key-derivation parameters are invalid for Argon2id.
+    #[error("invalid key-derivation parameters: {0}")]
+    KdfParams(&'static str),
+    /// The passphrase is wrong, or the header was altered (indistinguishable).
+    #[error("wrong passphrase or altered vault header")]
+    WrongPassphrase,
+    /// The whole-file MAC does not match: entries were altered, removed,
+    /// swapped, duplicated or rolled back.
+    #[error("vault integrity check failed: the file was altered")]
+    Tampered,
+    /// The file's generation is older than the caller has already seen.
+    #[error("vault rolled back: generation {found} is older than {expected_at_least}")]
+    Rollback {
+        /// The generation in the file.
+        found: u64,
+        /// The minimum the caller required.
+        expected_at_least: u64,
+    },
+    /// An entry failed to decrypt (altered ciphertext or metadata).
+    #[error("entry {name:?} failed authentication")]
+    EntryTampered {
+        /// The entry's name.
+        name: String,
+    },
+    /// No entry of that name.
+    #[error("no entry named {0:?}")]
+    NotFound(String),
+    /// An entry of that name already exists (use replace).
+    #[error("an entry named {0:?} already exists")]
+    AlreadyExists(String),
+    /// The entry's expiry has passed.
+    #[error("entry {name:?} expired at unix time {expired_at}")]
+    Expired {
+        /// The entry's name.
+        name: String,
+        /// Its expiry, in Unix seconds.
+        expired_at: i64,
+    },
+    /// The entry or sealed value was made under another data-key version
+    /// (for example before a rotation).
+    #[error("stale key version {found}, the vault is at {current}")]
+    StaleKeyVersion {
+        /// Version found.
+        found: u32,
+        /// The vault's current version.
+        current: u32,
+    },
+    /// The operation needs another entry kind (e.g. signing with a text secret).
+    #[error("entry {name:?} is {found}, expected {expected}")]
+    WrongKind {
+        /// The entry's name.
+        name: String,
+        /// Its kind.
+        found: &'static str,
+        /// The kind the operation needs.
+        expected: &'static str,
+    },
+    /// An entry name is empty, too long or has characters outside `[A-Za-z0-9._-]`.
+    #[error("invalid entry name: {0}")]
+    InvalidName(&'static str),
+    /// A secret failed the hygiene or format checks (the reason never quotes it).
+    #[error("secret rejected: {0}")]
+    RejectedSecret(String),
+    /// A sealed text value (`sv1:...`) is malformed or fails authentication.
+    #[error("sealed value refused: {0}")]
+    SealedValue(&'static str),
+    /// An encrypted stream is malformed, altered, reordered or truncated.
+    #[error("encrypted stream refused: {0}")]
+    Stream(&'static str),
+    /// An environment variable is missing, or holds a plain secret without opt-in.
+    #[error("environment: {0}")]
+    Env(String),
+    /// A value could not be serialized or deserialized.
+    #[error("serde: {0}")]
+    Serde(String),
+    /// The system random generator or a primitive failed.
+    #[error("cryptographic primitive failed: {0}")]
+    Crypto(&'static str),
+    /// The vault is over a size limit.
+    #[error("limit exceeded: {0}")]
+    Limit(&'static str),
+}
+
+impl VaultError {
+    /// True for refusals (tampering, expiry, wrong passphrase, unsafe files),
+    /// false for usage or I/O errors. The CLI maps these to exit codes 1 and 2.
+    #[must_use]
+    pub fn is_refusal(&self) -> bool {
+        !matches!(
+            self,
+            Self::Io { .. }
+                | Self::StreamIo(_)
+                | Self::NotFound(_)
+                | Self::AlreadyExists(_)
+                | Self::InvalidName(_)
+                | Self::Env(_)
+                | Self::Serde(_)
+                | Self::KdfParams(_)
+                | Self::WrongKind { .. }
+                | Self::Limit(_)
+        )
+    }
+
+    pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}

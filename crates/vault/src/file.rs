@@ -1,0 +1,118 @@
+//! A vault bound to its file on disk.
+
+use std::os::unix::fs::DirBuilderExt;
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
+
+use crate::atomic::{sync_dir, write_atomic};
+use crate::error::VaultError;
+use crate::format::MAX_FILE;
+use crate::fs_policy::{check_parent, parent_of, read_checked};
+use crate::kdf::KdfParams;
+use crate::vault::{OpenOptions, Vault};
+
+/// A [`Vault`] and the path it is saved to. Files are 0600, in a directory
+/// that group and others cannot write; saves are atomic and durable.
+#[derive(Debug)]
+pub struct VaultFile {
+    path: PathBuf,
+    vault: Vault,
+}
+
+impl VaultFile {
+    /// Creates a new vault at `path` (refusing to overwrite). A missing
+    /// parent directory is created with mode 0700.
+    ///
+    /// # Errors
+    /// [`VaultError::AlreadyExists`], [`VaultError::Io`],
+    /// [`VaultError::UnsafeFile`] for an unsafe directory.
+    pub fn create(
+        path: impl AsRef<Path>,
+        passphrase: &SecretString,
+        kdf: KdfParams,
+    ) -> Result<Self, VaultError> {
+        let path = path.as_ref().to_path_buf();
+        if std::fs::symlink_metadata(&path).is_ok() {
+            return Err(VaultError::AlreadyExists(path.display().to_string()));
+        }
+        let dir = parent_of(&path);
+        if !dir.exists() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(|e| VaultError::io(dir, e))?;
+            if let Some(grand) = dir.parent() {
+                sync_dir(if grand.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    grand
+                })?;
+            }
+        }
+        check_parent(&path)?;
+        let mut file = Self {
+            path,
+            vault: Vault::create(passphrase, kdf)?,
+        };
+        file.save()?;
+        Ok(file)
+    }
+
+    /// Opens with default options (default caps, system clock, no rollback floor).
+    ///
+    /// # Errors
+    /// As [`VaultFile::open_with`].
+    pub fn open(path: impl AsRef<Path>, passphrase: &SecretString) -> Result<Self, VaultError> {
+        Self::open_with(path, passphrase, &OpenOptions::default())
+    }
+
+    /// Opens the file: refuses symlinks, other owners, group/other access and
+    /// unsafe directories, then everything [`Vault::from_bytes`] checks.
+    ///
+    /// # Errors
+    /// [`VaultError::UnsafeFile`], [`VaultError::Io`], and those of [`Vault::from_bytes`].
+    pub fn open_with(
+        path: impl AsRef<Path>,
+        passphrase: &SecretString,
+        opts: &OpenOptions,
+    ) -> Result<Self, VaultError> {
+        let path = path.as_ref().to_path_buf();
+        let bytes = read_checked(&path, MAX_FILE)?;
+        let vault = Vault::from_bytes(&bytes, passphrase, opts)?;
+        Ok(Self { path, vault })
+    }
+
+    /// Writes the current state atomically (temp file, fsync, rename, fsync dir).
+    ///
+    /// # Errors
+    /// [`VaultError::Io`].
+    pub fn save(&mut self) -> Result<(), VaultError> {
+        let bytes = self.vault.to_bytes()?;
+        write_atomic(&self.path, &bytes)
+    }
+
+    /// The vault.
+    #[must_use]
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    /// The vault, to change it (then [`VaultFile::save`]).
+    pub fn vault_mut(&mut self) -> &mut Vault {
+        &mut self.vault
+    }
+
+    /// The file's path.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Gives up the file binding.
+    #[must_use]
+    pub fn into_vault(self) -> Vault {
+        self.vault
+    }
+}

@@ -1,0 +1,103 @@
+//! The vault file format, version 1 (all integers big-endian).
+//!
+//! ```text
+//! header
+//!   magic          8   "SUPVAULT"
+//!   version        u16 1
+//!   vault_id       16  random, fixed for the vault's life
+//!   generation     u64 +1 on every change; covered by the MAC
+//!   kdf_alg        u8  1 = Argon2id v1.3
+//!   m_cost_kib     u32 \
+//!   t_cost         u32  } capped when read (KdfLimits)
+//!   p_cost         u32 /
+//!   salt           16
+//!   key_version    u32 data-key version, +1 on every rotation
+//!   wrap_nonce     24  \ the 32-byte data key sealed with XChaCha20-Poly1305
+//!   wrapped_key    48  / under the Argon2id KEK; AD = the header bytes above
+//!                      except generation ("wrap AD")
+//! entry_count      u32
+//! entry * count, names strictly ascending (no duplicates)
+//!   name_len u16, name (1..=128 bytes of [A-Za-z0-9._-])
+//!   kind u8 (1 hmac, 2 ed25519, 3 text), key_version u32,
+//!   has_expiry u8 (0/1), expires i64 (Unix seconds; 0 when has_expiry = 0),
+//!   nonce 24, ct_len u32, ciphertext (XChaCha20-Poly1305 under the entry
+//!   sub-key; AD = vault_id, name, kind, key_version, expiry)
+//! mac              32  HMAC-SHA256 under the MAC sub-key over every byte before it
+//! ```
+//!
+//! Parsing is strict and canonical: any trailing byte, unknown kind, flag
+//! other than 0/1 or out-of-order name is refused before any cryptography.
+
+mod read;
+mod write;
+
+pub(crate) use read::parse;
+pub(crate) use write::{encode, wrap_aad};
+
+use crate::entry::EntryKind;
+use crate::kdf::KdfParams;
+
+/// File magic.
+pub(crate) const MAGIC: &[u8; 8] = b"SUPVAULT";
+/// The format version this build writes.
+pub(crate) const VERSION: u16 = 1;
+/// Largest file read (bytes).
+pub(crate) const MAX_FILE: usize = 64 * 1024 * 1024;
+/// Most entries in one vault.
+pub(crate) const MAX_ENTRIES: usize = 10_000;
+/// Largest sealed entry (bytes).
+pub(crate) const MAX_CIPHERTEXT: usize = 1024 * 1024;
+/// Length of the trailing MAC.
+pub(crate) const MAC_LEN: usize = 32;
+
+/// The header as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Header {
+    pub(crate) vault_id: [u8; 16],
+    pub(crate) generation: u64,
+    pub(crate) kdf: KdfParams,
+    pub(crate) salt: [u8; 16],
+    pub(crate) key_version: u32,
+    pub(crate) wrap_nonce: [u8; 24],
+    pub(crate) wrapped_key: [u8; 48],
+}
+
+/// One entry as stored (metadata in clear, secret sealed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SealedEntry {
+    pub(crate) name: String,
+    pub(crate) kind: EntryKind,
+    pub(crate) key_version: u32,
+    pub(crate) expires: Option<i64>,
+    pub(crate) nonce: [u8; 24],
+    pub(crate) ciphertext: Vec<u8>,
+}
+
+/// A parsed file: structure checked, nothing authenticated yet.
+#[derive(Debug)]
+pub(crate) struct Parsed<'a> {
+    pub(crate) header: Header,
+    pub(crate) entries: Vec<SealedEntry>,
+    /// Every byte the MAC covers.
+    pub(crate) authenticated: &'a [u8],
+    pub(crate) mac: &'a [u8; MAC_LEN],
+}
+
+/// Checks an entry name: 1..=128 bytes of `[A-Za-z0-9._-]`.
+pub(crate) fn check_name(name: &str) -> Result<(), crate::VaultError> {
+    if name.is_empty() || name.len() > 128 {
+        return Err(crate::VaultError::InvalidName("length must be 1 to 128"));
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    {
+        return Err(crate::VaultError::InvalidName(
+            "allowed characters are A-Z a-z 0-9 . _ -",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,154 @@
+//! Strict parsing, before any cryptography.
+
+use super::{
+    Header, MAC_LEN, MAGIC, MAX_CIPHERTEXT, MAX_ENTRIES, MAX_FILE, Parsed, SealedEntry, VERSION,
+    check_name,
+};
+use crate::entry::EntryKind;
+use crate::error::VaultError;
+use crate::kdf::{KdfLimits, KdfParams};
+
+struct Cursor<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], VaultError> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .ok_or(VaultError::Malformed("length overflow"))?;
+        let s = self
+            .buf
+            .get(self.pos..end)
+            .ok_or(VaultError::Malformed("truncated"))?;
+        self.pos = end;
+        Ok(s)
+    }
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], VaultError> {
+        let mut a = [0u8; N];
+        a.copy_from_slice(self.take(N)?);
+        Ok(a)
+    }
+    fn u8(&mut self) -> Result<u8, VaultError> {
+        Ok(self.array::<1>()?[0])
+    }
+    fn u16(&mut self) -> Result<u16, VaultError> {
+        Ok(u16::from_be_bytes(self.array()?))
+    }
+    fn u32(&mut self) -> Result<u32, VaultError> {
+        Ok(u32::from_be_bytes(self.array()?))
+    }
+    fn u64(&mut self) -> Result<u64, VaultError> {
+        Ok(u64::from_be_bytes(self.array()?))
+    }
+    fn i64(&mut self) -> Result<i64, VaultError> {
+        Ok(i64::from_be_bytes(self.array()?))
+    }
+}
+
+/// Parses a whole file. KDF parameters are checked against `limits` here,
+/// so nothing expensive happens for a hostile header.
+pub(crate) fn parse<'a>(bytes: &'a [u8], limits: &KdfLimits) -> Result<Parsed<'a>, VaultError> {
+    if bytes.len() > MAX_FILE {
+        return Err(VaultError::Limit("vault file over 64 MiB"));
+    }
+    let body_len = bytes
+        .len()
+        .checked_sub(MAC_LEN)
+        .ok_or(VaultError::Malformed("truncated"))?;
+    let (authenticated, mac) = bytes.split_at(body_len);
+    let mac: &[u8; MAC_LEN] = mac
+        .try_into()
+        .map_err(|_| VaultError::Malformed("truncated"))?;
+    let mut c = Cursor {
+        buf: authenticated,
+        pos: 0,
+    };
+    if c.take(8)? != MAGIC {
+        return Err(VaultError::Malformed("bad magic"));
+    }
+    let version = c.u16()?;
+    if version != VERSION {
+        return Err(VaultError::UnsupportedVersion(version));
+    }
+    let header = parse_header(&mut c, limits)?;
+    let count = usize::try_from(c.u32()?).map_err(|_| VaultError::Limit("too many entries"))?;
+    if count > MAX_ENTRIES {
+        return Err(VaultError::Limit("too many entries"));
+    }
+    let mut entries: Vec<SealedEntry> = Vec::with_capacity(count.min(64));
+    for _ in 0..count {
+        let e = parse_entry(&mut c)?;
+        if let Some(prev) = entries.last() {
+            if prev.name.as_str() >= e.name.as_str() {
+                return Err(VaultError::Malformed("entry names not strictly ascending"));
+            }
+        }
+        entries.push(e);
+    }
+    if c.pos != authenticated.len() {
+        return Err(VaultError::Malformed("trailing bytes"));
+    }
+    Ok(Parsed {
+        header,
+        entries,
+        authenticated,
+        mac,
+    })
+}
+
+fn parse_header(c: &mut Cursor<'_>, limits: &KdfLimits) -> Result<Header, VaultError> {
+    let vault_id = c.array()?;
+    let generation = c.u64()?;
+    if c.u8()? != 1 {
+        return Err(VaultError::Malformed("unknown key-derivation algorithm"));
+    }
+    let (m, t, p) = (c.u32()?, c.u32()?, c.u32()?);
+    let kdf = KdfParams::unchecked(m, t, p)?;
+    limits.check(&kdf)?;
+    Ok(Header {
+        vault_id,
+        generation,
+        kdf,
+        salt: c.array()?,
+        key_version: c.u32()?,
+        wrap_nonce: c.array()?,
+        wrapped_key: c.array()?,
+    })
+}
+
+fn parse_entry(c: &mut Cursor<'_>) -> Result<SealedEntry, VaultError> {
+    let name_len = usize::from(c.u16()?);
+    let name = std::str::from_utf8(c.take(name_len)?)
+        .map_err(|_| VaultError::Malformed("entry name not UTF-8"))?
+        .to_owned();
+    check_name(&name).map_err(|_| VaultError::Malformed("bad entry name"))?;
+    let kind = EntryKind::from_code(c.u8()?).ok_or(VaultError::Malformed("unknown entry kind"))?;
+    let key_version = c.u32()?;
+    let has_expiry = c.u8()?;
+    let raw_expiry = c.i64()?;
+    let expires = match (has_expiry, raw_expiry) {
+        (0, 0) => None,
+        (1, t) => Some(t),
+        _ => return Err(VaultError::Malformed("bad expiry encoding")),
+    };
+    let nonce = c.array()?;
+    let ct_len = usize::try_from(c.u32()?).map_err(|_| VaultError::Limit("entry too large"))?;
+    if ct_len > MAX_CIPHERTEXT {
+        return Err(VaultError::Limit("entry too large"));
+    }
+    if ct_len < 16 {
+        return Err(VaultError::Malformed("ciphertext shorter than its tag"));
+    }
+    let ciphertext = c.take(ct_len)?.to_vec();
+    Ok(SealedEntry {
+        name,
+        kind,
+        key_version,
+        expires,
+        nonce,
+        ciphertext,
+    })
+}

@@ -1,0 +1,119 @@
+//! File safety checks, as OpenSSH does for private keys: no symlinks, owned
+//! by us, no group or other access, in a directory others cannot write.
+
+use std::fs::{File, Metadata, OpenOptions};
+use std::io::Read;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::path::Path;
+
+use nix::fcntl::OFlag;
+use zeroize::Zeroizing;
+
+use crate::error::{UnsafeReason, VaultError};
+
+fn unsafe_file(path: &Path, reason: UnsafeReason, fix: String) -> VaultError {
+    VaultError::UnsafeFile {
+        path: path.to_path_buf(),
+        reason,
+        fix,
+    }
+}
+
+/// Checks the metadata of an opened file (fstat, so no race with the path).
+pub(crate) fn check_metadata(path: &Path, meta: &Metadata) -> Result<(), VaultError> {
+    let shown = path.display();
+    if !meta.file_type().is_file() {
+        return Err(unsafe_file(
+            path,
+            UnsafeReason::NotRegularFile,
+            format!("use a regular file, not {shown}"),
+        ));
+    }
+    let me = nix::unistd::geteuid().as_raw();
+    if meta.uid() != me {
+        return Err(unsafe_file(
+            path,
+            UnsafeReason::WrongOwner {
+                uid: meta.uid(),
+                expected: me,
+            },
+            format!("chown {me} {shown}"),
+        ));
+    }
+    let mode = meta.mode() & 0o7777;
+    if mode & 0o077 != 0 {
+        return Err(unsafe_file(
+            path,
+            UnsafeReason::TooOpen { mode },
+            format!("chmod 600 {shown}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a parent directory that group or others can write (unless sticky
+/// and owned by us is moot: we require it not group/other-writable at all).
+pub(crate) fn check_parent(path: &Path) -> Result<(), VaultError> {
+    let dir = parent_of(path);
+    let meta = std::fs::metadata(dir).map_err(|e| VaultError::io(dir, e))?;
+    let mode = meta.mode() & 0o7777;
+    if mode & 0o022 != 0 {
+        return Err(unsafe_file(
+            dir,
+            UnsafeReason::DirectoryWritable { mode },
+            format!("chmod 700 {}", dir.display()),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Opens `path` without following a final symlink, checks it, and reads at
+/// most `max` bytes into zeroizing memory.
+pub(crate) fn read_checked(path: &Path, max: usize) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    let link = std::fs::symlink_metadata(path).map_err(|e| VaultError::io(path, e))?;
+    if link.file_type().is_symlink() {
+        return Err(unsafe_file(
+            path,
+            UnsafeReason::Symlink,
+            format!(
+                "replace the symlink {} with the file itself",
+                path.display()
+            ),
+        ));
+    }
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags((OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC | OFlag::O_NONBLOCK).bits())
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(code) if code == nix::errno::Errno::ELOOP as i32 => unsafe_file(
+                path,
+                UnsafeReason::Symlink,
+                format!("replace the symlink {}", path.display()),
+            ),
+            _ => VaultError::io(path, e),
+        })?;
+    let meta = file.metadata().map_err(|e| VaultError::io(path, e))?;
+    check_metadata(path, &meta)?;
+    check_parent(path)?;
+    read_limited(file, path, max)
+}
+
+fn read_limited(file: File, path: &Path, max: usize) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    let mut buf = Zeroizing::new(Vec::new());
+    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+    file.take(limit)
+        .read_to_end(&mut buf)
+        .map_err(|e| VaultError::io(path, e))?;
+    if buf.len() > max {
+        return Err(VaultError::Limit("file too large"));
+    }
+    Ok(buf)
+}

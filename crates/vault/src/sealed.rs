@@ -1,0 +1,181 @@
+//! Sealed values in text form (`sv1:...`) and serde values at rest.
+//!
+//! `sv1:` + base64url (no padding) of `key_version u32 | nonce 24 |
+//! ciphertext`, XChaCha20-Poly1305 under a sub-key of the vault's data key.
+//! The associated data binds the vault id, the key version and a label
+//! (the environment variable's name), so a value cannot be moved to another
+//! variable or vault, and values sealed before a [`Vault::rotate`] are
+//! refused with [`VaultError::StaleKeyVersion`].
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chacha20poly1305::XChaCha20Poly1305;
+use secrecy::SecretString;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use zeroize::Zeroizing;
+
+use crate::error::VaultError;
+use crate::keys;
+use crate::vault::Vault;
+
+/// The text prefix of format version 1.
+pub const SEALED_PREFIX: &str = "sv1:";
+/// Longest sealed text accepted (characters).
+pub const MAX_SEALED_TEXT: usize = 1024 * 1024;
+
+/// A parsed `sv1:` value (not yet authenticated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedText {
+    /// The data-key version it was sealed under.
+    pub key_version: u32,
+    nonce: [u8; 24],
+    ciphertext: Vec<u8>,
+}
+
+impl SealedText {
+    /// Parses the text form strictly (prefix, canonical base64url, lengths).
+    ///
+    /// # Errors
+    /// [`VaultError::SealedValue`].
+    pub fn parse(text: &str) -> Result<Self, VaultError> {
+        if text.len() > MAX_SEALED_TEXT {
+            return Err(VaultError::SealedValue("too long"));
+        }
+        let body = text
+            .strip_prefix(SEALED_PREFIX)
+            .ok_or(VaultError::SealedValue("missing sv1: prefix"))?;
+        let raw = Zeroizing::new(
+            URL_SAFE_NO_PAD
+                .decode(body)
+                .map_err(|_| VaultError::SealedValue("bad base64url"))?,
+        );
+        let (version, rest) = raw
+            .split_first_chunk::<4>()
+            .ok_or(VaultError::SealedValue("truncated"))?;
+        let (nonce, ct) = rest
+            .split_first_chunk::<24>()
+            .ok_or(VaultError::SealedValue("truncated"))?;
+        if ct.len() < 16 {
+            return Err(VaultError::SealedValue("truncated"));
+        }
+        Ok(Self {
+            key_version: u32::from_be_bytes(*version),
+            nonce: *nonce,
+            ciphertext: ct.to_vec(),
+        })
+    }
+}
+
+impl std::fmt::Display for SealedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut raw = Vec::with_capacity(28 + self.ciphertext.len());
+        raw.extend_from_slice(&self.key_version.to_be_bytes());
+        raw.extend_from_slice(&self.nonce);
+        raw.extend_from_slice(&self.ciphertext);
+        write!(f, "{SEALED_PREFIX}{}", URL_SAFE_NO_PAD.encode(raw))
+    }
+}
+
+fn aad(vault: &Vault, key_version: u32, label: &str) -> Vec<u8> {
+    let mut ad = Vec::with_capacity(48 + label.len());
+    ad.extend_from_slice(b"supreme-vault sv1\0");
+    ad.extend_from_slice(&vault.id());
+    ad.extend_from_slice(&key_version.to_be_bytes());
+    ad.extend_from_slice(label.as_bytes());
+    ad
+}
+
+fn cipher(vault: &Vault) -> Result<XChaCha20Poly1305, VaultError> {
+    Ok(vault
+        .data_key()
+        .derive(&vault.id(), &[b"supreme-vault v1 sealed value"])?
+        .xchacha())
+}
+
+impl Vault {
+    /// Seals `plaintext` for `label` (e.g. the variable name `BINANCE_API_SECRET`).
+    ///
+    /// # Errors
+    /// [`VaultError::Crypto`], or [`VaultError::Limit`] over 512 KiB.
+    pub fn seal_bytes(&self, label: &str, plaintext: &[u8]) -> Result<String, VaultError> {
+        if plaintext.len() > MAX_SEALED_TEXT / 2 {
+            return Err(VaultError::Limit("sealed value over 512 KiB"));
+        }
+        let version = self.key_version();
+        let (nonce, ciphertext) =
+            keys::seal(&cipher(self)?, &aad(self, version, label), plaintext)?;
+        Ok(SealedText {
+            key_version: version,
+            nonce,
+            ciphertext,
+        }
+        .to_string())
+    }
+
+    /// Opens a sealed value made by [`Vault::seal_bytes`] for the same label.
+    ///
+    /// # Errors
+    /// [`VaultError::SealedValue`] (malformed, other label, altered),
+    /// [`VaultError::StaleKeyVersion`] (sealed before a rotation).
+    pub fn open_bytes(&self, label: &str, text: &str) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+        let sealed = SealedText::parse(text.trim())?;
+        if sealed.key_version != self.key_version() {
+            return Err(VaultError::StaleKeyVersion {
+                found: sealed.key_version,
+                current: self.key_version(),
+            });
+        }
+        keys::open(
+            &cipher(self)?,
+            &sealed.nonce,
+            &aad(self, sealed.key_version, label),
+            &sealed.ciphertext,
+        )
+        .ok_or(VaultError::SealedValue(
+            "authentication failed (altered, other label or other vault)",
+        ))
+    }
+
+    /// Opens a sealed UTF-8 secret.
+    ///
+    /// # Errors
+    /// As [`Vault::open_bytes`], and [`VaultError::SealedValue`] if not UTF-8.
+    pub fn open_text(&self, label: &str, text: &str) -> Result<SecretString, VaultError> {
+        let plain = self.open_bytes(label, text)?;
+        let s = std::str::from_utf8(&plain).map_err(|_| VaultError::SealedValue("not UTF-8"))?;
+        Ok(SecretString::from(s))
+    }
+
+    /// Seals any serde value (JSON inside), as the seed's `DataEncryption` did.
+    ///
+    /// # Errors
+    /// [`VaultError::Serde`], and as [`Vault::seal_bytes`].
+    pub fn seal_value<T: Serialize + ?Sized>(
+        &self,
+        label: &str,
+        value: &T,
+    ) -> Result<String, VaultError> {
+        let json = Zeroizing::new(
+            serde_json::to_vec(value).map_err(|e| VaultError::Serde(e.to_string()))?,
+        );
+        self.seal_bytes(label, &json)
+    }
+
+    /// Opens a value sealed by [`Vault::seal_value`].
+    ///
+    /// # Errors
+    /// As [`Vault::open_bytes`], and [`VaultError::Serde`] (message without the data).
+    pub fn open_value<T: DeserializeOwned>(
+        &self,
+        label: &str,
+        text: &str,
+    ) -> Result<T, VaultError> {
+        let plain = self.open_bytes(label, text)?;
+        serde_json::from_slice(&plain)
+            .map_err(|e| VaultError::Serde(format!("{:?} at line {}", e.classify(), e.line())))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,195 @@
+//! Signing with a key that never leaves the vault.
+//!
+//! HMAC-SHA256 (hex, as Binance's `signature=` parameter) and Ed25519
+//! (standard base64, as Binance's Ed25519 API keys expect), both with ring.
+//! The raw secret is dropped (and zeroized) as soon as ring's key schedule
+//! is built; there is no method that returns it.
+//!
+//! ring's key schedules (`hmac::Key`, `Ed25519KeyPair`) do not zeroize
+//! themselves, and ring exposes no way to do it without `unsafe`. We keep
+//! each in one heap allocation and, on drop, overwrite it in place with a
+//! schedule built from an all-zero key, then pass it through
+//! [`std::hint::black_box`] so the store is not optimised away. This is best
+//! effort, documented as such.
+
+use std::sync::Arc;
+
+use arrayvec::ArrayString;
+use base64::Engine as _;
+use ring::hmac;
+use ring::signature::{Ed25519KeyPair, KeyPair};
+use secrecy::ExposeSecret;
+
+use crate::clock::Clock;
+use crate::entry::{EntryKind, EntrySecret};
+use crate::error::VaultError;
+
+/// A signature in its text form: 64 hex digits (HMAC-SHA256) or 88 base64
+/// characters (Ed25519).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Signature(ArrayString<88>);
+
+impl Signature {
+    /// The text form.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl std::fmt::Display for Signature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Signature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Signature({})", self.as_str())
+    }
+}
+
+enum KeyHolder {
+    Hmac(Box<hmac::Key>),
+    Ed25519(Box<Ed25519KeyPair>),
+}
+
+/// Signs payloads with one vault entry. It re-checks the entry's expiry on
+/// every call, so a long-lived signer stops at expiry.
+pub struct Signer {
+    name: String,
+    key_id: Option<String>,
+    key: KeyHolder,
+    expires: Option<i64>,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer")
+            .field("name", &self.name)
+            .field("kind", &self.kind())
+            .field("key", &"[REDACTED]")
+            .finish_non_exhaustive()
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+impl Signer {
+    pub(crate) fn new(
+        name: &str,
+        secret: EntrySecret,
+        expires: Option<i64>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, VaultError> {
+        let (key, key_id) = match &secret {
+            EntrySecret::Hmac { key_id, secret } => (
+                KeyHolder::Hmac(Box::new(hmac::Key::new(
+                    hmac::HMAC_SHA256,
+                    secret.expose_secret().as_bytes(),
+                ))),
+                Some(key_id.clone()),
+            ),
+            EntrySecret::Ed25519 { pkcs8 } => {
+                let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8.expose_secret())
+                    .map_err(|_| VaultError::RejectedSecret("not an Ed25519 PKCS#8 key".into()))?;
+                (KeyHolder::Ed25519(Box::new(pair)), None)
+            }
+            EntrySecret::Text(_) => {
+                return Err(VaultError::WrongKind {
+                    name: name.to_owned(),
+                    found: "text",
+                    expected: "hmac or ed25519",
+                });
+            }
+        };
+        Ok(Self {
+            name: name.to_owned(),
+            key_id,
+            key,
+            expires,
+            clock,
+        })
+    }
+
+    /// The entry's kind: [`EntryKind::Hmac`] or [`EntryKind::Ed25519`].
+    #[must_use]
+    pub fn kind(&self) -> EntryKind {
+        match self.key {
+            KeyHolder::Hmac(_) => EntryKind::Hmac,
+            KeyHolder::Ed25519(_) => EntryKind::Ed25519,
+        }
+    }
+
+    /// The public API key id of an HMAC entry (for `X-MBX-APIKEY`).
+    #[must_use]
+    pub fn key_id(&self) -> Option<&str> {
+        self.key_id.as_deref()
+    }
+
+    /// The Ed25519 public key, for registering with the exchange.
+    #[must_use]
+    pub fn public_key(&self) -> Option<[u8; 32]> {
+        match &self.key {
+            KeyHolder::Ed25519(pair) => pair.public_key().as_ref().try_into().ok(),
+            KeyHolder::Hmac(_) => None,
+        }
+    }
+
+    /// Signs `payload`: lower-case hex HMAC-SHA256, or base64 Ed25519.
+    ///
+    /// # Errors
+    /// [`VaultError::Expired`] once the entry's expiry has passed.
+    pub fn sign(&self, payload: &[u8]) -> Result<Signature, VaultError> {
+        if let Some(at) = self.expires {
+            if self.clock.now_unix() >= at {
+                return Err(VaultError::Expired {
+                    name: self.name.clone(),
+                    expired_at: at,
+                });
+            }
+        }
+        let mut out = ArrayString::<88>::new();
+        match &self.key {
+            KeyHolder::Hmac(key) => {
+                let tag = hmac::sign(key, payload);
+                for b in tag.as_ref() {
+                    out.push(char::from(HEX[usize::from(b >> 4)]));
+                    out.push(char::from(HEX[usize::from(b & 0x0f)]));
+                }
+            }
+            KeyHolder::Ed25519(pair) => {
+                let sig = pair.sign(payload);
+                let mut buf = [0u8; 88];
+                let n = base64::engine::general_purpose::STANDARD
+                    .encode_slice(sig.as_ref(), &mut buf)
+                    .map_err(|_| VaultError::Crypto("base64"))?;
+                for &b in buf.get(..n).unwrap_or_default() {
+                    out.push(char::from(b));
+                }
+            }
+        }
+        Ok(Signature(out))
+    }
+}
+
+impl Drop for Signer {
+    fn drop(&mut self) {
+        match &mut self.key {
+            KeyHolder::Hmac(key) => {
+                **key = hmac::Key::new(hmac::HMAC_SHA256, &[0u8; 32]);
+                std::hint::black_box(&**key);
+            }
+            KeyHolder::Ed25519(pair) => {
+                if let Ok(zero) = Ed25519KeyPair::from_seed_unchecked(&[0u8; 32]) {
+                    **pair = zero;
+                    std::hint::black_box(&**pair);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

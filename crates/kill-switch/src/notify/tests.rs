@@ -1,1 +1,78 @@
+use std::sync::Arc;
+
 use super::*;
+use crate::clock::ManualClock;
+
+#[derive(Default, Clone)]
+struct Buf(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().write(b)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn notice(s: &str) -> Notice {
+    Notice {
+        subject: s.to_owned(),
+        body: "line1\nline2".to_owned(),
+    }
+}
+
+#[test]
+fn log_notifier_writes_one_line() {
+    let buf = Buf::default();
+    let n = LogNotifier::new(Box::new(buf.clone()));
+    n.notify(&notice("tripped")).unwrap();
+    let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(text, "kill-switch: tripped: line1 | line2\n");
+}
+
+#[test]
+fn rate_limit_suppresses_and_counts() {
+    let buf = Buf::default();
+    let clock = Arc::new(ManualClock::new(0));
+    let n = RateLimited::new(
+        LogNotifier::new(Box::new(buf.clone())),
+        Duration::from_secs(60),
+        clock.clone(),
+    );
+    n.notify(&notice("a")).unwrap();
+    assert!(n.notify(&notice("b")).unwrap_err().contains("suppressed"));
+    assert!(n.notify(&notice("c")).is_err());
+    clock.advance(Duration::from_secs(60));
+    n.notify(&notice("d")).unwrap();
+    let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].starts_with("kill-switch: a:"));
+    assert!(lines[1].contains("(2 earlier notices suppressed)"), "{}", lines[1]);
+}
+
+#[test]
+fn command_notifier_runs_with_a_clean_env() {
+    let dir = std::env::temp_dir().join(format!("ks-cmdnotify-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("out.txt");
+    let script = format!(
+        "printf '%s|%s|%s' \"$SUPREME_KS_SUBJECT\" \"$SUPREME_KS_BODY\" \"${{HOME:-nohome}}\" > {}",
+        out.display()
+    );
+    let n = CommandNotifier::new(
+        ChildSpec::new("/bin/sh")
+            .arg("-c")
+            .arg(script)
+            .timeout(Duration::from_secs(10)),
+    );
+    n.notify(&notice("tripped")).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "tripped|line1\nline2|nohome"
+    );
+    let failing = CommandNotifier::new(ChildSpec::new("/bin/sh").arg("-c").arg("exit 3"));
+    assert!(failing.notify(&notice("x")).unwrap_err().contains("exit"));
+}

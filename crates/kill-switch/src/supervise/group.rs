@@ -53,3 +53,8 @@ fn parse_stat(stat: &str) -> Option<(char, i32)> {
     let pgrp = fields.next()?.parse().ok()?;
     Some((state, pgrp))
 }
+
+#[cfg(test)]
+pub(super) fn parse_stat_for_tests(stat: &str) -> Option<(char, i32)> {
+    parse_stat(stat)
+}

@@ -8,6 +8,7 @@
 #![allow(clippy::print_stdout)]
 
 mod exit;
+mod kill_switch;
 mod order;
 
 use std::process::ExitCode;
@@ -27,11 +28,15 @@ enum Command {
     /// Check or normalize an order against exchange rules.
     #[command(subcommand)]
     Order(order::OrderCommand),
+    /// Operate the kill switch: status, trigger, reset, operator keys.
+    #[command(subcommand)]
+    KillSwitch(kill_switch::KillSwitchCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Order(cmd) => order::run(cmd),
+        Command::KillSwitch(cmd) => kill_switch::run(cmd),
     }
 }

@@ -95,6 +95,34 @@ impl OperatorKey {
         })
     }
 
+    /// Reads a key written by [`OperatorKey::write_pkcs8_file`].
+    pub fn from_pkcs8_file(path: &std::path::Path) -> Result<Self, KillSwitchError> {
+        let bytes = std::fs::read(path).map_err(|e| KillSwitchError::Malformed {
+            what: "operator key",
+            detail: format!("{}: {e}", path.display()),
+        })?;
+        Self::from_pkcs8(SecretSlice::from(bytes))
+    }
+
+    /// Writes the PKCS#8 bytes to a new file with mode 0600 (never
+    /// overwrites).
+    pub fn write_pkcs8_file(&self, path: &std::path::Path) -> Result<(), KillSwitchError> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let io_err = |e: std::io::Error| KillSwitchError::Setup {
+            what: "operator key file",
+            detail: format!("{}: {e}", path.display()),
+        };
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(io_err)?;
+        f.write_all(self.pkcs8.expose_secret()).map_err(io_err)?;
+        f.sync_all().map_err(io_err)
+    }
+
     /// The PKCS#8 bytes, to store (with mode 0600) by the operator.
     pub fn pkcs8(&self) -> &SecretSlice<u8> {
         &self.pkcs8

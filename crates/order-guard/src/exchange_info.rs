@@ -6,7 +6,6 @@
 //! Binance adds fields over time.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -16,6 +15,7 @@ use crate::filters::{
     IcebergParts, LotSize, MaxPosition, MinNotional, NotionalFilter, OrderLimits, PercentPrice,
     PercentPriceBySide, PriceFilter, TrailingDelta,
 };
+use crate::symbol_map::SymbolMap;
 use crate::{
     Error, ExchangeFilters, ExchangeInfo, OrderType, OrderTypes, RateLimit, Symbol, SymbolRules,
     SymbolStatus, UnknownFilter,
@@ -134,7 +134,8 @@ impl ExchangeInfo {
     /// ```
     pub fn from_json(text: &str) -> Result<Self, Error> {
         let raw: RawInfo<'_> = serde_json::from_str(text)?;
-        let mut symbols = HashMap::with_capacity(raw.symbols.len());
+        let mut symbols =
+            SymbolMap::with_capacity_and_hasher(raw.symbols.len(), Default::default());
         for s in &raw.symbols {
             let rules = symbol_rules(s)?;
             if symbols.insert(rules.symbol, rules).is_some() {

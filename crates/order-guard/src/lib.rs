@@ -68,6 +68,7 @@ mod policy;
 mod rules;
 mod shape;
 mod symbol;
+mod symbol_map;
 mod validate;
 mod violation;
 

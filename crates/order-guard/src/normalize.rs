@@ -31,6 +31,10 @@ impl Validator {
     /// assert_eq!(n.order.quantity.unwrap().to_string(), "0.01234");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[allow(
+        clippy::result_large_err,
+        reason = "violations are held inline so the check path never allocates"
+    )]
     pub fn normalize(
         &self,
         info: &ExchangeInfo,

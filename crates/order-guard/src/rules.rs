@@ -1,6 +1,5 @@
 //! Exchange rules: [`ExchangeInfo`] and each symbol's [`SymbolRules`].
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -10,6 +9,7 @@ use crate::filters::{
     IcebergParts, LotSize, MaxPosition, MinNotional, NotionalFilter, OrderLimits, PercentPrice,
     PercentPriceBySide, PriceFilter, TrailingDelta,
 };
+use crate::symbol_map::SymbolMap;
 use crate::{OrderType, Symbol};
 
 /// A symbol's trading status.
@@ -184,7 +184,7 @@ pub struct ExchangeInfo {
     pub rate_limits: Vec<RateLimit>,
     /// `exchangeFilters`.
     pub exchange_filters: ExchangeFilters,
-    pub(crate) symbols: HashMap<Symbol, SymbolRules>,
+    pub(crate) symbols: SymbolMap,
 }
 
 impl ExchangeInfo {

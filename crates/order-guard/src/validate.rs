@@ -44,6 +44,10 @@ impl Validator {
     }
 
     /// Validates `order` against the rules in `info`.
+    #[allow(
+        clippy::result_large_err,
+        reason = "violations are held inline so the check path never allocates"
+    )]
     pub fn validate(
         &self,
         info: &ExchangeInfo,
@@ -220,10 +224,9 @@ impl Check<'_, '_> {
         }
         if let (Some(f), Some(q), Some(ice)) =
             (&rules.iceberg_parts, order.quantity, order.iceberg_quantity)
+            && !ice.is_zero()
         {
-            if !ice.is_zero() {
-                f.check(q, ice, self.out);
-            }
+            f.check(q, ice, self.out);
         }
         if let (Some(f), Side::Buy) = (&rules.max_position, order.side) {
             let bought = match (order.quantity, order.quote_quantity) {
@@ -289,16 +292,16 @@ impl Check<'_, '_> {
     /// Our fat-finger caps and the duplicate client id check.
     fn caps(&mut self) {
         let (order, ctx, policy) = (self.order, self.ctx, &self.validator.policy);
-        if let (Some(id), Some(in_flight)) = (order.client_order_id, ctx.in_flight) {
-            if in_flight.contains(&id) {
-                self.out.push(Violation::DuplicateClientOrderId { id });
-            }
+        if let (Some(id), Some(in_flight)) = (order.client_order_id, ctx.in_flight)
+            && in_flight.contains(&id)
+        {
+            self.out.push(Violation::DuplicateClientOrderId { id });
         }
-        if let (Some(max), Some(q)) = (policy.max_order_quantity, order.quantity) {
-            if q > max {
-                self.out
-                    .push(Violation::FatFingerQuantity { quantity: q, max });
-            }
+        if let (Some(max), Some(q)) = (policy.max_order_quantity, order.quantity)
+            && q > max
+        {
+            self.out
+                .push(Violation::FatFingerQuantity { quantity: q, max });
         }
         let Some(max) = policy.max_order_notional else {
             return;

@@ -54,7 +54,7 @@ impl KdfParams {
         })
     }
 
-    /// DANGER: tiny parameters (64 KiB, 1 pass) that make a vault cheap to
+    /// DANGER: tiny parameters (8 KiB, 1 pass, Argon2's minimum) that make a vault cheap to
     /// brute-force. Only for tests and fuzzing, where hundreds of vaults are
     /// opened; never for a vault that holds a real secret.
     #[must_use]

@@ -151,10 +151,20 @@ impl Vault {
         opts: &OpenOptions,
     ) -> Result<Self, VaultError> {
         let parsed = format::parse(bytes, &opts.limits)?;
-        let header = parsed.header;
-        let kek = header
+        let kek = parsed
+            .header
             .kdf
-            .derive(passphrase.expose_secret().as_bytes(), &header.salt)?;
+            .derive(passphrase.expose_secret().as_bytes(), &parsed.header.salt)?;
+        Self::open_parsed(parsed, kek, opts)
+    }
+
+    /// Everything after key derivation (split out so tests can reuse a KEK).
+    pub(crate) fn open_parsed(
+        parsed: format::Parsed<'_>,
+        kek: Key32,
+        opts: &OpenOptions,
+    ) -> Result<Self, VaultError> {
+        let header = parsed.header;
         let plain = keys::open(
             &kek.xchacha(),
             &header.wrap_nonce,

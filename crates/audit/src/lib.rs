@@ -1,1 +1,100 @@
-//! supreme-audit: work in progress (see its issue).
+//! Tamper-evident, durable security audit log for trading bots.
+//!
+//! `supreme-audit` records security events (API access, authentication
+//! failures, orders sent and rejected, risk breaches, kill-switch trips and
+//! resets, vault and secret access, signatures, configuration changes, and
+//! any other `UPPER_SNAKE_CASE` kind) so that what it recorded cannot be
+//! changed, removed or reordered without the verifier saying where, and a
+//! crash loses nothing that was synced.
+//!
+//! ```
+//! use supreme_audit::*;
+//!
+//! let dir = tempfile::tempdir()?;
+//! let key = SigningKey::generate("bot-audit")?.0;
+//! let public = key.public_key();
+//! let log = AuditLog::open(dir.path().join("audit.log"), Options::new(key))?;
+//!
+//! let api_secret = secrecy::SecretString::from("hunter2");
+//! log.append(
+//!     Event::new(EventType::OrderSent)
+//!         .actor("strategy-1")
+//!         .detail("symbol", "BTCUSDT")
+//!         .secret("api_secret", &api_secret), // written as "[REDACTED]"
+//! )?;
+//! // Critical events are synced before append returns.
+//! log.append(Event::new(EventType::KillSwitchTriggered).severity(Severity::Critical))?;
+//! let checkpoint = log.close()?; // signed; export it off the host as an anchor
+//!
+//! let report = verify_log(
+//!     &dir.path().join("audit.log"),
+//!     &VerifyOptions { public_key: Some(public), anchor: Some(checkpoint), ..Default::default() },
+//! )?;
+//! assert!(report.is_intact(), "{report}");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # How
+//!
+//! - **Records**: canonical JSON Lines ([`Record`]): sequence number, UTC
+//!   time (RFC 3339, ms), monotonic time, event type, severity, actor,
+//!   source (host, pid), details, and `prev`, the hash of the record before.
+//!   A record's hash is SHA-256 over `0x00 || line`, the RFC 6962 leaf hash,
+//!   so the chain and the Merkle tree share it.
+//! - **Redaction**: fields marked secret ([`Event::secret`], or named like a
+//!   secret per the [`Redactor`]) are replaced before the event is queued.
+//! - **Checkpoints**: every N records, every T seconds, on rotation and on
+//!   close, a CHECKPOINT record holds a [`Checkpoint`] in C2SP
+//!   tlog-checkpoint form, signed with Ed25519 (ring), over the record count,
+//!   the Merkle root and the chain head. Exported checkpoints are anchors.
+//! - **Durability**: [`FlushPolicy`] none, batch (group commit) or every
+//!   record; critical events sync before `append` returns; a bounded queue
+//!   pushes back; write failures follow [`OnWriteFailure`].
+//! - **Rotation**: by size and age; a SEGMENT_START record commits to the
+//!   previous file's last record and carries the tree's compact range;
+//!   retention deletes only what an exported checkpoint covers.
+//! - **Recovery**: after a crash, opening cuts a torn last line and writes a
+//!   LOG_RECOVERED record about it.
+//! - **Verifier**: [`verify_files`] names the first bad record and what is
+//!   wrong ([`FindingKind`]).
+//!
+//! # Features
+//!
+//! - `tracing`: [`AuditLayer`], a `tracing_subscriber::Layer` that records
+//!   events of a chosen target.
+
+mod checkpoint;
+mod clock;
+pub mod danger;
+mod digest;
+mod error;
+mod event;
+mod key;
+#[cfg(feature = "tracing")]
+mod layer;
+mod merkle;
+mod options;
+mod record;
+mod redact;
+mod segment;
+mod state;
+mod time;
+mod verify;
+mod writer;
+
+pub use checkpoint::{Checkpoint, NoteSignature};
+pub use clock::{Clock, FakeClock, SystemClock};
+pub use digest::{Digest, record_hash};
+pub use error::{AuditError, Result};
+pub use event::{Event, EventType, REDACTED, Severity};
+pub use key::{PublicKey, SigningKey, public_path};
+#[cfg(feature = "tracing")]
+pub use layer::AuditLayer;
+pub use merkle::MerkleState;
+pub use options::{FlushPolicy, OnWriteFailure, Options, Rotation};
+pub use record::Record;
+pub use redact::Redactor;
+pub use segment::{exported_path, last_exported, list_segments, log_files, segment_path};
+pub use time::{format_utc_ms, parse_rfc3339_ms};
+pub use verify::{Finding, FindingKind, Report, VerifyOptions, verify_files, verify_log};
+pub use writer::{Appended, AuditLog, Recovery};

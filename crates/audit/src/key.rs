@@ -1,0 +1,271 @@
+//! Ed25519 checkpoint keys (ring): a 0600 key file created on first use, and
+//! public keys in the C2SP signed-note verifier key form
+//! `<name>+<8 hex key id>+<base64(0x01 || key)>`.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
+use secrecy::{ExposeSecret, SecretBox};
+
+use crate::error::{AuditError, Result};
+
+const ALG_ED25519: u8 = 1;
+const PRIVATE_PREFIX: &str = "PRIVATE+KEY+";
+
+/// A valid key name: non-empty, printable, no whitespace and no `+`.
+pub(crate) fn valid_key_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && c != '+')
+}
+
+/// The C2SP note key id: first 4 bytes of SHA-256(name || "\n" || 0x01 || key).
+pub(crate) fn key_id(name: &str, public: &[u8]) -> [u8; 4] {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    ctx.update(name.as_bytes());
+    ctx.update(b"\n");
+    ctx.update(&[ALG_ED25519]);
+    ctx.update(public);
+    let d = ctx.finish();
+    let mut id = [0u8; 4];
+    id.copy_from_slice(&d.as_ref()[..4]);
+    id
+}
+
+fn hex4(id: [u8; 4]) -> String {
+    id.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The private checkpoint key. Debug shows only the name and public key.
+pub struct SigningKey {
+    name: String,
+    pair: Ed25519KeyPair,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SigningKey({})", self.public_key().to_vkey())
+    }
+}
+
+impl SigningKey {
+    /// A fresh key. The PKCS#8 document is returned for storage (a vault
+    /// entry, say); it is a secret.
+    pub fn generate(name: &str) -> Result<(Self, SecretBox<[u8]>)> {
+        let bad = |reason: &str| AuditError::BadKey {
+            path: PathBuf::from(name),
+            reason: reason.to_owned(),
+        };
+        if !valid_key_name(name) {
+            return Err(bad("key name must be non-empty, without spaces or '+'"));
+        }
+        let rng = ring::rand::SystemRandom::new();
+        let doc = Ed25519KeyPair::generate_pkcs8(&rng).map_err(|_| bad("key generation failed"))?;
+        let pkcs8: SecretBox<[u8]> = SecretBox::new(doc.as_ref().into());
+        let key = Self::from_pkcs8(name, pkcs8.expose_secret())?;
+        Ok((key, pkcs8))
+    }
+
+    /// A key from a PKCS#8 v2 document (as ring generates).
+    pub fn from_pkcs8(name: &str, pkcs8: &[u8]) -> Result<Self> {
+        let bad = |reason: &str| AuditError::BadKey {
+            path: PathBuf::from(name),
+            reason: reason.to_owned(),
+        };
+        if !valid_key_name(name) {
+            return Err(bad("key name must be non-empty, without spaces or '+'"));
+        }
+        let pair = Ed25519KeyPair::from_pkcs8(pkcs8)
+            .map_err(|e| bad(&format!("not an Ed25519 PKCS#8 key: {e}")))?;
+        Ok(Self {
+            name: name.to_owned(),
+            pair,
+        })
+    }
+
+    /// Loads the key file at `path`, or creates it (mode 0600, with the public
+    /// key beside it in `<path>.pub`) when it does not exist. Returns the key
+    /// and whether it was created. Refuses a key file readable by others.
+    pub fn load_or_create(path: &Path, name: &str) -> Result<(Self, bool)> {
+        match fs::symlink_metadata(path) {
+            Ok(_) => Ok((Self::load(path)?, false)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok((Self::create(path, name)?, true))
+            }
+            Err(e) => Err(AuditError::io("stat", path, e)),
+        }
+    }
+
+    /// Creates a new key file (fails if it exists).
+    pub fn create(path: &Path, name: &str) -> Result<Self> {
+        let (key, pkcs8) = Self::generate(name)?;
+        let text = SecretBox::new(
+            format!(
+                "{PRIVATE_PREFIX}{name}+{}+{}\n",
+                hex4(key.public_key().id),
+                B64.encode(pkcs8.expose_secret())
+            )
+            .into_boxed_str(),
+        );
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(|e| AuditError::io("create key file", path, e))?;
+        file.write_all(text.expose_secret().as_bytes())
+            .and_then(|()| file.sync_all())
+            .map_err(|e| AuditError::io("write key file", path, e))?;
+        let pub_path = public_path(path);
+        fs::write(&pub_path, format!("{}\n", key.public_key().to_vkey()))
+            .map_err(|e| AuditError::io("write public key", &pub_path, e))?;
+        Ok(key)
+    }
+
+    /// Loads a key file written by [`SigningKey::create`].
+    pub fn load(path: &Path) -> Result<Self> {
+        let bad = |reason: &str| AuditError::BadKey {
+            path: path.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let meta = fs::metadata(path).map_err(|e| AuditError::io("stat key file", path, e))?;
+        if meta.permissions().mode() & 0o077 != 0 {
+            return Err(bad(
+                "key file is accessible to group or others; chmod 600 it",
+            ));
+        }
+        let text = SecretBox::new(
+            fs::read_to_string(path)
+                .map_err(|e| AuditError::io("read key file", path, e))?
+                .into_boxed_str(),
+        );
+        let body = text
+            .expose_secret()
+            .trim_end()
+            .strip_prefix(PRIVATE_PREFIX)
+            .ok_or_else(|| bad("not a key file"))?;
+        let mut parts = body.rsplitn(3, '+');
+        let (Some(b64), Some(id), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(bad("not a key file"));
+        };
+        let pkcs8 = SecretBox::new(
+            B64.decode(b64)
+                .map_err(|_| bad("bad base64"))?
+                .into_boxed_slice(),
+        );
+        let key =
+            Self::from_pkcs8(name, pkcs8.expose_secret()).map_err(|_| bad("bad key material"))?;
+        if hex4(key.public_key().id) != id {
+            return Err(bad("key id does not match the key"));
+        }
+        Ok(key)
+    }
+
+    /// The key name used in signature lines.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The public half.
+    pub fn public_key(&self) -> PublicKey {
+        let mut key = [0u8; 32];
+        key.copy_from_slice(self.pair.public_key().as_ref());
+        PublicKey {
+            name: self.name.clone(),
+            id: key_id(&self.name, &key),
+            key,
+        }
+    }
+
+    pub(crate) fn sign(&self, msg: &[u8]) -> [u8; 64] {
+        let mut sig = [0u8; 64];
+        sig.copy_from_slice(self.pair.sign(msg).as_ref());
+        sig
+    }
+}
+
+/// Where [`SigningKey::create`] puts the public key: `<key path>.pub`.
+pub fn public_path(key_path: &Path) -> PathBuf {
+    let mut s = key_path.as_os_str().to_owned();
+    s.push(".pub");
+    PathBuf::from(s)
+}
+
+/// A checkpoint verification key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicKey {
+    pub(crate) name: String,
+    pub(crate) id: [u8; 4],
+    pub(crate) key: [u8; 32],
+}
+
+impl PublicKey {
+    /// The key name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The C2SP verifier key text `<name>+<hex id>+<base64(0x01 || key)>`.
+    pub fn to_vkey(&self) -> String {
+        let mut raw = Vec::with_capacity(33);
+        raw.push(ALG_ED25519);
+        raw.extend_from_slice(&self.key);
+        format!("{}+{}+{}", self.name, hex4(self.id), B64.encode(raw))
+    }
+
+    /// Parses verifier key text (surrounding whitespace ignored).
+    pub fn from_vkey(text: &str) -> Result<Self> {
+        let bad = |reason: &str| AuditError::BadKey {
+            path: PathBuf::from("<public key>"),
+            reason: reason.to_owned(),
+        };
+        let mut parts = text.trim().rsplitn(3, '+');
+        let (Some(b64), Some(id), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(bad("expected <name>+<id>+<key>"));
+        };
+        if !valid_key_name(name) {
+            return Err(bad("bad key name"));
+        }
+        let raw = B64.decode(b64).map_err(|_| bad("bad base64"))?;
+        let (Some(&ALG_ED25519), Ok(key)) = (
+            raw.first(),
+            <[u8; 32]>::try_from(raw.get(1..).unwrap_or(&[])),
+        ) else {
+            return Err(bad("not an Ed25519 key"));
+        };
+        let pk = Self {
+            name: name.to_owned(),
+            id: key_id(name, &key),
+            key,
+        };
+        if hex4(pk.id) != id {
+            return Err(bad("key id does not match the key"));
+        }
+        Ok(pk)
+    }
+
+    /// Reads a verifier key file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text =
+            fs::read_to_string(path).map_err(|e| AuditError::io("read public key", path, e))?;
+        Self::from_vkey(&text).map_err(|e| match e {
+            AuditError::BadKey { reason, .. } => AuditError::BadKey {
+                path: path.to_owned(),
+                reason,
+            },
+            other => other,
+        })
+    }
+
+    pub(crate) fn verify(&self, msg: &[u8], sig: &[u8]) -> bool {
+        UnparsedPublicKey::new(&ED25519, &self.key)
+            .verify(msg, sig)
+            .is_ok()
+    }
+}

@@ -1,0 +1,128 @@
+//! RFC 3339 UTC timestamps with millisecond precision, without a date crate.
+
+use crate::error::{AuditError, Result};
+
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a day number since 1970-01-01.
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// Formats Unix milliseconds as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+pub fn format_utc_ms(unix_ms: i64) -> String {
+    let days = unix_ms.div_euclid(MS_PER_DAY);
+    let ms_of_day = unix_ms.rem_euclid(MS_PER_DAY);
+    let (y, mo, d) = civil_from_days(days);
+    let (h, rest) = (ms_of_day / 3_600_000, ms_of_day % 3_600_000);
+    let (mi, rest) = (rest / 60_000, rest % 60_000);
+    let (s, ms) = (rest / 1000, rest % 1000);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z")
+}
+
+fn digits(s: &[u8], at: usize, n: usize) -> Option<i64> {
+    let part = s.get(at..at + n)?;
+    let mut v = 0i64;
+    for b in part {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(b - b'0');
+    }
+    Some(v)
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Parses RFC 3339 (`2026-01-31T12:00:00Z`, fractions and offsets allowed,
+/// or a bare date `2026-01-31` meaning its UTC midnight) to Unix milliseconds.
+/// Fractions finer than a millisecond are truncated.
+pub fn parse_rfc3339_ms(text: &str) -> Result<i64> {
+    let bad = || AuditError::InvalidTime(text.to_owned());
+    let s = text.as_bytes();
+    let y = digits(s, 0, 4).ok_or_else(bad)?;
+    let mo = digits(s, 5, 2).ok_or_else(bad)?;
+    let d = digits(s, 8, 2).ok_or_else(bad)?;
+    if s.get(4) != Some(&b'-') || s.get(7) != Some(&b'-') || !(1..=12).contains(&mo) {
+        return Err(bad());
+    }
+    if d < 1 || d > days_in_month(y, mo) {
+        return Err(bad());
+    }
+    let day_ms = days_from_civil(y, mo, d) * MS_PER_DAY;
+    if s.len() == 10 {
+        return Ok(day_ms);
+    }
+    if !matches!(s.get(10), Some(b'T' | b't' | b' '))
+        || s.get(13) != Some(&b':')
+        || s.get(16) != Some(&b':')
+    {
+        return Err(bad());
+    }
+    let h = digits(s, 11, 2).ok_or_else(bad)?;
+    let mi = digits(s, 14, 2).ok_or_else(bad)?;
+    let sec = digits(s, 17, 2).ok_or_else(bad)?;
+    if h > 23 || mi > 59 || sec > 60 {
+        return Err(bad());
+    }
+    let mut i = 19;
+    let mut ms = 0i64;
+    if s.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while s.get(i).is_some_and(u8::is_ascii_digit) {
+            if i - start < 3 {
+                ms = ms * 10 + i64::from(s[i] - b'0');
+            }
+            i += 1;
+        }
+        let n = i - start;
+        if n == 0 {
+            return Err(bad());
+        }
+        for _ in n..3 {
+            ms *= 10;
+        }
+    }
+    let offset_min = match s.get(i) {
+        Some(b'Z' | b'z') if s.len() == i + 1 => 0,
+        Some(sign @ (b'+' | b'-')) if s.len() == i + 6 && s[i + 3] == b':' => {
+            let oh = digits(s, i + 1, 2).ok_or_else(bad)?;
+            let om = digits(s, i + 4, 2).ok_or_else(bad)?;
+            if oh > 23 || om > 59 {
+                return Err(bad());
+            }
+            let v = oh * 60 + om;
+            if *sign == b'-' { -v } else { v }
+        }
+        _ => return Err(bad()),
+    };
+    Ok(day_ms + ((h * 60 + mi - offset_min) * 60 + sec) * 1000 + ms)
+}

@@ -1,0 +1,535 @@
+//! The verification loop and the classification of the first break.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+
+use super::follow::{Pos, next_line, scan_after};
+use super::{Finding, FindingKind, Report, VerifyOptions};
+use crate::digest::{Digest, record_hash};
+use crate::error::{AuditError, Result};
+use crate::merkle::MerkleState;
+use crate::record::{Head, Record, scan_head};
+use crate::state::{checkpoint_of, merkle_from_segment_start};
+
+const PROGRESS_STEP: u64 = 8 << 20;
+
+pub(super) fn run(
+    paths: &[PathBuf],
+    opts: &VerifyOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Report> {
+    let mut keyed = Vec::with_capacity(paths.len());
+    let mut total = 0u64;
+    for (i, path) in paths.iter().enumerate() {
+        let file = File::open(path).map_err(|e| AuditError::io("open", path, e))?;
+        total += file
+            .metadata()
+            .map_err(|e| AuditError::io("stat", path, e))?
+            .len();
+        let mut first = Vec::new();
+        BufReader::new(file)
+            .read_until(b'\n', &mut first)
+            .map_err(|e| AuditError::io("read", path, e))?;
+        let key =
+            scan_head(first.strip_suffix(b"\n").unwrap_or(&first)).map_or(u64::MAX, |h| h.seq);
+        keyed.push((key, i, path.clone()));
+    }
+    keyed.sort();
+    let files: Vec<PathBuf> = keyed.into_iter().map(|(_, _, p)| p).collect();
+    let mut engine = Engine {
+        opts,
+        files: &files,
+        started: false,
+        next_seq: 0,
+        head: Digest::ZERO,
+        merkle: MerkleState::new(),
+        prev_line: Vec::new(),
+        prev_pos: None,
+        prev_prev: Digest::ZERO,
+        anchor_seen: None,
+        report: Report {
+            signatures_checked: opts.public_key.is_some(),
+            ..Report::default()
+        },
+        done: 0,
+        total,
+    };
+    engine.run(progress)?;
+    Ok(engine.report)
+}
+
+struct Engine<'a> {
+    opts: &'a VerifyOptions,
+    files: &'a [PathBuf],
+    started: bool,
+    next_seq: u64,
+    head: Digest,
+    merkle: MerkleState,
+    prev_line: Vec<u8>,
+    prev_pos: Option<Pos>,
+    prev_prev: Digest,
+    anchor_seen: Option<(Digest, Digest)>,
+    report: Report,
+    done: u64,
+    total: u64,
+}
+
+/// Where the current line is.
+#[derive(Clone, Copy)]
+struct At {
+    idx: usize,
+    line: u64,
+    end: u64,
+}
+
+impl Engine<'_> {
+    fn run(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
+        let mut cur = Vec::with_capacity(1024);
+        let mut last_progress = 0;
+        for idx in 0..self.files.len() {
+            let path = &self.files[idx];
+            let file = File::open(path).map_err(|e| AuditError::io("open", path, e))?;
+            let mut reader = BufReader::with_capacity(1 << 20, file);
+            let (mut offset, mut line, before) = (0u64, 0u64, self.report.records);
+            loop {
+                cur.clear();
+                let n = reader
+                    .read_until(b'\n', &mut cur)
+                    .map_err(|e| AuditError::io("read", path, e))? as u64;
+                if n == 0 {
+                    break;
+                }
+                line += 1;
+                self.done += n;
+                if cur.last() != Some(&b'\n') {
+                    let last = idx + 1 == self.files.len();
+                    let (kind, detail) = if last {
+                        (
+                            FindingKind::TornTail,
+                            "the last line is incomplete (a crash while writing?); opening the log with the writer cuts it and records the recovery",
+                        )
+                    } else {
+                        (
+                            FindingKind::Modified,
+                            "incomplete line at the end of a file that is not the last",
+                        )
+                    };
+                    self.finding(
+                        kind,
+                        Pos {
+                            file: path.clone(),
+                            line,
+                        },
+                        None,
+                        detail.into(),
+                    );
+                    break;
+                }
+                cur.pop();
+                let at = At {
+                    idx,
+                    line,
+                    end: offset + n,
+                };
+                if let Some(f) = self.line(&cur, at) {
+                    self.report.finding = Some(f);
+                    break;
+                }
+                std::mem::swap(&mut self.prev_line, &mut cur);
+                self.prev_pos = Some(Pos {
+                    file: path.clone(),
+                    line,
+                });
+                offset += n;
+                if self.done - last_progress >= PROGRESS_STEP {
+                    last_progress = self.done;
+                    progress(self.done, self.total);
+                }
+            }
+            self.report
+                .files
+                .push((path.clone(), self.report.records - before));
+            if self.report.finding.is_some() {
+                break;
+            }
+        }
+        progress(self.done, self.total);
+        self.report.next_seq = self.next_seq;
+        self.report.head = self.head;
+        self.report.root = self.merkle.root();
+        if self.report.finding.is_none() {
+            self.check_anchor();
+        }
+        if self.report.finding.is_none() {
+            self.tail_notes();
+        }
+        Ok(())
+    }
+
+    fn finding(&mut self, kind: FindingKind, pos: Pos, seq: Option<u64>, detail: String) {
+        self.report.finding = Some(Finding {
+            kind,
+            file: pos.file,
+            line: pos.line,
+            seq,
+            detail,
+        });
+    }
+
+    fn pos(&self, at: At) -> Pos {
+        Pos {
+            file: self.files[at.idx].clone(),
+            line: at.line,
+        }
+    }
+
+    fn make(&self, kind: FindingKind, at: At, seq: Option<u64>, detail: String) -> Option<Finding> {
+        let p = self.pos(at);
+        Some(Finding {
+            kind,
+            file: p.file,
+            line: p.line,
+            seq,
+            detail,
+        })
+    }
+
+    fn line(&mut self, line: &[u8], at: At) -> Option<Finding> {
+        let Some(hd) = scan_head(line) else {
+            return self.unparseable(line, at);
+        };
+        let special = hd.event == b"CHECKPOINT" || hd.event == b"SEGMENT_START";
+        let record = if self.opts.strict || special || !self.started {
+            match Record::parse(line) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    return self.make(
+                        FindingKind::Modified,
+                        at,
+                        Some(hd.seq),
+                        format!("not a valid record: {e}"),
+                    );
+                }
+            }
+        } else {
+            None
+        };
+        if !self.started
+            && let Some(f) = self.start(hd, record.as_ref(), at)
+        {
+            return Some(f);
+        }
+        if hd.seq != self.next_seq || hd.prev != self.head {
+            return self.classify(line, hd, at);
+        }
+        if let Some(r) = &record
+            && let Some(f) = self.special(r, at)
+        {
+            return Some(f);
+        }
+        let h = record_hash(line);
+        self.merkle.push(h);
+        self.head = h;
+        self.prev_prev = hd.prev;
+        self.next_seq += 1;
+        self.report.records += 1;
+        self.capture_anchor();
+        None
+    }
+
+    fn start(&mut self, hd: Head<'_>, record: Option<&Record>, at: At) -> Option<Finding> {
+        self.started = true;
+        self.report.first_seq = hd.seq;
+        if hd.seq == 0 {
+            self.capture_anchor();
+            return None;
+        }
+        match record {
+            Some(r) if r.event_type == crate::EventType::SegmentStart => {
+                let Some(m) = merkle_from_segment_start(r) else {
+                    return self.make(
+                        FindingKind::Modified,
+                        at,
+                        Some(hd.seq),
+                        "SEGMENT_START with an inconsistent tree state".into(),
+                    );
+                };
+                self.merkle = m;
+                self.next_seq = r.seq;
+                self.head = r.prev;
+                self.report.notes.push(format!(
+                    "starts at seq {} (a rotated file; the files before it were not given, so the chain before them is not checked)",
+                    r.seq
+                ));
+                self.capture_anchor();
+                None
+            }
+            _ => self.make(
+                FindingKind::Deleted,
+                at,
+                Some(hd.seq),
+                format!(
+                    "records 0..{} are missing: the log's beginning was cut",
+                    hd.seq - 1
+                ),
+            ),
+        }
+    }
+
+    /// CHECKPOINT and SEGMENT_START records in chain position.
+    fn special(&mut self, r: &Record, at: At) -> Option<Finding> {
+        match r.event_type {
+            crate::EventType::Checkpoint => {
+                let cp = match checkpoint_of(r) {
+                    Ok(cp) => cp,
+                    Err(e) => return self.make(FindingKind::Modified, at, Some(r.seq), e.to_string()),
+                };
+                if let Some(pk) = &self.opts.public_key
+                    && cp.verify(pk).is_err() {
+                        return self.make(FindingKind::BadSignature, at, Some(r.seq), format!("checkpoint of {} records is not signed by {}", cp.size, pk.name()));
+                    }
+                if cp.size != r.seq || cp.head != self.head || cp.root != self.merkle.root() {
+                    let since = self.report.covered;
+                    return self.make(
+                        FindingKind::Modified,
+                        at,
+                        Some(r.seq),
+                        format!("signed checkpoint of {} records does not match the records before it: records after seq {since} were rewritten", cp.size),
+                    );
+                }
+                self.report.checkpoints += 1;
+                self.report.covered = cp.size;
+                None
+            }
+            crate::EventType::SegmentStart if r.seq != self.report.first_seq => match merkle_from_segment_start(r) {
+                Some(m) if m == self.merkle => None,
+                _ => self.make(FindingKind::Modified, at, Some(r.seq), "SEGMENT_START declares a tree state that differs from the records before it".into()),
+            },
+            _ => None,
+        }
+    }
+
+    fn unparseable(&mut self, line: &[u8], at: At) -> Option<Finding> {
+        let e = self.next_seq;
+        if self.started
+            && let Some(next) = next_line(self.files, at.idx, at.end)
+                .as_deref()
+                .and_then(scan_head)
+            && next.seq == e
+            && next.prev == self.head
+        {
+            return self.make(
+                FindingKind::Inserted,
+                at,
+                None,
+                format!(
+                    "a line that is not a record sits between seq {} and seq {e}",
+                    e.wrapping_sub(1)
+                ),
+            );
+        }
+        let why = Record::parse(line)
+            .err()
+            .map_or_else(|| "not in canonical layout".to_owned(), |e| e.to_string());
+        self.make(
+            FindingKind::Modified,
+            at,
+            Some(e),
+            format!("not a valid record: {why}"),
+        )
+    }
+
+    fn classify(&mut self, line: &[u8], hd: Head<'_>, at: At) -> Option<Finding> {
+        let e = self.next_seq;
+        let here = Some(hd.seq);
+        if hd.seq == e {
+            // Right number, wrong parent.
+            if e == 0 {
+                return self.make(
+                    FindingKind::Modified,
+                    at,
+                    here,
+                    "the first record's prev must be all zeros".into(),
+                );
+            }
+            if let Some(next) = next_line(self.files, at.idx, at.end)
+                .as_deref()
+                .and_then(scan_head)
+                && next.seq == e
+                && next.prev == self.head
+            {
+                return self.make(
+                    FindingKind::Inserted,
+                    at,
+                    here,
+                    format!(
+                        "seq {e} here does not follow seq {}, but the next record does",
+                        e - 1
+                    ),
+                );
+            }
+            let pos = self.prev_pos.clone().unwrap_or_else(|| self.pos(at));
+            self.finding(
+                FindingKind::Modified,
+                pos,
+                Some(e - 1),
+                format!("its hash no longer matches the prev field of seq {e}"),
+            );
+            return self.report.finding.take();
+        }
+        if hd.seq > e {
+            let mut where_e = None;
+            let found = scan_after(self.files, at.idx, at.end, at.line, &mut |_, h| {
+                let hit = h.is_some_and(|h| h.seq == e);
+                if hit {
+                    where_e = Some(());
+                }
+                hit
+            });
+            return match found {
+                Some(p) => self.make(
+                    FindingKind::Reordered,
+                    at,
+                    here,
+                    format!(
+                        "seq {} where seq {e} was expected; seq {e} is at {}:{}",
+                        hd.seq,
+                        p.file.display(),
+                        p.line
+                    ),
+                ),
+                None => {
+                    let range = if hd.seq - e == 1 {
+                        format!("record {e} is")
+                    } else {
+                        format!("records {e}..{} are", hd.seq - 1)
+                    };
+                    self.make(
+                        FindingKind::Deleted,
+                        at,
+                        here,
+                        format!("{range} missing before this line"),
+                    )
+                }
+            };
+        }
+        // hd.seq < e: a number already used.
+        if line == self.prev_line.as_slice() {
+            return self.make(
+                FindingKind::Inserted,
+                at,
+                here,
+                "a duplicate of the record before it".into(),
+            );
+        }
+        if hd.seq + 1 == e && hd.prev == self.prev_prev {
+            // Two records claim the same place; the one the chain continues from is genuine.
+            let mine = record_hash(line);
+            let next_follows_me = next_line(self.files, at.idx, at.end)
+                .as_deref()
+                .and_then(scan_head)
+                .is_some_and(|n| n.prev == mine);
+            if next_follows_me {
+                let pos = self.prev_pos.clone().unwrap_or_else(|| self.pos(at));
+                self.finding(FindingKind::Inserted, pos, here, format!("two records claim seq {}; the chain continues from the other one, so this one was inserted", hd.seq));
+                return self.report.finding.take();
+            }
+            return self.make(
+                FindingKind::Inserted,
+                at,
+                here,
+                format!("a second record claiming seq {}", hd.seq),
+            );
+        }
+        self.make(
+            FindingKind::Inserted,
+            at,
+            here,
+            format!("seq {} was already seen; expected seq {e}", hd.seq),
+        )
+    }
+
+    fn capture_anchor(&mut self) {
+        if let Some(a) = &self.opts.anchor
+            && a.size == self.merkle.size()
+            && self.anchor_seen.is_none()
+        {
+            self.anchor_seen = Some((self.merkle.root(), self.head));
+        }
+    }
+
+    fn check_anchor(&mut self) {
+        let Some(anchor) = &self.opts.anchor else {
+            return;
+        };
+        let anchor_pos = || Pos {
+            file: PathBuf::from("<anchor>"),
+            line: 0,
+        };
+        if let Some(pk) = &self.opts.public_key {
+            if anchor.verify(pk).is_err() {
+                self.finding(
+                    FindingKind::BadSignature,
+                    anchor_pos(),
+                    None,
+                    format!("the anchor is not signed by {}", pk.name()),
+                );
+                return;
+            }
+        } else {
+            self.report
+                .notes
+                .push("the anchor's signature was not checked (no public key)".into());
+        }
+        self.report.anchor_checked = true;
+        let last = self.prev_pos.clone().unwrap_or_else(anchor_pos);
+        if anchor.size > self.next_seq {
+            self.finding(
+                FindingKind::Truncated,
+                last,
+                Some(self.next_seq),
+                format!("the anchor covers {} records but the log ends after {}: records {}..{} were cut", anchor.size, self.next_seq, self.next_seq, anchor.size - 1),
+            );
+            return;
+        }
+        match self.anchor_seen {
+            Some((root, head)) if root == anchor.root && head == anchor.head => {}
+            Some(_) => self.finding(
+                FindingKind::Modified,
+                last,
+                Some(anchor.size.saturating_sub(1)),
+                format!(
+                    "the first {} records differ from the anchor (history rewritten)",
+                    anchor.size
+                ),
+            ),
+            None => {
+                self.report.anchor_checked = false;
+                self.report.notes.push(format!(
+                    "the anchor ({} records) precedes the files given; not compared",
+                    anchor.size
+                ));
+            }
+        }
+    }
+
+    fn tail_notes(&mut self) {
+        let uncovered = self
+            .next_seq
+            .saturating_sub(self.report.covered.max(self.report.first_seq));
+        if self.report.checkpoints == 0 && self.next_seq > self.report.first_seq {
+            self.report.notes.push("no checkpoint in the files given: a cut tail would not be noticed without an anchor".into());
+        } else if uncovered > 1 {
+            self.report.notes.push(format!(
+                "{} records after the last checkpoint are not yet sealed",
+                uncovered - 1
+            ));
+        }
+        if !self.report.signatures_checked && self.report.checkpoints > 0 {
+            self.report
+                .notes
+                .push("checkpoint signatures not checked (no public key)".into());
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! The verifier: checks chain, tree, checkpoints and an anchor, and names the
+//! first bad record and what is wrong with it.
+
+mod engine;
+mod follow;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use crate::checkpoint::Checkpoint;
+use crate::digest::Digest;
+use crate::error::Result;
+use crate::key::PublicKey;
+
+/// What to check against.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions {
+    /// Verifies every checkpoint's signature (and the anchor's). Without it,
+    /// signatures are not checked and the report says so.
+    pub public_key: Option<PublicKey>,
+    /// A checkpoint exported earlier: the log must contain at least its
+    /// records, with the same root and head (this catches a cut tail).
+    pub anchor: Option<Checkpoint>,
+    /// Also parse every record fully and require canonical form. Without it
+    /// records are read on a fast path (sequence, event, `prev`), which is
+    /// enough for tamper evidence: any changed byte changes the chain.
+    pub strict: bool,
+}
+
+/// What is wrong with the first bad record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FindingKind {
+    /// The record's bytes changed (or it is not a valid record).
+    Modified,
+    /// Records are missing here.
+    Deleted,
+    /// A record that was never written by the log is here.
+    Inserted,
+    /// Records are out of order.
+    Reordered,
+    /// The log ends before records an anchor or checkpoint covers.
+    Truncated,
+    /// The last line is incomplete (a crash while writing; reopening the log
+    /// with the writer recovers it).
+    TornTail,
+    /// A checkpoint's (or the anchor's) signature does not verify.
+    BadSignature,
+}
+
+impl FindingKind {
+    /// Lower-case name (`modified`, `deleted`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Modified => "modified",
+            Self::Deleted => "deleted",
+            Self::Inserted => "inserted",
+            Self::Reordered => "reordered",
+            Self::Truncated => "truncated",
+            Self::TornTail => "torn-tail",
+            Self::BadSignature => "bad-signature",
+        }
+    }
+}
+
+impl fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The first bad record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// What is wrong.
+    pub kind: FindingKind,
+    /// The file (or `<anchor>`).
+    pub file: PathBuf,
+    /// 1-based line number in that file (0 for the anchor).
+    pub line: u64,
+    /// The sequence number concerned, when known.
+    pub seq: Option<u64>,
+    /// Explanation.
+    pub detail: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}:{}", self.kind, self.file.display(), self.line)?;
+        if let Some(seq) = self.seq {
+            write!(f, " (seq {seq})")?;
+        }
+        write!(f, ": {}", self.detail)
+    }
+}
+
+/// The verifier's verdict.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Files checked, in chain order, with their record counts.
+    pub files: Vec<(PathBuf, u64)>,
+    /// Records checked.
+    pub records: u64,
+    /// Sequence number of the first record checked.
+    pub first_seq: u64,
+    /// Sequence number the next record would have.
+    pub next_seq: u64,
+    /// Hash of the last good record.
+    pub head: Digest,
+    /// Merkle root over records 0 to `next_seq - 1`.
+    pub root: Digest,
+    /// Checkpoint records found consistent (and signed, if a key was given).
+    pub checkpoints: u64,
+    /// Whether signatures were checked.
+    pub signatures_checked: bool,
+    /// Records covered by the last good checkpoint.
+    pub covered: u64,
+    /// Whether an anchor was compared.
+    pub anchor_checked: bool,
+    /// Remarks that are not tampering (unchecked signatures, unsealed tail).
+    pub notes: Vec<String>,
+    /// The first bad record, if any.
+    pub finding: Option<Finding>,
+}
+
+impl Report {
+    /// No finding.
+    pub fn is_intact(&self) -> bool {
+        self.finding.is_none()
+    }
+
+    /// Machine-readable form.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "intact": self.is_intact(),
+            "files": self.files.iter().map(|(p, n)| json!({"path": p.display().to_string(), "records": n})).collect::<Vec<_>>(),
+            "records": self.records,
+            "first_seq": self.first_seq,
+            "next_seq": self.next_seq,
+            "head": self.head.to_hex(),
+            "root": self.root.to_hex(),
+            "checkpoints": self.checkpoints,
+            "signatures_checked": self.signatures_checked,
+            "covered": self.covered,
+            "anchor_checked": self.anchor_checked,
+            "notes": self.notes,
+            "finding": self.finding.as_ref().map(|f| json!({
+                "kind": f.kind.as_str(),
+                "file": f.file.display().to_string(),
+                "line": f.line,
+                "seq": f.seq,
+                "detail": f.detail,
+            })),
+        })
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.finding {
+            Some(finding) => writeln!(f, "TAMPERED: {finding}")?,
+            None => writeln!(f, "intact")?,
+        }
+        writeln!(
+            f,
+            "{} records (seq {}..{}) in {} file(s); {} checkpoint(s){}; covered through {}",
+            self.records,
+            self.first_seq,
+            self.next_seq,
+            self.files.len(),
+            self.checkpoints,
+            if self.signatures_checked {
+                " with signatures verified"
+            } else {
+                ", signatures NOT checked"
+            },
+            self.covered,
+        )?;
+        writeln!(f, "head {}\nroot {}", self.head, self.root)?;
+        for note in &self.notes {
+            writeln!(f, "note: {note}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Verifies a set of log files (any order; they are put in chain order by
+/// their first sequence number). `progress` is called with bytes done and
+/// bytes in total. I/O errors are `Err`; tampering is a report finding.
+pub fn verify_files(
+    paths: &[PathBuf],
+    options: &VerifyOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Report> {
+    engine::run(paths, options, progress)
+}
+
+/// Verifies every file of the log whose active file is `active`.
+pub fn verify_log(active: &Path, options: &VerifyOptions) -> Result<Report> {
+    let files = crate::segment::log_files(active)?;
+    if files.is_empty() {
+        return Err(crate::AuditError::io(
+            "open",
+            active,
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        ));
+    }
+    verify_files(&files, options, &mut |_, _| {})
+}

@@ -1,0 +1,247 @@
+//! The log handle: a bounded queue in front of one writer thread.
+
+mod open;
+mod worker;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use serde_json::{Map, Value};
+
+use crate::checkpoint::Checkpoint;
+use crate::error::{AuditError, Result};
+use crate::event::{Event, EventType, Severity};
+use crate::key::PublicKey;
+use crate::options::Options;
+
+/// What open found and repaired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recovery {
+    /// The file whose last line was torn.
+    pub file: PathBuf,
+    /// Where the valid part ends (the file was cut here).
+    pub offset: u64,
+    /// Bytes of the torn line that were cut.
+    pub torn_bytes: u64,
+    /// Sequence number of the LOG_RECOVERED record written about it.
+    pub recorded_as: u64,
+}
+
+/// An event on its way to the writer.
+pub(crate) struct Pending {
+    pub(crate) event_type: EventType,
+    pub(crate) severity: Severity,
+    pub(crate) actor: Option<String>,
+    pub(crate) details: Map<String, Value>,
+    pub(crate) time_ms: i64,
+    pub(crate) mono_ns: u64,
+}
+
+type Reply<T> = SyncSender<Result<T>>;
+
+pub(crate) enum Msg {
+    Append(Pending, Option<Reply<u64>>),
+    Sync(Reply<u64>),
+    Checkpoint(Reply<Checkpoint>),
+    Close(Reply<Checkpoint>),
+}
+
+/// State shared between the handle and the writer thread.
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    pub(crate) failed: AtomicBool,
+    pub(crate) reason: Mutex<Option<String>>,
+    pub(crate) appended: AtomicU64,
+    pub(crate) synced: AtomicU64,
+}
+
+impl Shared {
+    fn failure(&self) -> Option<AuditError> {
+        if !self.failed.load(Ordering::Acquire) {
+            return None;
+        }
+        let reason = self.reason.lock().map(|r| r.clone()).unwrap_or_default();
+        Some(AuditError::WriteFailed {
+            reason: reason.unwrap_or_else(|| "unknown".into()),
+        })
+    }
+}
+
+/// How an append went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Appended {
+    /// Queued; it reaches the disk under the flush policy.
+    Queued,
+    /// Written and synced to disk, with its sequence number.
+    Synced(u64),
+}
+
+/// A tamper-evident audit log open for appending. `Send + Sync`: share it
+/// behind an `Arc`. Dropping it closes it (with a final checkpoint).
+#[derive(Debug)]
+pub struct AuditLog {
+    tx: Option<SyncSender<Msg>>,
+    thread: Option<JoinHandle<()>>,
+    shared: Arc<Shared>,
+    clock: Arc<dyn crate::Clock>,
+    redactor: crate::Redactor,
+    sync_events: Vec<EventType>,
+    sync_severity: Option<Severity>,
+    capacity: usize,
+    path: PathBuf,
+    public_key: PublicKey,
+    recovery: Option<Recovery>,
+}
+
+impl AuditLog {
+    /// Opens (or creates) the log whose active file is `path`. Takes the
+    /// writer lock; rebuilds the chain from the existing files; cuts a torn
+    /// last line left by a crash and records that in a LOG_RECOVERED record.
+    /// Fails closed (`Damaged`) on any other damage.
+    pub fn open(path: impl AsRef<Path>, options: Options) -> Result<Self> {
+        open::open(path.as_ref(), options)
+    }
+
+    /// Appends an event. Blocks while the queue is full. Returns after the
+    /// record is synced when the event requires it (by type, severity or
+    /// [`Event::require_sync`]).
+    pub fn append(&self, event: Event) -> Result<Appended> {
+        self.send(event, true)
+    }
+
+    /// As [`AuditLog::append`], but returns `QueueFull` instead of blocking.
+    pub fn try_append(&self, event: Event) -> Result<Appended> {
+        self.send(event, false)
+    }
+
+    fn send(&self, event: Event, block: bool) -> Result<Appended> {
+        if let Some(e) = self.shared.failure() {
+            return Err(e);
+        }
+        if event.event_type.is_reserved() {
+            return Err(AuditError::InvalidEventType(
+                event.event_type.as_str().to_owned(),
+            ));
+        }
+        let wants_sync = event.require_sync
+            || self.sync_events.contains(&event.event_type)
+            || self.sync_severity.is_some_and(|s| event.severity >= s);
+        let mut details = event.details;
+        self.redactor.redact(&mut details);
+        let pending = Pending {
+            event_type: event.event_type,
+            severity: event.severity,
+            actor: event.actor,
+            details,
+            time_ms: self.clock.now_utc_ms(),
+            mono_ns: self.clock.monotonic_ns(),
+        };
+        let tx = self.tx.as_ref().ok_or(AuditError::Closed)?;
+        if wants_sync {
+            let (rtx, rrx) = mpsc::sync_channel(1);
+            tx.send(Msg::Append(pending, Some(rtx)))
+                .map_err(|_| self.gone())?;
+            let seq = rrx.recv().map_err(|_| self.gone())??;
+            return Ok(Appended::Synced(seq));
+        }
+        let msg = Msg::Append(pending, None);
+        if block {
+            tx.send(msg).map_err(|_| self.gone())?;
+        } else {
+            match tx.try_send(msg) {
+                Ok(()) => {}
+                Err(TrySendError::Full(_)) => {
+                    return Err(AuditError::QueueFull {
+                        capacity: self.capacity,
+                    });
+                }
+                Err(TrySendError::Disconnected(_)) => return Err(self.gone()),
+            }
+        }
+        Ok(Appended::Queued)
+    }
+
+    fn gone(&self) -> AuditError {
+        self.shared.failure().unwrap_or(AuditError::Closed)
+    }
+
+    fn request<T>(&self, make: impl FnOnce(Reply<T>) -> Msg) -> Result<T> {
+        let tx = self.tx.as_ref().ok_or(AuditError::Closed)?;
+        let (rtx, rrx) = mpsc::sync_channel(1);
+        tx.send(make(rtx)).map_err(|_| self.gone())?;
+        rrx.recv().map_err(|_| self.gone())?
+    }
+
+    /// Writes and syncs everything queued so far; returns the record count.
+    pub fn sync(&self) -> Result<u64> {
+        self.request(Msg::Sync)
+    }
+
+    /// Seals what is there: signs a checkpoint record if any record is not
+    /// yet covered, syncs, and returns the latest checkpoint.
+    pub fn checkpoint(&self) -> Result<Checkpoint> {
+        self.request(Msg::Checkpoint)
+    }
+
+    /// Checkpoints, then writes the checkpoint text to `dest` (atomically)
+    /// and remembers it as exported, which allows retention to delete the
+    /// rotated files it covers. Copy `dest` somewhere the log's host cannot
+    /// write: it is the anchor that catches a cut tail.
+    pub fn export_checkpoint(&self, dest: impl AsRef<Path>) -> Result<Checkpoint> {
+        let cp = self.checkpoint()?;
+        let text = cp.to_text();
+        crate::segment::write_atomic(dest.as_ref(), &text)?;
+        crate::segment::write_atomic(&crate::segment::exported_path(&self.path), &text)?;
+        Ok(cp)
+    }
+
+    /// Closes the log: a final checkpoint, a sync, the writer thread joined.
+    pub fn close(mut self) -> Result<Checkpoint> {
+        self.shutdown()
+    }
+
+    fn shutdown(&mut self) -> Result<Checkpoint> {
+        let result = self.request(Msg::Close);
+        self.tx = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        result
+    }
+
+    /// What open recovered, if the last line was torn.
+    pub fn recovery(&self) -> Option<&Recovery> {
+        self.recovery.as_ref()
+    }
+
+    /// The public key that verifies this log's checkpoints.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public_key
+    }
+
+    /// The active file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Records written to the file so far (synced or not).
+    pub fn appended(&self) -> u64 {
+        self.shared.appended.load(Ordering::Acquire)
+    }
+
+    /// Records known synced to disk.
+    pub fn synced(&self) -> u64 {
+        self.shared.synced.load(Ordering::Acquire)
+    }
+}
+
+impl Drop for AuditLog {
+    fn drop(&mut self) {
+        if self.tx.is_some() {
+            let _ = self.shutdown();
+        }
+    }
+}

@@ -1,0 +1,385 @@
+//! The writer thread: formats, chains, batches, syncs, checkpoints, rotates.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value};
+
+use super::{Msg, Pending, Reply, Shared};
+use crate::checkpoint::Checkpoint;
+use crate::error::{AuditError, Result};
+use crate::event::Severity;
+use crate::options::{FlushPolicy, OnWriteFailure, Options};
+use crate::record::LineParts;
+use crate::segment::{WriterLock, apply_retention, segment_path, sync_dir};
+use crate::state::{ChainState, segment_start_details};
+
+const BUF_LIMIT: usize = 256 * 1024;
+const DRAIN_MAX: usize = 4096;
+const TICK: Duration = Duration::from_millis(200);
+pub(crate) const LOG_ACTOR: &str = "supreme-audit";
+
+pub(crate) struct Worker {
+    pub(crate) path: PathBuf,
+    pub(crate) file: File,
+    pub(crate) file_len: u64,
+    pub(crate) buf: Vec<u8>,
+    pub(crate) state: ChainState,
+    pub(crate) active_first_seq: u64,
+    pub(crate) active_started_ms: i64,
+    pub(crate) unsynced: u64,
+    pub(crate) unsynced_since: Option<Instant>,
+    pub(crate) since_checkpoint: u64,
+    pub(crate) last_checkpoint_ms: i64,
+    pub(crate) opts: Options,
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) halted: bool,
+    pub(crate) _lock: WriterLock,
+}
+
+enum Flow {
+    Continue,
+    Stop,
+}
+
+impl Worker {
+    pub(crate) fn run(mut self, rx: Receiver<Msg>) {
+        let mut replies: Vec<(Reply<u64>, u64)> = Vec::new();
+        loop {
+            let mut next = match rx.recv_timeout(self.wakeup()) {
+                Ok(m) => Some(m),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => {
+                    let _ = self.seal();
+                    return;
+                }
+            };
+            let mut handled = 0;
+            while let Some(msg) = next {
+                if let Flow::Stop = self.handle(msg, &mut replies) {
+                    return;
+                }
+                handled += 1;
+                next = if handled < DRAIN_MAX {
+                    rx.try_recv().ok()
+                } else {
+                    None
+                };
+            }
+            self.idle(&mut replies);
+        }
+    }
+
+    fn wakeup(&self) -> Duration {
+        match (self.opts.flush, self.unsynced_since) {
+            (FlushPolicy::Batch { interval, .. }, Some(since)) => {
+                interval.saturating_sub(since.elapsed()).min(TICK)
+            }
+            _ => TICK,
+        }
+    }
+
+    fn handle(&mut self, msg: Msg, replies: &mut Vec<(Reply<u64>, u64)>) -> Flow {
+        match msg {
+            Msg::Append(p, reply) => {
+                let result = self.append(&p);
+                match (result, reply) {
+                    (Ok(seq), Some(r)) => replies.push((r, seq)),
+                    (Err(e), Some(r)) => {
+                        let _ = r.send(Err(e));
+                    }
+                    (_, None) => {}
+                }
+            }
+            Msg::Sync(r) => {
+                let res = self.sync_now().map(|()| self.state.next_seq);
+                self.answer(replies);
+                let _ = r.send(res);
+            }
+            Msg::Checkpoint(r) => {
+                let res = self.seal();
+                self.answer(replies);
+                let _ = r.send(res);
+            }
+            Msg::Close(r) => {
+                let res = self.seal();
+                self.answer(replies);
+                let _ = r.send(res);
+                return Flow::Stop;
+            }
+        }
+        Flow::Continue
+    }
+
+    fn append(&mut self, p: &Pending) -> Result<u64> {
+        self.check_failed()?;
+        self.maybe_rotate()?;
+        let actor = p.actor.as_deref().unwrap_or(&self.opts.actor).to_owned();
+        let seq = self.write_record(
+            p.event_type.as_str(),
+            p.severity,
+            &actor,
+            &p.details,
+            p.time_ms,
+            p.mono_ns,
+        );
+        self.since_checkpoint += 1;
+        if self.opts.flush == FlushPolicy::EveryRecord {
+            self.sync_now()?;
+        } else if self.buf.len() >= BUF_LIMIT {
+            self.write_out()?;
+        }
+        if self
+            .opts
+            .checkpoint_every
+            .is_some_and(|n| self.since_checkpoint >= n.get())
+        {
+            self.write_checkpoint()?;
+        }
+        Ok(seq)
+    }
+
+    /// Sync-required appends, time-based checkpoints, group commit.
+    fn idle(&mut self, replies: &mut Vec<(Reply<u64>, u64)>) {
+        if self.check_failed().is_err() {
+            self.answer(replies);
+            return;
+        }
+        let now = self.opts.clock.now_utc_ms();
+        if let Some(interval) = self.opts.checkpoint_interval {
+            let due = now.saturating_sub(self.last_checkpoint_ms)
+                >= i64::try_from(interval.as_millis()).unwrap_or(i64::MAX);
+            if due && self.state.uncovered() && self.state.next_seq > 0 {
+                let _ = self.write_checkpoint();
+            }
+        }
+        let _ = self.maybe_rotate();
+        if !replies.is_empty() {
+            let _ = self.sync_now();
+            self.answer(replies);
+            return;
+        }
+        let _ = match self.opts.flush {
+            FlushPolicy::Batch { records, interval } => {
+                let due = self.unsynced >= records.get()
+                    || self.unsynced_since.is_some_and(|s| s.elapsed() >= interval);
+                if due {
+                    self.sync_now()
+                } else {
+                    self.write_out()
+                }
+            }
+            _ => self.write_out(),
+        };
+    }
+
+    fn answer(&mut self, replies: &mut Vec<(Reply<u64>, u64)>) {
+        let failure = self.check_failed().err();
+        for (r, seq) in replies.drain(..) {
+            let res = match &failure {
+                Some(AuditError::WriteFailed { reason }) => Err(AuditError::WriteFailed {
+                    reason: reason.clone(),
+                }),
+                _ if self.unsynced == 0 => Ok(seq),
+                _ => Err(AuditError::WriteFailed {
+                    reason: "record not synced".into(),
+                }),
+            };
+            let _ = r.send(res);
+        }
+    }
+
+    pub(crate) fn write_record(
+        &mut self,
+        event: &str,
+        severity: Severity,
+        actor: &str,
+        details: &Map<String, Value>,
+        time_ms: i64,
+        mono_ns: u64,
+    ) -> u64 {
+        let seq = self.state.next_seq;
+        let start = self.buf.len();
+        LineParts {
+            seq,
+            time_ms,
+            mono_ns,
+            event,
+            severity,
+            actor,
+            host: &self.opts.host,
+            pid: self.opts.pid,
+            details,
+            prev: &self.state.head,
+        }
+        .write(&mut self.buf);
+        self.state.push(&self.buf[start..]);
+        self.buf.push(b'\n');
+        self.unsynced += 1;
+        self.unsynced_since.get_or_insert_with(Instant::now);
+        self.shared
+            .appended
+            .store(self.state.next_seq, Ordering::Release);
+        seq
+    }
+
+    pub(crate) fn write_internal(&mut self, event: &str, details: &Map<String, Value>) -> u64 {
+        let (now, mono) = (self.opts.clock.now_utc_ms(), self.opts.clock.monotonic_ns());
+        self.write_record(event, Severity::Notice, LOG_ACTOR, details, now, mono)
+    }
+
+    fn write_checkpoint(&mut self) -> Result<Checkpoint> {
+        let s = &self.state;
+        let cp = Checkpoint::sign(
+            &self.opts.origin,
+            s.next_seq,
+            s.merkle.root(),
+            s.head,
+            &self.opts.key,
+        )?;
+        let mut details = Map::new();
+        details.insert("checkpoint".into(), cp.to_text().into());
+        self.write_internal("CHECKPOINT", &details);
+        self.state.last_checkpoint = Some(cp.clone());
+        self.since_checkpoint = 0;
+        self.last_checkpoint_ms = self.opts.clock.now_utc_ms();
+        Ok(cp)
+    }
+
+    /// Checkpoint if anything is uncovered, then sync.
+    fn seal(&mut self) -> Result<Checkpoint> {
+        self.check_failed()?;
+        let cp = match (&self.state.last_checkpoint, self.state.uncovered()) {
+            (Some(cp), false) => cp.clone(),
+            _ => self.write_checkpoint()?,
+        };
+        self.sync_now()?;
+        Ok(cp)
+    }
+
+    fn maybe_rotate(&mut self) -> Result<()> {
+        let r = self.opts.rotation;
+        let has_records = self.state.next_seq > self.active_first_seq + 1;
+        let by_size = r
+            .max_bytes
+            .is_some_and(|m| self.file_len + self.buf.len() as u64 >= m);
+        let age = self
+            .opts
+            .clock
+            .now_utc_ms()
+            .saturating_sub(self.active_started_ms);
+        let by_age = r
+            .max_age
+            .is_some_and(|a| age >= i64::try_from(a.as_millis()).unwrap_or(i64::MAX));
+        if has_records && (by_size || by_age) {
+            self.rotate()
+        } else {
+            Ok(())
+        }
+    }
+
+    fn rotate(&mut self) -> Result<()> {
+        if self.state.uncovered() {
+            self.write_checkpoint()?;
+        }
+        self.sync_now()?;
+        let old = segment_path(&self.path, self.active_first_seq);
+        std::fs::rename(&self.path, &old)
+            .map_err(|e| self.fail(AuditError::io("rotate", &self.path, e)))?;
+        let file = super::open::create_log_file(&self.path).map_err(|e| self.fail(e))?;
+        sync_dir(&self.path).map_err(|e| self.fail(e))?;
+        self.file = file;
+        self.file_len = 0;
+        self.active_first_seq = self.state.next_seq;
+        self.active_started_ms = self.opts.clock.now_utc_ms();
+        let prev_name = old
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let details = segment_start_details(&prev_name, &self.state.merkle);
+        self.write_internal("SEGMENT_START", &details);
+        self.sync_now()?;
+        if let Some(keep) = self.opts.keep_segments {
+            let _ = apply_retention(&self.path, keep, self.active_first_seq);
+        }
+        Ok(())
+    }
+
+    fn check_failed(&self) -> Result<()> {
+        match self.shared.failure() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Hands the buffer to the OS.
+    pub(crate) fn write_out(&mut self) -> Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        self.check_failed()?;
+        loop {
+            let res = self.fault().and_then(|()| self.file.write_all(&self.buf));
+            match res {
+                Ok(()) => break,
+                Err(e) => self.on_io_error("write", e)?,
+            }
+        }
+        self.file_len += self.buf.len() as u64;
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// Writes and fsyncs everything buffered.
+    pub(crate) fn sync_now(&mut self) -> Result<()> {
+        self.write_out()?;
+        if self.unsynced == 0 {
+            return Ok(());
+        }
+        loop {
+            match self.fault().and_then(|()| self.file.sync_data()) {
+                Ok(()) => break,
+                Err(e) => self.on_io_error("sync", e)?,
+            }
+        }
+        self.unsynced = 0;
+        self.unsynced_since = None;
+        self.shared
+            .synced
+            .store(self.state.next_seq, Ordering::Release);
+        Ok(())
+    }
+
+    fn fault(&self) -> std::io::Result<()> {
+        self.opts.fault.as_ref().map_or(Ok(()), |f| f.check())
+    }
+
+    /// Under `Block`: undo any partial write, wait, and let the caller retry.
+    /// Otherwise: fail closed.
+    fn on_io_error(&mut self, op: &'static str, e: std::io::Error) -> Result<()> {
+        if let OnWriteFailure::Block { retry } = self.opts.on_failure {
+            let _ = self.file.set_len(self.file_len);
+            std::thread::sleep(retry);
+            return Ok(());
+        }
+        Err(self.fail(AuditError::io(op, &self.path, e)))
+    }
+
+    fn fail(&mut self, err: AuditError) -> AuditError {
+        let reason = err.to_string();
+        if let Ok(mut r) = self.shared.reason.lock() {
+            r.get_or_insert(reason.clone());
+        }
+        self.shared.failed.store(true, Ordering::Release);
+        if let (OnWriteFailure::Halt(cb), false) = (&self.opts.on_failure, self.halted) {
+            self.halted = true;
+            cb(&err);
+        }
+        AuditError::WriteFailed { reason }
+    }
+}

@@ -1,0 +1,2 @@
+//! Placeholder so the workspace loads until the crash test is written.
+fn main() {}

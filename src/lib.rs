@@ -1,9 +1,43 @@
-//! Supreme Security facade.
-#[cfg(feature = "order-guard")]
-pub use supreme_order_guard as order_guard;
-#[cfg(feature = "vault")]
-pub use supreme_vault as vault;
+//! Supreme Security: security libraries for Rust trading bots.
+//!
+//! This facade re-exports each library as a module, so a bot can depend on
+//! one crate and compose what it needs. Every module is also usable on its
+//! own as a separate crate.
+//!
+//! | module | crate | guards |
+//! |---|---|---|
+//! | [`order_guard`] | `supreme-order-guard` | exchange filters, exact decimals, fat-finger caps |
+//! | [`vault`] | `supreme-vault` | encrypted credentials, a signer that never reveals its key |
+//! | [`audit`] | `supreme-audit` | tamper-evident, durable security log |
+//! | [`kill_switch`] | `supreme-kill-switch` | emergency stop: gate, latch, cancel, flatten, authorized reset |
+//!
+//! ```
+//! use supreme_security::order_guard::*;
+//!
+//! let info = ExchangeInfo::from_json(SAMPLE_EXCHANGE_INFO)?;
+//! let ctx = OrderContext::new(0)
+//!     .with_reference(ReferencePrice { price: "25000".parse()?, observed_at_ms: 0 })
+//!     .with_open_orders(OpenOrderCounts::default(), OpenOrderCounts::default());
+//! let order = Order::limit(Symbol::new("BTCUSDT")?, Side::Buy, "0.01".parse()?, "25000".parse()?);
+//! assert!(Validator::default().validate(&info, &order, &ctx).is_ok());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Features
+//!
+//! Each module has a feature of the same name, all on by default; turn
+//! default features off and list the ones you need to leave the rest out:
+//!
+//! - `order-guard`: [`order_guard`]
+//! - `vault`: [`vault`]
+//! - `audit`: [`audit`]
+//! - `kill-switch`: [`kill_switch`]
+
 #[cfg(feature = "audit")]
 pub use supreme_audit as audit;
 #[cfg(feature = "kill-switch")]
 pub use supreme_kill_switch as kill_switch;
+#[cfg(feature = "order-guard")]
+pub use supreme_order_guard as order_guard;
+#[cfg(feature = "vault")]
+pub use supreme_vault as vault;

@@ -146,8 +146,7 @@ fn report(args: &OrderArgs, normalize: bool, result: &Result<Order, Violations>)
         println!("{doc:#}");
     } else {
         match result {
-            Ok(order) if normalize => println!("ACCEPTED {}", wire(order)),
-            Ok(_) => println!("ACCEPTED"),
+            Ok(order) => println!("ACCEPTED {}", wire(order)),
             Err(v) => {
                 let what = if normalize {
                     "no valid order exists"

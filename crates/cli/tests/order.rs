@@ -53,7 +53,10 @@ fn accepted_order_exits_0() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert_eq!(stdout(&o).trim(), "ACCEPTED");
+    assert_eq!(
+        stdout(&o).trim(),
+        "ACCEPTED symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=25000"
+    );
 }
 
 #[test]

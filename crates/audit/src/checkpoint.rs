@@ -210,3 +210,6 @@ fn decode_digest(b64: &str) -> Option<Digest> {
     let raw = B64.decode(b64).ok()?;
     Some(Digest(<[u8; 32]>::try_from(raw.as_slice()).ok()?))
 }
+
+#[cfg(test)]
+mod tests;

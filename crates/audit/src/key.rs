@@ -150,8 +150,8 @@ impl SigningKey {
             .trim_end()
             .strip_prefix(PRIVATE_PREFIX)
             .ok_or_else(|| bad("not a key file"))?;
-        let mut parts = body.rsplitn(3, '+');
-        let (Some(b64), Some(id), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+        let mut parts = body.splitn(3, '+');
+        let (Some(name), Some(id), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(bad("not a key file"));
         };
         let pkcs8 = SecretBox::new(
@@ -225,8 +225,8 @@ impl PublicKey {
             path: PathBuf::from("<public key>"),
             reason: reason.to_owned(),
         };
-        let mut parts = text.trim().rsplitn(3, '+');
-        let (Some(b64), Some(id), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+        let mut parts = text.trim().splitn(3, '+');
+        let (Some(name), Some(id), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(bad("expected <name>+<id>+<key>"));
         };
         if !valid_key_name(name) {
@@ -269,3 +269,6 @@ impl PublicKey {
             .is_ok()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -57,3 +57,6 @@ impl MerkleState {
         iter.fold(*last, |acc, left| node_hash(left, &acc))
     }
 }
+
+#[cfg(test)]
+mod tests;

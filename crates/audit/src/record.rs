@@ -273,3 +273,6 @@ pub(crate) fn scan_head(line: &[u8]) -> Option<Head<'_>> {
     let prev = Digest::from_hex(hex)?;
     Some(Head { seq, event, prev })
 }
+
+#[cfg(test)]
+mod tests;

@@ -88,3 +88,6 @@ impl Redactor {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -126,3 +126,6 @@ pub fn parse_rfc3339_ms(text: &str) -> Result<i64> {
     };
     Ok(day_ms + ((h * 60 + mi - offset_min) * 60 + sec) * 1000 + ms)
 }
+
+#[cfg(test)]
+mod tests;

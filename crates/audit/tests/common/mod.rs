@@ -1,0 +1,75 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use supreme_audit::*;
+
+pub const T0: i64 = 1_764_384_184_000;
+
+pub fn key() -> SigningKey {
+    SigningKey::generate("test-audit").unwrap().0
+}
+
+pub fn options(key: SigningKey, clock: &FakeClock) -> Options {
+    Options::new(key)
+        .clock(Arc::new(clock.clone()))
+        .host("test-host")
+        .actor("tester")
+}
+
+/// Writes `n` ORDER_SENT events with a checkpoint every `every` records,
+/// closes, and returns the log path, the public key and the final checkpoint.
+pub fn write_log(dir: &Path, n: u64, every: u64) -> (PathBuf, PublicKey, Checkpoint) {
+    let path = dir.join("audit.log");
+    let key = key();
+    let public = key.public_key();
+    let clock = FakeClock::new(T0);
+    let log = AuditLog::open(
+        &path,
+        options(key, &clock).checkpoint_every(std::num::NonZeroU64::new(every)),
+    )
+    .unwrap();
+    for i in 0..n {
+        clock.advance_ms(3);
+        log.append(
+            Event::new(EventType::OrderSent)
+                .detail("i", i)
+                .detail("symbol", "BTCUSDT"),
+        )
+        .unwrap();
+    }
+    let cp = log.close().unwrap();
+    (path, public, cp)
+}
+
+pub fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+pub fn write_lines(path: &Path, lines: &[String]) {
+    let mut text = lines.join("\n");
+    text.push('\n');
+    std::fs::write(path, text).unwrap();
+}
+
+pub fn verify(path: &Path, public: &PublicKey, anchor: Option<&Checkpoint>) -> Report {
+    let opts = VerifyOptions {
+        public_key: Some(public.clone()),
+        anchor: anchor.cloned(),
+        strict: false,
+    };
+    verify_files(&[path.to_owned()], &opts, &mut |_, _| {}).unwrap()
+}
+
+pub fn finding(report: &Report) -> &Finding {
+    report
+        .finding
+        .as_ref()
+        .unwrap_or_else(|| panic!("expected a finding:\n{report}"))
+}

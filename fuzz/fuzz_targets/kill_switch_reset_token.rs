@@ -6,7 +6,9 @@ use libfuzzer_sys::fuzz_target;
 use supreme_kill_switch::{OperatorPublicKey, ResetPolicy, ResetToken};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let _ = ResetPolicy::from_json(text);
     if let Ok(token) = ResetToken::parse(text) {
         let key = OperatorPublicKey::from_hex(&"11".repeat(32)).unwrap();

@@ -10,8 +10,7 @@ use std::time::Duration;
 
 use supreme_kill_switch::latch::{self, LatchRead};
 use supreme_kill_switch::{
-    Clock, KillSwitch, OperatorKey, ResetPolicy, ResetRequest, SystemClock, TripRecord,
-    TripRequest,
+    Clock, KillSwitch, OperatorKey, ResetPolicy, ResetRequest, SystemClock, TripRecord, TripRequest,
 };
 
 use crate::exit::{self, OK, REFUSED};
@@ -155,7 +154,10 @@ fn reset(path: &Path, operator: String, policy: &Path, token: String) -> ExitCod
         .latch(path)
         .reset_policy(policy)
         .events(std::sync::Arc::new(|e: &supreme_kill_switch::Event| {
-            if let supreme_kill_switch::Event::ResetAttempt { operator, outcome, .. } = e {
+            if let supreme_kill_switch::Event::ResetAttempt {
+                operator, outcome, ..
+            } = e
+            {
                 match outcome {
                     Ok(()) => eprintln!("reset by {operator}: accepted"),
                     Err(r) => eprintln!("reset by {operator}: refused: {r}"),
@@ -190,12 +192,18 @@ fn sign_reset(path: &Path, operator: &str, key: &Path, ttl_secs: u64) -> ExitCod
         LatchRead::Absent => return exit::input_error(format!("{}: not tripped", path.display())),
         LatchRead::Present(c) => c.trip.id,
         // Same id the switch gives a corrupt latch on start.
-        LatchRead::Corrupt { digest, .. } => format!("corrupt-{}", digest.get(..32).unwrap_or(&digest)),
+        LatchRead::Corrupt { digest, .. } => {
+            format!("corrupt-{}", digest.get(..32).unwrap_or(&digest))
+        }
     };
-    let expires = SystemClock
-        .now_ms()
-        .saturating_add(Duration::from_secs(ttl_secs).as_millis().try_into().unwrap_or(u64::MAX));
-    match OperatorKey::from_pkcs8_file(key).and_then(|k| k.sign_reset(&trip_id, operator, expires)) {
+    let expires = SystemClock.now_ms().saturating_add(
+        Duration::from_secs(ttl_secs)
+            .as_millis()
+            .try_into()
+            .unwrap_or(u64::MAX),
+    );
+    match OperatorKey::from_pkcs8_file(key).and_then(|k| k.sign_reset(&trip_id, operator, expires))
+    {
         Ok(token) => {
             println!("{token}");
             ExitCode::from(OK)

@@ -1,5 +1,7 @@
 //! `supreme kill-switch ...` run as a real binary against real files.
 
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -47,7 +49,15 @@ fn operator(d: &Path, name: &str, cooldown_secs: u64) -> (PathBuf, PathBuf) {
 }
 
 fn sign(latch: &Path, name: &str, key: &Path) -> String {
-    let out = ks(&["sign-reset", "--state", s(latch), "--operator", name, "--key", s(key)]);
+    let out = ks(&[
+        "sign-reset",
+        "--state",
+        s(latch),
+        "--operator",
+        name,
+        "--key",
+        s(key),
+    ]);
     assert_eq!(code(&out), 0, "{out:?}");
     stdout(&out).trim().to_owned()
 }
@@ -60,7 +70,15 @@ fn status_trigger_status_reset_status() {
     assert_eq!(code(&out), 0);
     assert_eq!(stdout(&out), "state: armed\n");
 
-    let out = ks(&["trigger", "--state", s(&latch), "--reason", "exchange incident", "--operator", "bob"]);
+    let out = ks(&[
+        "trigger",
+        "--state",
+        s(&latch),
+        "--reason",
+        "exchange incident",
+        "--operator",
+        "bob",
+    ]);
     assert_eq!(code(&out), 0, "{out:?}");
 
     let out = ks(&["status", "--state", s(&latch)]);
@@ -73,17 +91,44 @@ fn status_trigger_status_reset_status() {
 
     let (key, policy) = operator(&d, "alice", 0);
     let token = sign(&latch, "alice", &key);
-    let out = ks(&["reset", "--state", s(&latch), "--operator", "alice", "--policy", s(&policy), "--token", &token]);
+    let out = ks(&[
+        "reset",
+        "--state",
+        s(&latch),
+        "--operator",
+        "alice",
+        "--policy",
+        s(&policy),
+        "--token",
+        &token,
+    ]);
     assert_eq!(code(&out), 0, "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("reset by alice: accepted"));
     assert_eq!(code(&ks(&["status", "--state", s(&latch)])), 0);
     assert!(!latch.exists());
 
     // The token is for that trip only: a new trip refuses it.
-    assert_eq!(code(&ks(&["trigger", "--state", s(&latch), "--reason", "again"])), 0);
-    let out = ks(&["reset", "--state", s(&latch), "--operator", "alice", "--policy", s(&policy), "--token", &token]);
+    assert_eq!(
+        code(&ks(&["trigger", "--state", s(&latch), "--reason", "again"])),
+        0
+    );
+    let out = ks(&[
+        "reset",
+        "--state",
+        s(&latch),
+        "--operator",
+        "alice",
+        "--policy",
+        s(&policy),
+        "--token",
+        &token,
+    ]);
     assert_eq!(code(&out), 1, "{out:?}");
-    assert!(stdout(&out).contains("token is for trip"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("token is for trip"),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(code(&ks(&["status", "--state", s(&latch)])), 1);
 }
 
@@ -91,20 +136,53 @@ fn status_trigger_status_reset_status() {
 fn unauthorized_and_early_resets_are_refused() {
     let d = dir("refused");
     let latch = d.join("latch.json");
-    assert_eq!(code(&ks(&["trigger", "--state", s(&latch), "--reason", "x"])), 0);
+    assert_eq!(
+        code(&ks(&["trigger", "--state", s(&latch), "--reason", "x"])),
+        0
+    );
     let (key, policy) = operator(&d, "alice", 3600);
     let token = sign(&latch, "alice", &key);
 
     // Cooldown not over.
-    let out = ks(&["reset", "--state", s(&latch), "--operator", "alice", "--policy", s(&policy), "--token", &token]);
+    let out = ks(&[
+        "reset",
+        "--state",
+        s(&latch),
+        "--operator",
+        "alice",
+        "--policy",
+        s(&policy),
+        "--token",
+        &token,
+    ]);
     assert_eq!(code(&out), 1);
     assert!(stdout(&out).contains("cooldown"), "{}", stdout(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("refused"));
 
     // Unknown operator; forged token.
-    let out = ks(&["reset", "--state", s(&latch), "--operator", "mallory", "--policy", s(&policy), "--token", &token]);
+    let out = ks(&[
+        "reset",
+        "--state",
+        s(&latch),
+        "--operator",
+        "mallory",
+        "--policy",
+        s(&policy),
+        "--token",
+        &token,
+    ]);
     assert_eq!(code(&out), 1);
-    let out = ks(&["reset", "--state", s(&latch), "--operator", "alice", "--policy", s(&policy), "--token", "ksr1.x.alice.00.1.00"]);
+    let out = ks(&[
+        "reset",
+        "--state",
+        s(&latch),
+        "--operator",
+        "alice",
+        "--policy",
+        s(&policy),
+        "--token",
+        "ksr1.x.alice.00.1.00",
+    ]);
     assert_eq!(code(&out), 1);
     assert_eq!(code(&ks(&["status", "--state", s(&latch)])), 1);
 }
@@ -119,7 +197,17 @@ fn corrupt_latch_is_tripped_and_resettable() {
     assert!(stdout(&out).contains("corrupt latch"));
     let (key, policy) = operator(&d, "alice", 0);
     let token = sign(&latch, "alice", &key);
-    let out = ks(&["reset", "--state", s(&latch), "--operator", "alice", "--policy", s(&policy), "--token", &token]);
+    let out = ks(&[
+        "reset",
+        "--state",
+        s(&latch),
+        "--operator",
+        "alice",
+        "--policy",
+        s(&policy),
+        "--token",
+        &token,
+    ]);
     assert_eq!(code(&out), 0, "{out:?}");
     assert_eq!(code(&ks(&["status", "--state", s(&latch)])), 0);
 }
@@ -133,18 +221,40 @@ fn usage_and_input_errors_exit_2() {
     assert_eq!(code(&ks(&["frobnicate"])), 2);
     // Bad policy file.
     std::fs::write(d.join("bad.json"), "{").unwrap();
-    assert_eq!(code(&ks(&["trigger", "--state", s(&latch), "--reason", "x"])), 0);
-    let out = ks(&["reset", "--state", s(&latch), "--operator", "a", "--policy", s(&d.join("bad.json")), "--token", "t"]);
+    assert_eq!(
+        code(&ks(&["trigger", "--state", s(&latch), "--reason", "x"])),
+        0
+    );
+    let out = ks(&[
+        "reset",
+        "--state",
+        s(&latch),
+        "--operator",
+        "a",
+        "--policy",
+        s(&d.join("bad.json")),
+        "--token",
+        "t",
+    ]);
     assert_eq!(code(&out), 2);
     // Latch in a missing directory.
-    let out = ks(&["trigger", "--state", s(&d.join("no/such/latch.json")), "--reason", "x"]);
+    let out = ks(&[
+        "trigger",
+        "--state",
+        s(&d.join("no/such/latch.json")),
+        "--reason",
+        "x",
+    ]);
     assert_eq!(code(&out), 2);
     // Keygen refuses to overwrite.
     let key = d.join("k.pk8");
     assert_eq!(code(&ks(&["keygen", "--out", s(&key)])), 0);
     assert_eq!(code(&ks(&["keygen", "--out", s(&key)])), 2);
     use std::os::unix::fs::PermissionsExt;
-    assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
 }
 
 #[test]
@@ -155,13 +265,24 @@ fn a_killed_trigger_leaves_either_no_latch_or_a_whole_one() {
     for i in 0..30 {
         let latch = d.join(format!("latch-{i}.json"));
         let mut child = bin()
-            .args(["kill-switch", "trigger", "--state", s(&latch), "--reason", "crash test"])
+            .args([
+                "kill-switch",
+                "trigger",
+                "--state",
+                s(&latch),
+                "--reason",
+                "crash test",
+            ])
             .spawn()
             .unwrap();
         std::thread::sleep(std::time::Duration::from_micros(200 * (i % 10)));
         let _ = child.kill();
         let _ = child.wait();
         let out = ks(&["status", "--state", s(&latch)]);
-        assert!(!stdout(&out).contains("corrupt"), "run {i}: {}", stdout(&out));
+        assert!(
+            !stdout(&out).contains("corrupt"),
+            "run {i}: {}",
+            stdout(&out)
+        );
     }
 }

@@ -39,7 +39,9 @@ pub enum KillSwitchError {
     },
     /// The halting or flattening procedure gave up before the venue was
     /// verified clean. The switch stays in `state` with the gate closed.
-    #[error("halt not verified after {attempts} attempts ({open_orders} open orders, {open_positions} positions left): {last_error}")]
+    #[error(
+        "halt not verified after {attempts} attempts ({open_orders} open orders, {open_positions} positions left): {last_error}"
+    )]
     HaltIncomplete {
         /// The state the switch was left in.
         state: State,

@@ -83,7 +83,11 @@ impl KillSwitch {
     /// check is reported as an event. If a phase runs out of attempts the
     /// switch stays in that phase (gate closed) and this returns
     /// [`KillSwitchError::HaltIncomplete`]; calling it again resumes.
-    pub fn halt(&self, venue: &dyn Venue, config: &HaltConfig) -> Result<HaltReport, KillSwitchError> {
+    pub fn halt(
+        &self,
+        venue: &dyn Venue,
+        config: &HaltConfig,
+    ) -> Result<HaltReport, KillSwitchError> {
         let started = self.clock().now_ms();
         let current = self.state();
         if current == State::Armed {
@@ -96,16 +100,22 @@ impl KillSwitch {
             self.transition(current, State::Halting)?;
         }
         let mut report = HaltReport::default();
-        let (attempts, first) = self.phase(State::Halting, config, |attempt, report| {
-            self.cancel_round(venue, attempt, report)
-        }, &mut report)?;
+        let (attempts, first) = self.phase(
+            State::Halting,
+            config,
+            |attempt, report| self.cancel_round(venue, attempt, report),
+            &mut report,
+        )?;
         report.cancel_attempts = attempts;
         report.orders_found = first;
         if let Some(flatten) = &config.flatten {
             self.transition(State::Halting, State::Flattening)?;
-            let (attempts, first) = self.phase(State::Flattening, config, |attempt, report| {
-                self.flatten_round(venue, flatten, attempt, report)
-            }, &mut report)?;
+            let (attempts, first) = self.phase(
+                State::Flattening,
+                config,
+                |attempt, report| self.flatten_round(venue, flatten, attempt, report),
+                &mut report,
+            )?;
             report.flatten_attempts = attempts;
             report.positions_found = first;
         }
@@ -168,7 +178,12 @@ impl KillSwitch {
         Err(err)
     }
 
-    fn act<T>(&self, action: Action, attempt: u32, r: Result<T, VenueError>) -> Result<T, VenueError> {
+    fn act<T>(
+        &self,
+        action: Action,
+        attempt: u32,
+        r: Result<T, VenueError>,
+    ) -> Result<T, VenueError> {
         self.emit(Event::Action {
             action,
             attempt,
@@ -187,11 +202,26 @@ impl KillSwitch {
         let orders = self.act(Action::ListOpenOrders, attempt, venue.open_orders())?;
         let seen = orders.len();
         if orders.is_empty() {
-            return Ok((Outcome { clean: true, orders: 0, positions: 0 }, 0));
+            return Ok((
+                Outcome {
+                    clean: true,
+                    orders: 0,
+                    positions: 0,
+                },
+                0,
+            ));
         }
-        self.cancel_symbols(venue, attempt, orders.iter().map(|o| o.symbol.clone()).collect());
+        self.cancel_symbols(
+            venue,
+            attempt,
+            orders.iter().map(|o| o.symbol.clone()).collect(),
+        );
         let after = self.act(Action::ListOpenOrders, attempt, venue.open_orders())?;
-        let outcome = Outcome { clean: after.is_empty(), orders: after.len(), positions: 0 };
+        let outcome = Outcome {
+            clean: after.is_empty(),
+            orders: after.len(),
+            positions: 0,
+        };
         Ok((outcome, seen))
     }
 
@@ -212,13 +242,21 @@ impl KillSwitch {
         report: &mut HaltReport,
     ) -> Result<(Outcome, usize), VenueError> {
         let orders = self.act(Action::ListOpenOrders, attempt, venue.open_orders())?;
-        self.cancel_symbols(venue, attempt, orders.iter().map(|o| o.symbol.clone()).collect());
-        let positions = open_positions(self.act(Action::ListPositions, attempt, venue.positions())?);
+        self.cancel_symbols(
+            venue,
+            attempt,
+            orders.iter().map(|o| o.symbol.clone()).collect(),
+        );
+        let positions =
+            open_positions(self.act(Action::ListPositions, attempt, venue.positions())?);
         let seen = positions.len();
         for position in &positions {
             for order in close_orders(position, flatten) {
                 let r = venue.close_position(&order);
-                if self.act(Action::ClosePosition { order }, attempt, r).is_ok() {
+                if self
+                    .act(Action::ClosePosition { order }, attempt, r)
+                    .is_ok()
+                {
                     report.close_orders_sent += 1;
                 }
             }

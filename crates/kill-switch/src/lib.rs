@@ -78,12 +78,14 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::KillSwitchError;
 pub use event::{Action, Event, EventSink};
 pub use gate::Gate;
+pub use halt::{FlattenConfig, HaltConfig, HaltReport, RetryPolicy, close_orders};
 pub use hooks::ShutdownHooks;
 pub use notify::{CommandNotifier, LogNotifier, Notice, Notifier, RateLimited};
-pub use halt::{FlattenConfig, HaltConfig, HaltReport, RetryPolicy, close_orders};
-pub use reset::{OperatorKey, OperatorPublicKey, ResetPolicy, ResetRefusal, ResetRequest, ResetToken};
+pub use reset::{
+    OperatorKey, OperatorPublicKey, ResetPolicy, ResetRefusal, ResetRequest, ResetToken,
+};
 pub use respond::{Responder, ResponderHandle};
-pub use state::{State, TripRecord, TripRequest, Trigger};
+pub use state::{State, Trigger, TripRecord, TripRequest};
 pub use supervise::{ChildOutcome, ChildSpec, Supervised};
 pub use switch::{KillSwitch, KillSwitchBuilder};
 pub use venue::{CloseOrder, OpenOrder, Position, Side, Venue, VenueError};

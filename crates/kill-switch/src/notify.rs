@@ -138,11 +138,11 @@ impl<N: Notifier> Notifier for RateLimited<N> {
         let now = self.clock.now_ms();
         let suppressed = {
             let mut st = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(last) = st.0 {
-                if now.saturating_sub(last) < self.interval_ms {
-                    st.1 += 1;
-                    return Err(format!("suppressed by rate limit ({} so far)", st.1));
-                }
+            if let Some(last) = st.0
+                && now.saturating_sub(last) < self.interval_ms
+            {
+                st.1 += 1;
+                return Err(format!("suppressed by rate limit ({} so far)", st.1));
             }
             st.0 = Some(now);
             std::mem::take(&mut st.1)
@@ -151,7 +151,8 @@ impl<N: Notifier> Notifier for RateLimited<N> {
             return self.inner.notify(n);
         }
         let mut n = n.clone();
-        n.body.push_str(&format!("\n({suppressed} earlier notices suppressed)"));
+        n.body
+            .push_str(&format!("\n({suppressed} earlier notices suppressed)"));
         self.inner.notify(&n)
     }
 }

@@ -14,7 +14,7 @@ use crate::event::{Event, EventSink, emit};
 use crate::gate::Gate;
 use crate::latch::{self, LATCH_FORMAT, LatchContents, LatchRead};
 use crate::reset::{self, ResetPolicy, ResetRefusal, ResetRequest};
-use crate::state::{State, TripRecord, TripRequest, Trigger};
+use crate::state::{State, Trigger, TripRecord, TripRequest};
 
 /// The emergency stop. Cheap to clone (all clones share one switch).
 #[derive(Clone)]

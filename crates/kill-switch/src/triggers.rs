@@ -1,7 +1,7 @@
 //! What trips the switch besides a direct call.
 //!
-//! Each trigger holds a clone of the [`KillSwitch`] and trips it with its own
-//! [`Trigger`] kind, a reason and the observed values. Polled triggers
+//! Each trigger holds a clone of the [`KillSwitch`](crate::KillSwitch) and trips it with its own
+//! [`Trigger`](crate::Trigger) kind, a reason and the observed values. Polled triggers
 //! (dead-man's heartbeat, stale data, trip file) implement [`Watch`] and can
 //! be driven by a [`Monitor`] thread or by hand (with a manual clock in
 //! tests).

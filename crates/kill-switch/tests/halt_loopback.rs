@@ -1,6 +1,8 @@
 //! Halting and flattening against the simulated exchange over real loopback
 //! sockets, through a small HTTP venue adapter.
 
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -50,12 +52,16 @@ impl Venue for HttpVenue {
             serde_json::from_str(&body).map_err(|e| VenueError::new(e.to_string()))?;
         Ok(wire
             .into_iter()
-            .map(|o| OpenOrder { symbol: o.symbol, order_id: o.order_id })
+            .map(|o| OpenOrder {
+                symbol: o.symbol,
+                order_id: o.order_id,
+            })
             .collect())
     }
 
     fn cancel_all(&self, symbol: &str) -> Result<(), VenueError> {
-        self.call("DELETE", &format!("/api/openOrders?symbol={symbol}"), None).map(drop)
+        self.call("DELETE", &format!("/api/openOrders?symbol={symbol}"), None)
+            .map(drop)
     }
 
     fn positions(&self) -> Result<Vec<Position>, VenueError> {
@@ -64,7 +70,11 @@ impl Venue for HttpVenue {
             serde_json::from_str(&body).map_err(|e| VenueError::new(e.to_string()))?;
         Ok(wire
             .into_iter()
-            .map(|p| Position { symbol: p.symbol, quantity: p.quantity, mark_price: p.mark_price })
+            .map(|p| Position {
+                symbol: p.symbol,
+                quantity: p.quantity,
+                mark_price: p.mark_price,
+            })
             .collect())
     }
 
@@ -77,7 +87,8 @@ impl Venue for HttpVenue {
             "symbol": o.symbol, "side": side, "quantity": o.quantity.to_string(),
             "price": o.limit_price.to_string(), "reduceOnly": o.reduce_only,
         });
-        self.call("POST", "/api/order", Some(&body.to_string())).map(drop)
+        self.call("POST", "/api/order", Some(&body.to_string()))
+            .map(drop)
     }
 }
 
@@ -89,7 +100,12 @@ fn d(s: &str) -> Decimal {
 
 fn seed_orders(ex: &SimExchange, n: usize) {
     for i in 0..n {
-        ex.add_order(SYMBOLS[i % SYMBOLS.len()], "BUY", d("1"), Decimal::from(100 + i));
+        ex.add_order(
+            SYMBOLS[i % SYMBOLS.len()],
+            "BUY",
+            d("1"),
+            Decimal::from(100 + i),
+        );
     }
 }
 
@@ -97,7 +113,9 @@ fn switch_with_events() -> (KillSwitch, Arc<Mutex<Vec<Event>>>) {
     let events: Arc<Mutex<Vec<Event>>> = Arc::default();
     let sink = Arc::clone(&events);
     let s = KillSwitch::builder()
-        .events(Arc::new(move |e: &Event| sink.lock().unwrap().push(e.clone())))
+        .events(Arc::new(move |e: &Event| {
+            sink.lock().unwrap().push(e.clone())
+        }))
         .build();
     (s, events)
 }
@@ -123,11 +141,33 @@ fn hundred_orders_on_five_symbols_cancelled_and_verified_within_100ms() {
     let ev = events.lock().unwrap();
     let cancels = ev
         .iter()
-        .filter(|e| matches!(e, Event::Action { action: Action::CancelAll { .. }, outcome: Ok(()), .. }))
+        .filter(|e| {
+            matches!(
+                e,
+                Event::Action {
+                    action: Action::CancelAll { .. },
+                    outcome: Ok(()),
+                    ..
+                }
+            )
+        })
         .count();
     assert_eq!(cancels, 5, "one cancel per symbol");
-    assert!(ev.iter().any(|e| matches!(e, Event::Verified { state: State::Halting, clean: true, .. })));
-    assert!(ev.iter().any(|e| matches!(e, Event::StateChanged { to: State::Halted, .. })));
+    assert!(ev.iter().any(|e| matches!(
+        e,
+        Event::Verified {
+            state: State::Halting,
+            clean: true,
+            ..
+        }
+    )));
+    assert!(ev.iter().any(|e| matches!(
+        e,
+        Event::StateChanged {
+            to: State::Halted,
+            ..
+        }
+    )));
 }
 
 #[test]
@@ -151,7 +191,11 @@ fn flattening_closes_longs_and_shorts_in_chunks_within_slippage() {
     assert_eq!(report.close_orders_sent, 3 + 7);
     let ev = events.lock().unwrap();
     for e in ev.iter() {
-        if let Event::Action { action: Action::ClosePosition { order }, .. } = e {
+        if let Event::Action {
+            action: Action::ClosePosition { order },
+            ..
+        } = e
+        {
             assert!(order.reduce_only);
             assert!(order.quantity <= d("1"));
             match order.side {
@@ -160,7 +204,14 @@ fn flattening_closes_longs_and_shorts_in_chunks_within_slippage() {
             }
         }
     }
-    assert!(ev.iter().any(|e| matches!(e, Event::StateChanged { from: State::Halting, to: State::Flattening, .. })));
+    assert!(ev.iter().any(|e| matches!(
+        e,
+        Event::StateChanged {
+            from: State::Halting,
+            to: State::Flattening,
+            ..
+        }
+    )));
 }
 
 #[test]
@@ -172,7 +223,11 @@ fn thin_liquidity_takes_several_flatten_rounds() {
     let (switch, _) = switch_with_events();
     switch.trip(TripRequest::manual("thin", "ci")).unwrap();
     let config = HaltConfig {
-        retry: RetryPolicy { max_attempts: 10, initial_backoff: Duration::from_millis(1), max_backoff: Duration::from_millis(2) },
+        retry: RetryPolicy {
+            max_attempts: 10,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(2),
+        },
         flatten: Some(FlattenConfig::new(10, d("1")).unwrap()),
     };
     let report = switch.halt(&venue, &config).unwrap();
@@ -191,7 +246,9 @@ fn venue_errors_are_retried_with_backoff_then_recover() {
     let sink = Arc::clone(&events);
     let switch = KillSwitch::builder()
         .clock(clock.clone())
-        .events(Arc::new(move |e: &Event| sink.lock().unwrap().push(e.clone())))
+        .events(Arc::new(move |e: &Event| {
+            sink.lock().unwrap().push(e.clone())
+        }))
         .build();
     switch.trip(TripRequest::manual("errors", "ci")).unwrap();
     let retry = RetryPolicy {
@@ -199,7 +256,15 @@ fn venue_errors_are_retried_with_backoff_then_recover() {
         initial_backoff: Duration::from_millis(100),
         max_backoff: Duration::from_millis(250),
     };
-    let report = switch.halt(&venue, &HaltConfig { retry, flatten: None }).unwrap();
+    let report = switch
+        .halt(
+            &venue,
+            &HaltConfig {
+                retry,
+                flatten: None,
+            },
+        )
+        .unwrap();
     assert_eq!(switch.state(), State::Halted);
     assert!(ex.open_orders().is_empty());
     assert_eq!(report.cancel_attempts, 4);
@@ -222,11 +287,30 @@ fn ignored_cancels_are_caught_by_verification() {
     let venue = HttpVenue { addr: ex.addr() };
     let (switch, events) = switch_with_events();
     switch.trip(TripRequest::manual("ignored", "ci")).unwrap();
-    let retry = RetryPolicy { max_attempts: 3, initial_backoff: Duration::from_millis(1), max_backoff: Duration::from_millis(1) };
-    let report = switch.halt(&venue, &HaltConfig { retry, flatten: None }).unwrap();
+    let retry = RetryPolicy {
+        max_attempts: 3,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(1),
+    };
+    let report = switch
+        .halt(
+            &venue,
+            &HaltConfig {
+                retry,
+                flatten: None,
+            },
+        )
+        .unwrap();
     assert_eq!(report.cancel_attempts, 2);
     assert!(ex.open_orders().is_empty());
-    assert!(events.lock().unwrap().iter().any(|e| matches!(e, Event::Verified { clean: false, open_orders: 10, .. })));
+    assert!(events.lock().unwrap().iter().any(|e| matches!(
+        e,
+        Event::Verified {
+            clean: false,
+            open_orders: 10,
+            ..
+        }
+    )));
 }
 
 #[test]
@@ -237,15 +321,51 @@ fn persistent_failure_leaves_the_switch_halting_and_resumable() {
     let venue = HttpVenue { addr: ex.addr() };
     let (switch, events) = switch_with_events();
     switch.trip(TripRequest::manual("down", "ci")).unwrap();
-    let retry = RetryPolicy { max_attempts: 3, initial_backoff: Duration::from_millis(1), max_backoff: Duration::from_millis(1) };
-    let err = switch.halt(&venue, &HaltConfig { retry, flatten: None }).unwrap_err();
-    assert!(matches!(err, KillSwitchError::HaltIncomplete { state: State::Halting, attempts: 3, .. }), "{err}");
+    let retry = RetryPolicy {
+        max_attempts: 3,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(1),
+    };
+    let err = switch
+        .halt(
+            &venue,
+            &HaltConfig {
+                retry,
+                flatten: None,
+            },
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            KillSwitchError::HaltIncomplete {
+                state: State::Halting,
+                attempts: 3,
+                ..
+            }
+        ),
+        "{err}"
+    );
     assert_eq!(switch.state(), State::Halting);
     assert!(!switch.gate().is_open());
-    assert!(events.lock().unwrap().iter().any(|e| matches!(e, Event::HaltIncomplete { .. })));
+    assert!(
+        events
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|e| matches!(e, Event::HaltIncomplete { .. }))
+    );
     // The venue recovers; calling halt again resumes and verifies.
     ex.fail_next(0, 500);
-    switch.halt(&venue, &HaltConfig { retry, flatten: None }).unwrap();
+    switch
+        .halt(
+            &venue,
+            &HaltConfig {
+                retry,
+                flatten: None,
+            },
+        )
+        .unwrap();
     assert_eq!(switch.state(), State::Halted);
     assert!(ex.open_orders().is_empty());
 }
@@ -264,16 +384,28 @@ fn responder_runs_hooks_in_order_notifies_and_halts_on_trip() {
         let order = Arc::clone(&order);
         responder.hooks.add(n, name, move || {
             order.lock().unwrap().push(name);
-            if name == "flush" { Err("disk full".to_owned()) } else { Ok(()) }
+            if name == "flush" {
+                Err("disk full".to_owned())
+            } else {
+                Ok(())
+            }
         });
     }
     let log: Arc<Mutex<Vec<u8>>> = Arc::default();
     struct Shared(Arc<Mutex<Vec<u8>>>);
     impl std::io::Write for Shared {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().write(b) }
-        fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().write(b)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
     }
-    responder.notifiers.push(Box::new(LogNotifier::new(Box::new(Shared(Arc::clone(&log))))));
+    responder
+        .notifiers
+        .push(Box::new(LogNotifier::new(Box::new(Shared(Arc::clone(
+            &log,
+        ))))));
     let handle = responder.spawn(switch.clone()).unwrap();
     switch.trip(TripRequest::manual("respond", "ci")).unwrap();
     let report = handle.join().unwrap().unwrap();
@@ -284,5 +416,8 @@ fn responder_runs_hooks_in_order_notifies_and_halts_on_trip() {
     assert!(log.contains("TRIPPED (manual): respond"), "{log}");
     assert!(log.contains("halted, venue verified clean"), "{log}");
     let ev = events.lock().unwrap();
-    assert!(ev.iter().any(|e| matches!(e, Event::Hook { name, outcome: Err(_) } if name == "flush")));
+    assert!(
+        ev.iter()
+            .any(|e| matches!(e, Event::Hook { name, outcome: Err(_) } if name == "flush"))
+    );
 }

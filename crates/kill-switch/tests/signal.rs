@@ -11,7 +11,9 @@ fn sigusr1_trips_the_switch() {
     let trigger = triggers::SignalTrigger::sigusr1(switch.clone()).unwrap();
     assert!(switch.gate().is_open());
     raise(Signal::SIGUSR1).unwrap();
-    let rec = switch.wait_tripped(Duration::from_secs(5)).expect("tripped");
+    let rec = switch
+        .wait_tripped(Duration::from_secs(5))
+        .expect("tripped");
     assert_eq!(rec.trigger, Trigger::Signal);
     assert_eq!(rec.who, "SIGUSR1");
     assert_eq!(rec.values["signal"], "10");

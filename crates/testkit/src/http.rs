@@ -55,10 +55,10 @@ fn read_message(reader: &mut impl BufRead) -> io::Result<(String, Vec<u8>)> {
         if line.is_empty() {
             break;
         }
-        if let Some((k, v)) = line.split_once(':') {
-            if k.trim().eq_ignore_ascii_case("content-length") {
-                length = v.trim().parse().map_err(|_| bad("bad content-length"))?;
-            }
+        if let Some((k, v)) = line.split_once(':')
+            && k.trim().eq_ignore_ascii_case("content-length")
+        {
+            length = v.trim().parse().map_err(|_| bad("bad content-length"))?;
         }
     }
     if length > MAX_BYTES {

@@ -22,18 +22,37 @@ fn backoff_doubles_up_to_the_cap() {
 #[test]
 fn close_orders_chunk_and_bound_price() {
     let cfg = FlattenConfig::new(25, d("0.4")).unwrap();
-    let long = Position { symbol: "BTCUSDT".into(), quantity: d("1"), mark_price: d("20000") };
+    let long = Position {
+        symbol: "BTCUSDT".into(),
+        quantity: d("1"),
+        mark_price: d("20000"),
+    };
     let orders = close_orders(&long, &cfg);
     let qty: Vec<Decimal> = orders.iter().map(|o| o.quantity).collect();
     assert_eq!(qty, [d("0.4"), d("0.4"), d("0.2")]);
-    assert!(orders.iter().all(|o| o.side == Side::Sell && o.reduce_only && o.limit_price == d("19950")));
+    assert!(
+        orders
+            .iter()
+            .all(|o| o.side == Side::Sell && o.reduce_only && o.limit_price == d("19950"))
+    );
 
-    let short = Position { symbol: "ETHUSDT".into(), quantity: d("-0.3"), mark_price: d("1000") };
+    let short = Position {
+        symbol: "ETHUSDT".into(),
+        quantity: d("-0.3"),
+        mark_price: d("1000"),
+    };
     let orders = close_orders(&short, &cfg);
     assert_eq!(orders.len(), 1);
-    assert_eq!((orders[0].side, orders[0].quantity, orders[0].limit_price), (Side::Buy, d("0.3"), d("1002.5")));
+    assert_eq!(
+        (orders[0].side, orders[0].quantity, orders[0].limit_price),
+        (Side::Buy, d("0.3"), d("1002.5"))
+    );
 
-    let flat = Position { symbol: "X".into(), quantity: Decimal::ZERO, mark_price: d("1") };
+    let flat = Position {
+        symbol: "X".into(),
+        quantity: Decimal::ZERO,
+        mark_price: d("1"),
+    };
     assert!(close_orders(&flat, &cfg).is_empty());
 }
 
@@ -48,14 +67,25 @@ fn flatten_config_rejects_nonsense() {
 fn halt_on_an_armed_switch_is_refused() {
     struct Never;
     impl Venue for Never {
-        fn open_orders(&self) -> Result<Vec<crate::venue::OpenOrder>, VenueError> { unreachable!() }
-        fn cancel_all(&self, _: &str) -> Result<(), VenueError> { unreachable!() }
-        fn positions(&self) -> Result<Vec<Position>, VenueError> { unreachable!() }
-        fn close_position(&self, _: &crate::venue::CloseOrder) -> Result<(), VenueError> { unreachable!() }
+        fn open_orders(&self) -> Result<Vec<crate::venue::OpenOrder>, VenueError> {
+            unreachable!()
+        }
+        fn cancel_all(&self, _: &str) -> Result<(), VenueError> {
+            unreachable!()
+        }
+        fn positions(&self) -> Result<Vec<Position>, VenueError> {
+            unreachable!()
+        }
+        fn close_position(&self, _: &crate::venue::CloseOrder) -> Result<(), VenueError> {
+            unreachable!()
+        }
     }
     let s = KillSwitch::builder().build();
     assert!(matches!(
         s.halt(&Never, &HaltConfig::default()),
-        Err(KillSwitchError::WrongState { actual: State::Armed, .. })
+        Err(KillSwitchError::WrongState {
+            actual: State::Armed,
+            ..
+        })
     ));
 }

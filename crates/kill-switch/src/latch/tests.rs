@@ -35,7 +35,10 @@ fn write_read_remove_round_trip() {
     write_latch(&path, &contents()).unwrap();
     assert_eq!(read_latch(&path), LatchRead::Present(contents()));
     use std::os::unix::fs::PermissionsExt;
-    assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     // No temporary file left behind.
     assert_eq!(fs::read_dir(&d).unwrap().count(), 1);
     remove_latch(&path).unwrap();

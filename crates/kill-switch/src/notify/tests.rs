@@ -49,7 +49,11 @@ fn rate_limit_suppresses_and_counts() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2);
     assert!(lines[0].starts_with("kill-switch: a:"));
-    assert!(lines[1].contains("(2 earlier notices suppressed)"), "{}", lines[1]);
+    assert!(
+        lines[1].contains("(2 earlier notices suppressed)"),
+        "{}",
+        lines[1]
+    );
 }
 
 #[test]

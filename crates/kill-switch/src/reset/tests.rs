@@ -36,7 +36,10 @@ fn refusals() {
 
     let mut unknown = req(good.clone());
     unknown.operator = "mallory".to_owned();
-    assert_eq!(auth(&unknown, "abc-1", old).unwrap_err(), ResetRefusal::UnknownOperator);
+    assert_eq!(
+        auth(&unknown, "abc-1", old).unwrap_err(),
+        ResetRefusal::UnknownOperator
+    );
 
     assert!(matches!(
         auth(&req("garbage".into()), "abc-1", old).unwrap_err(),
@@ -48,23 +51,37 @@ fn refusals() {
     ));
     assert_eq!(
         auth(&req(good.clone()), "abc-1", NOW - 10_000).unwrap_err(),
-        ResetRefusal::CoolingDown { remaining_ms: 50_000 }
+        ResetRefusal::CoolingDown {
+            remaining_ms: 50_000
+        }
     );
 
     // Signed by someone else's key.
     let mallory = OperatorKey::generate().unwrap();
     let forged = mallory.sign_reset("abc-1", "alice", NOW + 60_000).unwrap();
-    assert_eq!(auth(&req(forged), "abc-1", old).unwrap_err(), ResetRefusal::BadSignature);
+    assert_eq!(
+        auth(&req(forged), "abc-1", old).unwrap_err(),
+        ResetRefusal::BadSignature
+    );
 
     // Bob's valid token presented as alice.
     let bob_token = key.sign_reset("abc-1", "bob", NOW + 60_000).unwrap();
-    assert_eq!(auth(&req(bob_token), "abc-1", old).unwrap_err(), ResetRefusal::OperatorMismatch);
+    assert_eq!(
+        auth(&req(bob_token), "abc-1", old).unwrap_err(),
+        ResetRefusal::OperatorMismatch
+    );
 
     let expired = key.sign_reset("abc-1", "alice", NOW - 1).unwrap();
-    assert!(matches!(auth(&req(expired), "abc-1", old).unwrap_err(), ResetRefusal::Expired { .. }));
+    assert!(matches!(
+        auth(&req(expired), "abc-1", old).unwrap_err(),
+        ResetRefusal::Expired { .. }
+    ));
 
     let forever = key.sign_reset("abc-1", "alice", NOW + 86_400_000).unwrap();
-    assert_eq!(auth(&req(forever), "abc-1", old).unwrap_err(), ResetRefusal::LifetimeTooLong);
+    assert_eq!(
+        auth(&req(forever), "abc-1", old).unwrap_err(),
+        ResetRefusal::LifetimeTooLong
+    );
 
     // Any changed character breaks the signature or the syntax.
     let mut tampered = good.into_bytes();
@@ -77,7 +94,10 @@ fn refusals() {
 #[test]
 fn policy_file_parses_and_rejects_unknown_fields() {
     let key = OperatorKey::generate().unwrap();
-    let json = format!(r#"{{"cooldown_secs": 30, "operators": {{"alice": "{}"}}}}"#, key.public_key());
+    let json = format!(
+        r#"{{"cooldown_secs": 30, "operators": {{"alice": "{}"}}}}"#,
+        key.public_key()
+    );
     let p = ResetPolicy::from_json(&json).unwrap();
     assert_eq!(p.cooldown(), Duration::from_secs(30));
     assert_eq!(p.key_of("alice"), Some(&key.public_key()));

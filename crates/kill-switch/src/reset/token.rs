@@ -148,7 +148,10 @@ impl OperatorKey {
         if !valid_operator_name(operator) {
             return Err(bad("bad operator name"));
         }
-        if trip_id.is_empty() || trip_id.len() > 128 || !trip_id.bytes().all(crate::latch::is_id_byte) {
+        if trip_id.is_empty()
+            || trip_id.len() > 128
+            || !trip_id.bytes().all(crate::latch::is_id_byte)
+        {
             return Err(bad("bad trip id"));
         }
         let mut nonce = [0u8; 16];
@@ -208,7 +211,8 @@ impl ResetToken {
         if nonce.len() != 32 || hex::decode(nonce).is_none() {
             return Err("nonce must be 32 hex digits".to_owned());
         }
-        if expires.is_empty() || expires.len() > 20 || !expires.bytes().all(|b| b.is_ascii_digit()) {
+        if expires.is_empty() || expires.len() > 20 || !expires.bytes().all(|b| b.is_ascii_digit())
+        {
             return Err("bad expiry".to_owned());
         }
         let expires_ms = expires.parse().map_err(|_| "bad expiry".to_owned())?;

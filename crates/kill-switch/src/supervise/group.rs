@@ -16,9 +16,8 @@ pub(super) fn signal_group(pgid: Pid, sig: Signal) -> Result<(), Errno> {
 /// by whoever inherited them) do not count. Without `/proc`, any member that
 /// can still be signalled counts.
 pub(super) fn group_alive(pgid: Pid) -> bool {
-    match killpg(pgid, None) {
-        Err(Errno::ESRCH) => return false,
-        Ok(()) | Err(_) => {}
+    if let Err(Errno::ESRCH) = killpg(pgid, None) {
+        return false;
     }
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return true;
@@ -26,7 +25,10 @@ pub(super) fn group_alive(pgid: Pid) -> bool {
     let mut seen_any = false;
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let Some(pid) = name.to_str().filter(|s| s.bytes().all(|b| b.is_ascii_digit())) else {
+        let Some(pid) = name
+            .to_str()
+            .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
+        else {
             continue;
         };
         let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {

@@ -42,7 +42,11 @@ fn kill_tree_terminates_child_and_grandchildren_with_term() {
         "sleep 300 & echo $! >> {p}; (sleep 300 & echo $! >> {p}; wait) & wait",
         p = pids.display()
     );
-    let mut child = ChildSpec::new("/bin/sh").arg("-c").arg(script).spawn().unwrap();
+    let mut child = ChildSpec::new("/bin/sh")
+        .arg("-c")
+        .arg(script)
+        .spawn()
+        .unwrap();
     let grandchildren = read_pids(&pids, 2);
     assert!(grandchildren.iter().all(|p| running(*p)));
     let out = child.kill_tree().unwrap();
@@ -107,7 +111,11 @@ fn run_returns_exit_status_and_clean_env_applies() {
         .run()
         .unwrap();
     assert!(out.status.unwrap().success());
-    let out = ChildSpec::new("/bin/sh").arg("-c").arg("exit 7").run().unwrap();
+    let out = ChildSpec::new("/bin/sh")
+        .arg("-c")
+        .arg("exit 7")
+        .run()
+        .unwrap();
     assert_eq!(out.status.unwrap().code(), Some(7));
     assert!(ChildSpec::new("/no/such/program").spawn().is_err());
 }
@@ -117,7 +125,11 @@ fn dropping_a_supervised_child_kills_its_tree() {
     let d = temp("drop");
     let pids = d.join("pids");
     let script = format!("sleep 300 & echo $! >> {p}; wait", p = pids.display());
-    let child = ChildSpec::new("/bin/sh").arg("-c").arg(script).spawn().unwrap();
+    let child = ChildSpec::new("/bin/sh")
+        .arg("-c")
+        .arg(script)
+        .spawn()
+        .unwrap();
     let gc = read_pids(&pids, 1);
     drop(child);
     assert!(!running(gc[0]));

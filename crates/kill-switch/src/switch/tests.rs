@@ -33,7 +33,9 @@ impl Fixture {
         let events = Arc::clone(&self.events);
         let mut b = KillSwitch::builder()
             .clock(self.clock.clone())
-            .events(Arc::new(move |e: &Event| events.lock().unwrap().push(e.clone())))
+            .events(Arc::new(move |e: &Event| {
+                events.lock().unwrap().push(e.clone())
+            }))
             .reset_policy(
                 ResetPolicy::new(Duration::from_secs(60)).operator("alice", self.key.public_key()),
             );
@@ -59,7 +61,9 @@ impl Fixture {
             .unwrap()
             .iter()
             .filter_map(|e| match e {
-                Event::ResetAttempt { outcome: Err(r), .. } => Some(r.clone()),
+                Event::ResetAttempt {
+                    outcome: Err(r), ..
+                } => Some(r.clone()),
                 _ => None,
             })
             .collect()
@@ -72,7 +76,10 @@ fn trip_records_reason_who_when_values_and_keeps_the_first() {
     let s = f.build(None);
     assert_eq!(s.state(), State::Armed);
     let rec = s
-        .trip(TripRequest::new(Trigger::RiskBreach, "drawdown", "risk-limits").value("drawdown_bps", 512))
+        .trip(
+            TripRequest::new(Trigger::RiskBreach, "drawdown", "risk-limits")
+                .value("drawdown_bps", 512),
+        )
         .unwrap();
     assert_eq!(s.state(), State::Tripped);
     assert_eq!(rec.at_ms, T0);
@@ -94,8 +101,11 @@ fn no_order_passes_after_trip_returns() {
     let threads: Vec<_> = (0..8)
         .map(|_| {
             let gate = s.gate();
-            let (tripped, passed_after, checks) =
-                (Arc::clone(&tripped), Arc::clone(&passed_after), Arc::clone(&checks));
+            let (tripped, passed_after, checks) = (
+                Arc::clone(&tripped),
+                Arc::clone(&passed_after),
+                Arc::clone(&checks),
+            );
             std::thread::spawn(move || {
                 for _ in 0..200_000 {
                     // Read "trip() has returned" first, then check the gate.
@@ -155,7 +165,10 @@ fn corrupt_latch_starts_tripped_and_needs_a_reset_for_its_digest() {
     let rec = s.trip_record().unwrap();
     assert_eq!(rec.trigger, Trigger::CorruptLatch);
     assert!(rec.id.starts_with("corrupt-"));
-    assert!(matches!(&f.events.lock().unwrap()[0], Event::StartedTripped { .. }));
+    assert!(matches!(
+        &f.events.lock().unwrap()[0],
+        Event::StartedTripped { .. }
+    ));
     f.clock.advance(Duration::from_secs(61));
     s.reset(&f.token(&rec.id)).unwrap();
     assert_eq!(s.state(), State::Armed);
@@ -171,13 +184,19 @@ fn unauthorized_resets_are_refused_and_reported() {
     let early = f.token(&rec.id);
     assert!(matches!(
         s.reset(&early),
-        Err(KillSwitchError::ResetRefused { refusal: ResetRefusal::CoolingDown { .. }, .. })
+        Err(KillSwitchError::ResetRefused {
+            refusal: ResetRefusal::CoolingDown { .. },
+            ..
+        })
     ));
     f.clock.advance(Duration::from_secs(61));
     // No token / wrong trip / someone else's key.
     let mut bad = f.token("some-other-trip");
     assert!(s.reset(&bad).is_err());
-    bad.token = OperatorKey::generate().unwrap().sign_reset(&rec.id, "alice", T0 + 120_000).unwrap();
+    bad.token = OperatorKey::generate()
+        .unwrap()
+        .sign_reset(&rec.id, "alice", T0 + 120_000)
+        .unwrap();
     assert!(s.reset(&bad).is_err());
     assert_eq!(s.state(), State::Tripped);
     // Accepted, then the same token replayed after a new trip fails.
@@ -185,7 +204,10 @@ fn unauthorized_resets_are_refused_and_reported() {
     s.reset(&good).unwrap();
     assert!(matches!(
         s.reset(&good),
-        Err(KillSwitchError::ResetRefused { refusal: ResetRefusal::NotTripped, .. })
+        Err(KillSwitchError::ResetRefused {
+            refusal: ResetRefusal::NotTripped,
+            ..
+        })
     ));
     s.trip(TripRequest::manual("y", "bob")).unwrap();
     f.clock.advance(Duration::from_secs(61));
@@ -211,7 +233,10 @@ fn replayed_nonce_is_refused() {
     s.inner.state.store(State::Tripped as u8, Ordering::Release);
     assert!(matches!(
         s.reset(&good),
-        Err(KillSwitchError::ResetRefused { refusal: ResetRefusal::Replayed, .. })
+        Err(KillSwitchError::ResetRefused {
+            refusal: ResetRefusal::Replayed,
+            ..
+        })
     ));
 }
 
@@ -224,7 +249,10 @@ fn reset_refused_during_procedure() {
     f.clock.advance(Duration::from_secs(61));
     assert!(matches!(
         s.reset(&f.token(&rec.id)),
-        Err(KillSwitchError::ResetRefused { refusal: ResetRefusal::ActionInProgress(State::Halting), .. })
+        Err(KillSwitchError::ResetRefused {
+            refusal: ResetRefusal::ActionInProgress(State::Halting),
+            ..
+        })
     ));
 }
 
@@ -233,9 +261,18 @@ fn latch_failure_still_trips() {
     let f = Fixture::new();
     let path = temp_latch("fail").join("missing-dir/latch.json");
     let s = f.build(Some(&path));
-    assert!(matches!(s.trip(TripRequest::manual("x", "y")), Err(KillSwitchError::Latch { .. })));
+    assert!(matches!(
+        s.trip(TripRequest::manual("x", "y")),
+        Err(KillSwitchError::Latch { .. })
+    ));
     assert!(!s.gate().is_open());
-    assert!(f.events.lock().unwrap().iter().any(|e| matches!(e, Event::LatchFailed { .. })));
+    assert!(
+        f.events
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|e| matches!(e, Event::LatchFailed { .. }))
+    );
 }
 
 #[test]

@@ -4,11 +4,13 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::clock::duration_ms;
-use crate::state::{TripRecord, TripRequest, Trigger};
+use crate::state::{Trigger, TripRecord, TripRequest};
 use crate::switch::KillSwitch;
 
 /// Buckets per window.
-const BUCKETS: u64 = 16;
+const BUCKETS: usize = 16;
+/// The same, for arithmetic on milliseconds.
+const BUCKETS_U64: u64 = 16;
 
 /// When the error rate trips the switch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +39,7 @@ pub struct ErrorRateTrigger {
     switch: KillSwitch,
     limit: ErrorRateLimit,
     width_ms: u64,
-    buckets: Mutex<[Bucket; BUCKETS as usize]>,
+    buckets: Mutex<[Bucket; BUCKETS]>,
 }
 
 impl ErrorRateTrigger {
@@ -46,8 +48,8 @@ impl ErrorRateTrigger {
         Self {
             switch,
             limit,
-            width_ms: (duration_ms(limit.window) / BUCKETS).max(1),
-            buckets: Mutex::new([Bucket::default(); BUCKETS as usize]),
+            width_ms: (duration_ms(limit.window) / BUCKETS_U64).max(1),
+            buckets: Mutex::new([Bucket::default(); BUCKETS]),
         }
     }
 
@@ -64,12 +66,15 @@ impl ErrorRateTrigger {
     /// (errors, total) in the window now.
     pub fn counts(&self) -> (u64, u64) {
         let now = self.switch.clock().now_ms();
-        let buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         self.sum(&buckets[..], now)
     }
 
     fn sum(&self, buckets: &[Bucket], now: u64) -> (u64, u64) {
-        let oldest = now.saturating_sub(self.width_ms * BUCKETS);
+        let oldest = now.saturating_sub(self.width_ms * BUCKETS_U64);
         buckets
             .iter()
             .filter(|b| b.start_ms > oldest || oldest == 0)
@@ -79,7 +84,7 @@ impl ErrorRateTrigger {
     fn record(&self, error: bool) -> Option<TripRecord> {
         let now = self.switch.clock().now_ms();
         let start = now - now % self.width_ms;
-        let slot = usize::try_from((start / self.width_ms) % BUCKETS).unwrap_or(0);
+        let slot = usize::try_from((start / self.width_ms) % BUCKETS_U64).unwrap_or(0);
         let (errors, total) = {
             let mut buckets = self
                 .buckets

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::Watch;
 use crate::clock::duration_ms;
-use crate::state::{TripRecord, TripRequest, Trigger};
+use crate::state::{Trigger, TripRecord, TripRequest};
 use crate::switch::KillSwitch;
 
 /// Trips the switch when [`DeadMansSwitch::beat`] has not been called for
@@ -42,10 +42,14 @@ impl DeadMansSwitch {
         if silent <= self.timeout_ms {
             return None;
         }
-        let req = TripRequest::new(Trigger::HeartbeatLost, "no heartbeat within timeout", "dead-man")
-            .value("last_beat_ms", last)
-            .value("silent_ms", silent)
-            .value("timeout_ms", self.timeout_ms);
+        let req = TripRequest::new(
+            Trigger::HeartbeatLost,
+            "no heartbeat within timeout",
+            "dead-man",
+        )
+        .value("last_beat_ms", last)
+        .value("silent_ms", silent)
+        .value("timeout_ms", self.timeout_ms);
         self.switch.trip(req).ok()
     }
 }

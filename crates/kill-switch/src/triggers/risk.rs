@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::state::{TripRecord, TripRequest, Trigger};
+use crate::state::{Trigger, TripRecord, TripRequest};
 use crate::switch::KillSwitch;
 
 /// A breached limit, as a risk engine reports it.

@@ -5,7 +5,7 @@ use std::thread::JoinHandle;
 use signal_hook::iterator::{Handle, Signals};
 
 use crate::error::KillSwitchError;
-use crate::state::{TripRequest, Trigger};
+use crate::state::{Trigger, TripRequest};
 use crate::switch::KillSwitch;
 
 /// Trips the switch when one of the signals arrives. Handlers are installed

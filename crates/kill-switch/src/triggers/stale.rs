@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::Watch;
 use crate::clock::duration_ms;
-use crate::state::{TripRecord, TripRequest, Trigger};
+use crate::state::{Trigger, TripRecord, TripRequest};
 use crate::switch::KillSwitch;
 
 /// Tracks the last update per symbol. A watched symbol that never ticks is
@@ -60,7 +60,9 @@ impl StaleDataTrigger {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, u64>> {
-        self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

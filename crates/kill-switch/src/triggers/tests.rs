@@ -22,7 +22,10 @@ fn dead_mans_switch_trips_only_after_the_timeout_without_beats() {
     }
     assert_eq!(s.state(), State::Armed);
     clock.advance(Duration::from_secs(5));
-    assert!(dms.check().is_none(), "exactly at the timeout is still alive");
+    assert!(
+        dms.check().is_none(),
+        "exactly at the timeout is still alive"
+    );
     clock.advance(Duration::from_millis(1));
     let rec = dms.check().unwrap();
     assert_eq!(rec.trigger, Trigger::HeartbeatLost);

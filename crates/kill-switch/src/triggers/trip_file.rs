@@ -4,7 +4,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use super::Watch;
-use crate::state::{TripRecord, TripRequest, Trigger};
+use crate::state::{Trigger, TripRecord, TripRequest};
 use crate::switch::KillSwitch;
 
 /// Bytes of the trip file quoted in the reason.

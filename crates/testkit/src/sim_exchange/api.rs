@@ -53,7 +53,10 @@ fn respond(req: &Request, book: &Mutex<Book>) -> (u16, String) {
             let before = b.orders.len();
             b.orders.retain(|o| o.symbol != symbol);
             let cancelled = before - b.orders.len();
-            (200, serde_json::json!({ "cancelled": cancelled }).to_string())
+            (
+                200,
+                serde_json::json!({ "cancelled": cancelled }).to_string(),
+            )
         }
         ("GET", "/api/positions") => (200, to_json(&b.positions.values().collect::<Vec<_>>())),
         ("POST", "/api/order") => match serde_json::from_slice::<NewOrder>(&req.body) {
@@ -84,7 +87,10 @@ fn place(b: &mut Book, order: NewOrder) -> (u16, String) {
             quantity: order.quantity,
             price: order.price,
         });
-        return (200, serde_json::json!({ "orderId": order_id, "filled": "0" }).to_string());
+        return (
+            200,
+            serde_json::json!({ "orderId": order_id, "filled": "0" }).to_string(),
+        );
     }
     let max_fill = b.max_fill;
     let Some(pos) = b.positions.get_mut(&order.symbol) else {
@@ -110,5 +116,8 @@ fn place(b: &mut Book, order: NewOrder) -> (u16, String) {
     if pos.quantity.is_zero() {
         b.positions.remove(&order.symbol);
     }
-    (200, serde_json::json!({ "filled": filled.to_string() }).to_string())
+    (
+        200,
+        serde_json::json!({ "filled": filled.to_string() }).to_string(),
+    )
 }

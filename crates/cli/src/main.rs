@@ -10,6 +10,7 @@
 mod exit;
 mod kill_switch;
 mod order;
+mod vault;
 
 use std::process::ExitCode;
 
@@ -31,6 +32,9 @@ enum Command {
     /// Operate the kill switch: status, trigger, reset, operator keys.
     #[command(subcommand)]
     KillSwitch(kill_switch::KillSwitchCommand),
+    /// Encrypted credentials: init, put, list, sign, get, rotate, passwd, verify, encrypt, decrypt.
+    #[command(subcommand)]
+    Vault(vault::VaultCommand),
 }
 
 fn main() -> ExitCode {
@@ -38,5 +42,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Order(cmd) => order::run(cmd),
         Command::KillSwitch(cmd) => kill_switch::run(cmd),
+        Command::Vault(cmd) => vault::run(cmd),
     }
 }

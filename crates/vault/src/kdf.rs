@@ -60,7 +60,7 @@ impl KdfParams {
     #[must_use]
     pub const fn dangerous_insecure_for_tests() -> Self {
         Self {
-            m_cost_kib: 64,
+            m_cost_kib: 8,
             t_cost: 1,
             p_cost: 1,
         }

@@ -142,13 +142,13 @@ impl Signer {
     /// # Errors
     /// [`VaultError::Expired`] once the entry's expiry has passed.
     pub fn sign(&self, payload: &[u8]) -> Result<Signature, VaultError> {
-        if let Some(at) = self.expires {
-            if self.clock.now_unix() >= at {
-                return Err(VaultError::Expired {
-                    name: self.name.clone(),
-                    expired_at: at,
-                });
-            }
+        if let Some(at) = self.expires
+            && self.clock.now_unix() >= at
+        {
+            return Err(VaultError::Expired {
+                name: self.name.clone(),
+                expired_at: at,
+            });
         }
         let mut out = ArrayString::<88>::new();
         match &self.key {

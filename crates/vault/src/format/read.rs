@@ -81,10 +81,10 @@ pub(crate) fn parse<'a>(bytes: &'a [u8], limits: &KdfLimits) -> Result<Parsed<'a
     let mut entries: Vec<SealedEntry> = Vec::with_capacity(count.min(64));
     for _ in 0..count {
         let e = parse_entry(&mut c)?;
-        if let Some(prev) = entries.last() {
-            if prev.name.as_str() >= e.name.as_str() {
-                return Err(VaultError::Malformed("entry names not strictly ascending"));
-            }
+        if let Some(prev) = entries.last()
+            && prev.name.as_str() >= e.name.as_str()
+        {
+            return Err(VaultError::Malformed("entry names not strictly ascending"));
         }
         entries.push(e);
     }

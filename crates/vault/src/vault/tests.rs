@@ -229,7 +229,7 @@ fn kdf_caps_refuse_before_work() {
     let v = Vault::create(&pass(), KdfParams::dangerous_insecure_for_tests()).expect("create");
     let bytes = v.to_bytes().expect("bytes");
     let tiny = KdfLimits {
-        max_memory_kib: 32,
+        max_memory_kib: 4,
         ..KdfLimits::default()
     };
     let opts = OpenOptions::default().kdf_limits(tiny);

@@ -1,0 +1,154 @@
+//! `supreme vault ...`: encrypted credentials, signing, sealed values, streams.
+//!
+//! The passphrase comes from `SUPREME_VAULT_PASSPHRASE`, or the file named
+//! by `SUPREME_VAULT_PASSPHRASE_FILE` (0600, ours), or a no-echo prompt on
+//! the terminal. Secrets and payloads come from standard input, never the
+//! command line; one trailing newline on standard input is not data.
+//! Exit 0 done; 1 refused (tampered, expired, wrong passphrase, unsafe
+//! permissions); 2 usage or I/O error. No message contains secret bytes.
+
+mod commands;
+mod input;
+mod streams;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use supreme_vault::VaultError;
+
+use crate::exit;
+
+/// Vault subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum VaultCommand {
+    /// Create a new, empty vault (0600, in a 0700 directory if created).
+    Init {
+        /// Where to create it.
+        path: PathBuf,
+    },
+    /// Store a secret read from standard input.
+    Put {
+        /// The vault.
+        path: PathBuf,
+        /// Entry name: 1 to 128 of A-Z a-z 0-9 . _ -
+        name: String,
+        /// What the secret is.
+        #[arg(long, default_value = "text", value_parser = ["hmac", "ed25519", "text"])]
+        kind: String,
+        /// The public API key id (required for --kind hmac).
+        #[arg(long)]
+        key_id: Option<String>,
+        /// Expiry, RFC 3339 (e.g. 2027-01-01T00:00:00Z); refused after it.
+        #[arg(long)]
+        expires: Option<String>,
+        /// Replace an existing entry of that name.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// List entries: names, kinds, key versions, expiry. Never secrets.
+    List {
+        /// The vault.
+        path: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign standard input with an hmac (hex) or ed25519 (base64) entry.
+    Sign {
+        /// The vault.
+        path: PathBuf,
+        /// The entry.
+        name: String,
+    },
+    /// Print a secret. Needs --reveal, so it is never done by accident.
+    Get {
+        /// The vault.
+        path: PathBuf,
+        /// The entry.
+        name: String,
+        /// Yes, print the secret on standard output.
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Remove an entry.
+    Remove {
+        /// The vault.
+        path: PathBuf,
+        /// The entry.
+        name: String,
+    },
+    /// New data key (version + 1); every entry re-sealed; old sealed values refused.
+    Rotate {
+        /// The vault.
+        path: PathBuf,
+    },
+    /// Change the passphrase (new one from SUPREME_VAULT_NEW_PASSPHRASE or a prompt).
+    Passwd {
+        /// The vault.
+        path: PathBuf,
+    },
+    /// Check permissions, passphrase, whole-file MAC and every entry.
+    Verify {
+        /// The vault.
+        path: PathBuf,
+        /// Refuse a file older than this generation (rollback).
+        #[arg(long, default_value_t = 0)]
+        min_generation: u64,
+    },
+    /// Seal standard input as an `sv1:` value for environment variable LABEL.
+    Seal {
+        /// The vault.
+        path: PathBuf,
+        /// The variable name the value is bound to (e.g. BINANCE_API_SECRET).
+        label: String,
+    },
+    /// Open an `sv1:` value from standard input. Needs --reveal.
+    Unseal {
+        /// The vault.
+        path: PathBuf,
+        /// The variable name it was sealed for.
+        label: String,
+        /// Yes, print the secret on standard output.
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Encrypt a file or standard input in 64 KiB authenticated chunks.
+    Encrypt(streams::StreamArgs),
+    /// Decrypt what `encrypt` made; an output file appears only if all of it authenticates.
+    Decrypt(streams::StreamArgs),
+}
+
+/// Runs a vault subcommand.
+pub(crate) fn run(cmd: VaultCommand) -> ExitCode {
+    if let Err(e) = supreme_vault::harden_process() {
+        eprintln!("warning: could not disable core dumps: {e}");
+    }
+    match commands::dispatch(cmd) {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(Failure::Vault(e)) => fail(&e),
+        Err(Failure::Usage(msg)) => exit::input_error(msg),
+    }
+}
+
+/// Why a command failed.
+pub(crate) enum Failure {
+    /// From the library: refusal (exit 1) or I/O (exit 2).
+    Vault(VaultError),
+    /// Bad arguments or input (exit 2).
+    Usage(String),
+}
+
+impl From<VaultError> for Failure {
+    fn from(e: VaultError) -> Self {
+        Self::Vault(e)
+    }
+}
+
+fn fail(e: &VaultError) -> ExitCode {
+    if e.is_refusal() {
+        eprintln!("refused: {e}");
+        ExitCode::from(exit::REFUSED)
+    } else {
+        exit::input_error(e)
+    }
+}

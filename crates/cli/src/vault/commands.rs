@@ -1,0 +1,225 @@
+//! One function per vault subcommand.
+
+use std::io::Write;
+use std::path::Path;
+
+use secrecy::{ExposeSecret, SecretBox, SecretString};
+use supreme_vault::{EntrySecret, OpenOptions, VaultError, VaultFile, advisory_substrings};
+
+use super::input::{
+    format_rfc3339, kdf_for_new_vault, new_passphrase, parse_rfc3339, passphrase, pkcs8_from,
+    print_secret, stdin_bytes, stdin_secret,
+};
+use super::{Failure, VaultCommand, streams};
+
+pub(super) fn open(path: &Path) -> Result<VaultFile, Failure> {
+    Ok(VaultFile::open(path, &passphrase(false)?)?)
+}
+
+pub(super) fn dispatch(cmd: VaultCommand) -> Result<(), Failure> {
+    match cmd {
+        VaultCommand::Init { path } => init(&path),
+        VaultCommand::Put {
+            path,
+            name,
+            kind,
+            key_id,
+            expires,
+            replace,
+        } => put(&path, &name, &kind, key_id, expires.as_deref(), replace),
+        VaultCommand::List { path, json } => list(&path, json),
+        VaultCommand::Sign { path, name } => sign(&path, &name),
+        VaultCommand::Get { path, name, reveal } => get(&path, &name, reveal),
+        VaultCommand::Remove { path, name } => {
+            let mut vf = open(&path)?;
+            vf.vault_mut().remove(&name)?;
+            vf.save()?;
+            eprintln!("removed {name}");
+            Ok(())
+        }
+        VaultCommand::Rotate { path } => {
+            let mut vf = open(&path)?;
+            vf.vault_mut().rotate()?;
+            vf.save()?;
+            eprintln!("rotated: data key version {}", vf.vault().key_version());
+            Ok(())
+        }
+        VaultCommand::Passwd { path } => {
+            let mut vf = open(&path)?;
+            let new = new_passphrase()?;
+            vf.vault_mut().passwd(&new, kdf_for_new_vault())?;
+            vf.save()?;
+            eprintln!("passphrase changed");
+            Ok(())
+        }
+        VaultCommand::Verify {
+            path,
+            min_generation,
+        } => verify(&path, min_generation),
+        VaultCommand::Seal { path, label } => {
+            let vf = open(&path)?;
+            let plain = stdin_bytes(512 * 1024)?;
+            println!("{}", vf.vault().seal_bytes(&label, &plain)?);
+            Ok(())
+        }
+        VaultCommand::Unseal {
+            path,
+            label,
+            reveal,
+        } => {
+            require_reveal(reveal)?;
+            let vf = open(&path)?;
+            let text = stdin_secret()?;
+            print_secret(&vf.vault().open_text(&label, text.expose_secret())?);
+            Ok(())
+        }
+        VaultCommand::Encrypt(args) => streams::encrypt(&args),
+        VaultCommand::Decrypt(args) => streams::decrypt(&args),
+    }
+}
+
+fn require_reveal(reveal: bool) -> Result<(), Failure> {
+    if reveal {
+        Ok(())
+    } else {
+        Err(Failure::Usage(
+            "this prints a secret: add --reveal to confirm".into(),
+        ))
+    }
+}
+
+fn init(path: &Path) -> Result<(), Failure> {
+    let pass = passphrase(true)?;
+    let kdf = kdf_for_new_vault();
+    let vf = VaultFile::create(path, &pass, kdf)?;
+    eprintln!(
+        "created {} (Argon2id {} MiB, {} passes, {} lane(s))",
+        vf.path().display(),
+        kdf.memory_kib() / 1024,
+        kdf.passes(),
+        kdf.lanes()
+    );
+    Ok(())
+}
+
+fn put(
+    path: &Path,
+    name: &str,
+    kind: &str,
+    key_id: Option<String>,
+    expires: Option<&str>,
+    replace: bool,
+) -> Result<(), Failure> {
+    let expires = expires.map(parse_rfc3339).transpose()?;
+    let mut vf = open(path)?;
+    let secret = match kind {
+        "hmac" => {
+            let key_id =
+                key_id.ok_or_else(|| Failure::Usage("--kind hmac needs --key-id".into()))?;
+            let secret = stdin_secret()?;
+            for s in advisory_substrings(secret.expose_secret()) {
+                eprintln!("note: the secret contains {s:?}; accepted (random keys sometimes do)");
+            }
+            EntrySecret::Hmac { key_id, secret }
+        }
+        "ed25519" => {
+            let der = pkcs8_from(&stdin_bytes(64 * 1024)?)?;
+            EntrySecret::Ed25519 {
+                pkcs8: SecretBox::from(der.to_vec()),
+            }
+        }
+        _ => EntrySecret::Text(stdin_secret()?),
+    };
+    if replace {
+        vf.vault_mut().replace(name, &secret, expires)?;
+    } else {
+        vf.vault_mut().put(name, &secret, expires)?;
+    }
+    vf.save()?;
+    eprintln!("stored {name} ({kind})");
+    Ok(())
+}
+
+fn list(path: &Path, json: bool) -> Result<(), Failure> {
+    let vf = open(path)?;
+    let entries = vf.vault().list();
+    if json {
+        let items: Vec<_> = entries
+            .iter()
+            .map(|e| {
+                serde_json::json!({
+                    "name": e.name,
+                    "kind": e.kind.as_str(),
+                    "key_version": e.key_version,
+                    "expires": e.expires.map(format_rfc3339),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(items));
+    } else {
+        for e in entries {
+            let expiry = e.expires.map_or_else(|| "never".to_owned(), format_rfc3339);
+            println!(
+                "{}\t{}\tv{}\texpires {}",
+                e.name, e.kind, e.key_version, expiry
+            );
+        }
+    }
+    Ok(())
+}
+
+fn sign(path: &Path, name: &str) -> Result<(), Failure> {
+    let vf = open(path)?;
+    let signer = vf.vault().signer(name)?;
+    let payload = stdin_bytes(16 * 1024 * 1024)?;
+    let sig = signer.sign(&payload)?;
+    println!("{sig}");
+    Ok(())
+}
+
+fn get(path: &Path, name: &str, reveal: bool) -> Result<(), Failure> {
+    require_reveal(reveal)?;
+    let vf = open(path)?;
+    match vf.vault().reveal(name)? {
+        EntrySecret::Hmac { key_id, secret } => {
+            println!("{key_id}");
+            print_secret(&secret);
+        }
+        EntrySecret::Ed25519 { pkcs8 } => {
+            use base64::Engine as _;
+            let b64 = zeroize::Zeroizing::new(
+                base64::engine::general_purpose::STANDARD.encode(pkcs8.expose_secret()),
+            );
+            print_secret(&SecretString::from(format!(
+                "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----",
+                b64.as_str()
+            )));
+        }
+        EntrySecret::Text(s) => print_secret(&s),
+        _ => return Err(Failure::Vault(VaultError::Malformed("unknown entry kind"))),
+    }
+    std::io::stdout()
+        .flush()
+        .map_err(|e| Failure::Usage(e.to_string()))
+}
+
+fn verify(path: &Path, min_generation: u64) -> Result<(), Failure> {
+    let pass = passphrase(false)?;
+    let vf = VaultFile::open_with(
+        path,
+        &pass,
+        &OpenOptions::default().min_generation(min_generation),
+    )?;
+    let v = vf.vault();
+    let n = v.verify_entries()?;
+    let kdf = v.kdf_params();
+    println!(
+        "ok: generation {}, key version {}, {n} entries, Argon2id {} KiB x {} passes x {} lane(s)",
+        v.generation(),
+        v.key_version(),
+        kdf.memory_kib(),
+        kdf.passes(),
+        kdf.lanes()
+    );
+    Ok(())
+}

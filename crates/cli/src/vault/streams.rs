@@ -1,0 +1,95 @@
+//! `encrypt` and `decrypt` for files and streams.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use supreme_vault::VaultError;
+
+use super::Failure;
+use super::commands::open;
+
+/// Where to read and write.
+#[derive(Debug, clap::Args)]
+pub(crate) struct StreamArgs {
+    /// The vault.
+    path: PathBuf,
+    /// Input file (default: standard input).
+    #[arg(long = "in", value_name = "FILE")]
+    input: Option<PathBuf>,
+    /// Output file, created 0600 (default: standard output).
+    #[arg(long = "out", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+fn io_err(path: &Path, e: std::io::Error) -> Failure {
+    Failure::Usage(format!("{}: {e}", path.display()))
+}
+
+/// Runs `f` from the input to the output. A file output is written to a
+/// temporary 0600 file beside it and renamed into place only on success.
+fn with_streams(
+    args: &StreamArgs,
+    f: impl FnOnce(&mut dyn std::io::Read, &mut dyn Write) -> Result<u64, VaultError>,
+) -> Result<u64, Failure> {
+    let mut input: Box<dyn std::io::Read> = match &args.input {
+        Some(p) => Box::new(File::open(p).map_err(|e| io_err(p, e))?),
+        None => Box::new(std::io::stdin().lock()),
+    };
+    let Some(out) = &args.output else {
+        let mut stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let n = f(&mut input, &mut stdout)?;
+        stdout
+            .flush()
+            .map_err(|e| Failure::Usage(format!("standard output: {e}")))?;
+        return Ok(n);
+    };
+    let name = out
+        .file_name()
+        .ok_or_else(|| Failure::Usage("--out needs a file name".into()))?;
+    let tmp = out.with_file_name(format!(
+        ".{}.partial.{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&tmp)
+        .map_err(|e| io_err(&tmp, e))?;
+    let mut writer = BufWriter::with_capacity(1 << 16, file);
+    let result = f(&mut input, &mut writer)
+        .map_err(Failure::from)
+        .and_then(|n| {
+            let file = writer
+                .into_inner()
+                .map_err(|e| io_err(&tmp, e.into_error()))?;
+            file.sync_all().map_err(|e| io_err(&tmp, e))?;
+            std::fs::rename(&tmp, out).map_err(|e| io_err(out, e))?;
+            Ok(n)
+        });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+pub(super) fn encrypt(args: &StreamArgs) -> Result<(), Failure> {
+    let vf = open(&args.path)?;
+    let n = with_streams(args, |r, w| {
+        vf.vault().encrypt_stream(&mut { r }, &mut { w })
+    })?;
+    eprintln!("encrypted {n} bytes");
+    Ok(())
+}
+
+pub(super) fn decrypt(args: &StreamArgs) -> Result<(), Failure> {
+    let vf = open(&args.path)?;
+    let n = with_streams(args, |r, w| {
+        vf.vault().decrypt_stream(&mut { r }, &mut { w })
+    })?;
+    eprintln!("decrypted {n} bytes");
+    Ok(())
+}

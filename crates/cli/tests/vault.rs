@@ -1,0 +1,392 @@
+//! `supreme vault ...`, run as a real process on real files.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use base64::Engine as _;
+
+const SECRET: &str = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j";
+const KEY_ID: &str = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A";
+const PAYLOAD: &str = "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559";
+const SIGNATURE: &str = "c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71";
+const PASS: &str = "cli test passphrase";
+
+struct Env {
+    dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl Env {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("bot.vault");
+        let env = Self { dir, path };
+        let out = env.run(&["init"], &[], "");
+        assert_ok(&out);
+        env
+    }
+
+    fn p(&self) -> &str {
+        self.path.to_str().expect("utf-8 path")
+    }
+
+    /// `supreme vault CMD PATH ARGS...` with PASS unless `env` overrides.
+    fn run(&self, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
+        let (cmd, rest) = args.split_first().expect("a subcommand");
+        let mut full = vec!["vault", cmd, self.p()];
+        full.extend_from_slice(rest);
+        run_raw(&full, env, stdin.as_bytes())
+    }
+
+    fn put_hmac(&self, name: &str, extra: &[&str]) -> Output {
+        let mut args = vec!["put", name, "--kind", "hmac", "--key-id", KEY_ID];
+        args.extend_from_slice(extra);
+        self.run(&args, &[], &format!("{SECRET}\n"))
+    }
+}
+
+fn run_raw(args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_supreme"));
+    c.args(args)
+        .env_remove("SUPREME_VAULT_PASSPHRASE_FILE")
+        .env("SUPREME_VAULT_PASSPHRASE", PASS)
+        .env("SUPREME_VAULT_INSECURE_TEST_KDF", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        if v.is_empty() {
+            c.env_remove(k);
+        } else {
+            c.env(k, v);
+        }
+    }
+    let mut child = c.spawn().expect("spawn supreme");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let revealing = args.contains(&"--reveal");
+    assert!(
+        revealing || !all.contains(SECRET),
+        "secret leaked by {args:?}: {all}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains(SECRET),
+        "secret on stderr"
+    );
+    out
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("exit code")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn assert_ok(out: &Output) {
+    assert_eq!(
+        code(out),
+        0,
+        "stdout: {}\nstderr: {}",
+        stdout(out),
+        stderr(out)
+    );
+}
+
+#[test]
+fn binance_vector_through_the_cli() {
+    let e = Env::new();
+    assert_ok(&e.put_hmac("binance", &[]));
+    // `echo PAYLOAD |` adds a newline: not part of the payload.
+    let out = e.run(&["sign", "binance"], &[], &format!("{PAYLOAD}\n"));
+    assert_ok(&out);
+    assert_eq!(stdout(&out).trim_end(), SIGNATURE);
+    let out = e.run(&["sign", "binance"], &[], PAYLOAD);
+    assert_eq!(stdout(&out).trim_end(), SIGNATURE);
+    // Two newlines: only one is stripped, so the signature differs.
+    let out = e.run(&["sign", "binance"], &[], &format!("{PAYLOAD}\n\n"));
+    assert_ne!(stdout(&out).trim_end(), SIGNATURE);
+}
+
+#[test]
+fn list_and_get_reveal() {
+    let e = Env::new();
+    assert_ok(&e.put_hmac("binance", &["--expires", "2030-01-01T00:00:00Z"]));
+    assert_ok(&e.run(
+        &["put", "config"],
+        &[],
+        "{\"db\":\"postgres://u:p@h/db\"}\n",
+    ));
+    let out = e.run(&["list"], &[], "");
+    assert_ok(&out);
+    assert_eq!(
+        stdout(&out),
+        "binance\thmac\tv1\texpires 2030-01-01T00:00:00Z\nconfig\ttext\tv1\texpires never\n"
+    );
+    let out = e.run(&["list", "--json"], &[], "");
+    assert!(stdout(&out).contains("\"kind\":\"hmac\""));
+    let out = e.run(&["get", "binance"], &[], "");
+    assert_eq!(code(&out), 2, "get without --reveal is refused as usage");
+    let out = e.run(&["get", "binance", "--reveal"], &[], "");
+    assert_ok(&out);
+    assert_eq!(stdout(&out), format!("{KEY_ID}\n{SECRET}\n"));
+    let out = e.run(&["get", "config", "--reveal"], &[], "");
+    assert_eq!(stdout(&out), "{\"db\":\"postgres://u:p@h/db\"}\n");
+    assert_eq!(code(&e.run(&["get", "nope", "--reveal"], &[], "")), 2);
+    assert_eq!(code(&e.put_hmac("binance", &[])), 2, "exists");
+    assert_ok(&e.put_hmac("binance", &["--replace"]));
+    assert_ok(&e.run(&["remove", "config"], &[], ""));
+    assert!(!stdout(&e.run(&["list"], &[], "")).contains("config"));
+}
+
+#[test]
+fn ed25519_from_pem_signs_verifiably() {
+    let e = Env::new();
+    let mut der = vec![
+        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
+        0x20,
+    ];
+    der.extend(1u8..=32);
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&der);
+    let pem = format!("-----BEGIN PRIVATE KEY-----\n{b64}\n-----END PRIVATE KEY-----\n");
+    assert_ok(&e.run(&["put", "ed", "--kind", "ed25519"], &[], &pem));
+    let out = e.run(&["sign", "ed"], &[], &format!("{PAYLOAD}\n"));
+    assert_ok(&out);
+    let sig = base64::engine::general_purpose::STANDARD
+        .decode(stdout(&out).trim_end())
+        .expect("base64");
+    let pair = ring::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der).expect("key");
+    use ring::signature::KeyPair as _;
+    ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, pair.public_key().as_ref())
+        .verify(PAYLOAD.as_bytes(), &sig)
+        .expect("signature verifies");
+    let out = e.run(&["get", "ed", "--reveal"], &[], "");
+    assert_eq!(stdout(&out), pem);
+    assert_eq!(
+        code(&e.run(&["put", "bad", "--kind", "ed25519"], &[], "not a key")),
+        1
+    );
+}
+
+#[test]
+fn refusals_exit_1() {
+    let e = Env::new();
+    assert_ok(&e.put_hmac("old", &["--expires", "2001-01-01T00:00:00Z"]));
+    let out = e.run(&["sign", "old"], &[], PAYLOAD);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("expired"), "{}", stderr(&out));
+    let out = e.run(&["list"], &[("SUPREME_VAULT_PASSPHRASE", "wrong")], "");
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("wrong passphrase"));
+    // Placeholders are refused.
+    let out = e.run(
+        &["put", "p", "--kind", "hmac", "--key-id", KEY_ID],
+        &[],
+        "your_api_secret\n",
+    );
+    assert_eq!(code(&out), 1);
+    // Tampering: flip one byte.
+    let mut bytes = fs::read(&e.path).expect("read");
+    let last = bytes.len() - 40;
+    bytes[last] ^= 1;
+    fs::write(&e.path, &bytes).expect("write");
+    let out = e.run(&["verify"], &[], "");
+    assert_eq!(code(&out), 1);
+}
+
+#[test]
+fn unsafe_files_refused_with_fix() {
+    let e = Env::new();
+    fs::set_permissions(&e.path, fs::Permissions::from_mode(0o644)).expect("chmod");
+    let out = e.run(&["list"], &[], "");
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains(&format!("chmod 600 {}", e.p())),
+        "{}",
+        stderr(&out)
+    );
+    fs::set_permissions(&e.path, fs::Permissions::from_mode(0o600)).expect("chmod");
+    let link = e.dir.path().join("link.vault");
+    symlink(&e.path, &link).expect("symlink");
+    let out = run_raw(&["vault", "list", link.to_str().expect("utf-8")], &[], b"");
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("Symlink"));
+}
+
+#[test]
+fn passphrase_sources() {
+    let e = Env::new();
+    let file = e.dir.path().join("pass.txt");
+    fs::write(&file, format!("{PASS}\n")).expect("write");
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o600)).expect("chmod");
+    let f = file.to_str().expect("utf-8");
+    let env = [
+        ("SUPREME_VAULT_PASSPHRASE", ""),
+        ("SUPREME_VAULT_PASSPHRASE_FILE", f),
+    ];
+    assert_ok(&e.run(&["verify"], &env, ""));
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).expect("chmod");
+    assert_eq!(code(&e.run(&["verify"], &env, "")), 1);
+    // Neither set, no terminal: a usage error, not a hang.
+    let out = e.run(&["verify"], &[("SUPREME_VAULT_PASSPHRASE", "")], "");
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("SUPREME_VAULT_PASSPHRASE"));
+}
+
+#[test]
+fn rotate_and_passwd() {
+    let e = Env::new();
+    assert_ok(&e.put_hmac("binance", &[]));
+    let out = e.run(&["seal", "BINANCE_API_SECRET"], &[], &format!("{SECRET}\n"));
+    assert_ok(&out);
+    let sealed = stdout(&out);
+    assert!(sealed.starts_with("sv1:"));
+    let out = e.run(&["unseal", "BINANCE_API_SECRET", "--reveal"], &[], &sealed);
+    assert_eq!(stdout(&out), format!("{SECRET}\n"));
+    assert_eq!(
+        code(&e.run(&["unseal", "OTHER", "--reveal"], &[], &sealed)),
+        1
+    );
+
+    assert_ok(&e.run(&["rotate"], &[], ""));
+    assert!(stdout(&e.run(&["list"], &[], "")).contains("\tv2\t"));
+    assert_eq!(
+        stdout(&e.run(&["sign", "binance"], &[], PAYLOAD)).trim_end(),
+        SIGNATURE
+    );
+    let out = e.run(&["unseal", "BINANCE_API_SECRET", "--reveal"], &[], &sealed);
+    assert_eq!(code(&out), 1, "sealed before rotation: refused");
+    assert!(stderr(&out).contains("stale key version"));
+
+    assert_ok(&e.run(
+        &["passwd"],
+        &[("SUPREME_VAULT_NEW_PASSPHRASE", "brand new passphrase")],
+        "",
+    ));
+    assert_eq!(code(&e.run(&["list"], &[], "")), 1);
+    let out = e.run(
+        &["sign", "binance"],
+        &[("SUPREME_VAULT_PASSPHRASE", "brand new passphrase")],
+        PAYLOAD,
+    );
+    assert_eq!(stdout(&out).trim_end(), SIGNATURE);
+}
+
+#[test]
+fn verify_rollback_floor() {
+    let e = Env::new();
+    let old = fs::read(&e.path).expect("read");
+    assert_ok(&e.put_hmac("binance", &[]));
+    let out = e.run(&["verify", "--min-generation", "2"], &[], "");
+    assert_ok(&out);
+    assert!(stdout(&out).contains("generation 2"));
+    fs::write(&e.path, old).expect("roll back");
+    assert_eq!(
+        code(&e.run(&["verify", "--min-generation", "2"], &[], "")),
+        1
+    );
+}
+
+fn encrypt_file(e: &Env, input: &Path, output: &Path) -> Output {
+    e.run(
+        &[
+            "encrypt",
+            "--in",
+            input.to_str().expect("p"),
+            "--out",
+            output.to_str().expect("p"),
+        ],
+        &[],
+        "",
+    )
+}
+
+#[test]
+fn encrypt_decrypt_files_and_pipes() {
+    let e = Env::new();
+    let plain = e.dir.path().join("data.bin");
+    let data: Vec<u8> = (0..200_000u32).map(|i| u8::try_from(i % 251).expect("< 251")).collect();
+    fs::write(&plain, &data).expect("write");
+    let enc = e.dir.path().join("data.enc");
+    assert_ok(&encrypt_file(&e, &plain, &enc));
+    assert_eq!(
+        fs::metadata(&enc).expect("meta").permissions().mode() & 0o777,
+        0o600
+    );
+    let dec = e.dir.path().join("data.dec");
+    let out = e.run(
+        &[
+            "decrypt",
+            "--in",
+            enc.to_str().expect("p"),
+            "--out",
+            dec.to_str().expect("p"),
+        ],
+        &[],
+        "",
+    );
+    assert_ok(&out);
+    assert_eq!(fs::read(&dec).expect("read"), data);
+    // Through pipes.
+    let out = e.run(&["encrypt"], &[], "hello pipe");
+    assert_ok(&out);
+    let mut c = Command::new(env!("CARGO_BIN_EXE_supreme"));
+    c.args(["vault", "decrypt", e.p()])
+        .env("SUPREME_VAULT_PASSPHRASE", PASS)
+        .stderr(Stdio::null());
+    let mut child = c
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&out.stdout)
+        .expect("write");
+    let back = child.wait_with_output().expect("wait");
+    assert_eq!(back.stdout, b"hello pipe");
+    // Truncated: refused, and no output file appears.
+    let mut bytes = fs::read(&enc).expect("read");
+    bytes.truncate(bytes.len() - 1000);
+    let cut = e.dir.path().join("cut.enc");
+    fs::write(&cut, &bytes).expect("write");
+    let none = e.dir.path().join("none.dec");
+    let out = e.run(
+        &[
+            "decrypt",
+            "--in",
+            cut.to_str().expect("p"),
+            "--out",
+            none.to_str().expect("p"),
+        ],
+        &[],
+        "",
+    );
+    assert_eq!(code(&out), 1);
+    assert!(!none.exists());
+    assert_eq!(
+        fs::read_dir(e.dir.path()).expect("dir").count(),
+        5,
+        "no partial files left"
+    );
+}

@@ -16,5 +16,6 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+pub mod binance;
 pub mod http;
 pub mod sim_exchange;

@@ -83,9 +83,8 @@ impl KeyCredential {
 
     fn verify(&self, payload: &str, sig: &str) -> bool {
         match self {
-            Self::Hmac(key) => {
-                hex_decode(sig).is_some_and(|tag| hmac::verify(key, payload.as_bytes(), &tag).is_ok())
-            }
+            Self::Hmac(key) => hex_decode(sig)
+                .is_some_and(|tag| hmac::verify(key, payload.as_bytes(), &tag).is_ok()),
             Self::Ed25519(public) => base64::engine::general_purpose::STANDARD
                 .decode(sig)
                 .is_ok_and(|s| {
@@ -98,7 +97,7 @@ impl KeyCredential {
 }
 
 fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())
@@ -108,26 +107,56 @@ fn hex_decode(s: &str) -> Option<Vec<u8>> {
 }
 
 /// Checks signature, timestamp and recvWindow of a signed request.
-pub(crate) fn check_signed(key: &ApiKey, params: &Params, server_ms: u64) -> Result<(), SimResponse> {
+pub(crate) fn check_signed(
+    key: &ApiKey,
+    params: &Params,
+    server_ms: u64,
+) -> Result<(), SimResponse> {
     let Some(sig) = params.signature.as_deref() else {
-        return Err(SimResponse::error(400, -1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed."));
+        return Err(SimResponse::error(
+            400,
+            -1102,
+            "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.",
+        ));
     };
     if !key.credential.verify(&params.signed_payload, sig) {
-        return Err(SimResponse::error(400, -1022, "Signature for this request is not valid."));
+        return Err(SimResponse::error(
+            400,
+            -1022,
+            "Signature for this request is not valid.",
+        ));
     }
     let Some(ts) = params.get("timestamp").and_then(|t| t.parse::<u64>().ok()) else {
-        return Err(SimResponse::error(400, -1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed."));
+        return Err(SimResponse::error(
+            400,
+            -1102,
+            "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.",
+        ));
     };
     let window = match params.get("recvWindow").map(str::parse::<u64>) {
         None => 5_000,
         Some(Ok(w)) if w <= 60_000 => w,
-        Some(_) => return Err(SimResponse::error(400, -1131, "recvWindow must be less than 60000")),
+        Some(_) => {
+            return Err(SimResponse::error(
+                400,
+                -1131,
+                "recvWindow must be less than 60000",
+            ));
+        }
     };
     if ts >= server_ms + 1_000 {
-        return Err(SimResponse::error(400, -1021, "Timestamp for this request was 1000ms ahead of the server's time."));
+        return Err(SimResponse::error(
+            400,
+            -1021,
+            "Timestamp for this request was 1000ms ahead of the server's time.",
+        ));
     }
     if server_ms.saturating_sub(ts) > window {
-        return Err(SimResponse::error(400, -1021, "Timestamp for this request is outside of the recvWindow."));
+        return Err(SimResponse::error(
+            400,
+            -1021,
+            "Timestamp for this request is outside of the recvWindow.",
+        ));
     }
     Ok(())
 }

@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
-use supreme_order_guard::{Notional, ONE, Order, OrderType, Price, Quantity, Side, Symbol, TimeInForce};
+use supreme_order_guard::{
+    Notional, ONE, Order, OrderType, Price, Quantity, Side, Symbol, TimeInForce,
+};
 
 /// An order's status, Binance's names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,13 +143,18 @@ impl Book {
 
     /// Fills `o` completely at `market`, moving balances (its funds were locked).
     pub(crate) fn fill(&mut self, idx: usize, market: Price, base: &str, quote: &str) {
-        let Some(o) = self.orders.get(idx).cloned() else { return };
+        let Some(o) = self.orders.get(idx).cloned() else {
+            return;
+        };
         let locked = Self::lock_amount(&o.order, market);
         let qty = match (o.order.quantity, o.order.quote_quantity) {
             (Some(q), _) => q,
             (None, Some(quote_qty)) => Quantity::from_units(
-                u64::try_from(u128::from(quote_qty.units()) * u128::from(ONE) / u128::from(market.units().max(1)))
-                    .unwrap_or(0),
+                u64::try_from(
+                    u128::from(quote_qty.units()) * u128::from(ONE)
+                        / u128::from(market.units().max(1)),
+                )
+                .unwrap_or(0),
             ),
             (None, None) => Quantity::ZERO,
         };
@@ -173,10 +180,20 @@ impl Book {
 
     /// Releases an open order's locked funds and marks it `status`.
     pub(crate) fn close(&mut self, idx: usize, status: OrderStatus, base: &str, quote: &str) {
-        let Some(o) = self.orders.get(idx).cloned() else { return };
-        let market = self.prices.get(&o.order.symbol).copied().unwrap_or(Price::ZERO);
+        let Some(o) = self.orders.get(idx).cloned() else {
+            return;
+        };
+        let market = self
+            .prices
+            .get(&o.order.symbol)
+            .copied()
+            .unwrap_or(Price::ZERO);
         let locked = Self::lock_amount(&o.order, market);
-        let asset = if o.order.side == Side::Buy { quote } else { base };
+        let asset = if o.order.side == Side::Buy {
+            quote
+        } else {
+            base
+        };
         let b = self.balance(asset);
         b.locked = b.locked.saturating_sub(locked);
         b.free += locked;

@@ -24,7 +24,10 @@ pub(crate) fn rejection(v: &Violation) -> SimResponse {
         V::MissingField { field } => SimResponse::error(
             400,
             -1102,
-            &format!("Mandatory parameter '{}' was not sent, was empty/null, or malformed.", field_name(*field)),
+            &format!(
+                "Mandatory parameter '{}' was not sent, was empty/null, or malformed.",
+                field_name(*field)
+            ),
         ),
         V::UnexpectedField { field } => SimResponse::error(
             400,
@@ -34,21 +37,36 @@ pub(crate) fn rejection(v: &Violation) -> SimResponse {
         V::NotPositive { field } => SimResponse::error(
             400,
             -1100,
-            &format!("Illegal characters found in parameter '{}'; legal range is '^([0-9]{{1,20}})(\\.[0-9]{{1,20}})?$'.", field_name(*field)),
+            &format!(
+                "Illegal characters found in parameter '{}'; legal range is '^([0-9]{{1,20}})(\\.[0-9]{{1,20}})?$'.",
+                field_name(*field)
+            ),
         ),
         V::UnknownSymbol => SimResponse::error(400, -1121, "Invalid symbol."),
         V::SymbolNotTrading { .. } | V::SpotTradingNotAllowed => {
             SimResponse::error(400, -2010, "This symbol is not permitted for this account.")
         }
         V::OrderTypeNotAllowed { .. } => SimResponse::error(400, -1116, "Invalid orderType."),
-        V::IcebergNotAllowed | V::IcebergNeedsGtc { .. } => SimResponse::error(400, -1013, "Iceberg order not allowed."),
-        V::QuoteQuantityNotAllowed => SimResponse::error(400, -1013, "Quote order qty market orders are not support for this symbol."),
-        V::TrailingStopNotAllowed => SimResponse::error(400, -2010, "Trailing stop orders are not supported for this symbol."),
-        V::PriceBelowMin { .. } | V::PriceAboveMax { .. } | V::PriceNotOnTick { .. } => filter("PRICE_FILTER"),
-        V::PriceAboveBand { .. } | V::PriceBelowBand { .. } => filter("PERCENT_PRICE_BY_SIDE"),
-        V::QuantityBelowMin { filter: f, .. } | V::QuantityAboveMax { filter: f, .. } | V::QuantityNotOnStep { filter: f, .. } => {
-            filter(f)
+        V::IcebergNotAllowed | V::IcebergNeedsGtc { .. } => {
+            SimResponse::error(400, -1013, "Iceberg order not allowed.")
         }
+        V::QuoteQuantityNotAllowed => SimResponse::error(
+            400,
+            -1013,
+            "Quote order qty market orders are not support for this symbol.",
+        ),
+        V::TrailingStopNotAllowed => SimResponse::error(
+            400,
+            -2010,
+            "Trailing stop orders are not supported for this symbol.",
+        ),
+        V::PriceBelowMin { .. } | V::PriceAboveMax { .. } | V::PriceNotOnTick { .. } => {
+            filter("PRICE_FILTER")
+        }
+        V::PriceAboveBand { .. } | V::PriceBelowBand { .. } => filter("PERCENT_PRICE_BY_SIDE"),
+        V::QuantityBelowMin { filter: f, .. }
+        | V::QuantityAboveMax { filter: f, .. }
+        | V::QuantityNotOnStep { filter: f, .. } => filter(f),
         V::NotionalBelowMin { filter: f, .. } | V::NotionalAboveMax { filter: f, .. } => filter(f),
         V::TooManyIcebergParts { .. } => filter("ICEBERG_PARTS"),
         V::TooManyOpenOrders { .. } => filter("MAX_NUM_ORDERS"),

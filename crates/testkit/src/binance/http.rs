@@ -21,8 +21,15 @@ pub struct SimRequest {
 impl SimRequest {
     /// A request with no headers or body.
     pub fn new(method: &str, path_and_query: &str) -> Self {
-        let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
-        Self { method: method.into(), path: path.into(), query: query.into(), ..Self::default() }
+        let (path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((path_and_query, ""));
+        Self {
+            method: method.into(),
+            path: path.into(),
+            query: query.into(),
+            ..Self::default()
+        }
     }
 
     /// Adds a header.
@@ -39,7 +46,10 @@ impl SimRequest {
 
     /// The first header named `name` (case-insensitive).
     pub fn header_value(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -73,7 +83,10 @@ impl SimResponse {
     pub fn json(status: u16, body: impl Into<String>) -> Self {
         Self {
             status,
-            headers: vec![("content-type".into(), "application/json;charset=UTF-8".into())],
+            headers: vec![(
+                "content-type".into(),
+                "application/json;charset=UTF-8".into(),
+            )],
             body: body.into(),
             delay: Duration::ZERO,
             delivery: Delivery::Send,
@@ -82,12 +95,18 @@ impl SimResponse {
 
     /// A Binance error: `{"code":-1013,"msg":"..."}`.
     pub fn error(status: u16, code: i32, msg: &str) -> Self {
-        Self::json(status, serde_json::json!({ "code": code, "msg": msg }).to_string())
+        Self::json(
+            status,
+            serde_json::json!({ "code": code, "msg": msg }).to_string(),
+        )
     }
 
     /// The first header named `name` (case-insensitive).
     pub fn header_value(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The body as JSON (for tests).

@@ -19,7 +19,13 @@ pub struct LimitConfig {
 
 impl Default for LimitConfig {
     fn default() -> Self {
-        Self { weight_per_minute: 6000, orders_per_10s: 50, orders_per_day: 160_000, ban_after_429s: 3, ban_ms: 120_000 }
+        Self {
+            weight_per_minute: 6000,
+            orders_per_10s: 50,
+            orders_per_day: 160_000,
+            ban_after_429s: 3,
+            ban_ms: 120_000,
+        }
     }
 }
 
@@ -59,7 +65,12 @@ impl Counters {
     }
 
     /// Counts a request's weight; a 429 or 418 when over.
-    pub(crate) fn admit(&mut self, cfg: &LimitConfig, now: u64, weight: u32) -> Result<(), SimResponse> {
+    pub(crate) fn admit(
+        &mut self,
+        cfg: &LimitConfig,
+        now: u64,
+        weight: u32,
+    ) -> Result<(), SimResponse> {
         self.roll(now);
         if self.banned_until > now {
             return Err(banned(self.banned_until, now));
@@ -79,7 +90,8 @@ impl Counters {
             cfg.weight_per_minute
         );
         let mut r = SimResponse::error(429, -1003, &msg);
-        r.headers.push(("retry-after".into(), retry_after.to_string()));
+        r.headers
+            .push(("retry-after".into(), retry_after.to_string()));
         Err(r)
     }
 
@@ -97,14 +109,20 @@ impl Counters {
         };
         let msg = format!("Too many new orders; current limit is {limit} orders per {interval}.");
         let mut r = SimResponse::error(429, -1015, &msg);
-        r.headers.push(("retry-after".into(), retry_ms.div_ceil(1000).to_string()));
+        r.headers
+            .push(("retry-after".into(), retry_ms.div_ceil(1000).to_string()));
         Err(r)
     }
 }
 
 fn banned(until: u64, now: u64) -> SimResponse {
-    let msg = format!("Way too much request weight used; IP banned until {until}. Please use WebSocket Streams for live updates to avoid bans.");
+    let msg = format!(
+        "Way too much request weight used; IP banned until {until}. Please use WebSocket Streams for live updates to avoid bans."
+    );
     let mut r = SimResponse::error(418, -1003, &msg);
-    r.headers.push(("retry-after".into(), (until - now).div_ceil(1000).to_string()));
+    r.headers.push((
+        "retry-after".into(),
+        (until - now).div_ceil(1000).to_string(),
+    ));
     r
 }

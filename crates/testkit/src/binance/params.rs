@@ -20,7 +20,11 @@ impl Params {
         let (b, b_sig) = split_signature(body);
         p.signature = q_sig.or(b_sig).map(decode);
         p.signed_payload = format!("{q}{b}");
-        for part in [q, b].into_iter().flat_map(|s| s.split('&')).filter(|s| !s.is_empty()) {
+        for part in [q, b]
+            .into_iter()
+            .flat_map(|s| s.split('&'))
+            .filter(|s| !s.is_empty())
+        {
             let (k, v) = part.split_once('=').unwrap_or((part, ""));
             if p.values.insert(decode(k), decode(v)).is_some() {
                 return Err(format!("Duplicate values for parameter '{}'.", decode(k)));
@@ -30,7 +34,10 @@ impl Params {
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<&str> {
-        self.values.get(key).map(String::as_str).filter(|v| !v.is_empty())
+        self.values
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 }
 
@@ -54,7 +61,9 @@ pub(crate) fn decode(s: &str) -> String {
         match b {
             b'+' => out.push(b' '),
             b'%' => {
-                let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok());
                 match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                     Some(v) => {
                         out.push(v);

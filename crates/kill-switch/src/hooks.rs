@@ -1,6 +1,9 @@
 //! Ordered shutdown hooks: stop strategies, then feeds, then the rest.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use crate::event::Event;
+use crate::supervise::Supervised;
 use crate::switch::KillSwitch;
 
 type Hook = Box<dyn Fn() -> Result<(), String> + Send + Sync>;
@@ -36,6 +39,20 @@ impl ShutdownHooks {
         self.hooks.push((order, name.into(), Box::new(hook)));
         // Stable: equal orders keep insertion order.
         self.hooks.sort_by_key(|(o, _, _)| *o);
+    }
+
+    /// Adds a hook that kills a supervised child's process tree (SIGTERM,
+    /// grace, SIGKILL): how strategy subprocesses are stopped on a trip.
+    pub fn add_child(
+        &mut self,
+        order: i32,
+        name: impl Into<String>,
+        child: Arc<Mutex<Supervised>>,
+    ) {
+        self.add(order, name, move || {
+            let mut child = child.lock().unwrap_or_else(PoisonError::into_inner);
+            child.kill_tree().map(drop).map_err(|e| e.to_string())
+        });
     }
 
     /// Runs every hook in order, reporting each as an event on `switch`.

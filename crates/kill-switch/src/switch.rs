@@ -192,11 +192,22 @@ impl KillSwitch {
         let mut slot = lock(&inner.record);
         if let Some(existing) = slot.as_ref() {
             let existing = existing.clone();
+            // If the first trip could not write the latch, try again now.
+            let relatched = match &inner.latch {
+                Some(path) if latch::read_latch(path) == LatchRead::Absent => {
+                    Some(self.write_latch(self.state(), &existing))
+                }
+                _ => None,
+            };
             drop(slot);
             self.emit(Event::TripRepeated {
                 request: req,
                 at_ms: now,
             });
+            if let Some(r) = relatched {
+                self.report_latch(self.state(), &r);
+                r?;
+            }
             return Ok(existing);
         }
         // A reset may have re-armed between our CAS and the lock: close again.
@@ -218,6 +229,38 @@ impl KillSwitch {
         });
         self.report_latch(State::Tripped, &latched);
         latched.map(|()| record)
+    }
+
+    /// Adopts a trip that another process wrote to the latch (for example
+    /// `supreme kill-switch trigger`): if this switch is armed and its latch
+    /// file exists (or is corrupt), it trips with the latch's record, without
+    /// rewriting the file. Returns the adopted record. See
+    /// [`triggers::LatchWatcher`](crate::triggers::LatchWatcher).
+    pub fn adopt_latch(&self) -> Option<TripRecord> {
+        let inner = &*self.inner;
+        let path = inner.latch.as_deref()?;
+        if self.state() != State::Armed {
+            return None;
+        }
+        let record = restore(path, inner.clock.now_ms())?;
+        let _ = inner.state.compare_exchange(
+            State::Armed as u8,
+            State::Tripped as u8,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        );
+        let mut slot = lock(&inner.record);
+        if slot.is_some() {
+            return None;
+        }
+        inner.state.store(State::Tripped as u8, Ordering::Release);
+        *slot = Some(record.clone());
+        drop(slot);
+        inner.tripped.notify_all();
+        self.emit(Event::Tripped {
+            record: record.clone(),
+        });
+        Some(record)
     }
 
     /// Waits until the switch is tripped (or `timeout` passes) and returns

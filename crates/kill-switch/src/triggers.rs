@@ -20,7 +20,7 @@ pub use monitor::{Monitor, Watch};
 pub use risk::RiskBreach;
 pub use signal::SignalTrigger;
 pub use stale::StaleDataTrigger;
-pub use trip_file::TripFileWatcher;
+pub use trip_file::{LatchWatcher, TripFileWatcher};
 
 #[cfg(test)]
 mod tests;

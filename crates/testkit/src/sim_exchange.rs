@@ -189,3 +189,6 @@ fn serve(listener: &TcpListener, book: &Arc<Mutex<Book>>, stop: &AtomicBool) {
             .spawn(move || api::handle(&stream, &book));
     }
 }
+
+#[cfg(test)]
+mod tests;

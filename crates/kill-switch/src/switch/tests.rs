@@ -285,3 +285,41 @@ fn wait_tripped_wakes_up() {
     s.trip(TripRequest::manual("x", "y")).unwrap();
     assert!(h.join().unwrap().is_some());
 }
+
+#[test]
+fn repeated_trip_retries_a_failed_latch_write() {
+    let f = Fixture::new();
+    let dir = temp_latch("retry").with_file_name("later");
+    let path = dir.join("latch.json");
+    let s = f.build(Some(&path));
+    let first = s.trip(TripRequest::manual("x", "y"));
+    assert!(first.is_err());
+    std::fs::create_dir_all(&dir).unwrap();
+    let rec = s.trip(TripRequest::manual("again", "y")).unwrap();
+    assert_eq!(rec.reason, "x");
+    match latch::read_latch(&path) {
+        LatchRead::Present(c) => assert_eq!(c.trip, rec),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_running_switch_adopts_a_latch_written_by_another_process() {
+    let f = Fixture::new();
+    let path = temp_latch("adopt");
+    let bot = f.build(Some(&path));
+    assert!(bot.adopt_latch().is_none());
+    // Another instance (the CLI) trips through the same latch file.
+    let cli = f.build(Some(&path));
+    let rec = cli.trip(TripRequest::manual("ops", "carol")).unwrap();
+    assert!(bot.gate().is_open());
+    let watcher = crate::triggers::LatchWatcher::new(bot.clone());
+    crate::triggers::Watch::poll(&watcher);
+    assert!(!bot.gate().is_open());
+    assert_eq!(bot.trip_record(), Some(rec.clone()));
+    // Adopting does not rewrite; the same token id resets it.
+    f.clock.advance(Duration::from_secs(61));
+    bot.reset(&f.token(&rec.id)).unwrap();
+    assert!(bot.gate().is_open());
+    assert!(bot.adopt_latch().is_none(), "latch removed by the reset");
+}

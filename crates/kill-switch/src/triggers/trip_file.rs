@@ -53,3 +53,24 @@ impl Watch for TripFileWatcher {
         let _ = self.check();
     }
 }
+
+/// Adopts trips written to the switch's latch by another process (the
+/// `supreme kill-switch trigger` command, another instance of the bot) by
+/// polling [`KillSwitch::adopt_latch`].
+#[derive(Debug)]
+pub struct LatchWatcher {
+    switch: KillSwitch,
+}
+
+impl LatchWatcher {
+    /// Watches `switch`'s latch file.
+    pub fn new(switch: KillSwitch) -> Self {
+        Self { switch }
+    }
+}
+
+impl Watch for LatchWatcher {
+    fn poll(&self) {
+        let _ = self.switch.adopt_latch();
+    }
+}

@@ -7,6 +7,7 @@
 
 #![allow(clippy::print_stdout)]
 
+mod audit;
 mod exit;
 mod kill_switch;
 mod order;
@@ -26,6 +27,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Tamper-evident audit log: verify, append, checkpoint, show.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Check or normalize an order against exchange rules.
     #[command(subcommand)]
     Order(order::OrderCommand),
@@ -40,6 +44,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Audit(cmd) => audit::run(cmd),
         Command::Order(cmd) => order::run(cmd),
         Command::KillSwitch(cmd) => kill_switch::run(cmd),
         Command::Vault(cmd) => vault::run(cmd),

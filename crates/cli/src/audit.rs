@@ -1,0 +1,334 @@
+//! `supreme audit ...`: verify, append, checkpoint, show.
+//!
+//! `verify` exits 0 when intact, 1 when tampered (naming the first bad
+//! record), 2 on usage or I/O errors. Without key options the commands use
+//! the key file beside the log, `<log>.key` (mode 0600, created on first
+//! use, and said so), and its public half `<log>.key.pub`.
+
+mod show;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use supreme_audit::{
+    AuditLog, Checkpoint, Event, EventType, Options, PublicKey, Severity, SigningKey,
+    VerifyOptions, log_files, public_path, verify_files,
+};
+
+use crate::exit::{self, OK, REFUSED};
+
+/// Audit-log subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum AuditCommand {
+    /// Check logs: exit 0 intact, 1 tampered (first bad record and what is
+    /// wrong), 2 usage or I/O error.
+    Verify {
+        /// Log files; a log's active file brings its rotated files along.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// An exported checkpoint the log must still contain (catches a cut tail).
+        #[arg(long)]
+        anchor: Option<PathBuf>,
+        /// Public key file (`<name>+<id>+<key>`); default `<first path>.key.pub` if present.
+        #[arg(long)]
+        public_key: Option<PathBuf>,
+        /// Parse every record fully and require canonical form.
+        #[arg(long)]
+        strict: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Append one event (synced before the command returns).
+    Append {
+        /// The log's active file.
+        path: PathBuf,
+        /// Event type, e.g. ORDER_SENT or any UPPER_SNAKE_CASE name.
+        #[arg(long)]
+        event_type: String,
+        /// DEBUG, INFO, NOTICE, WARNING, ERROR or CRITICAL.
+        #[arg(long, default_value = "INFO")]
+        severity: String,
+        /// Details as a JSON object; secret-looking fields are redacted.
+        #[arg(long)]
+        details: Option<String>,
+        /// Who acted (default: $USER).
+        #[arg(long)]
+        actor: Option<String>,
+        /// Signing key file (default `<path>.key`, created mode 0600 if missing).
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Seal what is there: sign a checkpoint if records are uncovered, and
+    /// print it in the form `verify --anchor` reads.
+    Checkpoint {
+        /// The log's active file.
+        path: PathBuf,
+        /// Signing key file (default `<path>.key`, created mode 0600 if missing).
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// Also export it to this file (and allow retention of what it covers).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show records as a table.
+    Show {
+        /// The log's active file (its rotated files are included) or one file.
+        path: PathBuf,
+        /// Only this event type.
+        #[arg(long)]
+        event_type: Option<String>,
+        /// Only records at or after this RFC 3339 time (or date).
+        #[arg(long)]
+        since: Option<String>,
+        /// Print records as JSON Lines.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub(crate) fn run(cmd: AuditCommand) -> ExitCode {
+    match cmd {
+        AuditCommand::Verify {
+            paths,
+            anchor,
+            public_key,
+            strict,
+            json,
+        } => verify(&paths, anchor, public_key, strict, json),
+        AuditCommand::Append {
+            path,
+            event_type,
+            severity,
+            details,
+            actor,
+            key,
+            json,
+        } => append(
+            &path,
+            &event_type,
+            &severity,
+            details.as_deref(),
+            actor,
+            key,
+            json,
+        ),
+        AuditCommand::Checkpoint {
+            path,
+            key,
+            out,
+            json,
+        } => checkpoint(&path, key, out, json),
+        AuditCommand::Show {
+            path,
+            event_type,
+            since,
+            json,
+        } => show::run(&path, event_type.as_deref(), since.as_deref(), json),
+    }
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// The files of each path: a log's rotated files plus itself, or the file.
+pub(crate) fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        let files = log_files(p).map_err(|e| e.to_string())?;
+        if files.is_empty() {
+            return Err(format!("{}: no such log file", p.display()));
+        }
+        for f in files {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn options(path: &Path, key: SigningKey) -> Options {
+    let name = path.file_name().map_or_else(
+        || "log".into(),
+        |n| n.to_string_lossy().replace(char::is_whitespace, "_"),
+    );
+    Options::new(key).origin(format!("supreme-audit/{name}"))
+}
+
+fn load_key(path: &Path, key: Option<PathBuf>) -> Result<SigningKey, String> {
+    let key_path = key.unwrap_or_else(|| with_suffix(path, ".key"));
+    let (key, created) =
+        SigningKey::load_or_create(&key_path, "supreme-audit").map_err(|e| e.to_string())?;
+    if created {
+        eprintln!(
+            "created signing key {} (mode 0600); public key in {}",
+            key_path.display(),
+            public_path(&key_path).display()
+        );
+    }
+    Ok(key)
+}
+
+fn verify(
+    paths: &[PathBuf],
+    anchor: Option<PathBuf>,
+    public_key: Option<PathBuf>,
+    strict: bool,
+    json: bool,
+) -> ExitCode {
+    let files = match expand(paths) {
+        Ok(f) => f,
+        Err(e) => return exit::input_error(e),
+    };
+    let default_pub = public_path(&with_suffix(&paths[0], ".key"));
+    let key_path = public_key.or_else(|| default_pub.exists().then_some(default_pub));
+    let public_key = match key_path.as_deref().map(PublicKey::load).transpose() {
+        Ok(k) => k,
+        Err(e) => return exit::input_error(e),
+    };
+    let anchor = match anchor
+        .map(|a| std::fs::read_to_string(&a).map_err(|e| format!("{}: {e}", a.display())))
+    {
+        None => None,
+        Some(Err(e)) => return exit::input_error(e),
+        Some(Ok(text)) => match Checkpoint::parse(&text) {
+            Ok(cp) => Some(cp),
+            Err(e) => return exit::input_error(format!("anchor: {e}")),
+        },
+    };
+    let opts = VerifyOptions {
+        public_key,
+        anchor,
+        strict,
+    };
+    let show_progress = std::io::stderr().is_terminal() && !json;
+    let mut progress = |done: u64, total: u64| {
+        if show_progress && total > 32 << 20 {
+            let pct = done.saturating_mul(100) / total.max(1);
+            eprint!(
+                "\rverifying {pct:3}% ({} of {} MiB)",
+                done >> 20,
+                total >> 20
+            );
+            if done >= total {
+                eprintln!();
+            }
+        }
+    };
+    let report = match verify_files(&files, &opts, &mut progress) {
+        Ok(r) => r,
+        Err(e) => return exit::input_error(e),
+    };
+    if json {
+        println!("{}", report.to_json());
+    } else {
+        if let Some(k) = &key_path {
+            println!("public key: {}", k.display());
+        }
+        print!("{report}");
+    }
+    ExitCode::from(if report.is_intact() { OK } else { REFUSED })
+}
+
+fn append(
+    path: &Path,
+    event_type: &str,
+    severity: &str,
+    details: Option<&str>,
+    actor: Option<String>,
+    key: Option<PathBuf>,
+    json: bool,
+) -> ExitCode {
+    let kind = match EventType::new(event_type) {
+        Ok(k) if !k.is_reserved() => k,
+        Ok(k) => return exit::input_error(format!("{k} is written by the log itself")),
+        Err(e) => return exit::input_error(e),
+    };
+    let severity: Severity = match severity.parse() {
+        Ok(s) => s,
+        Err(e) => return exit::input_error(e),
+    };
+    let details: serde_json::Value = match details.map(serde_json::from_str).transpose() {
+        Ok(Some(v @ serde_json::Value::Object(_))) => v,
+        Ok(None) => serde_json::Value::Null,
+        Ok(Some(_)) => return exit::input_error("--details must be a JSON object"),
+        Err(e) => return exit::input_error(format!("--details: {e}")),
+    };
+    let key = match load_key(path, key) {
+        Ok(k) => k,
+        Err(e) => return exit::input_error(e),
+    };
+    let log = match AuditLog::open(path, options(path, key)) {
+        Ok(l) => l,
+        Err(e) => return exit::input_error(e),
+    };
+    if let Some(r) = log.recovery() {
+        eprintln!(
+            "recovered: cut a torn last line of {} bytes at offset {} (recorded as seq {})",
+            r.torn_bytes, r.offset, r.recorded_as
+        );
+    }
+    let mut event = Event::new(kind)
+        .severity(severity)
+        .details(details)
+        .require_sync();
+    if let Some(a) = actor {
+        event = event.actor(a);
+    }
+    let seq = match log.append(event) {
+        Ok(supreme_audit::Appended::Synced(seq)) => seq,
+        Ok(_) => return exit::input_error("append was not synced"),
+        Err(e) => return exit::input_error(e),
+    };
+    if let Err(e) = log.close() {
+        return exit::input_error(e);
+    }
+    if json {
+        println!("{}", serde_json::json!({"appended": seq}));
+    } else {
+        println!("appended seq {seq} to {}", path.display());
+    }
+    ExitCode::from(OK)
+}
+
+fn checkpoint(path: &Path, key: Option<PathBuf>, out: Option<PathBuf>, json: bool) -> ExitCode {
+    let key = match load_key(path, key) {
+        Ok(k) => k,
+        Err(e) => return exit::input_error(e),
+    };
+    let log = match AuditLog::open(path, options(path, key)) {
+        Ok(l) => l,
+        Err(e) => return exit::input_error(e),
+    };
+    let cp = match &out {
+        Some(dest) => log.export_checkpoint(dest),
+        None => log.checkpoint(),
+    };
+    let cp = match cp.and_then(|cp| log.close().map(|_| cp)) {
+        Ok(cp) => cp,
+        Err(e) => return exit::input_error(e),
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({"size": cp.size, "root": cp.root.to_hex(), "head": cp.head.to_hex(), "checkpoint": cp.to_text()})
+        );
+    } else {
+        print!("{cp}");
+    }
+    if let Some(dest) = out {
+        eprintln!("exported to {}", dest.display());
+    }
+    ExitCode::from(OK)
+}

@@ -19,3 +19,4 @@
 pub mod binance;
 pub mod http;
 pub mod sim_exchange;
+pub mod tls;

@@ -26,6 +26,7 @@ mod http;
 mod limits;
 mod params;
 mod routes;
+mod server;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -35,6 +36,7 @@ pub use auth::{ApiKey, ApiRestrictions, KeyCredential};
 pub use book::{Balance, OrderStatus, SimOrder};
 pub use http::{Delivery, SimRequest, SimResponse};
 pub use limits::LimitConfig;
+pub use server::SimServer;
 use supreme_order_guard::{ExchangeInfo, Price, SAMPLE_EXCHANGE_INFO, Symbol};
 
 /// Injected faults.

@@ -38,25 +38,32 @@ pub(crate) enum KillSwitchCommand {
         operator: Option<String>,
     },
     /// Reset to armed with an operator's signed token (exit 1 when refused).
+    /// With a policy quorum of 2, pass `--operator`/`--token` twice.
     Reset {
         /// The latch file.
         #[arg(long)]
         state: PathBuf,
-        /// The operator resetting.
-        #[arg(long)]
-        operator: String,
+        /// The operator resetting (repeat for a quorum, in the order of the tokens).
+        #[arg(long, required = true)]
+        operator: Vec<String>,
         /// The reset policy: `{"cooldown_secs": N, "operators": {"name": "<hex public key>"}}`.
         #[arg(long)]
         policy: PathBuf,
-        /// The token from `sign-reset`.
-        #[arg(long)]
-        token: String,
+        /// The token from `sign-reset` (one per `--operator`).
+        #[arg(long, required = true)]
+        token: Vec<String>,
     },
     /// Make an operator key (PKCS#8, mode 0600) and print its public key.
     Keygen {
         /// Where to write the private key (must not exist).
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Print the public key of an operator key file (for the reset policy).
+    PublicKey {
+        /// The operator's private key.
+        #[arg(long)]
+        key: PathBuf,
     },
     /// Sign a reset token for the trip in a latch file (run by the operator).
     SignReset {
@@ -90,6 +97,13 @@ pub(crate) fn run(cmd: KillSwitchCommand) -> ExitCode {
             token,
         } => reset(&state, operator, &policy, token),
         KillSwitchCommand::Keygen { out } => keygen(&out),
+        KillSwitchCommand::PublicKey { key } => match OperatorKey::from_pkcs8_file(&key) {
+            Ok(k) => {
+                println!("{}", k.public_key());
+                ExitCode::from(OK)
+            }
+            Err(e) => exit::input_error(e),
+        },
         KillSwitchCommand::SignReset {
             state,
             operator,
@@ -142,7 +156,10 @@ fn trigger(path: &Path, reason: String, operator: Option<String>) -> ExitCode {
     }
 }
 
-fn reset(path: &Path, operator: String, policy: &Path, token: String) -> ExitCode {
+fn reset(path: &Path, operators: Vec<String>, policy: &Path, tokens: Vec<String>) -> ExitCode {
+    if operators.len() != tokens.len() {
+        return exit::input_error("give one --token per --operator");
+    }
     let policy = match std::fs::read_to_string(policy)
         .map_err(|e| format!("{}: {e}", policy.display()))
         .and_then(|t| ResetPolicy::from_json(&t).map_err(|e| e.to_string()))
@@ -165,7 +182,12 @@ fn reset(path: &Path, operator: String, policy: &Path, token: String) -> ExitCod
             }
         }))
         .build();
-    match switch.reset(&ResetRequest { operator, token }) {
+    let requests: Vec<ResetRequest> = operators
+        .into_iter()
+        .zip(tokens)
+        .map(|(operator, token)| ResetRequest { operator, token })
+        .collect();
+    match switch.reset_quorum(&requests) {
         Ok(()) => {
             println!("state: armed");
             ExitCode::from(OK)

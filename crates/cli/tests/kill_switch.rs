@@ -286,3 +286,58 @@ fn a_killed_trigger_leaves_either_no_latch_or_a_whole_one() {
         );
     }
 }
+
+#[test]
+fn two_person_reset() {
+    let d = dir("quorum");
+    let latch = d.join("latch.json");
+    assert_eq!(
+        code(&ks(&["trigger", "--state", s(&latch), "--reason", "x"])),
+        0
+    );
+    let (ka, _) = operator(&d, "alice", 0);
+    let (kb, _) = operator(&d, "bob", 0);
+    let public = |k: &Path| {
+        let out = ks(&["public-key", "--key", s(k)]);
+        assert_eq!(code(&out), 0, "{out:?}");
+        stdout(&out).trim().to_owned()
+    };
+    let policy = d.join("policy2.json");
+    std::fs::write(
+        &policy,
+        format!(
+            r#"{{"cooldown_secs": 0, "quorum": 2, "operators": {{"alice": "{}", "bob": "{}"}}}}"#,
+            public(&ka),
+            public(&kb)
+        ),
+    )
+    .unwrap();
+    let ta = sign(&latch, "alice", &ka);
+    let tb = sign(&latch, "bob", &kb);
+    let reset = |args: &[&str]| {
+        let mut all = vec!["reset", "--state", s(&latch), "--policy", s(&policy)];
+        all.extend_from_slice(args);
+        ks(&all)
+    };
+    let out = reset(&["--operator", "alice", "--token", &ta]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stdout(&out).contains("1 of 2 required operators"),
+        "{}",
+        stdout(&out)
+    );
+    let out = reset(&["--operator", "alice", "--token", &ta, "--operator", "bob"]);
+    assert_eq!(code(&out), 2);
+    let out = reset(&[
+        "--operator",
+        "alice",
+        "--token",
+        &ta,
+        "--operator",
+        "bob",
+        "--token",
+        &tb,
+    ]);
+    assert_eq!(code(&out), 0, "{out:?}");
+    assert_eq!(code(&ks(&["status", "--state", s(&latch)])), 0);
+}

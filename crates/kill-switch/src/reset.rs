@@ -22,6 +22,7 @@ pub struct ResetPolicy {
     operators: BTreeMap<String, OperatorPublicKey>,
     cooldown: Duration,
     max_token_lifetime: Duration,
+    quorum: usize,
 }
 
 impl ResetPolicy {
@@ -31,7 +32,21 @@ impl ResetPolicy {
             operators: BTreeMap::new(),
             cooldown,
             max_token_lifetime: Duration::from_secs(3600),
+            quorum: 1,
         }
+    }
+
+    /// Requires tokens from this many distinct operators (default 1; 2 is
+    /// the two-person rule). Values below 1 count as 1.
+    #[must_use]
+    pub fn quorum(mut self, operators: usize) -> Self {
+        self.quorum = operators.max(1);
+        self
+    }
+
+    /// How many distinct operators a reset needs.
+    pub fn required_operators(&self) -> usize {
+        self.quorum
     }
 
     /// Authorizes an operator's public key.
@@ -65,7 +80,8 @@ impl ResetPolicy {
     }
 
     /// Parses a policy file: `{"cooldown_secs": 300, "operators": {"alice":
-    /// "<64 hex digits of the Ed25519 public key>"}}`. Unknown fields reject.
+    /// "<64 hex digits of the Ed25519 public key>"}}`, optionally with
+    /// `"quorum": 2` and `"max_token_lifetime_secs"`. Unknown fields reject.
     pub fn from_json(text: &str) -> Result<Self, KillSwitchError> {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
@@ -73,6 +89,8 @@ impl ResetPolicy {
             cooldown_secs: u64,
             #[serde(default)]
             max_token_lifetime_secs: Option<u64>,
+            #[serde(default)]
+            quorum: Option<usize>,
             operators: BTreeMap<String, String>,
         }
         let malformed = |detail: String| KillSwitchError::Malformed {
@@ -83,6 +101,14 @@ impl ResetPolicy {
         let mut policy = Self::new(Duration::from_secs(file.cooldown_secs));
         if let Some(s) = file.max_token_lifetime_secs {
             policy = policy.max_token_lifetime(Duration::from_secs(s));
+        }
+        if let Some(q) = file.quorum {
+            if q == 0 || q > file.operators.len() {
+                return Err(malformed(format!(
+                    "quorum {q} must be between 1 and the number of operators"
+                )));
+            }
+            policy = policy.quorum(q);
         }
         for (name, key) in file.operators {
             if !token::valid_operator_name(&name) {
@@ -140,6 +166,15 @@ pub enum ResetRefusal {
         /// Milliseconds left.
         remaining_ms: u64,
     },
+    /// The same operator appears twice in one quorum reset.
+    DuplicateOperator,
+    /// Fewer distinct operators than the policy's quorum.
+    QuorumNotMet {
+        /// Operators whose tokens were valid.
+        have: usize,
+        /// Operators needed.
+        need: usize,
+    },
     /// The latch could not be removed, so the reset would not survive a restart.
     LatchNotRemoved(String),
 }
@@ -161,6 +196,10 @@ impl fmt::Display for ResetRefusal {
             Self::Replayed => f.write_str("token already used"),
             Self::CoolingDown { remaining_ms } => {
                 write!(f, "cooldown: {remaining_ms} ms left")
+            }
+            Self::DuplicateOperator => f.write_str("same operator twice"),
+            Self::QuorumNotMet { have, need } => {
+                write!(f, "{have} of {need} required operators")
             }
             Self::LatchNotRemoved(d) => write!(f, "latch not removed: {d}"),
         }

@@ -101,6 +101,20 @@ fn policy_file_parses_and_rejects_unknown_fields() {
     let p = ResetPolicy::from_json(&json).unwrap();
     assert_eq!(p.cooldown(), Duration::from_secs(30));
     assert_eq!(p.key_of("alice"), Some(&key.public_key()));
+    assert_eq!(p.required_operators(), 1);
+    let two = json.replace(
+        "\"cooldown_secs\": 30",
+        "\"cooldown_secs\": 30, \"quorum\": 1",
+    );
+    assert_eq!(
+        ResetPolicy::from_json(&two).unwrap().required_operators(),
+        1
+    );
+    let too_many = json.replace(
+        "\"cooldown_secs\": 30",
+        "\"cooldown_secs\": 30, \"quorum\": 2",
+    );
+    assert!(ResetPolicy::from_json(&too_many).is_err());
     assert!(ResetPolicy::from_json(r#"{"cooldown_secs": 30, "operators": {}, "x": 1}"#).is_err());
     assert!(ResetPolicy::from_json(r#"{"cooldown_secs": 30, "operators": {"a": "zz"}}"#).is_err());
     assert!(ResetPolicy::from_json(r#"{"cooldown_secs": 30, "operators": {"a b": ""}}"#).is_err());

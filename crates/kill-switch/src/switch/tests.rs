@@ -323,3 +323,45 @@ fn a_running_switch_adopts_a_latch_written_by_another_process() {
     assert!(bot.gate().is_open());
     assert!(bot.adopt_latch().is_none(), "latch removed by the reset");
 }
+
+#[test]
+fn two_person_rule_needs_two_distinct_operators() {
+    let clock = Arc::new(ManualClock::new(T0));
+    let alice = OperatorKey::generate().unwrap();
+    let bob = OperatorKey::generate().unwrap();
+    let s = KillSwitch::builder()
+        .clock(clock.clone())
+        .reset_policy(
+            ResetPolicy::new(Duration::ZERO)
+                .operator("alice", alice.public_key())
+                .operator("bob", bob.public_key())
+                .quorum(2),
+        )
+        .build();
+    let rec = s.trip(TripRequest::manual("x", "y")).unwrap();
+    let req = |key: &OperatorKey, name: &str| ResetRequest {
+        operator: name.to_owned(),
+        token: key.sign_reset(&rec.id, name, T0 + 60_000).unwrap(),
+    };
+    let refusal = |r: Result<(), KillSwitchError>| match r {
+        Err(KillSwitchError::ResetRefused { refusal, .. }) => refusal,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        refusal(s.reset(&req(&alice, "alice"))),
+        ResetRefusal::QuorumNotMet { have: 1, need: 2 }
+    );
+    assert_eq!(
+        refusal(s.reset_quorum(&[req(&alice, "alice"), req(&alice, "alice")])),
+        ResetRefusal::DuplicateOperator
+    );
+    // Bob's name with alice's key.
+    assert_eq!(
+        refusal(s.reset_quorum(&[req(&alice, "alice"), req(&alice, "bob")])),
+        ResetRefusal::BadSignature
+    );
+    assert_eq!(s.state(), State::Tripped);
+    s.reset_quorum(&[req(&alice, "alice"), req(&bob, "bob")])
+        .unwrap();
+    assert_eq!(s.state(), State::Armed);
+}

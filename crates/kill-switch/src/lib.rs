@@ -14,12 +14,15 @@
 //!   action. A process that finds the latch starts tripped; an unreadable or
 //!   corrupt latch counts as tripped.
 //! - **Reset** needs an operator's Ed25519-signed token over the trip id,
-//!   the operator, a nonce and an expiry, and a cooldown since the trip. The
-//!   switch holds only public keys. Refused resets are reported.
+//!   the operator, a nonce and an expiry, and a cooldown since the trip;
+//!   optionally tokens from two distinct operators ([`ResetPolicy::quorum`]).
+//!   The switch holds only public keys. Refused resets are reported.
 //! - **Events**: every trip, action and reset attempt goes to a callback, for
 //!   the audit log.
-//! - **Triggers**: manual, signals (SIGUSR1), risk breaches, error rate over
-//!   a window, stale market data, a dead-man's heartbeat, a trip file.
+//! - **Triggers** ([`triggers`]): manual, signals (SIGUSR1), risk breaches,
+//!   error rate over a window, stale market data, a dead-man's heartbeat, a
+//!   trip file, and a latch written by another process (`supreme kill-switch
+//!   trigger`).
 //! - **Response**: ordered shutdown hooks, rate-limited notifiers (log,
 //!   command), supervised child processes killed as a tree.
 //!
@@ -52,6 +55,21 @@
 //! assert!(gate.is_open());
 //! # Ok::<(), KillSwitchError>(())
 //! ```
+//!
+//! # Differences from the Python original
+//!
+//! The seed's `EmergencyStop` set an in-memory flag (lost on restart), closed
+//! positions without a price bound or a check that anything closed, and
+//! "authorized" a reset by the name the caller passed in. Its
+//! `kill_process_tree` slept a fixed 5 s, and looked the group up with
+//! `getpgid` of a leader that may already be gone (so grandchildren
+//! survived); `run_secure_process` handed the child the whole environment,
+//! secrets included. Here the flag is the gate, the trip is durable before
+//! any action, the venue is listed again until verified clean, close orders
+//! are reduce-only with a slippage bound, only an operator's key re-arms,
+//! the process group id is kept from spawn time, the grace period ends as
+//! soon as the group is gone, and a child can start from an empty
+//! environment.
 //!
 //! # Features
 //!

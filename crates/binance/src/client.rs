@@ -1,0 +1,250 @@
+//! [`BinanceClient`]: public and signed requests, the exchange's clock, and
+//! usage read back from response headers.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use serde_json::Value;
+use supreme_vault::Signer;
+
+use crate::{
+    BinanceError, Clock, Params, Request, Response, ServerTime, SystemClock, Transport, weight,
+};
+
+/// Usage the exchange reported in its last response headers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// `X-MBX-USED-WEIGHT-1M`.
+    pub used_weight_1m: Option<u32>,
+    /// `X-MBX-ORDER-COUNT-10S`.
+    pub order_count_10s: Option<u32>,
+    /// `X-MBX-ORDER-COUNT-1D`.
+    pub order_count_1d: Option<u32>,
+}
+
+/// Called with every response, to correct a rate limiter from its headers.
+pub type ResponseObserver = Box<dyn Fn(&Response) + Send + Sync>;
+
+/// A Binance spot REST client whose key never leaves the vault.
+///
+/// Every request goes through the [`Transport`] (net-guard's guarded client
+/// in production); signed requests carry `timestamp` on the exchange's clock
+/// and `recvWindow`, and are signed by the vault's [`Signer`].
+pub struct BinanceClient {
+    transport: Box<dyn Transport>,
+    api_key: String,
+    signer: Signer,
+    clock: Arc<dyn Clock>,
+    server_time: ServerTime,
+    recv_window_ms: u64,
+    usage: Mutex<Usage>,
+    observer: Option<ResponseObserver>,
+}
+
+impl std::fmt::Debug for BinanceClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BinanceClient")
+            .field("api_key", &self.api_key)
+            .field("signer", &self.signer)
+            .field("recv_window_ms", &self.recv_window_ms)
+            .finish_non_exhaustive()
+    }
+}
+
+impl BinanceClient {
+    /// A client sending through `transport`, identified by `api_key` (the
+    /// public key id) and signing with `signer`. `recvWindow` is 5,000 ms.
+    pub fn new(
+        transport: impl Transport + 'static,
+        api_key: impl Into<String>,
+        signer: Signer,
+    ) -> Self {
+        Self {
+            transport: Box::new(transport),
+            api_key: api_key.into(),
+            signer,
+            clock: Arc::new(SystemClock),
+            server_time: ServerTime::default(),
+            recv_window_ms: 5_000,
+            usage: Mutex::new(Usage::default()),
+            observer: None,
+        }
+    }
+
+    /// Uses `clock` for timestamps.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Sets `recvWindow` (Binance allows up to 60,000 ms).
+    pub fn with_recv_window_ms(mut self, ms: u64) -> Self {
+        self.recv_window_ms = ms.min(60_000);
+        self
+    }
+
+    /// Calls `observer` with every response (rate-limiter correction).
+    pub fn with_response_observer(mut self, observer: ResponseObserver) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// Now on the local clock, Unix ms.
+    pub(crate) fn now_ms(&self) -> u64 {
+        self.clock.now_ms()
+    }
+
+    /// The usage reported by the last response.
+    pub fn usage(&self) -> Usage {
+        *self.usage.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The measured offset of the exchange's clock, ms.
+    pub fn clock_offset_ms(&self) -> i64 {
+        self.server_time.offset_ms()
+    }
+
+    /// Measures the exchange's clock offset (`GET /api/v3/time`).
+    pub fn sync_time(&self) -> Result<i64, BinanceError> {
+        let sent = self.clock.now_ms();
+        let v = self.public("GET", "/api/v3/time", &Params::new())?;
+        let received = self.clock.now_ms();
+        let server = v["serverTime"]
+            .as_u64()
+            .ok_or_else(|| BinanceError::Malformed {
+                path: "/api/v3/time",
+                reason: "no serverTime".into(),
+            })?;
+        Ok(self.server_time.record(sent, received, server))
+    }
+
+    /// An unsigned request.
+    pub fn public(
+        &self,
+        method: &'static str,
+        path: &'static str,
+        params: &Params,
+    ) -> Result<Value, BinanceError> {
+        self.public_body(method, path, params)
+            .and_then(|body| parse(path, &body))
+    }
+
+    /// An unsigned request's raw body (for large documents parsed elsewhere).
+    pub fn public_body(
+        &self,
+        method: &'static str,
+        path: &'static str,
+        params: &Params,
+    ) -> Result<String, BinanceError> {
+        let req = Request {
+            method,
+            path,
+            query: params.encode(),
+            headers: Vec::new(),
+            weight: weight(method, path, params.get("symbol").is_some()),
+        };
+        self.exchange(&req).map(|r| r.body)
+    }
+
+    /// A signed request. A `-1021` (timestamp outside recvWindow) re-measures
+    /// the clock and tries once more: the exchange refused the first one, so
+    /// nothing was done twice.
+    pub fn signed(
+        &self,
+        method: &'static str,
+        path: &'static str,
+        params: &Params,
+    ) -> Result<Value, BinanceError> {
+        match self.signed_once(method, path, params) {
+            Err(BinanceError::Api { code: -1021, .. }) => {
+                self.sync_time()?;
+                self.signed_once(method, path, params)
+            }
+            other => other,
+        }
+    }
+
+    /// A signed request sent exactly once (orders: a retry could duplicate).
+    pub(crate) fn signed_no_retry(
+        &self,
+        method: &'static str,
+        path: &'static str,
+        params: &Params,
+    ) -> Result<Value, BinanceError> {
+        self.signed_once(method, path, params)
+    }
+
+    fn signed_once(
+        &self,
+        method: &'static str,
+        path: &'static str,
+        params: &Params,
+    ) -> Result<Value, BinanceError> {
+        let timestamp = self.server_time.to_server(self.clock.now_ms());
+        let mut query = params
+            .clone()
+            .with("recvWindow", self.recv_window_ms)
+            .with("timestamp", timestamp)
+            .encode();
+        let signature = self.signer.sign(query.as_bytes())?;
+        query.push_str("&signature=");
+        crate::payload::encode_into(&mut query, signature.as_str());
+        let req = Request {
+            method,
+            path,
+            query,
+            headers: vec![("x-mbx-apikey", self.api_key.clone())],
+            weight: weight(method, path, params.get("symbol").is_some()),
+        };
+        self.exchange(&req).and_then(|r| parse(path, &r.body))
+    }
+
+    /// Sends, records usage, and turns error statuses into typed errors.
+    fn exchange(&self, req: &Request) -> Result<Response, BinanceError> {
+        let resp = self.transport.send(req)?;
+        self.record_usage(&resp);
+        if let Some(observer) = &self.observer {
+            observer(&resp);
+        }
+        let retry_after_s = || {
+            resp.header("retry-after")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(60)
+        };
+        match resp.status {
+            200..=299 => Ok(resp),
+            429 => Err(BinanceError::RateLimited {
+                retry_after_s: retry_after_s(),
+            }),
+            418 => Err(BinanceError::Banned {
+                retry_after_s: retry_after_s(),
+            }),
+            status => {
+                let v: Value = serde_json::from_str(&resp.body).unwrap_or(Value::Null);
+                Err(BinanceError::Api {
+                    status,
+                    code: v["code"].as_i64().unwrap_or(0),
+                    msg: v["msg"].as_str().unwrap_or(&resp.body).to_string(),
+                })
+            }
+        }
+    }
+
+    fn record_usage(&self, resp: &Response) {
+        let read = |name| resp.header(name).and_then(|v| v.parse().ok());
+        let mut usage = self.usage.lock().unwrap_or_else(PoisonError::into_inner);
+        usage.used_weight_1m = read("x-mbx-used-weight-1m").or(usage.used_weight_1m);
+        if let Some(n) = read("x-mbx-order-count-10s") {
+            usage.order_count_10s = Some(n);
+        }
+        if let Some(n) = read("x-mbx-order-count-1d") {
+            usage.order_count_1d = Some(n);
+        }
+    }
+}
+
+fn parse(path: &'static str, body: &str) -> Result<Value, BinanceError> {
+    serde_json::from_str(body).map_err(|e| BinanceError::Malformed {
+        path,
+        reason: e.to_string(),
+    })
+}

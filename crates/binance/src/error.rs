@@ -1,0 +1,63 @@
+//! The crate's error type.
+
+use crate::TransportError;
+
+/// Why a Binance call failed. Each variant says what the caller can do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BinanceError {
+    /// The exchange refused the request (`{"code":..,"msg":..}`).
+    #[error("Binance error {code} (HTTP {status}): {msg}")]
+    Api {
+        /// HTTP status.
+        status: u16,
+        /// Binance error code, such as -1013 or -2010.
+        code: i64,
+        /// Binance's message.
+        msg: String,
+    },
+    /// HTTP 429: back off for `retry_after_s` seconds.
+    #[error("rate limited (429): retry after {retry_after_s} s")]
+    RateLimited {
+        /// Seconds to wait (`Retry-After`).
+        retry_after_s: u64,
+    },
+    /// HTTP 418: this IP is banned; send nothing for `retry_after_s` seconds.
+    #[error("IP banned (418): retry after {retry_after_s} s")]
+    Banned {
+        /// Seconds to wait (`Retry-After`).
+        retry_after_s: u64,
+    },
+    /// An order was sent and no answer came: it may or may not exist.
+    /// Reconcile with [`crate::BinanceClient::reconcile`]; never re-send it.
+    #[error("order {client_order_id} on {symbol}: outcome unknown ({reason})")]
+    OutcomeUnknown {
+        /// The order's symbol.
+        symbol: String,
+        /// The client order id to look it up by.
+        client_order_id: String,
+        /// What happened.
+        reason: String,
+    },
+    /// The transport could not deliver the request.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// The vault refused to sign (expired or wrong kind of entry).
+    #[error("signing failed: {0}")]
+    Sign(#[from] supreme_vault::VaultError),
+    /// The exchange answered something we cannot read.
+    #[error("unreadable response from {path}: {reason}")]
+    Malformed {
+        /// The endpoint.
+        path: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The API key may do more than trading (withdraw, transfer) or lacks an
+    /// IP restriction when one is required: refuse to trade with it.
+    #[error("API key refused: {0}")]
+    KeyTooPowerful(String),
+    /// The exchange's rules could not be loaded.
+    #[error("exchange rules: {0}")]
+    Rules(#[from] supreme_order_guard::Error),
+}

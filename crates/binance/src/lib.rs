@@ -1,0 +1,56 @@
+//! Binance spot adapter: what a Binance bot needs between Supreme
+//! Security's guards and the exchange.
+//!
+//! - Requests are signed by the vault's [`Signer`](supreme_vault::Signer)
+//!   (HMAC-SHA256 or Ed25519): the secret never leaves the vault. The signed
+//!   payload is the percent-encoded query ([`Params`]) with `recvWindow` and a
+//!   `timestamp` on the exchange's clock ([`ServerTime`], re-measured on -1021).
+//! - Rules: [`BinanceClient::exchange_info`] loads `exchangeInfo` for
+//!   order-guard; [`weight`] gives each endpoint's request weight; response
+//!   headers (`X-MBX-USED-WEIGHT-1M`, `X-MBX-ORDER-COUNT-*`) are read back
+//!   ([`Usage`]) and handed to a rate limiter ([`ResponseObserver`]).
+//! - Orders carry client order ids. An order whose answer is lost is
+//!   [`BinanceError::OutcomeUnknown`] and is reconciled by asking for that id
+//!   ([`BinanceClient::reconcile`]), never by sending it again.
+//! - Least privilege: [`BinanceClient::check_key_privileges`] refuses a key
+//!   that can withdraw or transfer, and warns (or refuses) without an IP
+//!   restriction.
+//! - [`BinanceVenue`] is the kill switch's venue: cancel everything, holdings
+//!   as positions, close orders that pass the filters.
+//! - Every request goes through a [`Transport`]: net-guard's guarded HTTPS
+//!   client in production, a loopback TLS client in tests.
+//!
+//! Pointing it at the real API or the testnet is a matter of the transport's
+//! base URL: `https://api.binance.com` or `https://testnet.binance.vision`
+//! (its own keys).
+//!
+//! ```
+//! use supreme_binance::{Params, weight};
+//! let query = Params::new().with("symbol", "BTCUSDT").with("limit", 5).encode();
+//! assert_eq!(query, "symbol=BTCUSDT&limit=5");
+//! assert_eq!(weight("GET", "/api/v3/account", false), 20);
+//! ```
+//!
+//! # Features
+//!
+//! None.
+
+mod account;
+mod client;
+mod clock;
+mod error;
+mod orders;
+mod payload;
+mod transport;
+mod venue;
+mod weights;
+
+pub use account::{ApiRestrictions, AssetBalance, KeyPolicy, judge};
+pub use client::{BinanceClient, ResponseObserver, Usage};
+pub use clock::{Clock, ServerTime, SystemClock};
+pub use error::BinanceError;
+pub use orders::{OrderState, Reconciled};
+pub use payload::Params;
+pub use transport::{Request, Response, Transport, TransportError};
+pub use venue::BinanceVenue;
+pub use weights::{is_order, weight};

@@ -1,0 +1,275 @@
+//! The adapter over real TLS against the simulated exchange on loopback.
+
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
+
+mod support;
+
+use std::sync::Arc;
+
+use support::*;
+use supreme_binance::*;
+use supreme_order_guard::{ClientOrderId, Order, Side, Symbol};
+use supreme_testkit::binance::{ApiKey, ApiRestrictions, Faults, KeyCredential, LimitConfig};
+
+fn btc() -> Symbol {
+    Symbol::new("BTCUSDT").unwrap()
+}
+
+fn limit_buy(id: &str) -> Order {
+    Order::limit(
+        btc(),
+        Side::Buy,
+        "0.01".parse().unwrap(),
+        "24000".parse().unwrap(),
+    )
+    .with_client_order_id(ClientOrderId::new(id).unwrap())
+}
+
+#[test]
+fn binance_documented_signature_through_the_vault() {
+    let signer = vault().signer("binance-hmac").unwrap();
+    let payload = Params::new()
+        .with("symbol", "LTCBTC")
+        .with("side", "BUY")
+        .with("type", "LIMIT")
+        .with("timeInForce", "GTC")
+        .with("quantity", "1")
+        .with("price", "0.1")
+        .with("recvWindow", 5000)
+        .with("timestamp", 1_499_827_319_559_u64)
+        .encode();
+    assert_eq!(
+        signer.sign(payload.as_bytes()).unwrap().as_str(),
+        "c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71"
+    );
+}
+
+#[test]
+fn place_query_cancel_over_tls() {
+    let (sim, _server, client) = setup();
+    let placed = client.place_order(&limit_buy("bot-1")).unwrap();
+    assert_eq!(
+        (placed.status.as_str(), placed.client_order_id.as_str()),
+        ("NEW", "bot-1")
+    );
+    assert_eq!(client.usage().order_count_10s, Some(1));
+    assert!(client.usage().used_weight_1m.is_some());
+    let found = client.query_order(&btc(), "bot-1").unwrap().unwrap();
+    assert!(found.is_open());
+    assert_eq!(client.open_orders(None).unwrap().len(), 1);
+    let cancelled = client.cancel_order(&btc(), "bot-1").unwrap();
+    assert_eq!(cancelled.status, "CANCELED");
+    assert!(sim.open_orders().is_empty());
+    assert_eq!(
+        client.cancel_open_orders(&btc()).unwrap(),
+        0,
+        "nothing left is not an error"
+    );
+    assert_eq!(client.query_order(&btc(), "never-sent").unwrap(), None);
+}
+
+#[test]
+fn filter_rejection_is_a_typed_api_error() {
+    let (_sim, _server, client) = setup();
+    let off_tick = Order::limit(
+        btc(),
+        Side::Buy,
+        "0.01".parse().unwrap(),
+        "24000.001".parse().unwrap(),
+    );
+    match client.place_order(&off_tick) {
+        Err(BinanceError::Api {
+            status: 400,
+            code: -1013,
+            msg,
+        }) => assert_eq!(msg, "Filter failure: PRICE_FILTER"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn ed25519_keys_sign_through_the_vault() {
+    let (sim, server, _) = setup();
+    let client = ed25519_client(&sim, &server);
+    assert_eq!(client.balances().unwrap().len(), 2);
+    assert_eq!(
+        client.place_order(&limit_buy("ed-1")).unwrap().status,
+        "NEW"
+    );
+}
+
+#[test]
+fn clock_skew_is_measured_and_recovered() {
+    let (sim, _server, client) = setup();
+    sim.set_faults(Faults {
+        clock_skew_ms: 7_000,
+        ..Faults::default()
+    });
+    // The first signed call is refused (-1021), the client re-measures and retries.
+    assert_eq!(client.balances().unwrap().len(), 2);
+    let offset = client.clock_offset_ms();
+    assert!((6_500..=7_500).contains(&offset), "offset {offset}");
+    assert_eq!(
+        client.place_order(&limit_buy("after-skew")).unwrap().status,
+        "NEW"
+    );
+}
+
+#[test]
+fn rate_limit_429_then_ban_418() {
+    let (sim, _server, client) = setup();
+    sim.set_limits(LimitConfig {
+        weight_per_minute: 3,
+        ban_after_429s: 1,
+        ..LimitConfig::default()
+    });
+    for _ in 0..3 {
+        client.sync_time().unwrap();
+    }
+    assert!(matches!(
+        client.sync_time(),
+        Err(BinanceError::RateLimited {
+            retry_after_s: 1..=60
+        })
+    ));
+    assert!(matches!(
+        client.sync_time(),
+        Err(BinanceError::Banned { retry_after_s: 120 })
+    ));
+}
+
+#[test]
+fn lost_answer_is_outcome_unknown_and_reconciled_without_resending() {
+    let (sim, _server, client) = setup();
+    sim.set_faults(Faults {
+        drop_after_accept: 1,
+        ..Faults::default()
+    });
+    let err = client.place_order(&limit_buy("lost-1")).unwrap_err();
+    let BinanceError::OutcomeUnknown {
+        client_order_id, ..
+    } = err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(client_order_id, "lost-1");
+    assert_eq!(sim.orders().len(), 1, "sent once");
+    match client.reconcile(&btc(), &client_order_id).unwrap() {
+        Reconciled::Found(state) => assert_eq!(state.status, "NEW"),
+        Reconciled::NotFound => panic!("the order was accepted"),
+    }
+    assert_eq!(sim.orders().len(), 1, "never re-sent");
+
+    sim.set_faults(Faults {
+        fail_next: 1,
+        ..Faults::default()
+    });
+    let err = client.place_order(&limit_buy("lost-2")).unwrap_err();
+    assert!(
+        matches!(err, BinanceError::OutcomeUnknown { .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        client.reconcile(&btc(), "lost-2").unwrap(),
+        Reconciled::NotFound
+    );
+    assert_eq!(sim.orders().len(), 1, "a 5xx is not retried");
+}
+
+#[test]
+fn least_privilege_at_start() {
+    let (sim, server, client) = setup();
+    assert_eq!(
+        client.check_key_privileges(KeyPolicy::default()).unwrap(),
+        Vec::<String>::new()
+    );
+    let open = ApiRestrictions {
+        ip_restrict: false,
+        ..ApiRestrictions::TRADING_ONLY
+    };
+    sim.add_key(ApiKey {
+        key: API_KEY.into(),
+        credential: KeyCredential::hmac(SECRET.as_bytes()),
+        restrictions: open,
+    });
+    assert_eq!(
+        client
+            .check_key_privileges(KeyPolicy::default())
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(matches!(
+        client.check_key_privileges(KeyPolicy {
+            require_ip_restriction: true
+        }),
+        Err(BinanceError::KeyTooPowerful(_))
+    ));
+    let withdraw = ApiRestrictions {
+        enable_withdrawals: true,
+        ..ApiRestrictions::TRADING_ONLY
+    };
+    sim.add_key(ApiKey {
+        key: API_KEY.into(),
+        credential: KeyCredential::hmac(SECRET.as_bytes()),
+        restrictions: withdraw,
+    });
+    let err = client
+        .check_key_privileges(KeyPolicy::default())
+        .unwrap_err();
+    assert!(err.to_string().contains("withdrawals"), "{err}");
+    drop(server);
+}
+
+#[test]
+fn exchange_info_loads_into_order_guard() {
+    let (_sim, _server, client) = setup();
+    let info = client.exchange_info().unwrap();
+    assert!(info.symbol(&btc()).is_some());
+    assert_eq!(info.rate_limits.len(), 4);
+}
+
+#[test]
+fn kill_switch_trip_leaves_the_simulator_clean() {
+    use supreme_kill_switch::{FlattenConfig, HaltConfig, KillSwitch, State, TripRequest};
+    let (sim, _server, client) = setup();
+    let client = Arc::new(client);
+    for i in 0..5 {
+        client
+            .place_order(&limit_buy(&format!("open-{i}")))
+            .unwrap();
+    }
+    let sell = Order::limit(
+        btc(),
+        Side::Sell,
+        "0.1".parse().unwrap(),
+        "30000".parse().unwrap(),
+    );
+    client.place_order(&sell).unwrap();
+    assert_eq!(sim.open_orders().len(), 6);
+    let rules = Arc::new(client.exchange_info().unwrap());
+    let venue = BinanceVenue::new(client.clone(), rules, "USDT");
+    let switch = KillSwitch::builder().build();
+    switch
+        .trip(TripRequest::manual("drawdown", "test"))
+        .unwrap();
+    let flatten = FlattenConfig::new(100, "1".parse().unwrap()).unwrap();
+    let report = switch
+        .halt(
+            &venue,
+            &HaltConfig {
+                flatten: Some(flatten),
+                ..HaltConfig::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(switch.state(), State::Halted);
+    assert_eq!(report.orders_found, 6);
+    assert!(sim.open_orders().is_empty());
+    assert_eq!(
+        sim.balance("BTC").free + sim.balance("BTC").locked,
+        0,
+        "flattened"
+    );
+    assert!(report.close_orders_sent >= 1);
+}

@@ -1,0 +1,97 @@
+//! A real TLS transport to the simulated exchange, and vault-held keys.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use secrecy::{SecretSlice, SecretString};
+use supreme_binance::{BinanceClient, Request, Response, Transport, TransportError};
+use supreme_testkit::binance::{
+    ApiKey, ApiRestrictions, KeyCredential, SimBinance, SimRequest, SimServer,
+};
+use supreme_testkit::tls::https_request;
+use supreme_vault::{EntrySecret, KdfParams, Vault};
+
+pub(crate) const API_KEY: &str = "sim-api-key-hmac";
+pub(crate) const SECRET: &str = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j";
+
+/// Sends each request over a fresh TLS connection that trusts only the
+/// simulator's test CA.
+pub(crate) struct TlsTransport(pub(crate) Arc<SimServer>);
+
+impl Transport for TlsTransport {
+    fn send(&self, req: &Request) -> Result<Response, TransportError> {
+        let target = if req.query.is_empty() {
+            req.path.to_string()
+        } else {
+            format!("{}?{}", req.path, req.query)
+        };
+        let mut sim_req = SimRequest::new(req.method, &target);
+        for (k, v) in &req.headers {
+            sim_req = sim_req.header(k, v);
+        }
+        match https_request(self.0.addr(), "localhost", self.0.ca(), &sim_req) {
+            Ok(Some(r)) => Ok(Response {
+                status: r.status,
+                headers: r.headers,
+                body: r.body,
+            }),
+            Ok(None) => Err(TransportError::NoResponse(
+                "connection closed without an answer".into(),
+            )),
+            Err(e) => Err(TransportError::NotSent(e.to_string())),
+        }
+    }
+}
+
+pub(crate) fn vault() -> Vault {
+    let pass = SecretString::from("test passphrase");
+    let mut v = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests()).unwrap();
+    let hmac = EntrySecret::Hmac {
+        key_id: API_KEY.into(),
+        secret: SecretString::from(SECRET),
+    };
+    v.put("binance-hmac", &hmac, None).unwrap();
+    v
+}
+
+/// A simulator with the sample rules, funded, served over TLS, and a client
+/// signing through the vault.
+pub(crate) fn setup() -> (SimBinance, Arc<SimServer>, BinanceClient) {
+    let sim = SimBinance::with_sample();
+    sim.add_key(ApiKey {
+        key: API_KEY.into(),
+        credential: KeyCredential::hmac(SECRET.as_bytes()),
+        restrictions: ApiRestrictions::TRADING_ONLY,
+    });
+    sim.set_balance("USDT", "100000");
+    sim.set_balance("BTC", "0.5");
+    let server = Arc::new(sim.serve(&[]).unwrap());
+    let client = BinanceClient::new(
+        TlsTransport(server.clone()),
+        API_KEY,
+        vault().signer("binance-hmac").unwrap(),
+    );
+    (sim, server, client)
+}
+
+/// An Ed25519 key: the vault holds the private half, the simulator the public.
+pub(crate) fn ed25519_client(sim: &SimBinance, server: &Arc<SimServer>) -> BinanceClient {
+    let rng = ring::rand::SystemRandom::new();
+    let pkcs8 = ring::signature::Ed25519KeyPair::generate_pkcs8(&rng).unwrap();
+    let mut v = vault();
+    v.put(
+        "binance-ed25519",
+        &EntrySecret::Ed25519 {
+            pkcs8: SecretSlice::from(pkcs8.as_ref().to_vec()),
+        },
+        None,
+    )
+    .unwrap();
+    let signer = v.signer("binance-ed25519").unwrap();
+    sim.add_key(ApiKey {
+        key: "sim-api-key-ed25519".into(),
+        credential: KeyCredential::Ed25519(signer.public_key().unwrap().to_vec()),
+        restrictions: ApiRestrictions::TRADING_ONLY,
+    });
+    BinanceClient::new(TlsTransport(server.clone()), "sim-api-key-ed25519", signer)
+}

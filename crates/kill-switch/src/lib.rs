@@ -98,7 +98,7 @@ pub use event::{Action, Event, EventSink};
 pub use gate::Gate;
 pub use halt::{FlattenConfig, HaltConfig, HaltReport, RetryPolicy, close_orders};
 pub use hooks::ShutdownHooks;
-pub use notify::{CommandNotifier, LogNotifier, Notice, Notifier, RateLimited};
+pub use notify::{CommandNotifier, FnNotifier, LogNotifier, Notice, Notifier, RateLimited};
 pub use reset::{
     OperatorKey, OperatorPublicKey, ResetPolicy, ResetRefusal, ResetRequest, ResetToken,
 };

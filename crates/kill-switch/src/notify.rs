@@ -100,6 +100,42 @@ impl Notifier for CommandNotifier {
     }
 }
 
+/// A notifier from a closure: how a webhook is plugged in, through the
+/// bot's own HTTPS client (net-guard's allowlisted, pinned client), since
+/// this crate does no network I/O of its own.
+pub struct FnNotifier<F> {
+    name: String,
+    send: F,
+}
+
+impl<F: Fn(&Notice) -> Result<(), String> + Send + Sync> FnNotifier<F> {
+    /// A notifier called `name` that runs `send`.
+    pub fn new(name: impl Into<String>, send: F) -> Self {
+        Self {
+            name: name.into(),
+            send,
+        }
+    }
+}
+
+impl<F> std::fmt::Debug for FnNotifier<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FnNotifier")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl<F: Fn(&Notice) -> Result<(), String> + Send + Sync> Notifier for FnNotifier<F> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn notify(&self, notice: &Notice) -> Result<(), String> {
+        (self.send)(notice)
+    }
+}
+
 /// At most one notice per interval through the inner notifier; the rest are
 /// suppressed and counted, and the count is appended to the next one sent.
 pub struct RateLimited<N> {

@@ -80,3 +80,22 @@ fn command_notifier_runs_with_a_clean_env() {
     let failing = CommandNotifier::new(ChildSpec::new("/bin/sh").arg("-c").arg("exit 3"));
     assert!(failing.notify(&notice("x")).unwrap_err().contains("exit"));
 }
+
+#[test]
+fn fn_notifier_behind_a_rate_limit() {
+    let sent: Arc<Mutex<Vec<String>>> = Arc::default();
+    let log = Arc::clone(&sent);
+    let clock = Arc::new(ManualClock::new(0));
+    let webhook = FnNotifier::new("webhook", move |n: &Notice| {
+        log.lock().unwrap().push(n.subject.clone());
+        Ok(())
+    });
+    let n = RateLimited::new(webhook, Duration::from_secs(10), clock.clone());
+    assert_eq!(n.name(), "webhook");
+    for i in 0..5 {
+        let _ = n.notify(&notice(&format!("n{i}")));
+        clock.advance(Duration::from_secs(3));
+    }
+    // t = 0, 3, 6, 9, 12: sent at 0 and 12.
+    assert_eq!(*sent.lock().unwrap(), ["n0", "n4"]);
+}

@@ -34,6 +34,16 @@ pub struct ApiRestrictions {
     pub enable_spot_and_margin_trading: bool,
 }
 
+impl ApiRestrictions {
+    /// Reads the exchange's answer (outside input: typed error, never a panic).
+    pub fn from_json(v: &serde_json::Value) -> Result<Self, BinanceError> {
+        Self::deserialize(v).map_err(|e| BinanceError::Malformed {
+            path: "/sapi/v1/account/apiRestrictions",
+            reason: e.to_string(),
+        })
+    }
+}
+
 /// How strict the start-up key check is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct KeyPolicy {

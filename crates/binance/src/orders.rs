@@ -55,6 +55,23 @@ impl OrderState {
         })
     }
 
+    /// Reads one order from the exchange's JSON (outside input: a typed
+    /// error for anything malformed, never a panic).
+    ///
+    /// ```
+    /// let body = r#"{"symbol":"BTCUSDT","orderId":7,"clientOrderId":"a","status":"NEW","executedQty":"0","cummulativeQuoteQty":"0"}"#;
+    /// let state = supreme_binance::OrderState::from_json_str(body)?;
+    /// assert!(state.is_open());
+    /// # Ok::<(), supreme_binance::BinanceError>(())
+    /// ```
+    pub fn from_json_str(body: &str) -> Result<Self, BinanceError> {
+        let v: Value = serde_json::from_str(body).map_err(|e| BinanceError::Malformed {
+            path: "/api/v3/order",
+            reason: e.to_string(),
+        })?;
+        Self::from_json("/api/v3/order", &v)
+    }
+
     /// Still working on the book.
     pub fn is_open(&self) -> bool {
         matches!(self.status.as_str(), "NEW" | "PARTIALLY_FILLED")

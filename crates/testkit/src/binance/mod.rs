@@ -148,6 +148,14 @@ impl SimBinance {
         routes::match_resting(&mut st, symbol);
     }
 
+    /// Plays a scripted price path on `symbol`: each step sets the price and
+    /// fills the resting orders it makes marketable or triggers.
+    pub fn play_path(&self, symbol: &str, path: &[&str]) {
+        for price in path {
+            self.set_price(symbol, price);
+        }
+    }
+
     /// Sets an asset's free balance (`"1000"`). Panics on an invalid amount.
     pub fn set_balance(&self, asset: &str, free: &str) {
         #[allow(clippy::unwrap_used)]

@@ -96,40 +96,51 @@ fn trip_records_reason_who_when_values_and_keeps_the_first() {
 fn no_order_passes_after_trip_returns() {
     let s = KillSwitch::builder().build();
     let tripped = Arc::new(AtomicBool::new(false));
+    let passed_before = Arc::new(AtomicUsize::new(0));
     let passed_after = Arc::new(AtomicUsize::new(0));
-    let checks = Arc::new(AtomicUsize::new(0));
     let threads: Vec<_> = (0..8)
         .map(|_| {
             let gate = s.gate();
-            let (tripped, passed_after, checks) = (
+            let (tripped, before, after) = (
                 Arc::clone(&tripped),
+                Arc::clone(&passed_before),
                 Arc::clone(&passed_after),
-                Arc::clone(&checks),
             );
             std::thread::spawn(move || {
-                for _ in 0..200_000 {
-                    // Read "trip() has returned" first, then check the gate.
-                    let after = tripped.load(Ordering::Acquire);
+                let deadline = std::time::Instant::now() + Duration::from_secs(20);
+                // "Submit" in a loop: read "trip() has returned", then check the gate.
+                while std::time::Instant::now() < deadline {
+                    let returned = tripped.load(Ordering::Acquire);
                     let open = gate.is_open();
-                    checks.fetch_add(1, Ordering::Relaxed);
-                    if after && open {
-                        passed_after.fetch_add(1, Ordering::Relaxed);
-                    }
-                    if after && !open {
-                        break;
+                    match (returned, open) {
+                        (false, true) => {
+                            before.fetch_add(1, Ordering::Relaxed);
+                        }
+                        (true, true) => {
+                            after.fetch_add(1, Ordering::Relaxed);
+                        }
+                        // Seen closed after trip() returned: keep going a little.
+                        (true, false) => return true,
+                        (false, false) => {}
                     }
                 }
+                false
             })
         })
         .collect();
-    std::thread::sleep(Duration::from_millis(5));
+    // Let every thread get going, then trip.
+    while passed_before.load(Ordering::Relaxed) < 8_000 {
+        std::thread::yield_now();
+    }
     s.trip(TripRequest::manual("test", "t")).unwrap();
     tripped.store(true, Ordering::Release);
     for t in threads {
-        t.join().unwrap();
+        assert!(t.join().unwrap(), "thread never saw the trip");
     }
-    assert!(checks.load(Ordering::Relaxed) > 0);
     assert_eq!(passed_after.load(Ordering::Relaxed), 0);
+    // And it stays closed.
+    let gate = s.gate();
+    assert!((0..1_000_000).all(|_| !gate.is_open()));
 }
 
 #[test]

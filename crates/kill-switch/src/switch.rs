@@ -8,13 +8,13 @@ use std::time::Duration;
 
 use ring::rand::{SecureRandom, SystemRandom};
 
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::error::KillSwitchError;
 use crate::event::{Event, EventSink, emit};
 use crate::gate::Gate;
 use crate::latch::{self, LATCH_FORMAT, LatchContents, LatchRead};
-use crate::reset::{self, ResetPolicy, ResetRefusal, ResetRequest};
-use crate::state::{State, Trigger, TripRecord, TripRequest};
+use crate::reset::ResetPolicy;
+use crate::state::{State, TripRecord, TripRequest};
 
 /// The emergency stop. Cheap to clone (all clones share one switch).
 #[derive(Clone)]
@@ -42,86 +42,6 @@ impl std::fmt::Debug for KillSwitch {
     }
 }
 
-/// Builds a [`KillSwitch`].
-#[must_use]
-pub struct KillSwitchBuilder {
-    latch: Option<PathBuf>,
-    clock: Arc<dyn Clock>,
-    events: Option<EventSink>,
-    policy: ResetPolicy,
-}
-
-impl KillSwitchBuilder {
-    /// Persists trips to this latch file (strongly recommended). Without a
-    /// latch, a restart forgets the trip.
-    pub fn latch(mut self, path: impl Into<PathBuf>) -> Self {
-        self.latch = Some(path.into());
-        self
-    }
-
-    /// The clock (default: the system clock).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
-    }
-
-    /// Receives every event (for the audit log).
-    pub fn events(mut self, sink: EventSink) -> Self {
-        self.events = Some(sink);
-        self
-    }
-
-    /// Who may reset, and after what cooldown (default: nobody).
-    pub fn reset_policy(mut self, policy: ResetPolicy) -> Self {
-        self.policy = policy;
-        self
-    }
-
-    /// Builds the switch. If the latch file exists, the switch starts
-    /// tripped; if it exists but cannot be read or parsed, it starts tripped
-    /// with [`Trigger::CorruptLatch`].
-    pub fn build(self) -> KillSwitch {
-        let now = self.clock.now_ms();
-        let restored = self.latch.as_deref().and_then(|p| restore(p, now));
-        let state = if restored.is_some() {
-            State::Tripped
-        } else {
-            State::Armed
-        };
-        let switch = KillSwitch {
-            inner: Arc::new(Inner {
-                state: Arc::new(AtomicU8::new(state as u8)),
-                record: Mutex::new(restored.clone()),
-                tripped: Condvar::new(),
-                latch: self.latch,
-                clock: self.clock,
-                events: self.events,
-                policy: self.policy,
-                used_nonces: Mutex::new(HashSet::new()),
-            }),
-        };
-        if let Some(record) = restored {
-            switch.emit(Event::StartedTripped { record });
-        }
-        switch
-    }
-}
-
-fn restore(path: &Path, now: u64) -> Option<TripRecord> {
-    match latch::read_latch(path) {
-        LatchRead::Absent => None,
-        LatchRead::Present(c) => Some(c.trip),
-        LatchRead::Corrupt { detail, digest } => Some(TripRecord {
-            id: format!("corrupt-{}", digest.get(..32).unwrap_or(&digest)),
-            trigger: Trigger::CorruptLatch,
-            reason: format!("latch {} cannot be trusted: {detail}", path.display()),
-            who: "latch".to_owned(),
-            at_ms: now,
-            values: Default::default(),
-        }),
-    }
-}
-
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -139,12 +59,7 @@ fn new_trip_id(at_ms: u64) -> String {
 impl KillSwitch {
     /// Starts building a switch.
     pub fn builder() -> KillSwitchBuilder {
-        KillSwitchBuilder {
-            latch: None,
-            clock: Arc::new(SystemClock),
-            events: None,
-            policy: ResetPolicy::new(Duration::from_secs(300)),
-        }
+        KillSwitchBuilder::new()
     }
 
     /// The order-path gate.
@@ -275,90 +190,6 @@ impl KillSwitch {
         slot.clone()
     }
 
-    /// Resets to armed if `req` is authorized by the reset policy: a known
-    /// operator, a valid signed token for the current trip, not used before,
-    /// not expired, after the cooldown, and the latch removed. Every attempt
-    /// is reported as [`Event::ResetAttempt`]. A policy with a quorum above
-    /// one refuses this; use [`KillSwitch::reset_quorum`].
-    pub fn reset(&self, req: &ResetRequest) -> Result<(), KillSwitchError> {
-        self.reset_quorum(std::slice::from_ref(req))
-    }
-
-    /// Resets with one request per operator: every request must pass
-    /// [`KillSwitch::reset`]'s checks, from distinct operators, at least the
-    /// policy's quorum of them (two-person rule).
-    pub fn reset_quorum(&self, reqs: &[ResetRequest]) -> Result<(), KillSwitchError> {
-        let inner = &*self.inner;
-        let now = inner.clock.now_ms();
-        let operator = reqs
-            .iter()
-            .map(|r| r.operator.as_str())
-            .collect::<Vec<_>>()
-            .join("+");
-        let mut slot = lock(&inner.record);
-        let outcome = self.try_reset(&mut slot, reqs, now);
-        drop(slot);
-        self.emit(Event::ResetAttempt {
-            operator: operator.clone(),
-            at_ms: now,
-            outcome: outcome.clone(),
-        });
-        outcome.map_err(|refusal| KillSwitchError::ResetRefused { operator, refusal })
-    }
-
-    fn try_reset(
-        &self,
-        slot: &mut Option<TripRecord>,
-        reqs: &[ResetRequest],
-        now: u64,
-    ) -> Result<(), ResetRefusal> {
-        let state = self.state();
-        match state {
-            State::Armed => return Err(ResetRefusal::NotTripped),
-            State::Halting | State::Flattening => {
-                return Err(ResetRefusal::ActionInProgress(state));
-            }
-            State::Tripped | State::Halted => {}
-        }
-        let record = slot.as_ref().ok_or(ResetRefusal::NotTripped)?;
-        let policy = &self.inner.policy;
-        let mut tokens = Vec::with_capacity(reqs.len());
-        for req in reqs {
-            if tokens
-                .iter()
-                .any(|t: &reset::ResetToken| t.operator() == req.operator)
-            {
-                return Err(ResetRefusal::DuplicateOperator);
-            }
-            tokens.push(reset::authorize(
-                policy,
-                req,
-                &record.id,
-                record.at_ms,
-                now,
-            )?);
-        }
-        if tokens.len() < policy.required_operators() {
-            return Err(ResetRefusal::QuorumNotMet {
-                have: tokens.len(),
-                need: policy.required_operators(),
-            });
-        }
-        let mut used = lock(&self.inner.used_nonces);
-        if tokens.iter().any(|t| used.contains(t.nonce())) {
-            return Err(ResetRefusal::Replayed);
-        }
-        if let Some(path) = &self.inner.latch {
-            latch::remove_latch(path).map_err(|e| ResetRefusal::LatchNotRemoved(e.to_string()))?;
-        }
-        used.extend(tokens.iter().map(|t| t.nonce().to_owned()));
-        *slot = None;
-        self.inner
-            .state
-            .store(State::Armed as u8, Ordering::Release);
-        Ok(())
-    }
-
     /// Moves `from` -> `to` if the switch is in `from`; rewrites the latch.
     pub(crate) fn transition(&self, from: State, to: State) -> Result<(), KillSwitchError> {
         let slot = lock(&self.inner.record);
@@ -414,6 +245,12 @@ impl KillSwitch {
         emit(self.inner.events.as_ref(), event);
     }
 }
+
+mod authorize;
+mod builder;
+
+pub use builder::KillSwitchBuilder;
+use builder::restore;
 
 #[cfg(test)]
 mod tests;

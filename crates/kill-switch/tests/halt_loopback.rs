@@ -3,94 +3,15 @@
 
 #![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
 
-use std::net::SocketAddr;
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use support::HttpVenue;
 use supreme_kill_switch::*;
-use supreme_testkit::http;
 use supreme_testkit::sim_exchange::SimExchange;
-
-/// A venue adapter speaking the simulated exchange's JSON API.
-struct HttpVenue {
-    addr: SocketAddr,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireOrder {
-    symbol: String,
-    order_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WirePosition {
-    symbol: String,
-    quantity: Decimal,
-    mark_price: Decimal,
-}
-
-impl HttpVenue {
-    fn call(&self, method: &str, path: &str, body: Option<&str>) -> Result<String, VenueError> {
-        let (status, body) = http::request(self.addr, method, path, body, Duration::from_secs(2))
-            .map_err(|e| VenueError::new(format!("io: {e}")))?;
-        if status == 200 {
-            Ok(body)
-        } else {
-            Err(VenueError::new(format!("HTTP {status}: {body}")))
-        }
-    }
-}
-
-impl Venue for HttpVenue {
-    fn open_orders(&self) -> Result<Vec<OpenOrder>, VenueError> {
-        let body = self.call("GET", "/api/openOrders", None)?;
-        let wire: Vec<WireOrder> =
-            serde_json::from_str(&body).map_err(|e| VenueError::new(e.to_string()))?;
-        Ok(wire
-            .into_iter()
-            .map(|o| OpenOrder {
-                symbol: o.symbol,
-                order_id: o.order_id,
-            })
-            .collect())
-    }
-
-    fn cancel_all(&self, symbol: &str) -> Result<(), VenueError> {
-        self.call("DELETE", &format!("/api/openOrders?symbol={symbol}"), None)
-            .map(drop)
-    }
-
-    fn positions(&self) -> Result<Vec<Position>, VenueError> {
-        let body = self.call("GET", "/api/positions", None)?;
-        let wire: Vec<WirePosition> =
-            serde_json::from_str(&body).map_err(|e| VenueError::new(e.to_string()))?;
-        Ok(wire
-            .into_iter()
-            .map(|p| Position {
-                symbol: p.symbol,
-                quantity: p.quantity,
-                mark_price: p.mark_price,
-            })
-            .collect())
-    }
-
-    fn close_position(&self, o: &CloseOrder) -> Result<(), VenueError> {
-        let side = match o.side {
-            Side::Buy => "BUY",
-            Side::Sell => "SELL",
-        };
-        let body = serde_json::json!({
-            "symbol": o.symbol, "side": side, "quantity": o.quantity.to_string(),
-            "price": o.limit_price.to_string(), "reduceOnly": o.reduce_only,
-        });
-        self.call("POST", "/api/order", Some(&body.to_string()))
-            .map(drop)
-    }
-}
 
 const SYMBOLS: [&str; 5] = ["BTCUSDT", "ETHUSDT", "BNBUSDT", "SOLUSDT", "XRPUSDT"];
 
@@ -125,7 +46,7 @@ fn hundred_orders_on_five_symbols_cancelled_and_verified_within_100ms() {
     let ex = SimExchange::start().unwrap();
     seed_orders(&ex, 100);
     assert_eq!(ex.open_orders().len(), 100);
-    let venue = HttpVenue { addr: ex.addr() };
+    let venue = HttpVenue::new(ex.addr());
     let (switch, events) = switch_with_events();
 
     let start = Instant::now();
@@ -176,7 +97,7 @@ fn flattening_closes_longs_and_shorts_in_chunks_within_slippage() {
     seed_orders(&ex, 10);
     ex.set_position("BTCUSDT", d("2.5"), d("30000"));
     ex.set_position("ETHUSDT", d("-7"), d("2000"));
-    let venue = HttpVenue { addr: ex.addr() };
+    let venue = HttpVenue::new(ex.addr());
     let (switch, events) = switch_with_events();
     switch.trip(TripRequest::manual("flatten", "ci")).unwrap();
     let config = HaltConfig {
@@ -219,7 +140,7 @@ fn thin_liquidity_takes_several_flatten_rounds() {
     let ex = SimExchange::start().unwrap();
     ex.set_position("BTCUSDT", d("3"), d("100"));
     ex.set_max_fill(Some(d("0.5")));
-    let venue = HttpVenue { addr: ex.addr() };
+    let venue = HttpVenue::new(ex.addr());
     let (switch, _) = switch_with_events();
     switch.trip(TripRequest::manual("thin", "ci")).unwrap();
     let config = HaltConfig {
@@ -240,7 +161,7 @@ fn venue_errors_are_retried_with_backoff_then_recover() {
     let ex = SimExchange::start().unwrap();
     seed_orders(&ex, 20);
     ex.fail_next(3, 503);
-    let venue = HttpVenue { addr: ex.addr() };
+    let venue = HttpVenue::new(ex.addr());
     let clock = Arc::new(ManualClock::new(1_000));
     let events: Arc<Mutex<Vec<Event>>> = Arc::default();
     let sink = Arc::clone(&events);
@@ -284,7 +205,7 @@ fn ignored_cancels_are_caught_by_verification() {
     let ex = SimExchange::start().unwrap();
     seed_orders(&ex, 10);
     ex.ignore_next_cancels(5);
-    let venue = HttpVenue { addr: ex.addr() };
+    let venue = HttpVenue::new(ex.addr());
     let (switch, events) = switch_with_events();
     switch.trip(TripRequest::manual("ignored", "ci")).unwrap();
     let retry = RetryPolicy {
@@ -318,7 +239,7 @@ fn persistent_failure_leaves_the_switch_halting_and_resumable() {
     let ex = SimExchange::start().unwrap();
     seed_orders(&ex, 5);
     ex.fail_next(100, 500);
-    let venue = HttpVenue { addr: ex.addr() };
+    let venue = HttpVenue::new(ex.addr());
     let (switch, events) = switch_with_events();
     switch.trip(TripRequest::manual("down", "ci")).unwrap();
     let retry = RetryPolicy {
@@ -377,7 +298,7 @@ fn responder_runs_hooks_in_order_notifies_and_halts_on_trip() {
     let (switch, events) = switch_with_events();
     let order: Arc<Mutex<Vec<&str>>> = Arc::default();
     let mut responder = Responder {
-        venue: Some(Arc::new(HttpVenue { addr: ex.addr() })),
+        venue: Some(Arc::new(HttpVenue::new(ex.addr()))),
         ..Responder::default()
     };
     for (n, name) in [(20, "feeds"), (10, "strategies"), (30, "flush")] {

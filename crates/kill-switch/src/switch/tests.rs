@@ -4,6 +4,8 @@ use std::sync::atomic::AtomicUsize;
 use super::*;
 use crate::clock::ManualClock;
 use crate::reset::OperatorKey;
+use crate::reset::{ResetRefusal, ResetRequest};
+use crate::state::Trigger;
 
 const T0: u64 = 1_700_000_000_000;
 

@@ -72,8 +72,14 @@ pub struct CommandNotifier {
 }
 
 impl CommandNotifier {
-    /// Runs `spec` (its environment is cleared; add what it needs).
+    /// Runs `spec` (its environment is cleared; add what it needs). Without
+    /// a timeout of its own, it gets 10 seconds.
     pub fn new(spec: ChildSpec) -> Self {
+        let spec = if spec.has_timeout() {
+            spec
+        } else {
+            spec.timeout(Duration::from_secs(10))
+        };
         Self {
             spec: spec.clean_env(true),
         }

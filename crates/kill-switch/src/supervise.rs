@@ -80,6 +80,11 @@ impl ChildSpec {
         self
     }
 
+    /// Whether a timeout is set.
+    pub fn has_timeout(&self) -> bool {
+        self.timeout.is_some()
+    }
+
     /// Time between SIGTERM and SIGKILL (default 2 s).
     #[must_use]
     pub fn grace(mut self, d: Duration) -> Self {

@@ -99,3 +99,17 @@ fn fn_notifier_behind_a_rate_limit() {
     // t = 0, 3, 6, 9, 12: sent at 0 and 12.
     assert_eq!(*sent.lock().unwrap(), ["n0", "n4"]);
 }
+
+#[test]
+fn command_notifier_that_hangs_is_killed() {
+    let n = CommandNotifier::new(
+        ChildSpec::new("/bin/sh")
+            .arg("-c")
+            .arg("sleep 30")
+            .timeout(Duration::from_millis(200))
+            .grace(Duration::from_millis(100)),
+    );
+    let started = std::time::Instant::now();
+    assert_eq!(n.notify(&notice("x")).unwrap_err(), "timed out, killed");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}

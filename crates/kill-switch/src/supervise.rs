@@ -125,6 +125,7 @@ impl ChildSpec {
             grace: self.grace,
             program: self.program.to_string_lossy().into_owned(),
             done: None,
+            gone: false,
         })
     }
 
@@ -162,6 +163,9 @@ pub struct Supervised {
     grace: Duration,
     program: String,
     done: Option<ExitStatus>,
+    /// The group was seen empty after the leader was reaped: its id may be
+    /// reused by an unrelated group, so it is never signalled again.
+    gone: bool,
 }
 
 impl Supervised {
@@ -187,8 +191,15 @@ impl Supervised {
 
     /// Whether any process of the group is still running.
     pub fn group_running(&mut self) -> Result<bool, KillSwitchError> {
-        self.try_wait()?;
-        Ok(group_alive(self.pgid))
+        if self.gone {
+            return Ok(false);
+        }
+        let reaped = self.try_wait()?.is_some();
+        let alive = group_alive(self.pgid);
+        if reaped && !alive {
+            self.gone = true;
+        }
+        Ok(alive)
     }
 
     /// SIGTERM to the whole group; after the grace period, SIGKILL. Returns

@@ -53,6 +53,8 @@ fn kill_tree_terminates_child_and_grandchildren_with_term() {
     assert!(!out.killed_hard);
     assert!(out.status.is_some());
     assert!(!child.group_running().unwrap());
+    assert!(child.gone, "an empty group is never signalled again");
+    assert_eq!(child.kill_tree().unwrap(), out);
     for p in grandchildren {
         assert!(!running(p), "grandchild {p} survived");
     }

@@ -342,3 +342,31 @@ fn responder_runs_hooks_in_order_notifies_and_halts_on_trip() {
             .any(|e| matches!(e, Event::Hook { name, outcome: Err(_) } if name == "flush"))
     );
 }
+
+#[test]
+fn the_latch_follows_the_procedure_and_a_restart_starts_tripped_again() {
+    let dir = std::env::temp_dir().join(format!("ks-halt-latch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("latch.json");
+    let ex = SimExchange::start().unwrap();
+    seed_orders(&ex, 10);
+    let venue = HttpVenue::new(ex.addr());
+    let switch = KillSwitch::builder().latch(&path).build();
+    let rec = switch.trip(TripRequest::manual("latch", "ci")).unwrap();
+    switch.halt(&venue, &HaltConfig::default()).unwrap();
+    match latch::read_latch(&path) {
+        latch::LatchRead::Present(c) => {
+            assert_eq!(c.state, State::Halted);
+            assert_eq!(c.trip, rec);
+        }
+        other => panic!("{other:?}"),
+    }
+    // A restart starts tripped (not halted: the venue must be verified again).
+    drop(switch);
+    let restarted = KillSwitch::builder().latch(&path).build();
+    assert_eq!(restarted.state(), State::Tripped);
+    ex.add_order("BTCUSDT", "SELL", d("1"), d("1"));
+    restarted.halt(&venue, &HaltConfig::default()).unwrap();
+    assert!(ex.open_orders().is_empty());
+}

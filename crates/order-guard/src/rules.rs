@@ -51,9 +51,25 @@ impl SymbolStatus {
     }
 }
 
+impl SymbolStatus {
+    /// Binance's name, `TRADING`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Trading => "TRADING",
+            Self::PreTrading => "PRE_TRADING",
+            Self::PostTrading => "POST_TRADING",
+            Self::EndOfDay => "END_OF_DAY",
+            Self::Halt => "HALT",
+            Self::AuctionMatch => "AUCTION_MATCH",
+            Self::Break => "BREAK",
+            Self::Unknown => "UNKNOWN",
+        }
+    }
+}
+
 impl fmt::Display for SymbolStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
+        f.write_str(self.as_str())
     }
 }
 

@@ -33,6 +33,11 @@
 //! - `audit`: [`audit`]
 //! - `kill-switch`: [`kill_switch`]
 
+#[cfg(all(feature = "order-guard", feature = "kill-switch"))]
+pub mod gate;
+
+#[cfg(all(feature = "order-guard", feature = "kill-switch"))]
+pub use gate::Gate;
 #[cfg(feature = "audit")]
 pub use supreme_audit as audit;
 #[cfg(feature = "kill-switch")]

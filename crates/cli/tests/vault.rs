@@ -323,7 +323,9 @@ fn encrypt_file(e: &Env, input: &Path, output: &Path) -> Output {
 fn encrypt_decrypt_files_and_pipes() {
     let e = Env::new();
     let plain = e.dir.path().join("data.bin");
-    let data: Vec<u8> = (0..200_000u32).map(|i| u8::try_from(i % 251).expect("< 251")).collect();
+    let data: Vec<u8> = (0..200_000u32)
+        .map(|i| u8::try_from(i % 251).expect("< 251"))
+        .collect();
     fs::write(&plain, &data).expect("write");
     let enc = e.dir.path().join("data.enc");
     assert_ok(&encrypt_file(&e, &plain, &enc));

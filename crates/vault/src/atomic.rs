@@ -28,8 +28,9 @@ fn temp_path(path: &Path) -> Result<PathBuf, VaultError> {
 
 /// Writes `bytes` to `path` atomically and durably, mode 0600.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
+    remove_stale_temps(path);
     let tmp = temp_path(path)?;
-    let result = write_then_rename(&tmp, path, bytes);
+    let result = write_then_rename(&tmp, path, bytes, false);
     if result.is_err() {
         // Best effort: the temp file never replaces anything on failure.
         let _ = std::fs::remove_file(&tmp);
@@ -37,7 +38,21 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), VaultError> 
     result
 }
 
-fn write_then_rename(tmp: &Path, path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
+/// Creates `path` with `bytes`, atomically and durably, mode 0600; fails
+/// if `path` already exists (a hard link never replaces a file).
+pub(crate) fn write_new_atomic(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
+    let tmp = temp_path(path)?;
+    let result = write_then_rename(&tmp, path, bytes, true);
+    let _ = std::fs::remove_file(&tmp);
+    result
+}
+
+fn write_then_rename(
+    tmp: &Path,
+    path: &Path,
+    bytes: &[u8],
+    no_replace: bool,
+) -> Result<(), VaultError> {
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -48,7 +63,17 @@ fn write_then_rename(tmp: &Path, path: &Path, bytes: &[u8]) -> Result<(), VaultE
     file.write_all(bytes).map_err(|e| VaultError::io(tmp, e))?;
     file.sync_all().map_err(|e| VaultError::io(tmp, e))?;
     drop(file);
-    std::fs::rename(tmp, path).map_err(|e| VaultError::io(path, e))?;
+    if no_replace {
+        std::fs::hard_link(tmp, path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                VaultError::AlreadyExists(path.display().to_string())
+            }
+            _ => VaultError::io(path, e),
+        })?;
+        std::fs::remove_file(tmp).map_err(|e| VaultError::io(tmp, e))?;
+    } else {
+        std::fs::rename(tmp, path).map_err(|e| VaultError::io(path, e))?;
+    }
     sync_dir(parent_of(path))
 }
 
@@ -57,4 +82,30 @@ pub(crate) fn sync_dir(dir: &Path) -> Result<(), VaultError> {
     File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(|e| VaultError::io(dir, e))
+}
+
+/// Removes temp files left by a writer that died (its pid no longer exists).
+/// Best effort: a failure here never blocks a save.
+fn remove_stale_temps(path: &Path) {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return;
+    };
+    let prefix = format!(".{name}.tmp.");
+    let Ok(dir) = std::fs::read_dir(parent_of(path)) else {
+        return;
+    };
+    for entry in dir.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some(pid) = rest.split('.').next().and_then(|p| p.parse::<i32>().ok()) else {
+            continue;
+        };
+        let dead = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None)
+            == Err(nix::errno::Errno::ESRCH);
+        if dead && pid != i32::try_from(std::process::id()).unwrap_or(0) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }

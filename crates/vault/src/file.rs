@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
 
-use crate::atomic::{sync_dir, write_atomic};
+use crate::atomic::{sync_dir, write_atomic, write_new_atomic};
 use crate::error::VaultError;
 use crate::format::MAX_FILE;
 use crate::fs_policy::{check_parent, parent_of, read_checked};
@@ -52,12 +52,9 @@ impl VaultFile {
             }
         }
         check_parent(&path)?;
-        let mut file = Self {
-            path,
-            vault: Vault::create(passphrase, kdf)?,
-        };
-        file.save()?;
-        Ok(file)
+        let vault = Vault::create(passphrase, kdf)?;
+        write_new_atomic(&path, &vault.to_bytes()?)?;
+        Ok(Self { path, vault })
     }
 
     /// Opens with default options (default caps, system clock, no rollback floor).

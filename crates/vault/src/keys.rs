@@ -1,12 +1,18 @@
 //! Key material and the primitives built on it: random bytes, HKDF
 //! sub-keys, XChaCha20-Poly1305 sealing.
 //!
+//! XChaCha20-Poly1305 is built as its specification (draft-irtf-cfrg-xchacha)
+//! defines it: HChaCha20 (from the `chacha20` crate) derives a subkey from
+//! the key and the first 16 nonce bytes, then ring's ChaCha20-Poly1305 seals
+//! with the nonce `0u8 x 4 | last 8 nonce bytes`. ring's assembly makes this
+//! about 5x faster than the portable implementation; a unit test checks it
+//! byte for byte against the `chacha20poly1305` crate.
+//!
 //! One random 32-byte data key per key version. Sub-keys for entries, the
 //! file MAC, sealed values and streams are derived from it with HKDF-SHA256
 //! under distinct labels, so no key is used for two purposes.
 
-use chacha20poly1305::aead::{Aead, Payload};
-use chacha20poly1305::{KeyInit, XChaCha20Poly1305, XNonce};
+use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, Nonce, UnboundKey};
 use ring::rand::{SecureRandom, SystemRandom};
 use ring::{hkdf, hmac};
 use secrecy::{ExposeSecret, SecretBox};
@@ -70,9 +76,9 @@ impl Key32 {
         hmac::Key::new(hmac::HMAC_SHA256, self.expose())
     }
 
-    /// An XChaCha20-Poly1305 cipher under this key (zeroizes its copy on drop).
-    pub(crate) fn xchacha(&self) -> XChaCha20Poly1305 {
-        XChaCha20Poly1305::new(self.expose().into())
+    /// An XChaCha20-Poly1305 cipher under (a copy of) this key.
+    pub(crate) fn xchacha(&self) -> XChaCha {
+        XChaCha(Self::from_bytes(self.expose()))
     }
 }
 
@@ -82,40 +88,74 @@ impl std::fmt::Debug for Key32 {
     }
 }
 
+/// XChaCha20-Poly1305 (24-byte nonces, safe to pick at random).
+pub(crate) struct XChaCha(Key32);
+
+impl XChaCha {
+    fn inner(&self, nonce: &[u8; 24]) -> Result<(LessSafeKey, Nonce), VaultError> {
+        let (head, tail) = nonce.split_at(16);
+        let head: &[u8; 16] = head.try_into().map_err(|_| VaultError::Crypto("nonce"))?;
+        let mut sub = chacha20::hchacha::<chacha20::R20>(self.0.expose().into(), head.into());
+        let key = UnboundKey::new(&CHACHA20_POLY1305, sub.as_slice())
+            .map_err(|_| VaultError::Crypto("subkey"));
+        zeroize::Zeroize::zeroize(sub.as_mut_slice());
+        let mut n = [0u8; 12];
+        n[4..].copy_from_slice(tail);
+        Ok((LessSafeKey::new(key?), Nonce::assume_unique_for_key(n)))
+    }
+
+    /// `ciphertext || tag` of `plaintext` under `nonce`.
+    pub(crate) fn seal_with(
+        &self,
+        nonce: &[u8; 24],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>, VaultError> {
+        let (key, n) = self.inner(nonce)?;
+        let mut out = Vec::with_capacity(plaintext.len() + 16);
+        out.extend_from_slice(plaintext);
+        key.seal_in_place_append_tag(n, Aad::from(aad), &mut out)
+            .map_err(|_| VaultError::Crypto("xchacha20poly1305 seal"))?;
+        Ok(out)
+    }
+
+    /// The plaintext, or `None` if authentication fails.
+    pub(crate) fn open_with(
+        &self,
+        nonce: &[u8; 24],
+        aad: &[u8],
+        ciphertext: &[u8],
+    ) -> Option<Zeroizing<Vec<u8>>> {
+        let (key, n) = self.inner(nonce).ok()?;
+        let mut buf = Zeroizing::new(ciphertext.to_vec());
+        let len = key
+            .open_in_place(n, Aad::from(aad), buf.as_mut_slice())
+            .ok()?
+            .len();
+        buf.truncate(len);
+        Some(buf)
+    }
+}
+
 /// Seals `plaintext` under `cipher` with a fresh random 24-byte nonce.
 pub(crate) fn seal(
-    cipher: &XChaCha20Poly1305,
+    cipher: &XChaCha,
     aad: &[u8],
     plaintext: &[u8],
 ) -> Result<([u8; 24], Vec<u8>), VaultError> {
     let nonce = random::<24>()?;
-    let ct = cipher
-        .encrypt(
-            &XNonce::from(nonce),
-            Payload {
-                msg: plaintext,
-                aad,
-            },
-        )
-        .map_err(|_| VaultError::Crypto("xchacha20poly1305 seal"))?;
-    Ok((nonce, ct))
+    Ok((nonce, cipher.seal_with(&nonce, aad, plaintext)?))
 }
 
 /// Opens a sealed value; `None` when authentication fails.
 pub(crate) fn open(
-    cipher: &XChaCha20Poly1305,
+    cipher: &XChaCha,
     nonce: &[u8; 24],
     aad: &[u8],
     ciphertext: &[u8],
 ) -> Option<Zeroizing<Vec<u8>>> {
-    cipher
-        .decrypt(
-            &XNonce::from(*nonce),
-            Payload {
-                msg: ciphertext,
-                aad,
-            },
-        )
-        .ok()
-        .map(Zeroizing::new)
+    cipher.open_with(nonce, aad, ciphertext)
 }
+
+#[cfg(test)]
+mod tests;

@@ -9,7 +9,6 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chacha20poly1305::XChaCha20Poly1305;
 use secrecy::SecretString;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -86,7 +85,7 @@ fn aad(vault: &Vault, key_version: u32, label: &str) -> Vec<u8> {
     ad
 }
 
-fn cipher(vault: &Vault) -> Result<XChaCha20Poly1305, VaultError> {
+fn cipher(vault: &Vault) -> Result<keys::XChaCha, VaultError> {
     Ok(vault
         .data_key()
         .derive(&vault.id(), &[b"supreme-vault v1 sealed value"])?

@@ -150,26 +150,25 @@ impl Signer {
                 expired_at: at,
             });
         }
-        let mut out = ArrayString::<88>::new();
-        match &self.key {
+        let mut buf = [0u8; 88];
+        let len = match &self.key {
             KeyHolder::Hmac(key) => {
                 let tag = hmac::sign(key, payload);
-                for b in tag.as_ref() {
-                    out.push(char::from(HEX[usize::from(b >> 4)]));
-                    out.push(char::from(HEX[usize::from(b & 0x0f)]));
+                for (pair, b) in buf.chunks_exact_mut(2).zip(tag.as_ref()) {
+                    pair[0] = HEX[usize::from(b >> 4)];
+                    pair[1] = HEX[usize::from(b & 0x0f)];
                 }
+                64
             }
-            KeyHolder::Ed25519(pair) => {
-                let sig = pair.sign(payload);
-                let mut buf = [0u8; 88];
-                let n = base64::engine::general_purpose::STANDARD
-                    .encode_slice(sig.as_ref(), &mut buf)
-                    .map_err(|_| VaultError::Crypto("base64"))?;
-                for &b in buf.get(..n).unwrap_or_default() {
-                    out.push(char::from(b));
-                }
-            }
-        }
+            KeyHolder::Ed25519(pair) => base64::engine::general_purpose::STANDARD
+                .encode_slice(pair.sign(payload).as_ref(), &mut buf)
+                .map_err(|_| VaultError::Crypto("base64"))?,
+        };
+        let text = buf
+            .get(..len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .ok_or(VaultError::Crypto("encoding"))?;
+        let out = ArrayString::from(text).map_err(|_| VaultError::Crypto("encoding"))?;
         Ok(Signature(out))
     }
 }

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chacha20poly1305::XChaCha20Poly1305;
 use ring::hmac;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -71,7 +70,7 @@ pub struct Vault {
     header: Header,
     kek: Key32,
     data_key: Key32,
-    entry_cipher: XChaCha20Poly1305,
+    entry_cipher: keys::XChaCha,
     entries: BTreeMap<String, SealedEntry>,
     clock: Arc<dyn Clock>,
 }
@@ -86,7 +85,7 @@ impl std::fmt::Debug for Vault {
     }
 }
 
-fn entry_cipher(data_key: &Key32, vault_id: &[u8; 16]) -> Result<XChaCha20Poly1305, VaultError> {
+fn entry_cipher(data_key: &Key32, vault_id: &[u8; 16]) -> Result<keys::XChaCha, VaultError> {
     Ok(data_key
         .derive(vault_id, &[b"supreme-vault v1 entry key"])?
         .xchacha())

@@ -20,7 +20,9 @@ fn decrypt(v: &Vault, data: &[u8]) -> Result<Vec<u8>, VaultError> {
 }
 
 fn pattern(len: usize) -> Vec<u8> {
-    (0..len).map(|i| u8::try_from(i * 31 % 251).expect("< 251")).collect()
+    (0..len)
+        .map(|i| u8::try_from(i * 31 % 251).expect("< 251"))
+        .collect()
 }
 
 #[test]

@@ -109,3 +109,28 @@ fn remove_stale_temps(path: &Path) {
         }
     }
 }
+
+/// An exclusive advisory lock on `.NAME.lock` beside `path`, held while the
+/// guard lives. Writers take it around check-and-replace, so two writers
+/// cannot both replace the same generation.
+pub(crate) fn lock_for(path: &Path) -> Result<nix::fcntl::Flock<File>, VaultError> {
+    let name = path.file_name().ok_or(VaultError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"),
+    })?;
+    let mut lock_name = std::ffi::OsString::from(".");
+    lock_name.push(name);
+    lock_name.push(".lock");
+    let lock_path = parent_of(path).join(lock_name);
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags((OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC).bits())
+        .open(&lock_path)
+        .map_err(|e| VaultError::io(&lock_path, e))?;
+    nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
+        .map_err(|(_, errno)| VaultError::io(&lock_path, std::io::Error::from(errno)))
+}

@@ -85,6 +85,17 @@ pub enum VaultError {
         /// The minimum the caller required.
         expected_at_least: u64,
     },
+    /// Another writer saved the file since we opened it; saving would lose
+    /// its change. Open again and redo the change.
+    #[error(
+        "the vault changed on disk since it was opened (generation {expected} -> {found}); open it again"
+    )]
+    Conflict {
+        /// The generation we opened.
+        expected: u64,
+        /// The generation on disk now.
+        found: u64,
+    },
     /// An entry failed to decrypt (altered ciphertext or metadata).
     #[error("entry {name:?} failed authentication")]
     EntryTampered {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
 
-use crate::atomic::{sync_dir, write_atomic, write_new_atomic};
+use crate::atomic::{lock_for, sync_dir, write_atomic, write_new_atomic};
 use crate::error::VaultError;
 use crate::format::MAX_FILE;
 use crate::fs_policy::{check_parent, parent_of, read_checked};
@@ -18,6 +18,8 @@ use crate::vault::{OpenOptions, Vault};
 pub struct VaultFile {
     path: PathBuf,
     vault: Vault,
+    /// The generation of the file as we last read or wrote it.
+    disk_generation: u64,
 }
 
 impl VaultFile {
@@ -54,7 +56,12 @@ impl VaultFile {
         check_parent(&path)?;
         let vault = Vault::create(passphrase, kdf)?;
         write_new_atomic(&path, &vault.to_bytes()?)?;
-        Ok(Self { path, vault })
+        let disk_generation = vault.generation();
+        Ok(Self {
+            path,
+            vault,
+            disk_generation,
+        })
     }
 
     /// Opens with default options (default caps, system clock, no rollback floor).
@@ -78,16 +85,34 @@ impl VaultFile {
         let path = path.as_ref().to_path_buf();
         let bytes = read_checked(&path, MAX_FILE)?;
         let vault = Vault::from_bytes(&bytes, passphrase, opts)?;
-        Ok(Self { path, vault })
+        let disk_generation = vault.generation();
+        Ok(Self {
+            path,
+            vault,
+            disk_generation,
+        })
     }
 
-    /// Writes the current state atomically (temp file, fsync, rename, fsync dir).
+    /// Writes the current state atomically (temp file, fsync, rename, fsync
+    /// dir), under an advisory lock, refusing if another writer saved the
+    /// file since we read it (no lost updates).
     ///
     /// # Errors
-    /// [`VaultError::Io`].
+    /// [`VaultError::Conflict`], [`VaultError::Io`], [`VaultError::UnsafeFile`].
     pub fn save(&mut self) -> Result<(), VaultError> {
         let bytes = self.vault.to_bytes()?;
-        write_atomic(&self.path, &bytes)
+        let _lock = lock_for(&self.path)?;
+        let on_disk = read_checked(&self.path, MAX_FILE)?;
+        let found = crate::format::peek_generation(&on_disk)?;
+        if found != self.disk_generation {
+            return Err(VaultError::Conflict {
+                expected: self.disk_generation,
+                found,
+            });
+        }
+        write_atomic(&self.path, &bytes)?;
+        self.disk_generation = self.vault.generation();
+        Ok(())
     }
 
     /// The vault.

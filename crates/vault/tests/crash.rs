@@ -105,6 +105,22 @@ fn main() {
         }
         last = now;
     }
+    // A save after the crashes clears the temp files the killed children left
+    // (only the vault and its lock file remain).
+    let mut vf = VaultFile::open(&path, &pass()).expect("open");
+    vf.vault_mut().remove("counter").expect("remove");
+    vf.save().expect("save");
+    let mut names: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [".crash.vault.lock", "crash.vault"],
+        "stale temp files left"
+    );
     assert!(
         advanced > KILLS / 4,
         "the child saved too rarely ({advanced} of {KILLS}) to test anything"

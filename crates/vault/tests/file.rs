@@ -35,10 +35,17 @@ fn created_0600_in_new_0700_directory_and_saved_atomically() {
         .expect("put");
     vf.save().expect("save");
     assert_eq!(mode(&path), 0o600);
-    let leftovers: Vec<_> = fs::read_dir(path.parent().expect("parent"))
+    let mut leftovers: Vec<_> = fs::read_dir(path.parent().expect("parent"))
         .expect("read_dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(leftovers.len(), 1, "no temp files left behind");
+    leftovers.sort();
+    assert_eq!(
+        leftovers,
+        [".bot.vault.lock", "bot.vault"],
+        "no temp files left behind"
+    );
     let again = VaultFile::open(&path, &pass()).expect("open");
     match again.vault().reveal("note").expect("reveal") {
         EntrySecret::Text(s) => assert_eq!(s.expose_secret(), "hello"),
@@ -174,4 +181,40 @@ fn process_hardening_disables_core_dumps() {
     let (soft, hard) = nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_CORE)
         .expect("getrlimit");
     assert_eq!((soft, hard), (0, 0));
+}
+
+#[test]
+fn concurrent_writer_cannot_lose_an_update() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let path = tmp.path().join("v.vault");
+    create(&path);
+    let mut first = VaultFile::open(&path, &pass()).expect("open 1");
+    let mut second = VaultFile::open(&path, &pass()).expect("open 2");
+    first
+        .vault_mut()
+        .put("a", &EntrySecret::Text(SecretString::from("one")), None)
+        .expect("put");
+    second
+        .vault_mut()
+        .put("b", &EntrySecret::Text(SecretString::from("two")), None)
+        .expect("put");
+    first.save().expect("first save");
+    assert!(matches!(
+        second.save(),
+        Err(VaultError::Conflict {
+            expected: 1,
+            found: 2
+        })
+    ));
+    // The first writer can keep saving.
+    first.vault_mut().remove("a").expect("remove");
+    first.save().expect("second save");
+    let names: Vec<_> = VaultFile::open(&path, &pass())
+        .expect("open")
+        .vault()
+        .list()
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
+    assert!(names.is_empty());
 }

@@ -83,6 +83,20 @@ pub(crate) struct Parsed<'a> {
     pub(crate) mac: &'a [u8; MAC_LEN],
 }
 
+/// The generation field of a file, without any other check (for the
+/// writers' conflict check only; nothing is trusted from it).
+pub(crate) fn peek_generation(bytes: &[u8]) -> Result<u64, crate::VaultError> {
+    let field = bytes
+        .get(26..34)
+        .ok_or(crate::VaultError::Malformed("truncated"))?;
+    if bytes.get(..8) != Some(MAGIC.as_slice()) {
+        return Err(crate::VaultError::Malformed("bad magic"));
+    }
+    let mut g = [0u8; 8];
+    g.copy_from_slice(field);
+    Ok(u64::from_be_bytes(g))
+}
+
 /// Checks an entry name: 1..=128 bytes of `[A-Za-z0-9._-]`.
 pub(crate) fn check_name(name: &str) -> Result<(), crate::VaultError> {
     if name.is_empty() || name.len() > 128 {

@@ -175,3 +175,6 @@ pub(crate) fn entry_aad(
     ad.extend_from_slice(&expires.unwrap_or(0).to_be_bytes());
     ad
 }
+
+#[cfg(test)]
+mod tests;

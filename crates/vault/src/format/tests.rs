@@ -237,3 +237,46 @@ proptest::proptest! {
         proptest::prop_assert!(open(&bad).is_err());
     }
 }
+
+fn arb_entry() -> impl proptest::strategy::Strategy<Value = SealedEntry> {
+    use proptest::prelude::*;
+    (
+        "[A-Za-z0-9._-]{1,40}",
+        0u8..3,
+        any::<u32>(),
+        proptest::option::of(any::<i64>()),
+        any::<[u8; 24]>(),
+        proptest::collection::vec(any::<u8>(), 16..200),
+    )
+        .prop_map(
+            |(name, kind, key_version, expires, nonce, ciphertext)| SealedEntry {
+                name,
+                kind: EntryKind::from_code(kind + 1).expect("kind"),
+                key_version,
+                expires,
+                nonce,
+                ciphertext,
+            },
+        )
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn encode_parse_round_trip_any_entries(
+        entries in proptest::collection::btree_map("[a-z]{1,8}", arb_entry(), 0..8),
+        generation in proptest::prelude::any::<u64>(),
+    ) {
+        let v = small_vault();
+        let mut header = parse(&v.to_bytes().expect("bytes"), &KdfLimits::default()).expect("parse").header;
+        header.generation = generation;
+        let entries: Vec<SealedEntry> =
+            entries.into_iter().map(|(name, mut e)| { e.name = name; e }).collect();
+        let mut bytes = encode(&header, entries.iter());
+        bytes.extend_from_slice(&[0u8; MAC_LEN]);
+        let parsed = parse(&bytes, &KdfLimits::default()).expect("parse");
+        proptest::prop_assert_eq!(parsed.header, header);
+        proptest::prop_assert_eq!(parsed.entries, entries);
+    }
+}

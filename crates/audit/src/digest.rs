@@ -27,26 +27,45 @@ impl Digest {
         }
     }
 
+    pub(crate) fn push_hex(&self, out: &mut Vec<u8>) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        for b in self.0 {
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 15)]);
+        }
+    }
+
     /// Parses exactly 64 lower-case hex characters.
     pub fn from_hex(hex: &[u8]) -> Option<Self> {
         if hex.len() != 64 {
             return None;
         }
         let mut out = [0u8; 32];
-        for (i, pair) in hex.chunks_exact(2).enumerate() {
-            out[i] = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+        let mut bad = 0u8;
+        for (o, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
+            let (hi, lo) = (UNHEX[usize::from(pair[0])], UNHEX[usize::from(pair[1])]);
+            bad |= (hi | lo) & 0x10;
+            *o = (hi << 4) | (lo & 0x0f);
         }
-        Some(Self(out))
+        (bad == 0).then_some(Self(out))
     }
 }
 
-fn nibble(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
+/// Hex digit values; 0x10 marks a byte that is not a lower-case hex digit.
+const UNHEX: [u8; 256] = {
+    let mut t = [0x10u8; 256];
+    let mut i = 0u8;
+    while i < 10 {
+        t[(b'0' + i) as usize] = i;
+        i += 1;
     }
-}
+    let mut i = 0u8;
+    while i < 6 {
+        t[(b'a' + i) as usize] = 10 + i;
+        i += 1;
+    }
+    t
+};
 
 impl fmt::Debug for Digest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 use crate::digest::Digest;
 use crate::error::{AuditError, Result};
 use crate::event::{EventType, Severity};
-use crate::time::{format_utc_ms, parse_rfc3339_ms};
+use crate::time::parse_rfc3339_ms;
 
 /// One parsed record.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,7 +60,7 @@ impl Record {
             actor: &self.actor,
             host: &self.host,
             pid: self.pid,
-            details: &self.details,
+            details: &canonical_object(&self.details),
             prev: &self.prev,
         }
         .write(out);
@@ -164,37 +164,58 @@ pub(crate) struct LineParts<'a> {
     pub(crate) actor: &'a str,
     pub(crate) host: &'a str,
     pub(crate) pid: u32,
-    pub(crate) details: &'a Map<String, Value>,
+    /// The details object, already in canonical form ([`canonical_object`]).
+    pub(crate) details: &'a [u8],
     pub(crate) prev: &'a Digest,
 }
 
 impl LineParts<'_> {
     /// Appends the canonical line (without newline) to `out`.
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        let mut s = String::with_capacity(128);
-        s.push_str("{\"seq\":");
-        s.push_str(&self.seq.to_string());
-        s.push_str(",\"time\":\"");
-        s.push_str(&format_utc_ms(self.time_ms));
-        s.push_str("\",\"mono_ns\":");
-        s.push_str(&self.mono_ns.to_string());
-        s.push_str(",\"event\":\"");
-        s.push_str(self.event);
-        s.push_str("\",\"severity\":\"");
-        s.push_str(self.severity.as_str());
-        s.push_str("\",\"actor\":");
-        out.extend_from_slice(s.as_bytes());
+        out.extend_from_slice(b"{\"seq\":");
+        push_u64(out, self.seq);
+        out.extend_from_slice(b",\"time\":\"");
+        crate::time::push_utc_ms(out, self.time_ms);
+        out.extend_from_slice(b"\",\"mono_ns\":");
+        push_u64(out, self.mono_ns);
+        out.extend_from_slice(b",\"event\":\"");
+        out.extend_from_slice(self.event.as_bytes());
+        out.extend_from_slice(b"\",\"severity\":\"");
+        out.extend_from_slice(self.severity.as_str().as_bytes());
+        out.extend_from_slice(b"\",\"actor\":");
         write_str(out, self.actor);
         out.extend_from_slice(b",\"source\":{\"host\":");
         write_str(out, self.host);
-        let _ = write!(out, ",\"pid\":{}}},\"details\":", self.pid);
-        write_object(out, self.details);
-        s.clear();
-        s.push_str(",\"prev\":\"");
-        self.prev.write_hex(&mut s);
-        s.push_str("\"}");
-        out.extend_from_slice(s.as_bytes());
+        out.extend_from_slice(b",\"pid\":");
+        push_u64(out, u64::from(self.pid));
+        out.extend_from_slice(b"},\"details\":");
+        out.extend_from_slice(self.details);
+        out.extend_from_slice(b",\"prev\":\"");
+        self.prev.push_hex(out);
+        out.extend_from_slice(b"\"}");
     }
+}
+
+fn push_u64(out: &mut Vec<u8>, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// The canonical form of a details object: keys sorted bytewise at every
+/// depth, no whitespace, serde_json's string escaping and number form.
+pub(crate) fn canonical_object(map: &Map<String, Value>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(128);
+    write_object(&mut out, map);
+    out
 }
 
 fn write_str(out: &mut Vec<u8>, s: &str) {
@@ -204,7 +225,9 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
 
 fn write_object(out: &mut Vec<u8>, map: &Map<String, Value>) {
     let mut keys: Vec<&String> = map.keys().collect();
-    keys.sort_unstable();
+    if !keys.is_sorted() {
+        keys.sort_unstable();
+    }
     out.push(b'{');
     for (i, k) in keys.into_iter().enumerate() {
         if i > 0 {

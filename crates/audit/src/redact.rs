@@ -62,6 +62,21 @@ impl Redactor {
 
     /// Whether a field of this name is secret.
     pub fn is_secret(&self, field: &str) -> bool {
+        let mut buf = [0u8; 64];
+        let lower: &[u8] = match buf.get_mut(..field.len()) {
+            Some(b) => {
+                b.copy_from_slice(field.as_bytes());
+                b.make_ascii_lowercase();
+                b
+            }
+            None => return self.is_secret_slow(field),
+        };
+        self.markers
+            .iter()
+            .any(|m| memchr::memmem::find(lower, m.as_bytes()).is_some())
+    }
+
+    fn is_secret_slow(&self, field: &str) -> bool {
         let lower = field.to_ascii_lowercase();
         self.markers.iter().any(|m| lower.contains(m.as_str()))
     }

@@ -40,6 +40,35 @@ pub fn format_utc_ms(unix_ms: i64) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z")
 }
 
+/// Appends what [`format_utc_ms`] returns, without allocating for years
+/// 0000 to 9999.
+pub(crate) fn push_utc_ms(out: &mut Vec<u8>, unix_ms: i64) {
+    let days = unix_ms.div_euclid(MS_PER_DAY);
+    let ms_of_day = unix_ms.rem_euclid(MS_PER_DAY);
+    let (y, mo, d) = civil_from_days(days);
+    if !(0..=9999).contains(&y) {
+        out.extend_from_slice(format_utc_ms(unix_ms).as_bytes());
+        return;
+    }
+    let fields = [
+        (y, 4, b'-'),
+        (mo, 2, b'-'),
+        (d, 2, b'T'),
+        (ms_of_day / 3_600_000, 2, b':'),
+        (ms_of_day / 60_000 % 60, 2, b':'),
+        (ms_of_day / 1000 % 60, 2, b'.'),
+        (ms_of_day % 1000, 3, b'Z'),
+    ];
+    for (value, width, sep) in fields {
+        let mut div = 10i64.pow(width - 1);
+        while div > 0 {
+            out.push(b'0' + u8::try_from(value / div % 10).unwrap_or(0));
+            div /= 10;
+        }
+        out.push(sep);
+    }
+}
+
 fn digits(s: &[u8], at: usize, n: usize) -> Option<i64> {
     let part = s.get(at..at + n)?;
     let mut v = 0i64;

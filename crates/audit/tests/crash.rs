@@ -61,7 +61,7 @@ fn parent() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut rng = Rng(std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(7, |d| d.as_nanos() as u64)
+        .map_or(7, |d| u64::from(d.subsec_nanos()) ^ d.as_secs())
         | 1);
     let mut synced: Vec<(u64, u64, u64)> = Vec::new();
     let mut recoveries = 0;

@@ -275,7 +275,7 @@ proptest! {
         let first_diff = original.iter().zip(&edited).take_while(|(a, b)| a == b).count();
         if edited == original {
             prop_assert!(report.is_intact(), "{}", report);
-        } else if first_diff as u64 >= cp.size && edited.len() >= cp.size as usize {
+        } else if first_diff as u64 >= cp.size && edited.len() as u64 >= cp.size {
             // Only the records after the anchor changed: nothing covers them.
         } else {
             let f = report.finding.as_ref();

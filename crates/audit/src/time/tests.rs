@@ -42,6 +42,9 @@ fn round_trips_over_a_wide_range() {
     let mut t = -62_000_000_000_000i64; // year 0005
     while t < 250_000_000_000_000 {
         assert_eq!(parse_rfc3339_ms(&format_utc_ms(t)).unwrap(), t);
+        let mut pushed = Vec::new();
+        push_utc_ms(&mut pushed, t);
+        assert_eq!(pushed, format_utc_ms(t).into_bytes());
         t += 7_777_777_777_777 / 13;
     }
 }

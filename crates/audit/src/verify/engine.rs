@@ -5,8 +5,9 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 
 use super::follow::{Pos, next_line, scan_after};
+use super::reader;
 use super::{Finding, FindingKind, Report, VerifyOptions};
-use crate::digest::{Digest, record_hash};
+use crate::digest::Digest;
 use crate::error::{AuditError, Result};
 use crate::merkle::MerkleState;
 use crate::record::{Head, Record, scan_head};
@@ -44,7 +45,6 @@ pub(super) fn run(
         next_seq: 0,
         head: Digest::ZERO,
         merkle: MerkleState::new(),
-        prev_line: Vec::new(),
         prev_pos: None,
         prev_prev: Digest::ZERO,
         anchor_seen: None,
@@ -66,8 +66,8 @@ struct Engine<'a> {
     next_seq: u64,
     head: Digest,
     merkle: MerkleState,
-    prev_line: Vec<u8>,
-    prev_pos: Option<Pos>,
+    /// File index and line of the last good record.
+    prev_pos: Option<(usize, u64)>,
     prev_prev: Digest,
     anchor_seen: Option<(Digest, Digest)>,
     report: Report,
@@ -85,75 +85,13 @@ struct At {
 
 impl Engine<'_> {
     fn run(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
-        let mut cur = Vec::with_capacity(1024);
-        let mut last_progress = 0;
-        for idx in 0..self.files.len() {
-            let path = &self.files[idx];
-            let file = File::open(path).map_err(|e| AuditError::io("open", path, e))?;
-            let mut reader = BufReader::with_capacity(1 << 20, file);
-            let (mut offset, mut line, before) = (0u64, 0u64, self.report.records);
-            loop {
-                cur.clear();
-                let n = reader
-                    .read_until(b'\n', &mut cur)
-                    .map_err(|e| AuditError::io("read", path, e))? as u64;
-                if n == 0 {
-                    break;
-                }
-                line += 1;
-                self.done += n;
-                if cur.last() != Some(&b'\n') {
-                    let last = idx + 1 == self.files.len();
-                    let (kind, detail) = if last {
-                        (
-                            FindingKind::TornTail,
-                            "the last line is incomplete (a crash while writing?); opening the log with the writer cuts it and records the recovery",
-                        )
-                    } else {
-                        (
-                            FindingKind::Modified,
-                            "incomplete line at the end of a file that is not the last",
-                        )
-                    };
-                    self.finding(
-                        kind,
-                        Pos {
-                            file: path.clone(),
-                            line,
-                        },
-                        None,
-                        detail.into(),
-                    );
-                    break;
-                }
-                cur.pop();
-                let at = At {
-                    idx,
-                    line,
-                    end: offset + n,
-                };
-                if let Some(f) = self.line(&cur, at) {
-                    self.report.finding = Some(f);
-                    break;
-                }
-                std::mem::swap(&mut self.prev_line, &mut cur);
-                self.prev_pos = Some(Pos {
-                    file: path.clone(),
-                    line,
-                });
-                offset += n;
-                if self.done - last_progress >= PROGRESS_STEP {
-                    last_progress = self.done;
-                    progress(self.done, self.total);
-                }
-            }
-            self.report
-                .files
-                .push((path.clone(), self.report.records - before));
-            if self.report.finding.is_some() {
-                break;
-            }
-        }
+        let files = self.files;
+        std::thread::scope(|scope| {
+            let chunks = reader::spawn(scope, files);
+            let result = self.consume(&chunks, progress);
+            drop(chunks); // stops the reader if we stopped early
+            result
+        })?;
         progress(self.done, self.total);
         self.report.next_seq = self.next_seq;
         self.report.head = self.head;
@@ -163,6 +101,66 @@ impl Engine<'_> {
         }
         if self.report.finding.is_none() {
             self.tail_notes();
+        }
+        Ok(())
+    }
+
+    fn consume(
+        &mut self,
+        chunks: &std::sync::mpsc::Receiver<Result<reader::Chunk>>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<()> {
+        let mut last_progress = 0;
+        let (mut line_no, mut before) = (0u64, 0u64);
+        for chunk in chunks {
+            let chunk = chunk?;
+            let idx = chunk.idx;
+            for (&(s, e), hash) in chunk.lines.iter().zip(&chunk.hashes) {
+                line_no += 1;
+                let at = At {
+                    idx,
+                    line: line_no,
+                    end: chunk.offset + e as u64 + 1,
+                };
+                if let Some(f) = self.line(&chunk.data[s..e], *hash, at) {
+                    self.report.finding = Some(f);
+                    break;
+                }
+                self.prev_pos = Some((idx, line_no));
+            }
+            self.done += chunk.data.len() as u64;
+            if let (None, Some(torn)) = (&self.report.finding, &chunk.torn) {
+                self.done += torn.len() as u64;
+                line_no += 1;
+                let pos = Pos {
+                    file: self.files[idx].clone(),
+                    line: line_no,
+                };
+                if idx + 1 == self.files.len() {
+                    self.finding(FindingKind::TornTail, pos, None, "the last line is incomplete (a crash while writing?); opening the log with the writer cuts it and records the recovery".into());
+                } else {
+                    self.finding(
+                        FindingKind::Modified,
+                        pos,
+                        None,
+                        "incomplete line at the end of a file that is not the last".into(),
+                    );
+                }
+            }
+            if chunk.eof || self.report.finding.is_some() {
+                self.report
+                    .files
+                    .push((self.files[idx].clone(), self.report.records - before));
+                before = self.report.records;
+                line_no = 0;
+            }
+            if self.report.finding.is_some() {
+                return Ok(());
+            }
+            if self.done - last_progress >= PROGRESS_STEP {
+                last_progress = self.done;
+                progress(self.done, self.total);
+            }
         }
         Ok(())
     }
@@ -195,7 +193,7 @@ impl Engine<'_> {
         })
     }
 
-    fn line(&mut self, line: &[u8], at: At) -> Option<Finding> {
+    fn line(&mut self, line: &[u8], h: Digest, at: At) -> Option<Finding> {
         let Some(hd) = scan_head(line) else {
             return self.unparseable(line, at);
         };
@@ -221,14 +219,13 @@ impl Engine<'_> {
             return Some(f);
         }
         if hd.seq != self.next_seq || hd.prev != self.head {
-            return self.classify(line, hd, at);
+            return self.classify(h, hd, at);
         }
         if let Some(r) = &record
             && let Some(f) = self.special(r, at)
         {
             return Some(f);
         }
-        let h = record_hash(line);
         self.merkle.push(h);
         self.head = h;
         self.prev_prev = hd.prev;
@@ -340,7 +337,7 @@ impl Engine<'_> {
         )
     }
 
-    fn classify(&mut self, line: &[u8], hd: Head<'_>, at: At) -> Option<Finding> {
+    fn classify(&mut self, mine: Digest, hd: Head<'_>, at: At) -> Option<Finding> {
         let e = self.next_seq;
         let here = Some(hd.seq);
         if hd.seq == e {
@@ -369,7 +366,13 @@ impl Engine<'_> {
                     ),
                 );
             }
-            let pos = self.prev_pos.clone().unwrap_or_else(|| self.pos(at));
+            let pos = self.prev_pos.map_or_else(
+                || self.pos(at),
+                |(i, l)| Pos {
+                    file: self.files[i].clone(),
+                    line: l,
+                },
+            );
             self.finding(
                 FindingKind::Modified,
                 pos,
@@ -415,7 +418,7 @@ impl Engine<'_> {
             };
         }
         // hd.seq < e: a number already used.
-        if line == self.prev_line.as_slice() {
+        if mine == self.head {
             return self.make(
                 FindingKind::Inserted,
                 at,
@@ -425,13 +428,18 @@ impl Engine<'_> {
         }
         if hd.seq + 1 == e && hd.prev == self.prev_prev {
             // Two records claim the same place; the one the chain continues from is genuine.
-            let mine = record_hash(line);
             let next_follows_me = next_line(self.files, at.idx, at.end)
                 .as_deref()
                 .and_then(scan_head)
                 .is_some_and(|n| n.prev == mine);
             if next_follows_me {
-                let pos = self.prev_pos.clone().unwrap_or_else(|| self.pos(at));
+                let pos = self.prev_pos.map_or_else(
+                    || self.pos(at),
+                    |(i, l)| Pos {
+                        file: self.files[i].clone(),
+                        line: l,
+                    },
+                );
                 self.finding(FindingKind::Inserted, pos, here, format!("two records claim seq {}; the chain continues from the other one, so this one was inserted", hd.seq));
                 return self.report.finding.take();
             }
@@ -483,7 +491,10 @@ impl Engine<'_> {
                 .push("the anchor's signature was not checked (no public key)".into());
         }
         self.report.anchor_checked = true;
-        let last = self.prev_pos.clone().unwrap_or_else(anchor_pos);
+        let last = self.prev_pos.map_or_else(anchor_pos, |(i, l)| Pos {
+            file: self.files[i].clone(),
+            line: l,
+        });
         if anchor.size > self.next_seq {
             self.finding(
                 FindingKind::Truncated,

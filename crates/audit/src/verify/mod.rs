@@ -3,6 +3,7 @@
 
 mod engine;
 mod follow;
+mod reader;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,7 @@
 //! The log handle: a bounded queue in front of one writer thread.
 
 mod open;
+mod syncer;
 mod worker;
 
 use std::path::{Path, PathBuf};
@@ -8,8 +9,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-
-use serde_json::{Map, Value};
 
 use crate::checkpoint::Checkpoint;
 use crate::error::{AuditError, Result};
@@ -35,7 +34,8 @@ pub(crate) struct Pending {
     pub(crate) event_type: EventType,
     pub(crate) severity: Severity,
     pub(crate) actor: Option<String>,
-    pub(crate) details: Map<String, Value>,
+    /// Canonical JSON of the (redacted) details, made on the caller's thread.
+    pub(crate) details: Vec<u8>,
     pub(crate) time_ms: i64,
     pub(crate) mono_ns: u64,
 }
@@ -56,10 +56,31 @@ pub(crate) struct Shared {
     pub(crate) reason: Mutex<Option<String>>,
     pub(crate) appended: AtomicU64,
     pub(crate) synced: AtomicU64,
+    pub(crate) halted: AtomicBool,
 }
 
 impl Shared {
-    fn failure(&self) -> Option<AuditError> {
+    /// Marks the log failed (the first reason sticks), calls a halt callback
+    /// once, and returns the error to report.
+    pub(crate) fn fail(
+        &self,
+        err: AuditError,
+        policy: &crate::options::OnWriteFailure,
+    ) -> AuditError {
+        let reason = err.to_string();
+        if let Ok(mut r) = self.reason.lock() {
+            r.get_or_insert(reason.clone());
+        }
+        self.failed.store(true, Ordering::Release);
+        if let crate::options::OnWriteFailure::Halt(cb) = policy
+            && !self.halted.swap(true, Ordering::AcqRel)
+        {
+            cb(&err);
+        }
+        AuditError::WriteFailed { reason }
+    }
+
+    pub(crate) fn failure(&self) -> Option<AuditError> {
         if !self.failed.load(Ordering::Acquire) {
             return None;
         }
@@ -131,6 +152,7 @@ impl AuditLog {
             || self.sync_severity.is_some_and(|s| event.severity >= s);
         let mut details = event.details;
         self.redactor.redact(&mut details);
+        let details = crate::record::canonical_object(&details);
         let pending = Pending {
             event_type: event.event_type,
             severity: event.severity,

@@ -90,9 +90,16 @@ pub(crate) fn open(path: &Path, options: Options) -> Result<AuditLog> {
     shared
         .synced
         .store(state.next_seq, std::sync::atomic::Ordering::Release);
+    let syncer = super::syncer::Syncer::start(
+        Arc::clone(&shared),
+        options.on_failure.clone(),
+        options.fault.clone(),
+        path.to_owned(),
+        state.next_seq,
+    )?;
     let mut worker = Worker {
         path: path.to_owned(),
-        file,
+        file: Arc::new(file),
         file_len,
         buf: Vec::with_capacity(256 * 1024),
         active_first_seq: if needs_start {
@@ -111,7 +118,7 @@ pub(crate) fn open(path: &Path, options: Options) -> Result<AuditLog> {
         since_checkpoint: 0,
         last_checkpoint_ms: now,
         shared: Arc::clone(&shared),
-        halted: false,
+        syncer,
         _lock: lock,
         opts: options,
     };

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
+use super::syncer::Syncer;
 use super::{Msg, Pending, Reply, Shared};
 use crate::checkpoint::Checkpoint;
 use crate::error::{AuditError, Result};
@@ -26,7 +27,7 @@ pub(crate) const LOG_ACTOR: &str = "supreme-audit";
 
 pub(crate) struct Worker {
     pub(crate) path: PathBuf,
-    pub(crate) file: File,
+    pub(crate) file: Arc<File>,
     pub(crate) file_len: u64,
     pub(crate) buf: Vec<u8>,
     pub(crate) state: ChainState,
@@ -38,7 +39,7 @@ pub(crate) struct Worker {
     pub(crate) last_checkpoint_ms: i64,
     pub(crate) opts: Options,
     pub(crate) shared: Arc<Shared>,
-    pub(crate) halted: bool,
+    pub(crate) syncer: Syncer,
     pub(crate) _lock: WriterLock,
 }
 
@@ -133,6 +134,14 @@ impl Worker {
             self.sync_now()?;
         } else if self.buf.len() >= BUF_LIMIT {
             self.write_out()?;
+            if let FlushPolicy::Batch { records, .. } = self.opts.flush {
+                // At most a few batches in flight: a slow disk slows the writer.
+                let max_lag = records.get().saturating_mul(8).max(4096);
+                if self.syncer.lag() > max_lag {
+                    self.request_sync(&mut Vec::new())?;
+                    self.syncer.wait_lag(max_lag)?;
+                }
+            }
         }
         if self
             .opts
@@ -160,7 +169,6 @@ impl Worker {
         }
         let _ = self.maybe_rotate();
         if !replies.is_empty() {
-            let _ = self.sync_now();
             self.answer(replies);
             return;
         }
@@ -169,7 +177,7 @@ impl Worker {
                 let due = self.unsynced >= records.get()
                     || self.unsynced_since.is_some_and(|s| s.elapsed() >= interval);
                 if due {
-                    self.sync_now()
+                    self.request_sync(&mut Vec::new())
                 } else {
                     self.write_out()
                 }
@@ -178,20 +186,32 @@ impl Worker {
         };
     }
 
+    /// Passes sync waiters to the syncer (or fails them).
     fn answer(&mut self, replies: &mut Vec<(Reply<u64>, u64)>) {
-        let failure = self.check_failed().err();
-        for (r, seq) in replies.drain(..) {
-            let res = match &failure {
-                Some(AuditError::WriteFailed { reason }) => Err(AuditError::WriteFailed {
-                    reason: reason.clone(),
-                }),
-                _ if self.unsynced == 0 => Ok(seq),
-                _ => Err(AuditError::WriteFailed {
-                    reason: "record not synced".into(),
-                }),
-            };
-            let _ = r.send(res);
+        if replies.is_empty() {
+            return;
         }
+        if let Err(e) = self
+            .check_failed()
+            .and_then(|()| self.request_sync(replies))
+        {
+            for (r, _) in replies.drain(..) {
+                let _ = r.send(Err(AuditError::WriteFailed {
+                    reason: e.to_string(),
+                }));
+            }
+        }
+    }
+
+    /// Hands the buffer to the OS and asks the syncer to fsync it; `waiters`
+    /// are answered once that is done.
+    fn request_sync(&mut self, waiters: &mut Vec<(Reply<u64>, u64)>) -> Result<()> {
+        self.write_out()?;
+        self.syncer
+            .request(&self.file, self.state.next_seq, waiters);
+        self.unsynced = 0;
+        self.unsynced_since = None;
+        Ok(())
     }
 
     pub(crate) fn write_record(
@@ -199,7 +219,7 @@ impl Worker {
         event: &str,
         severity: Severity,
         actor: &str,
-        details: &Map<String, Value>,
+        details: &[u8],
         time_ms: i64,
         mono_ns: u64,
     ) -> u64 {
@@ -230,7 +250,8 @@ impl Worker {
 
     pub(crate) fn write_internal(&mut self, event: &str, details: &Map<String, Value>) -> u64 {
         let (now, mono) = (self.opts.clock.now_utc_ms(), self.opts.clock.monotonic_ns());
-        self.write_record(event, Severity::Notice, LOG_ACTOR, details, now, mono)
+        let details = crate::record::canonical_object(details);
+        self.write_record(event, Severity::Notice, LOG_ACTOR, &details, now, mono)
     }
 
     fn write_checkpoint(&mut self) -> Result<Checkpoint> {
@@ -293,7 +314,7 @@ impl Worker {
             .map_err(|e| self.fail(AuditError::io("rotate", &self.path, e)))?;
         let file = super::open::create_log_file(&self.path).map_err(|e| self.fail(e))?;
         sync_dir(&self.path).map_err(|e| self.fail(e))?;
-        self.file = file;
+        self.file = Arc::new(file);
         self.file_len = 0;
         self.active_first_seq = self.state.next_seq;
         self.active_started_ms = self.opts.clock.now_utc_ms();
@@ -324,7 +345,9 @@ impl Worker {
         }
         self.check_failed()?;
         loop {
-            let res = self.fault().and_then(|()| self.file.write_all(&self.buf));
+            let res = self
+                .fault()
+                .and_then(|()| (&*self.file).write_all(&self.buf));
             match res {
                 Ok(()) => break,
                 Err(e) => self.on_io_error("write", e)?,
@@ -335,24 +358,10 @@ impl Worker {
         Ok(())
     }
 
-    /// Writes and fsyncs everything buffered.
+    /// Writes and fsyncs everything buffered, and waits for it.
     pub(crate) fn sync_now(&mut self) -> Result<()> {
-        self.write_out()?;
-        if self.unsynced == 0 {
-            return Ok(());
-        }
-        loop {
-            match self.fault().and_then(|()| self.file.sync_data()) {
-                Ok(()) => break,
-                Err(e) => self.on_io_error("sync", e)?,
-            }
-        }
-        self.unsynced = 0;
-        self.unsynced_since = None;
-        self.shared
-            .synced
-            .store(self.state.next_seq, Ordering::Release);
-        Ok(())
+        self.request_sync(&mut Vec::new())?;
+        self.syncer.wait(self.state.next_seq)
     }
 
     fn fault(&self) -> std::io::Result<()> {
@@ -371,15 +380,6 @@ impl Worker {
     }
 
     fn fail(&mut self, err: AuditError) -> AuditError {
-        let reason = err.to_string();
-        if let Ok(mut r) = self.shared.reason.lock() {
-            r.get_or_insert(reason.clone());
-        }
-        self.shared.failed.store(true, Ordering::Release);
-        if let (OnWriteFailure::Halt(cb), false) = (&self.opts.on_failure, self.halted) {
-            self.halted = true;
-            cb(&err);
-        }
-        AuditError::WriteFailed { reason }
+        self.shared.fail(err, &self.opts.on_failure)
     }
 }

@@ -65,12 +65,11 @@ fn run_raw(args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
         }
     }
     let mut child = c.spawn().expect("spawn supreme");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin)
-        .expect("write stdin");
+    // A child that refuses before reading its input closes the pipe early.
+    match child.stdin.take().expect("stdin").write_all(stdin) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.expect("write stdin"),
+    }
     let out = child.wait_with_output().expect("wait");
     let all = format!(
         "{}{}",
@@ -391,4 +390,80 @@ fn encrypt_decrypt_files_and_pipes() {
         5,
         "no partial files left"
     );
+}
+
+/// Waits until `needle` appears in what the reader thread collected.
+fn wait_for(buf: &std::sync::Mutex<Vec<u8>>, needle: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if String::from_utf8_lossy(&buf.lock().expect("lock")).contains(needle) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no {needle:?} in {:?}",
+            buf.lock().expect("lock")
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// A real terminal (a pty from `script`): the passphrase is prompted for
+/// twice and never echoed.
+#[test]
+fn prompts_without_echo_on_a_terminal() {
+    use std::io::Read;
+    use std::sync::{Arc, Mutex};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("prompted.vault");
+    let secret = "zq-prompt-secret-77";
+    let cmd = format!(
+        "{} vault init {}",
+        env!("CARGO_BIN_EXE_supreme"),
+        path.display()
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env_remove("SUPREME_VAULT_PASSPHRASE")
+        .env_remove("SUPREME_VAULT_PASSPHRASE_FILE")
+        .env("SUPREME_VAULT_INSECURE_TEST_KDF", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn script (util-linux)");
+    let buf = Arc::new(Mutex::new(Vec::new()));
+    let mut out = child.stdout.take().expect("stdout");
+    let sink = Arc::clone(&buf);
+    let reader = std::thread::spawn(move || {
+        let mut chunk = [0u8; 256];
+        while let Ok(n) = out.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().expect("lock").extend_from_slice(&chunk[..n]);
+        }
+    });
+    let mut input = child.stdin.take().expect("stdin");
+    wait_for(&buf, "Vault passphrase:");
+    input
+        .write_all(format!("{secret}\n").as_bytes())
+        .expect("type");
+    wait_for(&buf, "Repeat:");
+    input
+        .write_all(format!("{secret}\n").as_bytes())
+        .expect("type");
+    wait_for(&buf, "created");
+    drop(input);
+    let status = child.wait().expect("wait");
+    reader.join().expect("reader");
+    let shown = String::from_utf8_lossy(&buf.lock().expect("lock")).into_owned();
+    assert!(status.success(), "{shown}");
+    assert!(!shown.contains(secret), "passphrase echoed: {shown:?}");
+    let out = run_raw(
+        &["vault", "verify", path.to_str().expect("p")],
+        &[("SUPREME_VAULT_PASSPHRASE", secret)],
+        b"",
+    );
+    assert_ok(&out);
 }

@@ -107,7 +107,15 @@ pub(crate) fn read_checked(path: &Path, max: usize) -> Result<Zeroizing<Vec<u8>>
 }
 
 fn read_limited(file: File, path: &Path, max: usize) -> Result<Zeroizing<Vec<u8>>, VaultError> {
-    let mut buf = Zeroizing::new(Vec::new());
+    // Sized from fstat up front so the read does not reallocate (which would
+    // leave an unzeroized copy of a passphrase file behind in freed memory).
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut buf = Zeroizing::new(Vec::with_capacity(
+        usize::try_from(size)
+            .unwrap_or(max)
+            .min(max)
+            .saturating_add(1),
+    ));
     let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
     file.take(limit)
         .read_to_end(&mut buf)

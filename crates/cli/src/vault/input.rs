@@ -67,7 +67,9 @@ pub(crate) fn new_passphrase() -> Result<SecretString, Failure> {
 
 /// All of standard input (at most `max` bytes), one trailing newline removed.
 pub(crate) fn stdin_bytes(max: usize) -> Result<Zeroizing<Vec<u8>>, Failure> {
-    let mut buf = Zeroizing::new(Vec::new());
+    // Reserved up front so a typical secret is read without reallocation
+    // (a reallocation would leave an unzeroized copy in freed memory).
+    let mut buf = Zeroizing::new(Vec::with_capacity(max.min(64 * 1024)));
     let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
     std::io::stdin()
         .lock()

@@ -1,8 +1,9 @@
 //! Passphrase -> key-encryption key, with Argon2id.
 //!
 //! The parameters live in the vault header. The default is calibrated on the
-//! reference machine (2 cores, 2026) so that opening a vault takes about
-//! 0.4 s in a release build: 128 MiB, 3 passes, 1 lane. Reading a header
+//! reference machine (2 shared cores, 2026) so that opening a vault takes
+//! 0.5 to 0.75 s in a release build (criterion, `benches/vault.rs`):
+//! 128 MiB, 3 passes, 1 lane. Reading a header
 //! caps them ([`KdfLimits`]) so a hostile file cannot make us spend minutes
 //! or gigabytes before the passphrase is even checked.
 
@@ -25,7 +26,7 @@ pub struct KdfParams {
 pub const MIN_MEMORY_KIB: u32 = 19 * 1024;
 
 impl KdfParams {
-    /// The calibrated default: 128 MiB, 3 passes, 1 lane (about 0.4 s here).
+    /// The calibrated default: 128 MiB, 3 passes, 1 lane (0.5 to 0.75 s here).
     pub const CALIBRATED: Self = Self {
         m_cost_kib: 128 * 1024,
         t_cost: 3,
@@ -162,3 +163,6 @@ impl KdfLimits {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -4,7 +4,7 @@
 //! JSON secret in one file that a security reviewer can sign off:
 //!
 //! - **Passphrase -> Argon2id** key-encryption key, parameters in the header
-//!   ([`KdfParams`], calibrated default about 0.4 s) and capped when read
+//!   ([`KdfParams`], calibrated default 0.5 to 0.75 s here) and capped when read
 //!   ([`KdfLimits`]), so a hostile file cannot make us spend minutes or GiB.
 //! - A **random data key wrapped** by that key: [`Vault::passwd`] re-wraps it,
 //!   [`Vault::rotate`] replaces it and re-seals every entry.

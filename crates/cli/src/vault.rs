@@ -27,24 +27,7 @@ pub(crate) enum VaultCommand {
         path: PathBuf,
     },
     /// Store a secret read from standard input.
-    Put {
-        /// The vault.
-        path: PathBuf,
-        /// Entry name: 1 to 128 of A-Z a-z 0-9 . _ -
-        name: String,
-        /// What the secret is.
-        #[arg(long, default_value = "text", value_parser = ["hmac", "ed25519", "text"])]
-        kind: String,
-        /// The public API key id (required for --kind hmac).
-        #[arg(long)]
-        key_id: Option<String>,
-        /// Expiry, RFC 3339 (e.g. 2027-01-01T00:00:00Z); refused after it.
-        #[arg(long)]
-        expires: Option<String>,
-        /// Replace an existing entry of that name.
-        #[arg(long)]
-        replace: bool,
-    },
+    Put(PutArgs),
     /// List entries: names, kinds, key versions, expiry. Never secrets.
     List {
         /// The vault.
@@ -116,6 +99,30 @@ pub(crate) enum VaultCommand {
     Encrypt(streams::StreamArgs),
     /// Decrypt what `encrypt` made; an output file appears only if all of it authenticates.
     Decrypt(streams::StreamArgs),
+}
+
+/// Arguments of `put`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct PutArgs {
+    /// The vault.
+    pub(crate) path: PathBuf,
+    /// Entry name: 1 to 128 of A-Z a-z 0-9 . _ -
+    pub(crate) name: String,
+    /// What the secret is.
+    #[arg(long, default_value = "text", value_parser = ["hmac", "ed25519", "text"])]
+    pub(crate) kind: String,
+    /// The public API key id (required for --kind hmac).
+    #[arg(long)]
+    pub(crate) key_id: Option<String>,
+    /// Expiry, RFC 3339 (e.g. 2027-01-01T00:00:00Z); refused after it.
+    #[arg(long)]
+    pub(crate) expires: Option<String>,
+    /// Replace an existing entry of that name.
+    #[arg(long)]
+    pub(crate) replace: bool,
+    /// Also check the exchange's key format (binance: 64 letters and digits).
+    #[arg(long, value_parser = ["binance"])]
+    pub(crate) exchange: Option<String>,
 }
 
 /// Runs a vault subcommand.

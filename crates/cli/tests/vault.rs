@@ -467,3 +467,30 @@ fn prompts_without_echo_on_a_terminal() {
     );
     assert_ok(&out);
 }
+
+#[test]
+fn binance_key_format_on_request() {
+    let e = Env::new();
+    assert_ok(&e.put_hmac("ok", &["--exchange", "binance"]));
+    let short = &SECRET[..63];
+    let args = [
+        "put",
+        "bad",
+        "--kind",
+        "hmac",
+        "--key-id",
+        KEY_ID,
+        "--exchange",
+        "binance",
+    ];
+    let out = e.run(&args, &[], &format!("{short}\n"));
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("64 letters and digits"),
+        "{}",
+        stderr(&out)
+    );
+    // Without --exchange the generic checks accept it.
+    let args = ["put", "generic", "--kind", "hmac", "--key-id", KEY_ID];
+    assert_ok(&e.run(&args, &[], &format!("{short}\n")));
+}

@@ -66,6 +66,10 @@ impl OpenOptions {
 
 /// An open vault. Entries stay sealed in memory; a secret is decrypted only
 /// for the moment it is needed ([`Vault::reveal`], [`Vault::signer`]).
+///
+/// While open it holds, in zeroizing memory, the data key and the
+/// key-encryption key (so [`Vault::rotate`] needs no second passphrase);
+/// both are wiped when it is dropped.
 pub struct Vault {
     header: Header,
     kek: Key32,

@@ -4,13 +4,15 @@ use std::io::Write;
 use std::path::Path;
 
 use secrecy::{ExposeSecret, SecretBox, SecretString};
-use supreme_vault::{EntrySecret, OpenOptions, VaultError, VaultFile, advisory_substrings};
+use supreme_vault::{
+    EntrySecret, KeyFormat, OpenOptions, VaultError, VaultFile, advisory_substrings, check_api_key,
+};
 
 use super::input::{
     format_rfc3339, kdf_for_new_vault, new_passphrase, parse_rfc3339, passphrase, pkcs8_from,
     print_secret, stdin_bytes, stdin_secret,
 };
-use super::{Failure, VaultCommand, streams};
+use super::{Failure, PutArgs, VaultCommand, streams};
 
 pub(super) fn open(path: &Path) -> Result<VaultFile, Failure> {
     Ok(VaultFile::open(path, &passphrase(false)?)?)
@@ -19,14 +21,7 @@ pub(super) fn open(path: &Path) -> Result<VaultFile, Failure> {
 pub(super) fn dispatch(cmd: VaultCommand) -> Result<(), Failure> {
     match cmd {
         VaultCommand::Init { path } => init(&path),
-        VaultCommand::Put {
-            path,
-            name,
-            kind,
-            key_id,
-            expires,
-            replace,
-        } => put(&path, &name, &kind, key_id, expires.as_deref(), replace),
+        VaultCommand::Put(args) => put(&args),
         VaultCommand::List { path, json } => list(&path, json),
         VaultCommand::Sign { path, name } => sign(&path, &name),
         VaultCommand::Get { path, name, reveal } => get(&path, &name, reveal),
@@ -102,21 +97,29 @@ fn init(path: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-fn put(
-    path: &Path,
-    name: &str,
-    kind: &str,
-    key_id: Option<String>,
-    expires: Option<&str>,
-    replace: bool,
-) -> Result<(), Failure> {
-    let expires = expires.map(parse_rfc3339).transpose()?;
+fn put(args: &PutArgs) -> Result<(), Failure> {
+    let PutArgs {
+        path,
+        name,
+        kind,
+        key_id,
+        expires,
+        replace,
+        exchange,
+    } = args;
+    let expires = expires.as_deref().map(parse_rfc3339).transpose()?;
     let mut vf = open(path)?;
-    let secret = match kind {
+    let secret = match kind.as_str() {
         "hmac" => {
-            let key_id =
-                key_id.ok_or_else(|| Failure::Usage("--kind hmac needs --key-id".into()))?;
+            let key_id = key_id
+                .clone()
+                .ok_or_else(|| Failure::Usage("--kind hmac needs --key-id".into()))?;
             let secret = stdin_secret()?;
+            if exchange.is_some() {
+                check_api_key(KeyFormat::Binance, &key_id)
+                    .map_err(|e| Failure::Vault(key_id_error(&e)))?;
+                check_api_key(KeyFormat::Binance, secret.expose_secret())?;
+            }
             for s in advisory_substrings(secret.expose_secret()) {
                 eprintln!("note: the secret contains {s:?}; accepted (random keys sometimes do)");
             }
@@ -130,7 +133,7 @@ fn put(
         }
         _ => EntrySecret::Text(stdin_secret()?),
     };
-    if replace {
+    if *replace {
         vf.vault_mut().replace(name, &secret, expires)?;
     } else {
         vf.vault_mut().put(name, &secret, expires)?;
@@ -138,6 +141,10 @@ fn put(
     vf.save()?;
     eprintln!("stored {name} ({kind})");
     Ok(())
+}
+
+fn key_id_error(e: &VaultError) -> VaultError {
+    VaultError::RejectedSecret(format!("key id: {e}"))
 }
 
 fn list(path: &Path, json: bool) -> Result<(), Failure> {

@@ -10,6 +10,7 @@
 //! | [`vault`] | `supreme-vault` | encrypted credentials, a signer that never reveals its key |
 //! | [`audit`] | `supreme-audit` | tamper-evident, durable security log |
 //! | [`kill_switch`] | `supreme-kill-switch` | emergency stop: gate, latch, cancel, flatten, authorized reset |
+//! | [`binance`] | `supreme-binance` | Binance spot adapter: vault signing, rules, reconciliation, venue |
 //!
 //! ```
 //! use supreme_security::order_guard::*;
@@ -32,6 +33,10 @@
 //! - `vault`: [`vault`]
 //! - `audit`: [`audit`]
 //! - `kill-switch`: [`kill_switch`]
+//! - `binance`: [`binance`]
+//!
+//! With `order-guard` and `kill-switch` on, [`Gate`] composes them (plus
+//! risk and rate stages) into the one call a bot makes before every order.
 
 #[cfg(all(feature = "order-guard", feature = "kill-switch"))]
 pub mod gate;
@@ -40,6 +45,8 @@ pub mod gate;
 pub use gate::Gate;
 #[cfg(feature = "audit")]
 pub use supreme_audit as audit;
+#[cfg(feature = "binance")]
+pub use supreme_binance as binance;
 #[cfg(feature = "kill-switch")]
 pub use supreme_kill_switch as kill_switch;
 #[cfg(feature = "order-guard")]

@@ -1,0 +1,186 @@
+//! Everything the bot stands on: the simulated exchange, the vault, the
+//! exchange client, the rules, the kill switch, the audit log and the gate.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use secrecy::SecretString;
+use supreme_security::Gate;
+use supreme_security::audit::{
+    AuditLog, Event as AuditEvent, EventType, Options, PublicKey, Severity, SigningKey,
+};
+use supreme_security::binance::{BinanceClient, BinanceVenue, KeyPolicy};
+use supreme_security::gate::{DecisionLog, GateBuilder, NoRateLimit, NoRiskLimits};
+use supreme_security::kill_switch::{Event as KsEvent, KillSwitch};
+use supreme_security::order_guard::{Policy, Validator};
+use supreme_security::vault::{EntrySecret, KdfParams, VaultFile};
+use supreme_testkit::binance::{ApiKey, ApiRestrictions, KeyCredential, SimBinance, SimServer};
+
+use crate::transport::LoopbackTls;
+
+pub(crate) type BotGate = Gate<NoRiskLimits, NoRateLimit>;
+
+pub(crate) struct Bot {
+    pub(crate) sim: SimBinance,
+    /// Keeps the simulator serving until the bot ends.
+    pub(crate) _server: Arc<SimServer>,
+    pub(crate) client: Arc<BinanceClient>,
+    pub(crate) switch: KillSwitch,
+    pub(crate) venue: BinanceVenue,
+    pub(crate) gate: BotGate,
+    pub(crate) audit: Arc<AuditLog>,
+    pub(crate) audit_key: PublicKey,
+    pub(crate) audit_path: PathBuf,
+    pub(crate) _dir: tempfile::TempDir,
+}
+
+fn step(what: &str, detail: impl std::fmt::Display) {
+    println!("  {what:<26} {detail}");
+}
+
+pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
+    let dir = tempfile::tempdir()?;
+
+    // 1. The exchange: a simulated Binance over HTTPS on loopback.
+    let sim = SimBinance::with_sample();
+    sim.set_balance("USDT", "100000");
+    let server = Arc::new(sim.serve(&[])?);
+    step(
+        "simulated exchange",
+        format!("{} (a test CA made just now)", server.base_url()),
+    );
+
+    // 2. The vault: a demo key pair made here, sealed with Argon2id + XChaCha20-Poly1305.
+    let api_key = "demo-api-key-0123456789";
+    let secret: String = (0..64)
+        .map(|i| char::from(b'A' + (i * 7 % 26) as u8))
+        .collect();
+    sim.add_key(ApiKey {
+        key: api_key.into(),
+        credential: KeyCredential::hmac(secret.as_bytes()),
+        restrictions: ApiRestrictions::TRADING_ONLY,
+    });
+    let passphrase =
+        SecretString::from("demo passphrase: use SUPREME_VAULT_PASSPHRASE in real life");
+    let vault_path = dir.path().join("vault").join("bot.vault");
+    let mut vault = VaultFile::create(&vault_path, &passphrase, KdfParams::default())?;
+    let entry = EntrySecret::Hmac {
+        key_id: api_key.into(),
+        secret: SecretString::from(secret),
+    };
+    vault.vault_mut().put("binance", &entry, None)?;
+    vault.save()?;
+    let signer = VaultFile::open(&vault_path, &passphrase)?
+        .vault()
+        .signer("binance")?;
+    step(
+        "vault",
+        format!(
+            "{} (0600, Argon2id); signer {signer:?}",
+            vault_path.display()
+        ),
+    );
+
+    // 3. The audit log, with its own signing key.
+    let audit_path = dir.path().join("audit").join("security.log");
+    std::fs::create_dir_all(audit_path.parent().unwrap_or(dir.path()))?;
+    let (audit_signing, _) = SigningKey::generate("guarded-bot")?;
+    let audit_key = audit_signing.public_key();
+    let audit = Arc::new(AuditLog::open(&audit_path, Options::new(audit_signing))?);
+    audit.append(
+        AuditEvent::new(EventType::VaultOpened)
+            .actor("guarded_bot")
+            .detail("entry", "binance"),
+    )?;
+    step("audit log", audit_path.display());
+
+    // 4. The exchange client: signs through the vault, TLS to the simulator only.
+    let client = Arc::new(BinanceClient::new(
+        LoopbackTls(server.clone()),
+        api_key,
+        signer,
+    ));
+    let offset = client.sync_time()?;
+    let warnings = client.check_key_privileges(KeyPolicy {
+        require_ip_restriction: true,
+    })?;
+    step(
+        "API key",
+        format!(
+            "trading only, IP-restricted ({} warnings); clock offset {offset} ms",
+            warnings.len()
+        ),
+    );
+
+    // 5. Rules from exchangeInfo.
+    let rules = Arc::new(client.exchange_info()?);
+    step(
+        "exchange rules",
+        format!(
+            "{} symbols, {} rate limits",
+            rules.len(),
+            rules.rate_limits.len()
+        ),
+    );
+
+    // 6. The kill switch, latched to disk, reporting to the audit log.
+    let sink_log = audit.clone();
+    let switch = KillSwitch::builder()
+        .latch(dir.path().join("kill-switch.latch"))
+        .events(Arc::new(move |e: &KsEvent| {
+            record_kill_switch(&sink_log, e)
+        }))
+        .build();
+    let venue = BinanceVenue::new(client.clone(), rules.clone(), "USDT");
+
+    // 7. The gate.
+    let validator = Validator::new(Policy {
+        max_order_notional: Some("20000".parse()?),
+        ..Policy::default()
+    });
+    let gate = GateBuilder {
+        kill_switch: switch.gate(),
+        rules: rules.clone(),
+        validator,
+        risk: NoRiskLimits,
+        rate: NoRateLimit,
+        decisions: Arc::new(DecisionLog::with_capacity(4096)),
+    }
+    .build();
+    step(
+        "gate",
+        "kill switch -> order-guard (fat-finger cap 20,000 USDT) -> risk -> rate",
+    );
+    Ok(Bot {
+        sim,
+        _server: server,
+        client,
+        switch,
+        venue,
+        gate,
+        audit,
+        audit_key,
+        audit_path,
+        _dir: dir,
+    })
+}
+
+fn record_kill_switch(log: &AuditLog, e: &KsEvent) {
+    let (kind, severity) = match e {
+        KsEvent::Tripped { .. } | KsEvent::StartedTripped { .. } => {
+            (EventType::KillSwitchTriggered, Severity::Critical)
+        }
+        KsEvent::ResetAttempt { .. } => (EventType::KillSwitchReset, Severity::Critical),
+        _ => (
+            EventType::new("KILL_SWITCH_ACTION").unwrap_or(EventType::KillSwitchTriggered),
+            Severity::Warning,
+        ),
+    };
+    // A failed audit write is reported by the audit log's own failure policy.
+    let _ = log.append(
+        AuditEvent::new(kind)
+            .severity(severity)
+            .actor("kill-switch")
+            .detail("event", format!("{e:?}")),
+    );
+}

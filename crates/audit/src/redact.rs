@@ -10,10 +10,28 @@ use crate::event::REDACTED;
 /// The default markers cover the usual credential names (`secret`,
 /// `password`, `passphrase`, `private_key`, `api_key`, `token`, `seed`,
 /// `mnemonic`, `cookie`, `authorization`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Redactor {
     markers: Vec<String>,
+    /// Markers by their first byte, so a field name is scanned once.
+    by_first: Box<[Vec<Box<[u8]>>; 256]>,
 }
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Redactor")
+            .field("markers", &self.markers)
+            .finish()
+    }
+}
+
+impl PartialEq for Redactor {
+    fn eq(&self, other: &Self) -> bool {
+        self.markers == other.markers
+    }
+}
+
+impl Eq for Redactor {}
 
 impl Default for Redactor {
     fn default() -> Self {
@@ -42,43 +60,43 @@ impl Redactor {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        Self {
-            markers: markers
-                .into_iter()
-                .map(|m| m.as_ref().to_ascii_lowercase())
-                .filter(|m| !m.is_empty())
-                .collect(),
+        let mut r = Self {
+            markers: Vec::new(),
+            by_first: Box::new(std::array::from_fn(|_| Vec::new())),
+        };
+        for m in markers {
+            r.add(m.as_ref());
+        }
+        r
+    }
+
+    fn add(&mut self, marker: &str) {
+        let m = marker.to_ascii_lowercase();
+        if let Some(&first) = m.as_bytes().first() {
+            self.by_first[usize::from(first)].push(m.as_bytes().into());
+            self.markers.push(m);
         }
     }
 
     /// Adds a marker.
     #[must_use]
     pub fn with_marker(mut self, marker: &str) -> Self {
-        if !marker.is_empty() {
-            self.markers.push(marker.to_ascii_lowercase());
-        }
+        self.add(marker);
         self
     }
 
     /// Whether a field of this name is secret.
     pub fn is_secret(&self, field: &str) -> bool {
-        let mut buf = [0u8; 64];
-        let lower: &[u8] = match buf.get_mut(..field.len()) {
-            Some(b) => {
-                b.copy_from_slice(field.as_bytes());
-                b.make_ascii_lowercase();
-                b
-            }
-            None => return self.is_secret_slow(field),
-        };
-        self.markers
-            .iter()
-            .any(|m| memchr::memmem::find(lower, m.as_bytes()).is_some())
-    }
-
-    fn is_secret_slow(&self, field: &str) -> bool {
-        let lower = field.to_ascii_lowercase();
-        self.markers.iter().any(|m| lower.contains(m.as_str()))
+        let f = field.as_bytes();
+        (0..f.len()).any(|i| {
+            let rest = &f[i..];
+            self.by_first[usize::from(rest[0].to_ascii_lowercase())]
+                .iter()
+                .any(|m| {
+                    rest.get(..m.len())
+                        .is_some_and(|w| w.eq_ignore_ascii_case(m))
+                })
+        })
     }
 
     /// Replaces every secret field (at any depth) with `"[REDACTED]"`.

@@ -237,13 +237,24 @@ fn read_request(r: &mut impl BufRead) -> io::Result<Option<SimRequest>> {
         ));
     };
     let mut req = SimRequest::new(method, target);
-    let mut length = 0usize;
+    let length;
+    (req.headers, length) = read_headers(r)?;
+    let mut body = vec![0; length.min(1 << 20)];
+    r.read_exact(&mut body)?;
+    req.body = String::from_utf8_lossy(&body).into_owned();
+    Ok(Some(req))
+}
+
+/// Reads header lines up to the blank line: (lower-case name, value) pairs
+/// and the content length.
+fn read_headers(r: &mut impl BufRead) -> io::Result<(Vec<(String, String)>, usize)> {
+    let (mut headers, mut length) = (Vec::new(), 0usize);
     loop {
         let mut h = String::new();
         r.read_line(&mut h)?;
         let h = h.trim_end();
         if h.is_empty() {
-            break;
+            return Ok((headers, length));
         }
         if let Some((k, v)) = h.split_once(':') {
             let (k, v) = (k.trim().to_ascii_lowercase(), v.trim().to_string());
@@ -252,13 +263,9 @@ fn read_request(r: &mut impl BufRead) -> io::Result<Option<SimRequest>> {
                     .parse()
                     .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad length"))?;
             }
-            req.headers.push((k, v));
+            headers.push((k, v));
         }
     }
-    let mut body = vec![0; length.min(1 << 20)];
-    r.read_exact(&mut body)?;
-    req.body = String::from_utf8_lossy(&body).into_owned();
-    Ok(Some(req))
 }
 
 fn write_response(w: &mut impl Write, resp: &SimResponse) -> io::Result<()> {
@@ -347,23 +354,8 @@ pub fn https_request(
         .and_then(|s| s.parse().ok())
         .ok_or("bad status line")?;
     let mut resp = SimResponse::json(status, "");
-    resp.headers.clear();
-    let mut length = 0;
-    loop {
-        let mut h = String::new();
-        reader.read_line(&mut h)?;
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            let (k, v) = (k.trim().to_ascii_lowercase(), v.trim().to_string());
-            if k == "content-length" {
-                length = v.parse()?;
-            }
-            resp.headers.push((k, v));
-        }
-    }
+    let length;
+    (resp.headers, length) = read_headers(&mut reader)?;
     let mut body = vec![0; length];
     io::Read::read_exact(&mut reader, &mut body)?;
     resp.body = String::from_utf8(body)?;

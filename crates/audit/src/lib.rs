@@ -60,7 +60,7 @@
 //!
 //! # Features
 //!
-//! - `tracing`: [`AuditLayer`], a `tracing_subscriber::Layer` that records
+//! - `tracing`: `AuditLayer`, a `tracing_subscriber::Layer` that records
 //!   events of a chosen target.
 
 mod checkpoint;

@@ -92,19 +92,47 @@ fn a_client_that_does_not_trust_the_ca_is_refused() {
 #[test]
 fn latency_is_injected_and_a_price_path_fills_stops() {
     let sim = SimBinance::with_sample();
-    sim.add_key(ApiKey { key: KEY.into(), credential: KeyCredential::hmac(SECRET), restrictions: ApiRestrictions::TRADING_ONLY });
+    sim.add_key(ApiKey {
+        key: KEY.into(),
+        credential: KeyCredential::hmac(SECRET),
+        restrictions: ApiRestrictions::TRADING_ONLY,
+    });
     sim.set_balance("BTC", "1");
     let server = sim.serve(&[]).unwrap();
-    let stop = signed(&sim, "POST", "/api/v3/order", "symbol=BTCUSDT&side=SELL&type=STOP_LOSS&quantity=0.5&stopPrice=24000");
-    let r = https_request(server.addr(), "localhost", server.ca(), &stop).unwrap().unwrap();
+    let stop = signed(
+        &sim,
+        "POST",
+        "/api/v3/order",
+        "symbol=BTCUSDT&side=SELL&type=STOP_LOSS&quantity=0.5&stopPrice=24000",
+    );
+    let r = https_request(server.addr(), "localhost", server.ca(), &stop)
+        .unwrap()
+        .unwrap();
     assert_eq!(r.json_body()["status"], "NEW", "{}", r.body);
     sim.play_path("BTCUSDT", &["24800", "24500", "23990", "25000"]);
-    assert_eq!(sim.orders()[0].status, supreme_testkit::binance::OrderStatus::Filled);
-    assert_eq!(sim.balance("USDT").free, 1_199_500_000_000, "0.5 BTC sold at 23,990");
+    assert_eq!(
+        sim.orders()[0].status,
+        supreme_testkit::binance::OrderStatus::Filled
+    );
+    assert_eq!(
+        sim.balance("USDT").free,
+        1_199_500_000_000,
+        "0.5 BTC sold at 23,990"
+    );
 
-    sim.set_faults(Faults { latency: std::time::Duration::from_millis(80), ..Faults::default() });
+    sim.set_faults(Faults {
+        latency: std::time::Duration::from_millis(80),
+        ..Faults::default()
+    });
     let start = std::time::Instant::now();
-    let r = https_request(server.addr(), "localhost", server.ca(), &SimRequest::new("GET", "/api/v3/time")).unwrap().unwrap();
+    let r = https_request(
+        server.addr(),
+        "localhost",
+        server.ca(),
+        &SimRequest::new("GET", "/api/v3/time"),
+    )
+    .unwrap()
+    .unwrap();
     assert_eq!(r.status, 200);
     assert!(start.elapsed() >= std::time::Duration::from_millis(80));
 }

@@ -58,6 +58,28 @@
 //! - **Verifier**: [`verify_files`] names the first bad record and what is
 //!   wrong ([`FindingKind`]).
 //!
+//! # What it can and cannot see
+//!
+//! - A changed record is seen at the next record, whose `prev` no longer
+//!   matches; the finding names the changed one. When the next record is
+//!   itself gone or moved, the finding names that one instead.
+//! - A history rewritten and re-chained from some record on (possible
+//!   without the key) is caught by the next signed checkpoint, which names
+//!   the range since the last good checkpoint.
+//! - Records after the last checkpoint or anchor are covered only by the
+//!   chain: a cut tail there, or a change to the very last record, is
+//!   invisible without a later anchor. Export checkpoints off the host.
+//! - Checkpoints signed with another key fail as `bad-signature`: the log
+//!   does not support key rotation.
+//! - The key beside the log (the CLI default) protects against accidents,
+//!   not against someone who can read that directory: keep the key elsewhere
+//!   (a vault entry via [`SigningKey::from_pkcs8`]) for real tamper evidence.
+//! - The verifier's default fast path reads sequence, event and `prev`
+//!   without a full JSON parse; [`VerifyOptions::strict`] parses every record.
+//! - Under [`OnWriteFailure::Block`], a failed fsync is retried; on Linux a
+//!   failed fsync may already have dropped the dirty pages, so prefer
+//!   `Error` or `Halt` where that matters.
+//!
 //! # Features
 //!
 //! - `tracing`: `AuditLayer`, a `tracing_subscriber::Layer` that records

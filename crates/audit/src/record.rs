@@ -213,7 +213,7 @@ fn push_u64(out: &mut Vec<u8>, mut v: u64) {
 /// The canonical form of a details object: keys sorted bytewise at every
 /// depth, no whitespace, serde_json's string escaping and number form.
 pub(crate) fn canonical_object(map: &Map<String, Value>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(128);
+    let mut out = Vec::with_capacity(256);
     write_object(&mut out, map);
     out
 }

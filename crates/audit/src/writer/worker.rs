@@ -22,8 +22,19 @@ use crate::state::{ChainState, segment_start_details};
 
 const BUF_LIMIT: usize = 256 * 1024;
 const DRAIN_MAX: usize = 4096;
+const SPINS: usize = 64;
 const TICK: Duration = Duration::from_millis(200);
 pub(crate) const LOG_ACTOR: &str = "supreme-audit";
+
+fn spin_recv(rx: &Receiver<Msg>) -> Option<Msg> {
+    for _ in 0..SPINS {
+        if let Ok(m) = rx.try_recv() {
+            return Some(m);
+        }
+        std::thread::yield_now();
+    }
+    None
+}
 
 pub(crate) struct Worker {
     pub(crate) path: PathBuf,
@@ -51,15 +62,21 @@ enum Flow {
 impl Worker {
     pub(crate) fn run(mut self, rx: Receiver<Msg>) {
         let mut replies: Vec<(Reply<u64>, u64)> = Vec::new();
+        let mut busy = false;
         loop {
-            let mut next = match rx.recv_timeout(self.wakeup()) {
-                Ok(m) => Some(m),
-                Err(RecvTimeoutError::Timeout) => None,
-                Err(RecvTimeoutError::Disconnected) => {
-                    let _ = self.seal();
-                    return;
-                }
-            };
+            // While busy, yield a few times before sleeping: parking and
+            // waking the writer for every event costs more than the event.
+            let mut next = if busy { spin_recv(&rx) } else { None };
+            if next.is_none() {
+                next = match rx.recv_timeout(self.wakeup()) {
+                    Ok(m) => Some(m),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => {
+                        let _ = self.seal();
+                        return;
+                    }
+                };
+            }
             let mut handled = 0;
             while let Some(msg) = next {
                 if let Flow::Stop = self.handle(msg, &mut replies) {
@@ -72,6 +89,7 @@ impl Worker {
                     None
                 };
             }
+            busy = handled > 0;
             self.idle(&mut replies);
         }
     }

@@ -70,6 +70,10 @@ struct RawSymbol<'a> {
     is_spot_trading_allowed: bool,
     #[serde(borrow)]
     filters: Vec<&'a RawValue>,
+    #[serde(borrow, default)]
+    permissions: Vec<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    permission_sets: Vec<Vec<Cow<'a, str>>>,
 }
 
 /// Every field any known filter has; each filter reads its own.
@@ -216,6 +220,7 @@ fn symbol_rules(s: &RawSymbol<'_>) -> Result<SymbolRules, Error> {
         quote_order_qty_market_allowed: s.quote_order_qty_market_allowed,
         allow_trailing_stop: s.allow_trailing_stop,
         spot_trading_allowed: s.is_spot_trading_allowed,
+        permissions: permissions(s),
         price: None,
         percent_price: None,
         percent_price_by_side: None,
@@ -241,6 +246,22 @@ fn symbol_rules(s: &RawSymbol<'_>) -> Result<SymbolRules, Error> {
         )?;
     }
     Ok(rules)
+}
+
+/// `permissions` (older documents) and `permissionSets` (newer), flattened,
+/// each once.
+fn permissions(s: &RawSymbol<'_>) -> Vec<Box<str>> {
+    let mut out: Vec<Box<str>> = Vec::new();
+    for p in s
+        .permissions
+        .iter()
+        .chain(s.permission_sets.iter().flatten())
+    {
+        if !out.iter().any(|q| **q == **p) {
+            out.push(p.as_ref().into());
+        }
+    }
+    out
 }
 
 fn apply_filter(

@@ -132,6 +132,9 @@ pub struct SymbolRules {
     pub allow_trailing_stop: bool,
     /// `isSpotTradingAllowed`.
     pub spot_trading_allowed: bool,
+    /// `permissions` and `permissionSets`, flattened (`SPOT`, `MARGIN`,
+    /// `LEVERAGED`, `TRD_GRP_004`, ...).
+    pub permissions: Vec<Box<str>>,
     /// PRICE_FILTER.
     pub price: Option<PriceFilter>,
     /// PERCENT_PRICE.

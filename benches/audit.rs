@@ -72,7 +72,11 @@ fn bench_append(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let dir = tempfile::tempdir().unwrap();
             let key = SigningKey::generate("bench").unwrap().0;
-            let log = AuditLog::open(dir.path().join("audit.log"), options(key).flush(FlushPolicy::None)).unwrap();
+            let log = AuditLog::open(
+                dir.path().join("audit.log"),
+                options(key).flush(FlushPolicy::None),
+            )
+            .unwrap();
             let start = Instant::now();
             for i in 0..iters {
                 log.append(event(i)).unwrap();

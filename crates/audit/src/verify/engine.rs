@@ -107,12 +107,12 @@ impl Engine<'_> {
 
     fn consume(
         &mut self,
-        chunks: &std::sync::mpsc::Receiver<Result<reader::Chunk>>,
+        chunks: &reader::Chunks,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<()> {
         let mut last_progress = 0;
         let (mut line_no, mut before) = (0u64, 0u64);
-        for chunk in chunks {
+        for chunk in &chunks.rx {
             let chunk = chunk?;
             let idx = chunk.idx;
             for (&(s, e), hash) in chunk.lines.iter().zip(&chunk.hashes) {
@@ -157,6 +157,7 @@ impl Engine<'_> {
             if self.report.finding.is_some() {
                 return Ok(());
             }
+            let _ = chunks.recycle.try_send(chunk);
             if self.done - last_progress >= PROGRESS_STEP {
                 last_progress = self.done;
                 progress(self.done, self.total);

@@ -27,29 +27,46 @@ pub(super) struct Chunk {
     pub(super) eof: bool,
 }
 
+/// The two ends the checker holds: chunks in, used chunks back for reuse
+/// (so the reader does not map and fault in fresh pages for every chunk).
+pub(super) struct Chunks {
+    pub(super) rx: Receiver<Result<Chunk>>,
+    pub(super) recycle: SyncSender<Chunk>,
+}
+
 /// Starts reading `files` in order on a scoped thread.
-pub(super) fn spawn<'s>(
-    scope: &'s std::thread::Scope<'s, '_>,
-    files: &'s [PathBuf],
-) -> Receiver<Result<Chunk>> {
+pub(super) fn spawn<'s>(scope: &'s std::thread::Scope<'s, '_>, files: &'s [PathBuf]) -> Chunks {
     let (tx, rx) = sync_channel(2);
+    let (recycle, used) = sync_channel(4);
     scope.spawn(move || {
         for (idx, path) in files.iter().enumerate() {
-            if let Err(e) = read_file(idx, path, &tx) {
+            if let Err(e) = read_file(idx, path, &tx, &used) {
                 let _ = tx.send(Err(e));
                 return;
             }
         }
     });
-    rx
+    Chunks { rx, recycle }
 }
 
-fn read_file(idx: usize, path: &PathBuf, tx: &SyncSender<Result<Chunk>>) -> Result<()> {
+fn read_file(
+    idx: usize,
+    path: &PathBuf,
+    tx: &SyncSender<Result<Chunk>>,
+    used: &Receiver<Chunk>,
+) -> Result<()> {
     let mut file = File::open(path).map_err(|e| AuditError::io("open", path, e))?;
     let mut carry: Vec<u8> = Vec::new();
     let mut offset = 0u64;
     loop {
-        let mut data = std::mem::take(&mut carry);
+        let (mut data, mut lines, mut hashes) = match used.try_recv() {
+            Ok(c) => (c.data, c.lines, c.hashes),
+            Err(_) => (Vec::with_capacity(CHUNK + 4096), Vec::new(), Vec::new()),
+        };
+        data.clear();
+        lines.clear();
+        hashes.clear();
+        data.extend_from_slice(&carry);
         let start = data.len();
         data.resize(start + CHUNK, 0);
         let n = read_full(&mut file, &mut data[start..])
@@ -57,10 +74,9 @@ fn read_file(idx: usize, path: &PathBuf, tx: &SyncSender<Result<Chunk>>) -> Resu
         data.truncate(start + n);
         let eof = n == 0;
         let complete = memchr::memrchr(b'\n', &data).map_or(0, |i| i + 1);
-        carry = data[complete..].to_vec();
+        carry.clear();
+        carry.extend_from_slice(&data[complete..]);
         data.truncate(complete);
-        let mut lines = Vec::with_capacity(data.len() / 256 + 1);
-        let mut hashes = Vec::with_capacity(lines.capacity());
         let mut s = 0;
         for nl in memchr::memchr_iter(b'\n', &data) {
             lines.push((s, nl));

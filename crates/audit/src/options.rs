@@ -103,7 +103,7 @@ fn hostname() -> String {
 }
 
 impl Options {
-    /// Defaults: batch flush (512 records / 50 ms), queue of 65,536 events,
+    /// Defaults: batch flush (512 records / 50 ms), queue of 16,384 events,
     /// a checkpoint every 10,000 records or 60 s and on close, no rotation,
     /// fail closed on write errors, the system clock, the default redactor;
     /// KILL_SWITCH_TRIGGERED, KILL_SWITCH_RESET, SECRET_ACCESSED and CRITICAL
@@ -113,7 +113,7 @@ impl Options {
             origin: format!("supreme-audit/{}", key.name()),
             key,
             flush: FlushPolicy::DEFAULT_BATCH,
-            queue_capacity: 65_536,
+            queue_capacity: 16_384,
             checkpoint_every: NonZeroU64::new(10_000),
             checkpoint_interval: Some(Duration::from_secs(60)),
             rotation: Rotation::default(),

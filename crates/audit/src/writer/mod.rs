@@ -33,15 +33,62 @@ pub struct Recovery {
 pub(crate) struct Pending {
     pub(crate) event_type: EventType,
     pub(crate) severity: Severity,
-    pub(crate) actor: Option<String>,
-    /// Canonical JSON of the (redacted) details, made on the caller's thread.
-    pub(crate) details: Vec<u8>,
+    /// Length of the actor at the start of `bytes` (`None`: the default).
+    pub(crate) actor_len: Option<usize>,
+    /// The actor, then the canonical JSON of the (redacted) details, made on
+    /// the caller's thread; inline when small, so the writer frees nothing
+    /// the caller allocated (cross-thread frees contend on malloc's locks).
+    pub(crate) bytes: SmallBytes,
     pub(crate) time_ms: i64,
     pub(crate) mono_ns: u64,
 }
 
+impl Pending {
+    pub(crate) fn actor(&self) -> Option<&str> {
+        let n = self.actor_len?;
+        std::str::from_utf8(self.bytes.get(..n)?).ok()
+    }
+
+    pub(crate) fn details(&self) -> &[u8] {
+        self.bytes.get(self.actor_len.unwrap_or(0)..).unwrap_or(&[])
+    }
+}
+
+/// Bytes stored inline up to 240, on the heap beyond.
+#[allow(clippy::large_enum_variant)] // inline on purpose: no allocation per event
+pub(crate) enum SmallBytes {
+    Inline(arrayvec::ArrayVec<u8, 240>),
+    Heap(Vec<u8>),
+}
+
+impl SmallBytes {
+    fn new(parts: &[&[u8]]) -> Self {
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        let mut inline = arrayvec::ArrayVec::new();
+        if len <= inline.capacity() {
+            for p in parts {
+                let _ = inline.try_extend_from_slice(p);
+            }
+            Self::Inline(inline)
+        } else {
+            Self::Heap(parts.concat())
+        }
+    }
+}
+
+impl std::ops::Deref for SmallBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Self::Inline(a) => a,
+            Self::Heap(v) => v,
+        }
+    }
+}
+
 type Reply<T> = SyncSender<Result<T>>;
 
+#[allow(clippy::large_enum_variant)] // appends dominate; boxing them would allocate per event
 pub(crate) enum Msg {
     Append(Pending, Option<Reply<u64>>),
     Sync(Reply<u64>),
@@ -153,11 +200,12 @@ impl AuditLog {
         let mut details = event.details;
         self.redactor.redact(&mut details);
         let details = crate::record::canonical_object(&details);
+        let actor = event.actor.as_deref().unwrap_or("").as_bytes();
         let pending = Pending {
             event_type: event.event_type,
             severity: event.severity,
-            actor: event.actor,
-            details,
+            actor_len: event.actor.as_ref().map(String::len),
+            bytes: SmallBytes::new(&[actor, &details]),
             time_ms: self.clock.now_utc_ms(),
             mono_ns: self.clock.monotonic_ns(),
         };

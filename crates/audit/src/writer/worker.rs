@@ -138,15 +138,17 @@ impl Worker {
     fn append(&mut self, p: &Pending) -> Result<u64> {
         self.check_failed()?;
         self.maybe_rotate()?;
-        let actor = p.actor.as_deref().unwrap_or(&self.opts.actor).to_owned();
+        let default_actor = std::mem::take(&mut self.opts.actor);
+        let actor = p.actor().unwrap_or(&default_actor);
         let seq = self.write_record(
             p.event_type.as_str(),
             p.severity,
-            &actor,
-            &p.details,
+            actor,
+            p.details(),
             p.time_ms,
             p.mono_ns,
         );
+        self.opts.actor = default_actor;
         self.since_checkpoint += 1;
         if self.opts.flush == FlushPolicy::EveryRecord {
             self.sync_now()?;

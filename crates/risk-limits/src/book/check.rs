@@ -1,0 +1,359 @@
+//! `check_and_reserve`: reducing orders pass; others must fit every limit of
+//! every scope they belong to, with their worst-case value reserved.
+
+use supreme_order_guard::{ONE, Order, OrderType, Side};
+
+use super::state::{Entry, Exposure, Open, Remaining, State, Usage};
+use super::{Accepted, Config, Origin, ReservationId, Warnings};
+use crate::amount::convert;
+use crate::{LimitKind, LimitSet, Observed, Pct, Rejection, Scope, TradingState, Value};
+
+pub(crate) fn check(
+    st: &mut State,
+    cfg: &Config,
+    order: &Order,
+    origin: Origin,
+    now: u64,
+) -> Result<Accepted, Rejection> {
+    let a = *st
+        .account_ix
+        .get(&origin.account)
+        .ok_or(Rejection::UnknownAccount(origin.account))?;
+    let s = *st
+        .strategy_ix
+        .get(&origin.strategy)
+        .ok_or(Rejection::UnknownStrategy(origin.strategy))?;
+    let y = *st
+        .symbol_ix
+        .get(&order.symbol)
+        .ok_or(Rejection::UnknownSymbol(order.symbol))?;
+    let slot = super::slot_index(st, a, y);
+    if let Some(q) = order.quantity.filter(|_| order.quote_quantity.is_none()) {
+        let q = i128::from(q.units());
+        let sl = &st.slots[slot as usize];
+        let (pos, pending) = match order.side {
+            Side::Sell => (sl.qty, sl.reducing_sell),
+            Side::Buy => (-sl.qty, sl.reducing_buy),
+        };
+        if q > 0 && pos > 0 && pending.saturating_add(q) <= pos {
+            let sl = &mut st.slots[slot as usize];
+            match order.side {
+                Side::Sell => sl.reducing_sell += q,
+                Side::Buy => sl.reducing_buy += q,
+            }
+            let open = Open {
+                slot,
+                strategy: s,
+                side: order.side,
+                reducing: true,
+                remaining: Remaining::Base(q),
+                reserved: 0,
+            };
+            return Ok(accept(st, a, s, y, open, now, true, Warnings::default()));
+        }
+    }
+    if !st.started {
+        return Err(Rejection::NotStarted);
+    }
+    if st.persist_failed {
+        return Err(Rejection::StateNotPersisted);
+    }
+    let (account_id, strategy_id, symbol) = (
+        st.accounts[a as usize].id,
+        st.strategies[s as usize].id,
+        order.symbol,
+    );
+    gate(&mut st.global, Scope::Global, now)?;
+    gate(
+        &mut st.accounts[a as usize].usage,
+        Scope::Account(account_id),
+        now,
+    )?;
+    gate(
+        &mut st.strategies[s as usize].usage,
+        Scope::Strategy(strategy_id),
+        now,
+    )?;
+    gate(
+        &mut st.symbols[y as usize].usage,
+        Scope::Symbol(symbol),
+        now,
+    )?;
+
+    let info = &st.symbols[y as usize];
+    let mark = info.mark.ok_or(Rejection::NoMark(symbol))?;
+    let quote = &st.assets[info.quote as usize];
+    let rate = quote.rate.ok_or(Rejection::NoRate(quote.asset))?;
+    let (value, remaining) = worst_value(order, mark.units(), rate, cfg.market_buffer)?;
+
+    let side = order.side;
+    let after = |e: &Exposure| {
+        let mut e = *e;
+        e.reserve(side, value);
+        e
+    };
+    let slot_e = after(&st.slots[slot as usize].exposure);
+    let account = &st.accounts[a as usize];
+    let account_e = after(&account.exposure);
+    let symbol_e = after(&info.exposure);
+    let global_e = after(&st.exposure);
+    let global_eq = st.global_equity();
+    let mut warnings = Warnings::default();
+    let global = Exposures {
+        pos: &symbol_e,
+        whole: &global_e,
+        own: &global_e,
+        equity: global_eq,
+    };
+    limits(Scope::Global, &st.global.limits, &global, &mut warnings)?;
+    let acct = Exposures {
+        pos: &slot_e,
+        whole: &account_e,
+        own: &account_e,
+        equity: account.equity(),
+    };
+    limits(
+        Scope::Account(account_id),
+        &account.usage.limits,
+        &acct,
+        &mut warnings,
+    )?;
+    let sym = Exposures {
+        pos: &symbol_e,
+        whole: &global_e,
+        own: &symbol_e,
+        equity: global_eq,
+    };
+    limits(
+        Scope::Symbol(symbol),
+        &info.usage.limits,
+        &sym,
+        &mut warnings,
+    )?;
+
+    st.slots[slot as usize].exposure = slot_e;
+    st.accounts[a as usize].exposure = account_e;
+    st.symbols[y as usize].exposure = symbol_e;
+    st.exposure = global_e;
+    let open = Open {
+        slot,
+        strategy: s,
+        side,
+        reducing: false,
+        remaining,
+        reserved: value,
+    };
+    Ok(accept(st, a, s, y, open, now, false, warnings))
+}
+
+/// State, cooldown, open-order and rate checks of one scope.
+fn gate(u: &mut Usage, scope: Scope, now: u64) -> Result<(), Rejection> {
+    match u.state(now) {
+        TradingState::Active => {}
+        _ if u.latch.is_none()
+            && u.operator_state == TradingState::Active
+            && now < u.cooldown_until =>
+        {
+            return Err(Rejection::CoolingDown {
+                scope,
+                until_ms: u.cooldown_until,
+            });
+        }
+        state => return Err(Rejection::State { scope, state }),
+    }
+    if let Some(max) = u.limits.max_open_orders {
+        let observed = u.open_orders.saturating_add(1);
+        if observed > max.get() {
+            let observed = Observed::Count {
+                limit: max.get(),
+                observed,
+            };
+            return Err(Rejection::Limit {
+                scope,
+                kind: LimitKind::OpenOrders,
+                observed,
+            });
+        }
+    }
+    if let Some(rate) = u.limits.order_rate {
+        let observed = u.sent_in_window(now).saturating_add(1);
+        if observed > rate.max_orders() {
+            let observed = Observed::Count {
+                limit: rate.max_orders(),
+                observed,
+            };
+            return Err(Rejection::Limit {
+                scope,
+                kind: LimitKind::OrderRate,
+                observed,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The exposures a scope's limits look at, after the order.
+struct Exposures<'a> {
+    /// The position the order adds to (per symbol).
+    pos: &'a Exposure,
+    /// Everything concentration is a share of.
+    whole: &'a Exposure,
+    /// What the gross and net caps cover.
+    own: &'a Exposure,
+    equity: i128,
+}
+
+fn limits(
+    scope: Scope,
+    l: &LimitSet,
+    x: &Exposures<'_>,
+    w: &mut Warnings,
+) -> Result<(), Rejection> {
+    let reject = |kind, observed| {
+        Err(Rejection::Limit {
+            scope,
+            kind,
+            observed,
+        })
+    };
+    if let Some(p) = l.position {
+        let part = x.pos.side_max();
+        if p.max().exceeded_by(part, x.equity) {
+            let observed = Observed::Share {
+                limit: p.max(),
+                observed: Pct::ratio(part, x.equity),
+            };
+            return reject(LimitKind::Position, observed);
+        }
+        if let Some(warn) = p.warn().filter(|w| w.exceeded_by(part, x.equity)) {
+            let observed = Observed::Share {
+                limit: warn,
+                observed: Pct::ratio(part, x.equity),
+            };
+            w.push(crate::Warning {
+                scope,
+                kind: LimitKind::Position,
+                observed,
+            });
+        }
+    }
+    if let Some(c) = l.concentration {
+        let (part, whole) = (x.pos.side_max(), x.whole.gross());
+        // Applies once gross reaches `active_from` of equity (always without equity).
+        let active = x.equity <= 0
+            || whole.saturating_mul(i128::from(ONE))
+                >= x.equity
+                    .saturating_mul(i128::from(c.active_from().fraction_units()));
+        if active && c.max().exceeded_by(part, whole) {
+            let observed = Observed::Share {
+                limit: c.max(),
+                observed: Pct::ratio(part, whole),
+            };
+            return reject(LimitKind::Concentration, observed);
+        }
+    }
+    if let Some(cap) = l.gross_exposure {
+        let gross = x.own.gross();
+        if gross > cap.units() {
+            let observed = Observed::Amount {
+                limit: cap,
+                observed: Value::from_units(gross),
+            };
+            return reject(LimitKind::GrossExposure, observed);
+        }
+    }
+    if let Some(cap) = l.net_exposure {
+        let net = x.own.net_worst();
+        if net > cap.units() {
+            let observed = Observed::Amount {
+                limit: cap,
+                observed: Value::from_units(net),
+            };
+            return reject(LimitKind::NetExposure, observed);
+        }
+    }
+    Ok(())
+}
+
+/// The order's worst-case value in the valuation currency: at the worse of
+/// its limit (or stop) price and the mark; market-executed orders at the mark
+/// (or stop) plus the configured buffer.
+fn worst_value(
+    order: &Order,
+    mark: u64,
+    rate: supreme_order_guard::Price,
+    buffer: Pct,
+) -> Result<(i128, Remaining), Rejection> {
+    let one = u128::from(ONE);
+    let buffered =
+        |p: u64| (u128::from(p) * (one + u128::from(buffer.fraction_units()))).div_ceil(one);
+    let stop = order.stop_price.map_or(mark, |p| p.units()).max(mark);
+    let px: u128 = match order.order_type {
+        OrderType::Market => buffered(mark),
+        OrderType::StopLoss | OrderType::TakeProfit => buffered(stop),
+        OrderType::Limit
+        | OrderType::LimitMaker
+        | OrderType::StopLossLimit
+        | OrderType::TakeProfitLimit => {
+            u128::from(order.price.ok_or(Rejection::Unpriced)?.units().max(stop))
+        }
+    };
+    let px = i128::try_from(px).unwrap_or(i128::MAX);
+    match (order.quantity, order.quote_quantity) {
+        (Some(q), None) if !q.is_zero() => {
+            let q = i128::from(q.units());
+            Ok((convert(q.saturating_mul(px), rate), Remaining::Base(q)))
+        }
+        (None, Some(quote)) if !quote.is_zero() => {
+            let worst = i128::try_from(buffered(quote.units()))
+                .unwrap_or(i128::MAX)
+                .saturating_mul(i128::from(ONE));
+            let quote = i128::from(quote.units()) * i128::from(ONE);
+            Ok((convert(worst, rate), Remaining::Quote(quote)))
+        }
+        _ => Err(Rejection::Unpriced),
+    }
+}
+
+/// Records an accepted order in every scope and the slab.
+#[allow(clippy::too_many_arguments)]
+fn accept(
+    st: &mut State,
+    a: u32,
+    s: u32,
+    y: u32,
+    open: Open,
+    now: u64,
+    reducing: bool,
+    warnings: Warnings,
+) -> Accepted {
+    for u in [
+        &mut st.global,
+        &mut st.accounts[a as usize].usage,
+        &mut st.strategies[s as usize].usage,
+        &mut st.symbols[y as usize].usage,
+    ] {
+        u.open_orders = u.open_orders.saturating_add(1);
+        u.record_sent(now);
+    }
+    let index = match st.free.pop() {
+        Some(i) => i,
+        None => {
+            st.orders.push(Entry {
+                generation: 0,
+                open: None,
+            });
+            u32::try_from(st.orders.len() - 1).unwrap_or(u32::MAX)
+        }
+    };
+    let entry = &mut st.orders[index as usize];
+    entry.open = Some(open);
+    Accepted {
+        id: ReservationId {
+            index,
+            generation: entry.generation,
+        },
+        reducing,
+        warnings,
+    }
+}

@@ -1,0 +1,466 @@
+//! [`RiskBook`]: portfolio state, limits per scope, reservations, one lock.
+
+mod check;
+mod fill;
+pub(crate) mod market;
+pub(crate) mod state;
+mod view;
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use supreme_order_guard::{Order, Price, Symbol};
+
+use crate::persist::{PersistedState, StateFile};
+use crate::{
+    AccountId, Asset, Breach, BreachSink, Clock, DailyReset, Error, LimitSet, Pct, Rejection,
+    Scope, StrategyId, TradingState, Warning,
+};
+use state::{Account, AssetInfo, Exposure, Slot, State, StrategyInfo, SymbolInfo, Usage};
+
+pub use fill::{Fee, FillReport};
+pub use view::{PositionView, ScopeView};
+
+/// Which account and strategy an order belongs to.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct Origin {
+    /// The account whose cash and positions it changes.
+    pub account: AccountId,
+    /// The strategy that sent it.
+    pub strategy: StrategyId,
+}
+
+/// The book's setup: valuation currency, trading day, limits per scope.
+#[derive(Clone, Debug)]
+pub struct RiskConfig {
+    valuation: Asset,
+    pub(crate) reset: DailyReset,
+    market_buffer: Pct,
+    origin: Origin,
+    limits: Vec<(Scope, LimitSet)>,
+    capacity: usize,
+}
+
+pub(crate) type Config = RiskConfig;
+
+impl RiskConfig {
+    /// Values everything in `valuation`; the default origin (account `main`,
+    /// strategy `default`) is registered by the book; no limits yet; the day
+    /// starts at midnight UTC; market orders are valued at the mark + 5 %.
+    pub fn new(valuation: Asset) -> Result<Self, Error> {
+        Ok(Self {
+            valuation,
+            reset: DailyReset::UTC_MIDNIGHT,
+            market_buffer: Pct::percent(5),
+            origin: Origin {
+                account: AccountId::new("main")?,
+                strategy: StrategyId::new("default")?,
+            },
+            limits: Vec::new(),
+            capacity: 4096,
+        })
+    }
+
+    /// Sets `limits` at `scope` (checked for what applies there).
+    pub fn with_limits(mut self, scope: Scope, limits: LimitSet) -> Result<Self, Error> {
+        limits.validate_for(&scope)?;
+        if self.limits.iter().any(|(s, _)| *s == scope) {
+            return Err(Error::Duplicate {
+                what: "limits for",
+                name: scope.to_string(),
+            });
+        }
+        self.limits.push((scope, limits));
+        Ok(self)
+    }
+
+    /// When the trading day (and the daily loss) resets.
+    pub const fn with_daily_reset(mut self, reset: DailyReset) -> Self {
+        self.reset = reset;
+        self
+    }
+
+    /// Market and stop-market orders are valued at the mark (or stop) plus this.
+    pub const fn with_market_buffer(mut self, buffer: Pct) -> Self {
+        self.market_buffer = buffer;
+        self
+    }
+
+    /// The origin [`RiskBook::check_and_reserve`] uses (registered by the book).
+    pub const fn with_default_origin(mut self, origin: Origin) -> Self {
+        self.origin = origin;
+        self
+    }
+
+    /// Open orders to make room for up front (beyond it the slab grows).
+    pub const fn with_capacity(mut self, open_orders: usize) -> Self {
+        self.capacity = open_orders;
+        self
+    }
+
+    fn limits_for(&self, scope: &Scope) -> LimitSet {
+        self.limits
+            .iter()
+            .find(|(s, _)| s == scope)
+            .map(|(_, l)| *l)
+            .unwrap_or_default()
+    }
+}
+
+/// A held reservation: fill, cancel or reject it through the book.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct ReservationId {
+    index: u32,
+    generation: u32,
+}
+
+/// An accepted order.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[must_use = "a reservation holds exposure until it is filled, cancelled or rejected"]
+pub struct Accepted {
+    /// The reservation.
+    pub id: ReservationId,
+    /// The order only reduces a position (accepted whatever the limits).
+    pub reducing: bool,
+    /// Soft thresholds crossed.
+    pub warnings: Warnings,
+}
+
+/// Up to three warnings, held inline.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct Warnings {
+    items: [Option<Warning>; 3],
+}
+
+impl Warnings {
+    fn push(&mut self, w: Warning) {
+        if let Some(slot) = self.items.iter_mut().find(|s| s.is_none()) {
+            *slot = Some(w);
+        }
+    }
+
+    /// The warnings.
+    pub fn iter(&self) -> impl Iterator<Item = &Warning> {
+        self.items.iter().flatten()
+    }
+
+    /// None crossed.
+    pub fn is_empty(&self) -> bool {
+        self.items.iter().all(Option::is_none)
+    }
+}
+
+/// Portfolio state and limits, shared by reference across threads. One lock
+/// guards everything, so concurrent checks can never jointly exceed a limit.
+pub struct RiskBook<C> {
+    state: Mutex<State>,
+    cfg: Config,
+    clock: C,
+    sink: Option<Box<dyn BreachSink>>,
+    store: Mutex<Option<StateFile>>,
+}
+
+impl<C> std::fmt::Debug for RiskBook<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RiskBook")
+            .field("config", &self.cfg)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: Clock> RiskBook<C> {
+    /// A book valuing in `config`'s currency (rate 1), with the default
+    /// origin's account and strategy registered. Not started: call
+    /// [`start_fresh`](Self::start_fresh) or [`restore`](Self::restore).
+    pub fn new(config: RiskConfig, clock: C) -> Result<Self, Error> {
+        let now = clock.now_ms();
+        let st = State {
+            started: false,
+            persist_failed: false,
+            day: config.reset.day_index(now),
+            global: Usage::new(config.limits_for(&Scope::Global)),
+            exposure: Exposure::default(),
+            accounts: Vec::new(),
+            account_ix: Default::default(),
+            strategies: Vec::new(),
+            strategy_ix: Default::default(),
+            symbols: Vec::new(),
+            symbol_ix: Default::default(),
+            assets: Vec::new(),
+            asset_ix: Default::default(),
+            slots: Vec::new(),
+            orders: Vec::with_capacity(config.capacity),
+            free: Vec::with_capacity(config.capacity),
+        };
+        let book = Self {
+            state: Mutex::new(st),
+            clock,
+            sink: None,
+            store: Mutex::new(None),
+            cfg: config,
+        };
+        book.set_rate(
+            book.cfg.valuation,
+            Price::from_units(supreme_order_guard::ONE),
+        );
+        book.add_account(book.cfg.origin.account)?;
+        book.add_strategy(book.cfg.origin.strategy)?;
+        Ok(book)
+    }
+
+    /// Calls `sink` on every breach (after the lock is released): trip a
+    /// kill switch from here.
+    pub fn with_breach_sink(mut self, sink: impl BreachSink + 'static) -> Self {
+        self.sink = Some(Box::new(sink));
+        self
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Updates never panic midway (no unwrap, no indexing past checked
+        // bounds), so a poisoned lock still guards consistent state.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Registers an account (no cash, no positions).
+    pub fn add_account(&self, id: AccountId) -> Result<(), Error> {
+        let mut st = self.lock();
+        if st.account_ix.contains_key(&id) {
+            return Err(Error::Duplicate {
+                what: "account",
+                name: id.to_string(),
+            });
+        }
+        let ix = u32::try_from(st.accounts.len()).unwrap_or(u32::MAX);
+        let day_start = 0;
+        let cash = vec![0; st.assets.len()];
+        st.accounts.push(Account {
+            id,
+            usage: Usage {
+                day_start,
+                ..Usage::new(self.cfg.limits_for(&Scope::Account(id)))
+            },
+            exposure: Exposure::default(),
+            cash,
+            cash_value: 0,
+        });
+        st.account_ix.insert(id, ix);
+        Ok(())
+    }
+
+    /// Registers a strategy.
+    pub fn add_strategy(&self, id: StrategyId) -> Result<(), Error> {
+        let mut st = self.lock();
+        if st.strategy_ix.contains_key(&id) {
+            return Err(Error::Duplicate {
+                what: "strategy",
+                name: id.to_string(),
+            });
+        }
+        let ix = u32::try_from(st.strategies.len()).unwrap_or(u32::MAX);
+        let usage = Usage::new(self.cfg.limits_for(&Scope::Strategy(id)));
+        st.strategies.push(StrategyInfo { id, usage });
+        st.strategy_ix.insert(id, ix);
+        Ok(())
+    }
+
+    /// Registers a symbol trading `base` against `quote`. Orders in it need a
+    /// mark ([`set_mark`](Self::set_mark)) and a rate for `quote`.
+    pub fn add_symbol(&self, symbol: Symbol, base: Asset, quote: Asset) -> Result<(), Error> {
+        let mut st = self.lock();
+        if st.symbol_ix.contains_key(&symbol) {
+            return Err(Error::Duplicate {
+                what: "symbol",
+                name: symbol.to_string(),
+            });
+        }
+        asset_index(&mut st, base);
+        let quote = asset_index(&mut st, quote);
+        let ix = u32::try_from(st.symbols.len()).unwrap_or(u32::MAX);
+        let usage = Usage::new(self.cfg.limits_for(&Scope::Symbol(symbol)));
+        st.symbols.push(SymbolInfo {
+            symbol,
+            quote,
+            mark: None,
+            usage,
+            exposure: Exposure::default(),
+            slots: Vec::new(),
+        });
+        st.symbol_ix.insert(symbol, ix);
+        Ok(())
+    }
+
+    /// Reserves `order` for the default origin; see
+    /// [`check_and_reserve_for`](Self::check_and_reserve_for).
+    pub fn check_and_reserve(&self, order: &Order) -> Result<Accepted, Rejection> {
+        self.check_and_reserve_for(order, self.cfg.origin)
+    }
+
+    /// Checks `order` against every limit of its global, account, strategy and
+    /// symbol scopes and reserves its worst-case value, or refuses it with the
+    /// first limit it breaks. An order that only reduces a position (a base
+    /// quantity within the position not already being reduced) is always
+    /// accepted, in any state and over any limit. No heap allocation once the
+    /// account holds a slot for the symbol.
+    pub fn check_and_reserve_for(
+        &self,
+        order: &Order,
+        origin: Origin,
+    ) -> Result<Accepted, Rejection> {
+        let now = self.clock.now_ms();
+        let mut st = self.lock();
+        if market::roll_day(&mut st, &self.cfg, now) {
+            // Once a day: persist the new day's base outside the lock.
+            drop(st);
+            self.after(Vec::new(), true);
+            st = self.lock();
+        }
+        check::check(&mut st, &self.cfg, order, origin, now)
+    }
+
+    /// Marks the book started with nothing latched: the high-water mark and
+    /// the day's starting equity are today's equity. For a first run only;
+    /// later runs [`restore`](Self::restore).
+    pub fn start_fresh(&self) -> Result<(), Error> {
+        let mut st = self.lock();
+        if st.started {
+            return Err(Error::AlreadyStarted);
+        }
+        let now = self.clock.now_ms();
+        st.day = self.cfg.reset.day_index(now);
+        market::reset_day_starts(&mut st);
+        let equity = st.global_equity();
+        st.global.hwm = equity;
+        for a in &mut st.accounts {
+            a.usage.hwm = a.equity();
+        }
+        st.started = true;
+        Ok(())
+    }
+
+    /// Restores breaches, states, high-water marks and the day's starting
+    /// equity from `state`; register accounts, strategies and symbols and set
+    /// cash, positions and marks first. A scope in `state` the book does not
+    /// know is an error (its breach would be lost).
+    pub fn restore(&self, state: &PersistedState) -> Result<(), Error> {
+        let mut st = self.lock();
+        if st.started {
+            return Err(Error::AlreadyStarted);
+        }
+        let now = self.clock.now_ms();
+        crate::persist::apply(&mut st, &self.cfg, state, now)?;
+        st.started = true;
+        let breaches = market::evaluate(&mut st, now);
+        drop(st);
+        self.after(breaches, true);
+        Ok(())
+    }
+
+    /// What should survive a restart, now.
+    pub fn snapshot(&self) -> PersistedState {
+        let st = self.lock();
+        crate::persist::snapshot(&st, self.clock.now_ms())
+    }
+
+    /// Writes the state to `file` now and from now on after every breach,
+    /// state change and day roll. Call it also periodically (the high-water
+    /// mark moves with every price). Clears a failed-persist block on success.
+    pub fn persist_to(&self, file: StateFile) -> Result<(), Error> {
+        let mut store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        let snapshot = self.snapshot();
+        let result = file.save(&snapshot);
+        self.lock().persist_failed = result.is_err();
+        *store = Some(file);
+        result
+    }
+
+    /// Writes the state to the attached file now (no-op without one).
+    pub fn save(&self) -> Result<(), Error> {
+        let store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(file) = store.as_ref() else {
+            return Ok(());
+        };
+        let result = file.save(&self.snapshot());
+        self.lock().persist_failed = result.is_err();
+        result
+    }
+
+    /// Sets the operator's state of `scope`. Lifting it never lifts a
+    /// latched breach (see [`dangerous`](Self::dangerous)).
+    pub fn set_state(&self, scope: Scope, state: TradingState) -> Result<(), Error> {
+        {
+            let mut st = self.lock();
+            market::usage_mut(&mut st, &scope)?.operator_state = state;
+        }
+        self.after(Vec::new(), true);
+        Ok(())
+    }
+
+    /// Operations that weaken protection, kept apart.
+    pub fn dangerous(&self) -> Dangerous<'_, C> {
+        Dangerous { book: self }
+    }
+
+    /// Reports breaches and persists after an update (outside the lock).
+    fn after(&self, breaches: Vec<Breach>, changed: bool) {
+        if let Some(sink) = &self.sink {
+            breaches.iter().for_each(|b| sink.on_breach(b));
+        }
+        if changed || !breaches.is_empty() {
+            // A failed save blocks new risk (StateNotPersisted) until one succeeds.
+            let _ = self.save();
+        }
+    }
+}
+
+/// Operations that weaken protection: reached through [`RiskBook::dangerous`].
+#[derive(Debug)]
+pub struct Dangerous<'a, C> {
+    book: &'a RiskBook<C>,
+}
+
+impl<C: Clock> Dangerous<'_, C> {
+    /// Clears a latched breach at `scope` and, for a drawdown, restarts the
+    /// high-water mark at today's equity. Persisted at once.
+    pub fn clear_breach(&self, scope: Scope) -> Result<(), Error> {
+        {
+            let mut st = self.book.lock();
+            let equity = market::equity_of(&st, &scope);
+            let usage = market::usage_mut(&mut st, &scope)?;
+            usage.latch = None;
+            if let Some(e) = equity {
+                usage.hwm = e;
+            }
+        }
+        self.book.after(Vec::new(), true);
+        Ok(())
+    }
+}
+
+fn asset_index(st: &mut State, asset: Asset) -> u32 {
+    if let Some(&ix) = st.asset_ix.get(&asset) {
+        return ix;
+    }
+    let ix = u32::try_from(st.assets.len()).unwrap_or(u32::MAX);
+    st.assets.push(AssetInfo { asset, rate: None });
+    st.asset_ix.insert(asset, ix);
+    st.accounts.iter_mut().for_each(|a| a.cash.push(0));
+    ix
+}
+
+/// The slot of account `a` in symbol `y`, created on first use.
+fn slot_index(st: &mut State, a: u32, y: u32) -> u32 {
+    if let Some(&(_, slot)) = st.symbols[y as usize]
+        .slots
+        .iter()
+        .find(|(acc, _)| *acc == a)
+    {
+        return slot;
+    }
+    let slot = u32::try_from(st.slots.len()).unwrap_or(u32::MAX);
+    st.slots.push(Slot {
+        account: a,
+        symbol: y,
+        ..Slot::default()
+    });
+    st.symbols[y as usize].slots.push((a, slot));
+    slot
+}

@@ -1,0 +1,95 @@
+//! Risk limits for trading bots that hold under concurrency and restarts,
+//! and never block the way out of a position.
+//!
+//! A [`RiskBook`] holds the portfolio (positions with quantity, cost and
+//! mark; cash per asset; open orders as reserved worst-case exposure;
+//! equity valued in one currency at rates the caller supplies) and the
+//! limits of every [`Scope`]: global, account, strategy, symbol. Amounts
+//! are exact integers ([`Value`]: 10⁻¹⁶ of the valuation currency, [`Pct`]:
+//! 10⁻⁸ of 1), never floating point.
+//!
+//! ```
+//! use supreme_order_guard::{Order, Side, Symbol};
+//! use supreme_risk_limits::*;
+//!
+//! let usdt = Asset::new("USDT")?;
+//! let config = RiskConfig::new(usdt)?.with_limits(Scope::Global, LimitSet::SEED)?;
+//! let book = RiskBook::new(config, FakeClock::new(1_700_000_000_000))?;
+//! let btc = Symbol::new("BTCUSDT")?;
+//! book.add_symbol(btc, Asset::new("BTC")?, usdt)?;
+//! book.deposit(AccountId::new("main")?, usdt, "100000".parse()?)?;
+//! book.set_mark(btc, "50000".parse()?)?;
+//! book.start_fresh()?; // first run; later runs restore from a StateFile
+//!
+//! // 0.1 BTC = 5,000 USDT = 5 % of equity: accepted, no warning yet.
+//! let ok = book.check_and_reserve(&Order::limit(btc, Side::Buy, "0.1".parse()?, "50000".parse()?))?;
+//! assert!(ok.warnings.is_empty());
+//! // Another 0.15 BTC would make 12.5 %: refused, with the limit and the value.
+//! let no = book
+//!     .check_and_reserve(&Order::limit(btc, Side::Buy, "0.15".parse()?, "50000".parse()?))
+//!     .unwrap_err();
+//! assert_eq!(no.to_string(), "position share of equity at global: 12.5%, limit 10%");
+//!
+//! book.fill(ok.id, "0.1".parse()?, "50000".parse()?, None)?;
+//! book.set_state(Scope::Global, TradingState::Halted)?;
+//! // Halted, yet selling what is held is always allowed.
+//! let exit = book.check_and_reserve(&Order::market(btc, Side::Sell, "0.1".parse()?))?;
+//! assert!(exit.reducing);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Limits ([`LimitSet`])
+//!
+//! Position share of equity (seed: 10 %, warning at 5 %), concentration
+//! (seed: 20 % of gross exposure, applying from a gross of 50 % of equity),
+//! gross and net exposure caps, open orders, order rate, daily loss
+//! (realized + unrealized, reset at a time of day and UTC offset), max
+//! drawdown from the high-water mark, and a StoplossGuard-style cooldown
+//! after N losing trades in a window. Each may be set per scope; every
+//! applicable limit of every scope of an order must hold.
+//!
+//! # Reservations and states
+//!
+//! [`RiskBook::check_and_reserve`] reserves an order's worst-case value
+//! under one lock, so concurrent orders cannot jointly slip past a limit;
+//! [`RiskBook::fill`], [`RiskBook::cancel`] and [`RiskBook::reject`] commit
+//! or release it. A scope is [`TradingState::Active`], `ReduceOnly` or
+//! `Halted`; an order that only reduces a position passes in every state
+//! and over every limit. Breaches (daily loss, drawdown, losing trades) go
+//! to a [`BreachSink`] (trip a kill switch there).
+//!
+//! # Persistence
+//!
+//! [`StateFile`] keeps breaches, states, high-water marks and the day's
+//! P&L base, written atomically after every breach. A missing or corrupt
+//! file is an error, and until [`RiskBook::restore`] or
+//! [`RiskBook::start_fresh`] the book refuses every order that adds risk.
+//!
+//! # Features
+//!
+//! None: the crate has no optional parts.
+
+mod amount;
+mod book;
+mod breach;
+mod clock;
+mod error;
+mod limits;
+mod name;
+mod persist;
+mod scope;
+
+pub use amount::{Pct, Ratio, Value};
+pub use book::{
+    Accepted, Dangerous, Fee, FillReport, Origin, PositionView, ReservationId, RiskBook,
+    RiskConfig, ScopeView, Warnings,
+};
+pub use breach::{Breach, BreachSink};
+pub use clock::{Clock, FakeClock, SystemClock};
+pub use error::{Error, LimitKind, Observed, Rejection, Warning};
+pub use limits::{
+    ConcentrationLimit, CooldownLimit, DailyReset, LimitSet, OrderRateLimit, PositionLimit,
+};
+pub use name::{AccountId, Asset, StrategyId};
+pub use persist::{LatchRecord, PersistedState, ScopeRecord, StateFile};
+pub use scope::{Scope, TradingState};

@@ -429,3 +429,41 @@ fn reopening_continues_the_chain() {
     assert!(report.is_intact(), "{report}");
     assert_eq!((report.records, report.checkpoints), (6, 3));
 }
+
+#[test]
+fn a_crash_in_the_middle_of_rotation_is_recovered() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.log");
+    let key_path = dir.path().join("audit.key");
+    let (key, _) = SigningKey::load_or_create(&key_path, "test-audit").unwrap();
+    let public = key.public_key();
+    let log = AuditLog::open(&path, options(key, &FakeClock::new(T0))).unwrap();
+    for i in 0..5u64 {
+        log.append(Event::new(EventType::ApiAccess).detail("i", i))
+            .unwrap();
+    }
+    log.close().unwrap();
+    // Crash after the rename, before the new file exists.
+    std::fs::rename(&path, segment_path(&path, 0)).unwrap();
+    let reopen = || {
+        let key = SigningKey::load(&key_path).unwrap();
+        let log = AuditLog::open(&path, options(key, &FakeClock::new(T0))).unwrap();
+        log.append(Event::new(EventType::ApiAccess)).unwrap();
+        log.close().unwrap();
+    };
+    reopen();
+    let first = Record::parse(lines(&path)[0].as_bytes()).unwrap();
+    assert_eq!((first.event_type, first.seq), (EventType::SegmentStart, 6));
+    // Crash after creating the new file, before its first record.
+    std::fs::rename(&path, segment_path(&path, 6)).unwrap();
+    std::fs::write(&path, b"").unwrap();
+    reopen();
+    let opts = VerifyOptions {
+        public_key: Some(public),
+        strict: true,
+        ..Default::default()
+    };
+    let report = verify_log(&path, &opts).unwrap();
+    assert!(report.is_intact(), "{report}");
+    assert_eq!((report.files.len(), report.first_seq), (3, 0));
+}

@@ -131,7 +131,7 @@ impl fmt::Display for Value {
             return write!(f, "{sign}{int}");
         }
         let mut digits = 16usize;
-        while frac % 10 == 0 {
+        while frac.is_multiple_of(10) {
             frac /= 10;
             digits -= 1;
         }
@@ -231,7 +231,7 @@ impl FromStr for Pct {
         let units: Quantity = t.parse().map_err(|_| Error::InvalidAmount {
             text: s.chars().take(64).collect(),
         })?;
-        if units.units() % 100 != 0 {
+        if !units.units().is_multiple_of(100) {
             return Err(Error::InvalidLimit {
                 what: "share",
                 reason: "more than 6 decimals of a percent",
@@ -292,7 +292,7 @@ impl fmt::Display for Ratio {
             return write!(f, "{int}%");
         }
         let mut digits = 6usize;
-        while frac % 10 == 0 {
+        while frac.is_multiple_of(10) {
             frac /= 10;
             digits -= 1;
         }

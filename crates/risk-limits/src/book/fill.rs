@@ -187,24 +187,24 @@ fn trade(
     let strategy = &mut st.strategies[open.strategy as usize];
     let u = &mut strategy.usage;
     u.realized_today = u.realized_today.saturating_add(realized);
-    if let Some(max) = u
+    let started = st.started;
+    let over = u
         .limits
         .daily_loss
-        .filter(|m| -u.realized_today > m.units())
-    {
-        if u.latch.is_none() && st.started {
-            let observed = Observed::Amount {
-                limit: max,
-                observed: Value::from_units(-u.realized_today),
-            };
-            out.push(super::market::latch(
-                u,
-                Scope::Strategy(strategy.id),
-                LimitKind::DailyLoss,
-                observed,
-                now,
-            ));
-        }
+        .filter(|m| -u.realized_today > m.units());
+    if let Some(max) = over.filter(|_| u.latch.is_none() && started) {
+        let observed = Observed::Amount {
+            limit: max,
+            observed: Value::from_units(-u.realized_today),
+        };
+        let scope = Scope::Strategy(strategy.id);
+        out.push(super::market::latch(
+            u,
+            scope,
+            LimitKind::DailyLoss,
+            observed,
+            now,
+        ));
     }
     if closing > 0 && realized < 0 {
         let (account, symbol) = (st.accounts[a].id, st.symbols[y].symbol);

@@ -464,3 +464,6 @@ fn slot_index(st: &mut State, a: u32, y: u32) -> u32 {
     st.symbols[y as usize].slots.push((a, slot));
     slot
 }
+
+#[cfg(test)]
+mod tests;

@@ -56,19 +56,25 @@ fn read_file(
     used: &Receiver<Chunk>,
 ) -> Result<()> {
     let mut file = File::open(path).map_err(|e| AuditError::io("open", path, e))?;
+    // Small files get small buffers (one read to the end and one to see EOF).
+    let len = file
+        .metadata()
+        .map_err(|e| AuditError::io("stat", path, e))?
+        .len();
+    let chunk = usize::try_from(len).map_or(CHUNK, |l| l.saturating_add(1).clamp(4096, CHUNK));
     let mut carry: Vec<u8> = Vec::new();
     let mut offset = 0u64;
     loop {
         let (mut data, mut lines, mut hashes) = match used.try_recv() {
             Ok(c) => (c.data, c.lines, c.hashes),
-            Err(_) => (Vec::with_capacity(CHUNK + 4096), Vec::new(), Vec::new()),
+            Err(_) => (Vec::with_capacity(chunk + 4096), Vec::new(), Vec::new()),
         };
         data.clear();
         lines.clear();
         hashes.clear();
         data.extend_from_slice(&carry);
         let start = data.len();
-        data.resize(start + CHUNK, 0);
+        data.resize(start + chunk, 0);
         let n = read_full(&mut file, &mut data[start..])
             .map_err(|e| AuditError::io("read", path, e))?;
         data.truncate(start + n);

@@ -28,6 +28,10 @@ pub struct ScopeView {
     pub gross: Value,
     /// Worst-case net exposure (not strategies).
     pub net: Value,
+    /// Worst-case long exposure: long positions and open increasing buys.
+    pub long: Value,
+    /// Worst-case short exposure: short positions and open increasing sells.
+    pub short: Value,
 }
 
 /// One account's position in one symbol.
@@ -64,6 +68,8 @@ impl<C: Clock> RiskBook<C> {
             day_pnl: Value::from_units(equity.map_or(u.realized_today, |e| e - u.day_start)),
             gross: Value::from_units(exposure.gross()),
             net: Value::from_units(exposure.net_worst()),
+            long: Value::from_units(exposure.long_worst()),
+            short: Value::from_units(exposure.short_worst()),
         })
     }
 

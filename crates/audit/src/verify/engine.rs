@@ -4,8 +4,11 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 
-use super::follow::{Pos, next_line, scan_after};
+use super::follow::Pos;
 use super::reader;
+
+mod anchor;
+mod classify;
 use super::{Finding, FindingKind, Report, VerifyOptions};
 use crate::digest::Digest;
 use crate::error::{AuditError, Result};
@@ -166,7 +169,13 @@ impl Engine<'_> {
         Ok(())
     }
 
-    fn finding(&mut self, kind: FindingKind, pos: Pos, seq: Option<u64>, detail: String) {
+    pub(super) fn finding(
+        &mut self,
+        kind: FindingKind,
+        pos: Pos,
+        seq: Option<u64>,
+        detail: String,
+    ) {
         self.report.finding = Some(Finding {
             kind,
             file: pos.file,
@@ -176,14 +185,20 @@ impl Engine<'_> {
         });
     }
 
-    fn pos(&self, at: At) -> Pos {
+    pub(super) fn pos(&self, at: At) -> Pos {
         Pos {
             file: self.files[at.idx].clone(),
             line: at.line,
         }
     }
 
-    fn make(&self, kind: FindingKind, at: At, seq: Option<u64>, detail: String) -> Option<Finding> {
+    pub(super) fn make(
+        &self,
+        kind: FindingKind,
+        at: At,
+        seq: Option<u64>,
+        detail: String,
+    ) -> Option<Finding> {
         let p = self.pos(at);
         Some(Finding {
             kind,
@@ -305,243 +320,6 @@ impl Engine<'_> {
                 _ => self.make(FindingKind::Modified, at, Some(r.seq), "SEGMENT_START declares a tree state that differs from the records before it".into()),
             },
             _ => None,
-        }
-    }
-
-    fn unparseable(&mut self, line: &[u8], at: At) -> Option<Finding> {
-        let e = self.next_seq;
-        if self.started
-            && let Some(next) = next_line(self.files, at.idx, at.end)
-                .as_deref()
-                .and_then(scan_head)
-            && next.seq == e
-            && next.prev == self.head
-        {
-            return self.make(
-                FindingKind::Inserted,
-                at,
-                None,
-                format!(
-                    "a line that is not a record sits between seq {} and seq {e}",
-                    e.wrapping_sub(1)
-                ),
-            );
-        }
-        let why = Record::parse(line)
-            .err()
-            .map_or_else(|| "not in canonical layout".to_owned(), |e| e.to_string());
-        self.make(
-            FindingKind::Modified,
-            at,
-            Some(e),
-            format!("not a valid record: {why}"),
-        )
-    }
-
-    fn classify(&mut self, mine: Digest, hd: Head<'_>, at: At) -> Option<Finding> {
-        let e = self.next_seq;
-        let here = Some(hd.seq);
-        if hd.seq == e {
-            // Right number, wrong parent.
-            if e == 0 {
-                return self.make(
-                    FindingKind::Modified,
-                    at,
-                    here,
-                    "the first record's prev must be all zeros".into(),
-                );
-            }
-            if let Some(next) = next_line(self.files, at.idx, at.end)
-                .as_deref()
-                .and_then(scan_head)
-                && next.seq == e
-                && next.prev == self.head
-            {
-                return self.make(
-                    FindingKind::Inserted,
-                    at,
-                    here,
-                    format!(
-                        "seq {e} here does not follow seq {}, but the next record does",
-                        e - 1
-                    ),
-                );
-            }
-            let pos = self.prev_pos.map_or_else(
-                || self.pos(at),
-                |(i, l)| Pos {
-                    file: self.files[i].clone(),
-                    line: l,
-                },
-            );
-            self.finding(
-                FindingKind::Modified,
-                pos,
-                Some(e - 1),
-                format!("its hash no longer matches the prev field of seq {e}"),
-            );
-            return self.report.finding.take();
-        }
-        if hd.seq > e {
-            let mut where_e = None;
-            let found = scan_after(self.files, at.idx, at.end, at.line, &mut |_, h| {
-                let hit = h.is_some_and(|h| h.seq == e);
-                if hit {
-                    where_e = Some(());
-                }
-                hit
-            });
-            return match found {
-                Some(p) => self.make(
-                    FindingKind::Reordered,
-                    at,
-                    here,
-                    format!(
-                        "seq {} where seq {e} was expected; seq {e} is at {}:{}",
-                        hd.seq,
-                        p.file.display(),
-                        p.line
-                    ),
-                ),
-                None => {
-                    let range = if hd.seq - e == 1 {
-                        format!("record {e} is")
-                    } else {
-                        format!("records {e}..{} are", hd.seq - 1)
-                    };
-                    self.make(
-                        FindingKind::Deleted,
-                        at,
-                        here,
-                        format!("{range} missing before this line"),
-                    )
-                }
-            };
-        }
-        // hd.seq < e: a number already used.
-        if mine == self.head {
-            return self.make(
-                FindingKind::Inserted,
-                at,
-                here,
-                "a duplicate of the record before it".into(),
-            );
-        }
-        if hd.seq + 1 == e && hd.prev == self.prev_prev {
-            // Two records claim the same place; the one the chain continues from is genuine.
-            let next_follows_me = next_line(self.files, at.idx, at.end)
-                .as_deref()
-                .and_then(scan_head)
-                .is_some_and(|n| n.prev == mine);
-            if next_follows_me {
-                let pos = self.prev_pos.map_or_else(
-                    || self.pos(at),
-                    |(i, l)| Pos {
-                        file: self.files[i].clone(),
-                        line: l,
-                    },
-                );
-                self.finding(FindingKind::Inserted, pos, here, format!("two records claim seq {}; the chain continues from the other one, so this one was inserted", hd.seq));
-                return self.report.finding.take();
-            }
-            return self.make(
-                FindingKind::Inserted,
-                at,
-                here,
-                format!("a second record claiming seq {}", hd.seq),
-            );
-        }
-        self.make(
-            FindingKind::Inserted,
-            at,
-            here,
-            format!("seq {} was already seen; expected seq {e}", hd.seq),
-        )
-    }
-
-    fn capture_anchor(&mut self) {
-        if let Some(a) = &self.opts.anchor
-            && a.size == self.merkle.size()
-            && self.anchor_seen.is_none()
-        {
-            self.anchor_seen = Some((self.merkle.root(), self.head));
-        }
-    }
-
-    fn check_anchor(&mut self) {
-        let Some(anchor) = &self.opts.anchor else {
-            return;
-        };
-        let anchor_pos = || Pos {
-            file: PathBuf::from("<anchor>"),
-            line: 0,
-        };
-        if let Some(pk) = &self.opts.public_key {
-            if anchor.verify(pk).is_err() {
-                self.finding(
-                    FindingKind::BadSignature,
-                    anchor_pos(),
-                    None,
-                    format!("the anchor is not signed by {}", pk.name()),
-                );
-                return;
-            }
-        } else {
-            self.report
-                .notes
-                .push("the anchor's signature was not checked (no public key)".into());
-        }
-        self.report.anchor_checked = true;
-        let last = self.prev_pos.map_or_else(anchor_pos, |(i, l)| Pos {
-            file: self.files[i].clone(),
-            line: l,
-        });
-        if anchor.size > self.next_seq {
-            self.finding(
-                FindingKind::Truncated,
-                last,
-                Some(self.next_seq),
-                format!("the anchor covers {} records but the log ends after {}: records {}..{} were cut", anchor.size, self.next_seq, self.next_seq, anchor.size - 1),
-            );
-            return;
-        }
-        match self.anchor_seen {
-            Some((root, head)) if root == anchor.root && head == anchor.head => {}
-            Some(_) => self.finding(
-                FindingKind::Modified,
-                last,
-                Some(anchor.size.saturating_sub(1)),
-                format!(
-                    "the first {} records differ from the anchor (history rewritten)",
-                    anchor.size
-                ),
-            ),
-            None => {
-                self.report.anchor_checked = false;
-                self.report.notes.push(format!(
-                    "the anchor ({} records) precedes the files given; not compared",
-                    anchor.size
-                ));
-            }
-        }
-    }
-
-    fn tail_notes(&mut self) {
-        let uncovered = self
-            .next_seq
-            .saturating_sub(self.report.covered.max(self.report.first_seq));
-        if self.report.checkpoints == 0 && self.next_seq > self.report.first_seq {
-            self.report.notes.push("no checkpoint in the files given: a cut tail would not be noticed without an anchor".into());
-        } else if uncovered > 1 {
-            self.report.notes.push(format!(
-                "{} records after the last checkpoint are not yet sealed",
-                uncovered - 1
-            ));
-        }
-        if !self.report.signatures_checked && self.report.checkpoints > 0 {
-            self.report
-                .notes
-                .push("checkpoint signatures not checked (no public key)".into());
         }
     }
 }

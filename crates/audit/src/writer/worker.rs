@@ -17,8 +17,10 @@ use crate::error::{AuditError, Result};
 use crate::event::Severity;
 use crate::options::{FlushPolicy, OnWriteFailure, Options};
 use crate::record::LineParts;
-use crate::segment::{WriterLock, apply_retention, segment_path, sync_dir};
-use crate::state::{ChainState, segment_start_details};
+use crate::segment::WriterLock;
+use crate::state::ChainState;
+
+mod rotate;
 
 const BUF_LIMIT: usize = 256 * 1024;
 const DRAIN_MAX: usize = 4096;
@@ -274,7 +276,7 @@ impl Worker {
         self.write_record(event, Severity::Notice, LOG_ACTOR, &details, now, mono)
     }
 
-    fn write_checkpoint(&mut self) -> Result<Checkpoint> {
+    pub(super) fn write_checkpoint(&mut self) -> Result<Checkpoint> {
         let s = &self.state;
         let cp = Checkpoint::sign(
             &self.opts.origin,
@@ -301,54 +303,6 @@ impl Worker {
         };
         self.sync_now()?;
         Ok(cp)
-    }
-
-    fn maybe_rotate(&mut self) -> Result<()> {
-        let r = self.opts.rotation;
-        let has_records = self.state.next_seq > self.active_first_seq + 1;
-        let by_size = r
-            .max_bytes
-            .is_some_and(|m| self.file_len + self.buf.len() as u64 >= m);
-        let age = self
-            .opts
-            .clock
-            .now_utc_ms()
-            .saturating_sub(self.active_started_ms);
-        let by_age = r
-            .max_age
-            .is_some_and(|a| age >= i64::try_from(a.as_millis()).unwrap_or(i64::MAX));
-        if has_records && (by_size || by_age) {
-            self.rotate()
-        } else {
-            Ok(())
-        }
-    }
-
-    fn rotate(&mut self) -> Result<()> {
-        if self.state.uncovered() {
-            self.write_checkpoint()?;
-        }
-        self.sync_now()?;
-        let old = segment_path(&self.path, self.active_first_seq);
-        std::fs::rename(&self.path, &old)
-            .map_err(|e| self.fail(AuditError::io("rotate", &self.path, e)))?;
-        let file = super::open::create_log_file(&self.path).map_err(|e| self.fail(e))?;
-        sync_dir(&self.path).map_err(|e| self.fail(e))?;
-        self.file = Arc::new(file);
-        self.file_len = 0;
-        self.active_first_seq = self.state.next_seq;
-        self.active_started_ms = self.opts.clock.now_utc_ms();
-        let prev_name = old
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let details = segment_start_details(&prev_name, &self.state.merkle);
-        self.write_internal("SEGMENT_START", &details);
-        self.sync_now()?;
-        if let Some(keep) = self.opts.keep_segments {
-            let _ = apply_retention(&self.path, keep, self.active_first_seq);
-        }
-        Ok(())
     }
 
     fn check_failed(&self) -> Result<()> {
@@ -399,7 +353,7 @@ impl Worker {
         Err(self.fail(AuditError::io(op, &self.path, e)))
     }
 
-    fn fail(&mut self, err: AuditError) -> AuditError {
+    pub(super) fn fail(&mut self, err: AuditError) -> AuditError {
         self.shared.fail(err, &self.opts.on_failure)
     }
 }

@@ -100,13 +100,13 @@ fn concurrent_orders_fills_and_cancels_keep_every_limit() {
                         }
                         mine.push((a.id, qty, price));
                     }
-                    if i % 3 == 0 {
-                        if let Some((id, qty, price)) = mine.pop() {
-                            if i % 2 == 0 {
-                                book.fill(id, qty, price, None).unwrap();
-                            } else {
-                                book.cancel(id).unwrap();
-                            }
+                    if i % 3 == 0
+                        && let Some((id, qty, price)) = mine.pop()
+                    {
+                        if i % 2 == 0 {
+                            book.fill(id, qty, price, None).unwrap();
+                        } else {
+                            book.cancel(id).unwrap();
                         }
                     }
                 }

@@ -9,15 +9,44 @@ pub trait Clock: Send + Sync {
     fn now_ms(&self) -> u64;
 }
 
-/// The system clock.
+/// The system's wall clock. On Linux it reads `CLOCK_REALTIME_COARSE`: a
+/// few ns to read, a resolution of a few ms (one kernel tick), ample for
+/// order-rate windows, cooldowns and the trading day. Use [`PreciseClock`]
+/// for windows of a few ms.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    #[cfg(target_os = "linux")]
     fn now_ms(&self) -> u64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        use nix::time::{ClockId, clock_gettime};
+        match clock_gettime(ClockId::CLOCK_REALTIME_COARSE) {
+            Ok(ts) => {
+                let secs = u64::try_from(ts.tv_sec()).unwrap_or(0);
+                let ms = u64::try_from(ts.tv_nsec() / 1_000_000).unwrap_or(0);
+                secs.saturating_mul(1000).saturating_add(ms)
+            }
+            Err(_) => PreciseClock.now_ms(),
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn now_ms(&self) -> u64 {
+        PreciseClock.now_ms()
+    }
+}
+
+/// The system's wall clock at full resolution (`SystemTime::now`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PreciseClock;
+
+impl Clock for PreciseClock {
+    fn now_ms(&self) -> u64 {
+        SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| {
+            d.as_secs()
+                .saturating_mul(1000)
+                .saturating_add(u64::from(d.subsec_millis()))
+        })
     }
 }
 
@@ -60,3 +89,6 @@ impl<C: Clock + ?Sized> Clock for std::sync::Arc<C> {
         (**self).now_ms()
     }
 }
+
+#[cfg(test)]
+mod tests;

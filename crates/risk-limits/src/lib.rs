@@ -85,7 +85,7 @@ pub use book::{
     RiskConfig, ScopeView, Warnings,
 };
 pub use breach::{Breach, BreachSink};
-pub use clock::{Clock, FakeClock, SystemClock};
+pub use clock::{Clock, FakeClock, PreciseClock, SystemClock};
 pub use error::{Error, LimitKind, Observed, Rejection, Warning};
 pub use limits::{
     ConcentrationLimit, CooldownLimit, DailyReset, LimitSet, OrderRateLimit, PositionLimit,

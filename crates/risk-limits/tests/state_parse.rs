@@ -119,3 +119,16 @@ proptest! {
         prop_assert!(PersistedState::parse(file.as_bytes()).is_err());
     }
 }
+
+#[test]
+fn the_fuzz_seed_is_a_valid_state() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fuzz/seeds/risk_state_parse/valid.state"
+    );
+    let state = PersistedState::parse(&std::fs::read(path).unwrap()).unwrap();
+    let global = state.record(&Scope::Global).unwrap();
+    assert_eq!(global.latch.unwrap().kind, LimitKind::Drawdown);
+    assert_eq!(global.high_water_mark, "130000".parse().unwrap());
+    assert_eq!(state.scopes.len(), 4);
+}

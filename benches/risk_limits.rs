@@ -1,0 +1,187 @@
+//! risk-limits: `check_and_reserve` on a book holding 1,000 positions and
+//! 1,000 open orders, beside a raw primitive measured in the same run.
+//!
+//! - `reserve/check_and_reserve`: an accepted LIMIT buy checked against
+//!   every scope (global seed limits + gross, net and open-order caps,
+//!   account, strategy, symbol) and reserved; timed in runs of 64, each run
+//!   released by untimed cancels (so the book stays the same size). Target
+//!   ≤ 200 ns.
+//! - `reserve/accept_and_release`: the same plus its `cancel`, timed together.
+//! - `reserve/reducing_and_release`: a sell within the position (the
+//!   always-allowed path) and its cancel.
+//! - `reserve/reject_over_limit`: an order over the position limit (no
+//!   reservation is made).
+//! - `raw/mutex_hashmap_lookup`: an uncontended `std::sync::Mutex` lock plus
+//!   one std `HashMap<Symbol, _>` lookup: the least any locked book costs.
+//!
+//! Heap allocations on the accept/release path are counted with stats_alloc
+//! (a counting global allocator) and printed.
+
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::hint::black_box;
+use std::num::NonZeroU32;
+use std::sync::Mutex;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use supreme_risk_limits::*;
+use supreme_security::order_guard::{Order, Price, Quantity, Side, Symbol};
+
+#[global_allocator]
+static GLOBAL: &stats_alloc::StatsAlloc<std::alloc::System> = &stats_alloc::INSTRUMENTED_SYSTEM;
+
+const SYMBOLS: usize = 1_000;
+
+fn symbol(i: usize) -> Symbol {
+    Symbol::new(&format!("S{i:04}USDT")).unwrap()
+}
+
+/// 1,000 symbols each with a position of 1 unit at 100 (100,000 in all),
+/// 1,000 open orders (one small buy per symbol), 10,000,000 USDT of cash.
+fn book() -> RiskBook<SystemClock> {
+    let usdt = Asset::new("USDT").unwrap();
+    let limits = LimitSet {
+        gross_exposure: Some("5000000".parse().unwrap()),
+        net_exposure: Some("5000000".parse().unwrap()),
+        max_open_orders: NonZeroU32::new(5_000),
+        ..LimitSet::SEED
+    };
+    let symbol_limits = LimitSet {
+        max_open_orders: NonZeroU32::new(100),
+        ..LimitSet::default()
+    };
+    let mut config = RiskConfig::new(usdt)
+        .unwrap()
+        .with_limits(Scope::Global, limits)
+        .unwrap()
+        .with_limits(Scope::Account(AccountId::new("main").unwrap()), limits)
+        .unwrap()
+        .with_capacity(4_096);
+    for i in 0..SYMBOLS {
+        config = config
+            .with_limits(Scope::Symbol(symbol(i)), symbol_limits)
+            .unwrap();
+    }
+    let book = RiskBook::new(config, SystemClock).unwrap();
+    let main = AccountId::new("main").unwrap();
+    book.deposit(main, usdt, "10000000".parse().unwrap())
+        .unwrap();
+    for i in 0..SYMBOLS {
+        let s = symbol(i);
+        book.add_symbol(s, Asset::new(&format!("S{i:04}")).unwrap(), usdt)
+            .unwrap();
+        book.set_mark(s, "100".parse().unwrap()).unwrap();
+        book.set_position(main, s, "1".parse().unwrap(), "100".parse().unwrap())
+            .unwrap();
+    }
+    book.start_fresh().unwrap();
+    for i in 0..SYMBOLS {
+        let order = Order::limit(
+            symbol(i),
+            Side::Buy,
+            "0.5".parse().unwrap(),
+            "100".parse().unwrap(),
+        );
+        let _ = book.check_and_reserve(&order).unwrap();
+    }
+    assert_eq!(book.view(Scope::Global).unwrap().open_orders, 1_000);
+    book
+}
+
+fn count_allocations(f: impl Fn()) -> usize {
+    let region = stats_alloc::Region::new(GLOBAL);
+    for _ in 0..1000 {
+        f();
+    }
+    let change = region.change();
+    change.allocations + change.reallocations
+}
+
+fn bench_reserve(c: &mut Criterion) {
+    let book = book();
+    let s = symbol(500);
+    let accept = Order::limit(
+        s,
+        Side::Buy,
+        Quantity::from_units(10_000_000),
+        Price::from_units(10_000_000_000),
+    );
+    let reduce = Order::limit(
+        s,
+        Side::Sell,
+        Quantity::from_units(50_000_000),
+        Price::from_units(10_000_000_000),
+    );
+    let reject = Order::limit(
+        s,
+        Side::Buy,
+        "100000".parse().unwrap(),
+        "100".parse().unwrap(),
+    );
+    let first = book.check_and_reserve(&accept).unwrap();
+    book.cancel(first.id).unwrap();
+    assert!(book.check_and_reserve(&reduce).unwrap().reducing);
+    let _ = book.check_and_reserve(&reject).unwrap_err();
+
+    let allocs = count_allocations(|| {
+        let a = book.check_and_reserve(&accept).unwrap();
+        book.cancel(a.id).unwrap();
+    });
+    println!("heap allocations in 1000 accepted check_and_reserve + cancel: {allocs}");
+    let allocs = count_allocations(|| {
+        let _ = book.check_and_reserve(&reject).unwrap_err();
+    });
+    println!("heap allocations in 1000 rejected check_and_reserve: {allocs}");
+
+    let mut g = c.benchmark_group("reserve");
+    // check_and_reserve alone: 64 timed reservations, then 64 untimed cancels.
+    let mut ids = Vec::with_capacity(64);
+    g.bench_function("check_and_reserve", |b| {
+        b.iter_custom(|iters| {
+            let mut total = std::time::Duration::ZERO;
+            let mut left = iters;
+            while left > 0 {
+                let n = left.min(64);
+                let start = std::time::Instant::now();
+                for _ in 0..n {
+                    ids.push(book.check_and_reserve(black_box(&accept)).unwrap().id);
+                }
+                total += start.elapsed();
+                ids.drain(..).for_each(|id| book.cancel(id).unwrap());
+                left -= n;
+            }
+            total
+        })
+    });
+    g.bench_function("accept_and_release", |b| {
+        b.iter(|| {
+            let a = book.check_and_reserve(black_box(&accept)).unwrap();
+            book.cancel(black_box(a.id)).unwrap();
+        })
+    });
+    g.bench_function("reducing_and_release", |b| {
+        b.iter(|| {
+            let a = book.check_and_reserve(black_box(&reduce)).unwrap();
+            book.cancel(black_box(a.id)).unwrap();
+        })
+    });
+    g.bench_function("reject_over_limit", |b| {
+        b.iter(|| black_box(book.check_and_reserve(black_box(&reject)).is_err()))
+    });
+    g.finish();
+
+    let map: HashMap<Symbol, (i128, i128)> = (0..SYMBOLS).map(|i| (symbol(i), (0, 0))).collect();
+    let raw = Mutex::new(map);
+    let mut g = c.benchmark_group("raw");
+    g.bench_function("mutex_hashmap_lookup", |b| {
+        b.iter(|| {
+            let guard = raw.lock().unwrap();
+            black_box(guard.get(black_box(&s)).map(|e| e.0))
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_reserve);
+criterion_main!(benches);

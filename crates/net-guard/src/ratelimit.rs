@@ -1,0 +1,20 @@
+//! Rate limits: the Binance-exact exchange limiter and keyed limiters.
+//!
+//! - [`ExchangeLimiter`]: REQUEST_WEIGHT, ORDERS and RAW_REQUESTS windows
+//!   aligned to wall-clock boundaries, loaded from `exchangeInfo`
+//!   `rateLimits`, synced from `X-MBX-USED-WEIGHT-*` / `X-MBX-ORDER-COUNT-*`
+//!   headers, 429 back-off and 418 ban. A request is admitted only if every
+//!   window has room for it.
+//! - [`KeyedLimiter`]: per-key GCRA limiters (governor), O(1) per check,
+//!   with a bound on live keys.
+//! - [`EndpointWeights`]: a weight per endpoint.
+
+mod exchange;
+mod keyed;
+mod limits;
+mod weights;
+
+pub use exchange::{ExchangeLimiter, parse_retry_after};
+pub use keyed::{BoundedStore, KeyedLimiter};
+pub use limits::{Cost, LimitKind, RateLimit};
+pub use weights::EndpointWeights;

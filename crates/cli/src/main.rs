@@ -11,6 +11,7 @@ mod audit;
 mod exit;
 mod kill_switch;
 mod order;
+mod risk;
 mod vault;
 
 use std::process::ExitCode;
@@ -33,6 +34,9 @@ enum Command {
     /// Check or normalize an order against exchange rules.
     #[command(subcommand)]
     Order(order::OrderCommand),
+    /// Risk limits: show a persisted risk state (breaches, halts, high-water marks).
+    #[command(subcommand)]
+    Risk(risk::RiskCommand),
     /// Operate the kill switch: status, trigger, reset, operator keys.
     #[command(subcommand)]
     KillSwitch(kill_switch::KillSwitchCommand),
@@ -46,6 +50,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Audit(cmd) => audit::run(cmd),
         Command::Order(cmd) => order::run(cmd),
+        Command::Risk(cmd) => risk::run(cmd),
         Command::KillSwitch(cmd) => kill_switch::run(cmd),
         Command::Vault(cmd) => vault::run(cmd),
     }

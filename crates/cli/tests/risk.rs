@@ -1,0 +1,99 @@
+//! `supreme risk state`, run as a real process on state files a real book wrote.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use supreme_order_guard::{Order, Side, Symbol};
+use supreme_risk_limits::{
+    AccountId, Asset, FakeClock, LimitSet, Pct, RiskBook, RiskConfig, Scope, StateFile,
+};
+
+fn supreme(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_supreme"))
+        .args(args)
+        .output()
+        .expect("run supreme")
+}
+
+/// A book persisting to `path`; with `breach`, BTC falls 20 % after a buy.
+fn write_state(path: &Path, breach: bool) {
+    let usdt = Asset::new("USDT").unwrap();
+    let limits = LimitSet {
+        max_drawdown: Some(Pct::percent(10)),
+        ..LimitSet::default()
+    };
+    let config = RiskConfig::new(usdt)
+        .unwrap()
+        .with_limits(Scope::Global, limits)
+        .unwrap();
+    let book = RiskBook::new(config, FakeClock::new(1_700_000_000_000)).unwrap();
+    let btc = Symbol::new("BTCUSDT").unwrap();
+    book.add_symbol(btc, Asset::new("BTC").unwrap(), usdt)
+        .unwrap();
+    book.deposit(
+        AccountId::new("main").unwrap(),
+        usdt,
+        "100000".parse().unwrap(),
+    )
+    .unwrap();
+    book.set_mark(btc, "50000".parse().unwrap()).unwrap();
+    book.start_fresh().unwrap();
+    book.persist_to(StateFile::new(path)).unwrap();
+    if breach {
+        let order = Order::limit(
+            btc,
+            Side::Buy,
+            "1".parse().unwrap(),
+            "50000".parse().unwrap(),
+        );
+        let a = book.check_and_reserve(&order).unwrap();
+        book.fill(a.id, "1".parse().unwrap(), "50000".parse().unwrap(), None)
+            .unwrap();
+        book.set_mark(btc, "25000".parse().unwrap()).unwrap();
+    }
+}
+
+#[test]
+fn clear_state_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("risk.state");
+    write_state(&path, false);
+    let o = supreme(&["risk", "state", path.to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("global"), "{out}");
+    assert!(out.contains("hwm 100000"), "{out}");
+}
+
+#[test]
+fn latched_breach_exits_1_and_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("risk.state");
+    write_state(&path, true);
+    let o = supreme(&["risk", "state", path.to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("LATCHED drawdown"), "{out}");
+    assert!(out.contains("25%, limit 10%"), "{out}");
+    let o = supreme(&["risk", "state", "--json", path.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["scopes"][0]["latch"]["kind"], "drawdown");
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn missing_or_corrupt_state_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("risk.state");
+    let o = supreme(&["risk", "state", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("missing"));
+    write_state(&path, false);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let last = bytes.len() - 3;
+    bytes[last] ^= 1;
+    std::fs::write(&path, bytes).unwrap();
+    let o = supreme(&["risk", "state", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("corrupt"));
+}

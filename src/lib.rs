@@ -10,6 +10,7 @@
 //! | [`vault`] | `supreme-vault` | encrypted credentials, a signer that never reveals its key |
 //! | [`audit`] | `supreme-audit` | tamper-evident, durable security log |
 //! | [`kill_switch`] | `supreme-kill-switch` | emergency stop: gate, latch, cancel, flatten, authorized reset |
+//! | [`risk_limits`] | `supreme-risk-limits` | position, exposure, loss and drawdown limits with reservations |
 //! | [`binance`] | `supreme-binance` | Binance spot adapter: vault signing, rules, reconciliation, venue |
 //!
 //! ```
@@ -33,6 +34,7 @@
 //! - `vault`: [`vault`]
 //! - `audit`: [`audit`]
 //! - `kill-switch`: [`kill_switch`]
+//! - `risk-limits`: [`risk_limits`]
 //! - `binance`: [`binance`]
 //!
 //! With `order-guard` and `kill-switch` on, [`Gate`] composes them (plus
@@ -51,5 +53,7 @@ pub use supreme_binance as binance;
 pub use supreme_kill_switch as kill_switch;
 #[cfg(feature = "order-guard")]
 pub use supreme_order_guard as order_guard;
+#[cfg(feature = "risk-limits")]
+pub use supreme_risk_limits as risk_limits;
 #[cfg(feature = "vault")]
 pub use supreme_vault as vault;

@@ -11,6 +11,7 @@
 
 #![allow(clippy::print_stdout, missing_docs)]
 
+mod fills;
 mod report;
 mod setup;
 mod strategy;
@@ -20,8 +21,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use supreme_security::audit::{Event as AuditEvent, EventType, VerifyOptions, verify_log};
-use supreme_security::kill_switch::{FlattenConfig, HaltConfig, State, TripRequest};
-use supreme_security::order_guard::InFlightOrders;
+use supreme_security::kill_switch::{FlattenConfig, HaltConfig, State};
+use supreme_security::risk_limits::Scope;
 
 fn section(title: &str) {
     println!("\n== {title}");
@@ -33,37 +34,30 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 
     section("1. Setting up");
     let bot = setup::start()?;
-    let mut tally = report::Tally::default();
-    let mut in_flight = InFlightOrders::default();
+    let mut run = strategy::Run::default();
 
     section("2. The strategy sends orders; every one passes the gate first");
     for (label, order) in strategy::orders() {
-        strategy::submit(&bot, &mut tally, &mut in_flight, label, order);
+        strategy::submit(&bot, &mut run, label, order);
     }
 
     section("3. The market falls; the drawdown limit trips the kill switch");
-    // Equity in 10^-8 USDT, exact: cash + BTC x price.
-    let equity = |price: u64| {
-        let (usdt, btc) = (bot.sim.balance("USDT"), bot.sim.balance("BTC"));
-        u128::from(usdt.free + usdt.locked) + u128::from(btc.free + btc.locked) * u128::from(price)
-    };
-    let high_water = equity(25_000);
     let mut tripped = None;
-    for price in [24_800u64, 24_200, 23_500, 22_400, 21_000, 20_000] {
-        bot.sim.set_price("BTCUSDT", &price.to_string());
-        let now = equity(price);
-        let drawdown_bps = high_water.saturating_sub(now) * 10_000 / high_water;
-        println!(
-            "  BTCUSDT {price:>6}   equity {:>9} USDT   drawdown {}.{:02}%",
-            now / 100_000_000,
-            drawdown_bps / 100,
-            drawdown_bps % 100
+    for price in ["24800", "24200", "23500", "22400", "21000", "20000"] {
+        bot.sim.set_price("BTCUSDT", price);
+        run.resting.sync(&bot);
+        bot.gate.risk().set_mark(setup::btc(), price.parse()?)?;
+        let view = bot.gate.risk().view(Scope::Global)?;
+        let (equity, hwm) = (
+            view.equity.unwrap_or_default(),
+            view.high_water_mark.unwrap_or_default(),
         );
-        if drawdown_bps >= 200 {
-            let trip =
-                TripRequest::manual("drawdown 2% from the high-water mark", "drawdown-monitor")
-                    .value("drawdown_bps", drawdown_bps.to_string());
-            tripped = Some(bot.switch.trip(trip)?);
+        println!(
+            "  BTCUSDT {price:>6}   equity {equity} USDT   high-water mark {hwm}   state {:?}",
+            view.state
+        );
+        if let Some(trip) = bot.switch.trip_record() {
+            tripped = Some(trip);
             break;
         }
     }
@@ -73,7 +67,7 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         trip.reason, trip.who
     );
     let (label, late) = strategy::orders().remove(0);
-    strategy::submit(&bot, &mut tally, &mut in_flight, label, late);
+    strategy::submit(&bot, &mut run, label, late);
 
     let open_before = bot.sim.open_orders().len();
     let flatten = FlattenConfig::new(200, "1".parse()?)?;
@@ -124,7 +118,10 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                 ),
         );
     });
-    drop(bot.switch); // its event sink holds the last other handle on the log
+    // The switch (and the risk book's breach sink, in the gate) hold the
+    // other handles on the log: drop them before closing it.
+    drop(bot.gate);
+    drop(bot.switch);
     let audit = Arc::try_unwrap(bot.audit).map_err(|_| "audit log still shared")?;
     let checkpoint = audit.close()?;
     let options = VerifyOptions {
@@ -145,7 +142,7 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     };
 
     section("5. Summary");
-    tally.print(audit_line, venue, started.elapsed());
+    run.tally.print(audit_line, venue, started.elapsed());
     if !report.is_intact() || venue != "clean (verified)" {
         return Err("the run did not end clean".into());
     }

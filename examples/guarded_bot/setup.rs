@@ -10,15 +10,20 @@ use supreme_security::audit::{
     AuditLog, Event as AuditEvent, EventType, Options, PublicKey, Severity, SigningKey,
 };
 use supreme_security::binance::{BinanceClient, BinanceVenue, KeyPolicy};
-use supreme_security::gate::{DecisionLog, GateBuilder, NoRateLimit, NoRiskLimits};
-use supreme_security::kill_switch::{Event as KsEvent, KillSwitch};
+use supreme_security::gate::{DecisionLog, GateBuilder, NoRateLimit};
+use supreme_security::kill_switch::{Event as KsEvent, KillSwitch, triggers::RiskBreach};
+use supreme_security::order_guard::Symbol;
 use supreme_security::order_guard::{Policy, Validator};
+use supreme_security::risk_limits::{
+    AccountId, Asset, Breach, LimitSet, Pct, PositionLimit, RiskBook, RiskConfig, Scope, StateFile,
+    SystemClock,
+};
 use supreme_security::vault::{EntrySecret, KdfParams, VaultFile};
 use supreme_testkit::binance::{ApiKey, ApiRestrictions, KeyCredential, SimBinance, SimServer};
 
 use crate::transport::LoopbackTls;
 
-pub(crate) type BotGate = Gate<NoRiskLimits, NoRateLimit>;
+pub(crate) type BotGate = Gate<RiskBook<SystemClock>, NoRateLimit>;
 
 pub(crate) struct Bot {
     pub(crate) sim: SimBinance,
@@ -133,7 +138,15 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
         .build();
     let venue = BinanceVenue::new(client.clone(), rules.clone(), "USDT");
 
-    // 7. The gate.
+    // 7. Risk limits: a position at most 25 % of equity (warning at 15 %), a
+    //    drawdown of 2 % from the high-water mark trips the kill switch.
+    let risk = risk_book(&switch, dir.path().join("risk.state"))?;
+    step(
+        "risk limits",
+        "position <= 25% of equity, drawdown <= 2% (breach trips the kill switch)",
+    );
+
+    // 8. The gate.
     let validator = Validator::new(Policy {
         max_order_notional: Some("20000".parse()?),
         ..Policy::default()
@@ -142,14 +155,14 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
         kill_switch: switch.gate(),
         rules: rules.clone(),
         validator,
-        risk: NoRiskLimits,
+        risk,
         rate: NoRateLimit,
         decisions: Arc::new(DecisionLog::with_capacity(4096)),
     }
     .build();
     step(
         "gate",
-        "kill switch -> order-guard (fat-finger cap 20,000 USDT) -> risk -> rate",
+        "kill switch -> order-guard (fat-finger cap 20,000 USDT) -> risk limits",
     );
     Ok(Bot {
         sim,
@@ -163,6 +176,40 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
         audit_path,
         _dir: dir,
     })
+}
+
+pub(crate) fn btc() -> Symbol {
+    Symbol::new("BTCUSDT").unwrap_or_else(|_| unreachable!("a valid literal"))
+}
+
+fn risk_book(
+    switch: &KillSwitch,
+    state: PathBuf,
+) -> Result<RiskBook<SystemClock>, Box<dyn std::error::Error + Send + Sync>> {
+    let usdt = Asset::new("USDT")?;
+    let limits = LimitSet {
+        position: Some(PositionLimit::new(
+            Pct::percent(25),
+            Some(Pct::percent(15)),
+        )?),
+        max_drawdown: Some(Pct::percent(2)),
+        ..LimitSet::SEED
+    };
+    let config = RiskConfig::new(usdt)?.with_limits(Scope::Global, limits)?;
+    let switch = switch.clone();
+    let book = RiskBook::new(config, SystemClock)?.with_breach_sink(move |b: &Breach| {
+        let _ = switch.trip_risk_breach(&RiskBreach {
+            limit: format!("{:?}", b.kind),
+            limit_value: String::new(),
+            observed: b.observed.to_string(),
+        });
+    });
+    book.add_symbol(btc(), Asset::new("BTC")?, usdt)?;
+    book.deposit(AccountId::new("main")?, usdt, "100000".parse()?)?;
+    book.set_mark(btc(), "25000".parse()?)?;
+    book.persist_to(StateFile::new(state))?;
+    book.start_fresh()?;
+    Ok(book)
 }
 
 fn record_kill_switch(log: &AuditLog, e: &KsEvent) {

@@ -2,36 +2,33 @@
 
 use std::time::Instant;
 
+use supreme_security::binance::{Clock, Params, SystemClock};
 use supreme_security::gate::Rejection;
 use supreme_security::order_guard::{
     ClientOrderId, InFlightOrders, OpenOrderCounts, Order, OrderContext, Price, Quantity,
     ReferencePrice, Side, Symbol,
 };
 
+use crate::fills::{Resting, commit_fill};
 use crate::report::Tally;
 use crate::setup::Bot;
 
 /// What the bot knows before an order: the average price and its open orders.
-fn context<'a>(
-    bot: &Bot,
-    symbol: &Symbol,
-    in_flight: &'a InFlightOrders,
-    now_ms: u64,
-) -> OrderContext<'a> {
+fn context<'a>(bot: &Bot, symbol: &Symbol, in_flight: &'a InFlightOrders) -> OrderContext<'a> {
+    let now_ms = SystemClock.now_ms();
     let avg = bot
         .client
         .public(
             "GET",
             "/api/v3/avgPrice",
-            &supreme_security::binance::Params::new().with("symbol", symbol),
+            &Params::new().with("symbol", symbol),
         )
         .ok()
         .and_then(|v| v["price"].as_str().and_then(|p| p.parse::<Price>().ok()));
     let open = bot
         .client
         .open_orders(Some(symbol))
-        .map(|o| o.len())
-        .unwrap_or(usize::MAX);
+        .map_or(usize::MAX, |o| o.len());
     let all = u32::try_from(open).unwrap_or(u32::MAX);
     let counts = OpenOrderCounts {
         all,
@@ -49,51 +46,66 @@ fn context<'a>(
     ctx
 }
 
+/// What the bot carries from order to order.
+#[derive(Default)]
+pub(crate) struct Run {
+    pub(crate) tally: Tally,
+    pub(crate) in_flight: InFlightOrders,
+    pub(crate) resting: Resting,
+}
+
 /// Sends one order through the gate and, if approved, to the exchange.
-pub(crate) fn submit(
-    bot: &Bot,
-    tally: &mut Tally,
-    in_flight: &mut InFlightOrders,
-    label: &str,
-    order: Order,
-) {
-    let now_ms = supreme_security::binance::Clock::now_ms(&supreme_security::binance::SystemClock);
-    let ctx = context(bot, &order.symbol, in_flight, now_ms);
+pub(crate) fn submit(bot: &Bot, run: &mut Run, label: &str, order: Order) {
+    let ctx = context(bot, &order.symbol, &run.in_flight);
     let started = Instant::now();
     let verdict = bot.gate.check(&order, &ctx);
-    tally.gate_latency.push(started.elapsed());
-    match verdict {
-        Ok(approval) => match bot.client.place_order(&approval.order) {
-            Ok(state) => {
-                if let Some(id) = order.client_order_id {
-                    in_flight.insert(id);
-                }
-                tally.sent += 1;
-                println!(
-                    "  SENT     {label:<34} {} {} ({})",
-                    state.client_order_id,
-                    state.status,
-                    describe(&order)
-                );
-            }
-            Err(e) => {
-                tally.reject("exchange");
-                println!("  REFUSED  {label:<34} by the exchange: {e}");
-            }
-        },
+    run.tally.gate_latency.push(started.elapsed());
+    let approval = match verdict {
+        Ok(approval) => approval,
         Err(rejection) => {
             let (guard, why) = match &rejection {
-                Rejection::Halted(_) => ("kill-switch", rejection.to_string()),
+                Rejection::Halted(state) => ("kill-switch", format!("trading halted ({state:?})")),
                 Rejection::Order(v) => (
                     "order-guard",
                     v.iter().next().map(ToString::to_string).unwrap_or_default(),
                 ),
-                Rejection::Risk(_) => ("risk-limits", rejection.to_string()),
+                Rejection::Risk(breach) => ("risk-limits", breach.to_string()),
                 Rejection::RateLimited(_) => ("rate-limit", rejection.to_string()),
                 _ => ("gate", rejection.to_string()),
             };
-            tally.reject(guard);
+            run.tally.reject(guard);
             println!("  STOPPED  {label:<34} by {guard}: {why}");
+            return;
+        }
+    };
+    let reservation = approval.reservation.id;
+    for w in approval.reservation.warnings.iter() {
+        println!("  WARNING  {label:<34} {w}");
+    }
+    match bot.client.place_order(&approval.order) {
+        Ok(state) => {
+            if let Some(id) = order.client_order_id {
+                run.in_flight.insert(id);
+            }
+            run.tally.sent += 1;
+            let what = describe(&order);
+            println!(
+                "  SENT     {label:<34} {} {} ({what})",
+                state.client_order_id, state.status
+            );
+            if state.status == "FILLED" {
+                commit_fill(bot, reservation, &state);
+            } else if state.is_open() {
+                run.resting
+                    .push(order.symbol, state.client_order_id, reservation);
+            } else {
+                let _ = bot.gate.risk().cancel(reservation);
+            }
+        }
+        Err(e) => {
+            let _ = bot.gate.risk().reject(reservation);
+            run.tally.reject("exchange");
+            println!("  REFUSED  {label:<34} by the exchange: {e}");
         }
     }
 }
@@ -118,7 +130,7 @@ fn amount<T: std::str::FromStr>(s: &str) -> T {
 
 /// The orders of the demo, good and bad.
 pub(crate) fn orders() -> Vec<(&'static str, Order)> {
-    let btc = Symbol::new("BTCUSDT").unwrap_or_else(|_| unreachable!());
+    let btc = crate::setup::btc();
     let limit = |side, q: &str, p: &str, client: &str| {
         Order::limit(btc, side, amount(q), amount(p)).with_client_order_id(id(client))
     };
@@ -154,6 +166,10 @@ pub(crate) fn orders() -> Vec<(&'static str, Order)> {
         (
             "duplicate client order id bot-2",
             limit(Side::Buy, "0.1", "24400", "bot-2"),
+        ),
+        (
+            "over-concentrated (+0.5 BTC)",
+            limit(Side::Buy, "0.5", "25000", "bot-8"),
         ),
     ]
 }

@@ -14,6 +14,7 @@
 //! audit log off the hot path. A full queue rejects the order (never a
 //! silent drop of an audit record).
 
+mod adapters;
 mod check;
 mod decision;
 mod stages;

@@ -199,6 +199,20 @@ impl DailyReset {
 }
 
 /// The limits of one scope; `None` means no limit of that kind there.
+///
+/// What each scope measures:
+///
+/// | scope | position share | concentration | gross / net | loss, drawdown |
+/// |---|---|---|---|---|
+/// | global | each symbol (all accounts) ÷ global equity | symbol ÷ global gross | all positions and orders | global equity |
+/// | account | its position in each symbol ÷ its equity | position ÷ its gross | its positions and orders | its equity |
+/// | symbol | the symbol (all accounts) ÷ global equity | symbol ÷ global gross | the symbol's | — |
+/// | strategy | — | — | — | realized P&L of its fills (daily loss only) |
+///
+/// Open orders, order rate and the losing-trade cooldown apply at every scope.
+/// Exposure is worst case: positions at the mark plus every open increasing
+/// order at the worse of its limit price and the mark (market orders at the
+/// mark plus the book's market buffer).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize)]
 pub struct LimitSet {
     /// Max position per symbol as a share of the scope's equity.

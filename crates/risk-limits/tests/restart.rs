@@ -208,3 +208,23 @@ fn a_failed_save_blocks_new_risk_until_a_save_succeeds() {
         .check_and_reserve(&buy(btc(), q("0.1"), p("50000")))
         .unwrap();
 }
+
+#[test]
+fn a_rising_high_water_mark_is_saved_without_being_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("risk.state");
+    let clock = Arc::new(FakeClock::new(T0));
+    let book = unstarted(config(limits()), clock);
+    book.set_position(main_account(), btc(), q("1"), p("50000"))
+        .unwrap(); // equity 150,000
+    book.start_fresh().unwrap();
+    book.persist_to(StateFile::new(&path)).unwrap();
+    let hwm = |path: &std::path::Path| {
+        let state = StateFile::new(path).load().unwrap();
+        state.record(&Scope::Global).unwrap().high_water_mark
+    };
+    book.set_mark(btc(), p("50100")).unwrap(); // +0.067 %: below the 0.1 % step
+    assert_eq!(hwm(&path), v("150000"));
+    book.set_mark(btc(), p("50200")).unwrap(); // +0.13 %: saved
+    assert_eq!(hwm(&path), v("150200"));
+}

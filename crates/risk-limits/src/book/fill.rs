@@ -53,6 +53,7 @@ impl<C: Clock> RiskBook<C> {
             let mut breaches = Vec::new();
             let realized = trade(&mut st, &open, fq, price, fee, now, &mut breaches);
             breaches.extend(super::market::evaluate(&mut st, now));
+            let rolled = rolled || st.hwm_moved(self.cfg.hwm_save_step);
             let report = FillReport {
                 closed,
                 realized: Value::from_units(realized),

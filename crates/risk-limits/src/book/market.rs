@@ -14,18 +14,21 @@ impl<C: Clock> RiskBook<C> {
     /// Sets the mark price of `symbol` (in its quote asset) and revalues
     /// every position in it.
     pub fn set_mark(&self, symbol: Symbol, mark: Price) -> Result<(), Error> {
-        let breaches = {
+        let (breaches, moved) = {
             let mut st = self.lock();
             let y = *st
                 .symbol_ix
                 .get(&symbol)
                 .ok_or(Error::UnknownSymbol(symbol))?;
             st.symbols[y as usize].mark = Some(mark);
-            let slots: Vec<u32> = st.symbols[y as usize].slots.iter().map(|s| s.1).collect();
-            slots.into_iter().for_each(|s| revalue(&mut st, s));
-            evaluate(&mut st, self.clock.now_ms())
+            for i in 0..st.symbols[y as usize].slots.len() {
+                let s = st.symbols[y as usize].slots[i].1;
+                revalue(&mut st, s);
+            }
+            let breaches = evaluate(&mut st, self.clock.now_ms());
+            (breaches, st.started && st.hwm_moved(self.cfg.hwm_save_step))
         };
-        self.after(breaches, false);
+        self.after(breaches, moved);
         Ok(())
     }
 
@@ -33,7 +36,7 @@ impl<C: Clock> RiskBook<C> {
     /// revalues cash and positions quoted in it. Cash in an asset without a
     /// rate counts as zero.
     pub fn set_rate(&self, asset: Asset, rate: Price) {
-        let breaches = {
+        let (breaches, moved) = {
             let mut st = self.lock();
             let ix = super::asset_index(&mut st, asset);
             st.assets[ix as usize].rate = Some(rate);
@@ -45,9 +48,10 @@ impl<C: Clock> RiskBook<C> {
                 .filter_map(|s| u32::try_from(s).ok())
                 .collect();
             slots.into_iter().for_each(|s| revalue(&mut st, s));
-            evaluate(&mut st, self.clock.now_ms())
+            let breaches = evaluate(&mut st, self.clock.now_ms());
+            (breaches, st.started && st.hwm_moved(self.cfg.hwm_save_step))
         };
-        self.after(breaches, false);
+        self.after(breaches, moved);
     }
 
     /// Adds `amount` of `asset` to `account`'s cash. A transfer, not a

@@ -38,6 +38,7 @@ pub struct RiskConfig {
     origin: Origin,
     limits: Vec<(Scope, LimitSet)>,
     capacity: usize,
+    pub(crate) hwm_save_step: Pct,
 }
 
 pub(crate) type Config = RiskConfig;
@@ -57,6 +58,7 @@ impl RiskConfig {
             },
             limits: Vec::new(),
             capacity: 4096,
+            hwm_save_step: Pct::from_fraction_units(100_000)?,
         })
     }
 
@@ -88,6 +90,14 @@ impl RiskConfig {
     /// The origin [`RiskBook::check_and_reserve`] uses (registered by the book).
     pub const fn with_default_origin(mut self, origin: Origin) -> Self {
         self.origin = origin;
+        self
+    }
+
+    /// With a state file attached, a rise of the global high-water mark by
+    /// more than `step` (default 0.1 %) since the last save is saved at once
+    /// (on the thread that moved the price), so a crash loses less.
+    pub const fn with_hwm_save_step(mut self, step: Pct) -> Self {
+        self.hwm_save_step = step;
         self
     }
 
@@ -176,6 +186,7 @@ impl<C: Clock> RiskBook<C> {
         let st = State {
             started: false,
             persist_failed: false,
+            saved_hwm: 0,
             day: config.reset.day_index(now),
             global: Usage::new(config.limits_for(&Scope::Global)),
             exposure: Exposure::default(),
@@ -364,12 +375,8 @@ impl<C: Clock> RiskBook<C> {
     /// state change and day roll. Call it also periodically (the high-water
     /// mark moves with every price). Clears a failed-persist block on success.
     pub fn persist_to(&self, file: StateFile) -> Result<(), Error> {
-        let mut store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
-        let snapshot = self.snapshot();
-        let result = file.save(&snapshot);
-        self.lock().persist_failed = result.is_err();
-        *store = Some(file);
-        result
+        *self.store.lock().unwrap_or_else(PoisonError::into_inner) = Some(file);
+        self.save()
     }
 
     /// Writes the state to the attached file now (no-op without one).
@@ -378,8 +385,19 @@ impl<C: Clock> RiskBook<C> {
         let Some(file) = store.as_ref() else {
             return Ok(());
         };
-        let result = file.save(&self.snapshot());
-        self.lock().persist_failed = result.is_err();
+        let (snapshot, hwm) = {
+            let st = self.lock();
+            (
+                crate::persist::snapshot(&st, self.clock.now_ms()),
+                st.global.hwm,
+            )
+        };
+        let result = file.save(&snapshot);
+        let mut st = self.lock();
+        st.persist_failed = result.is_err();
+        if result.is_ok() {
+            st.saved_hwm = hwm;
+        }
         result
     }
 

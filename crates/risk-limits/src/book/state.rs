@@ -272,6 +272,8 @@ pub(crate) struct Entry {
 pub(crate) struct State {
     pub(crate) started: bool,
     pub(crate) persist_failed: bool,
+    /// The global high-water mark in the last saved state.
+    pub(crate) saved_hwm: i128,
     pub(crate) day: i64,
     pub(crate) global: Usage,
     pub(crate) exposure: Exposure,
@@ -289,6 +291,12 @@ pub(crate) struct State {
 }
 
 impl State {
+    /// The global high-water mark rose more than `step` above the saved one.
+    pub(crate) fn hwm_moved(&self, step: crate::Pct) -> bool {
+        let rise = self.global.hwm.saturating_sub(self.saved_hwm);
+        rise > 0 && step.exceeded_by(rise, self.saved_hwm.max(1))
+    }
+
     pub(crate) fn global_equity(&self) -> i128 {
         self.accounts
             .iter()

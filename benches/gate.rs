@@ -83,7 +83,78 @@ fn bench_gate(c: &mut Criterion) {
             black_box(open && out.is_empty())
         })
     });
+    bench_with_risk_book(&mut g, &info, &switch, &order, &ctx);
     g.finish();
+}
+
+/// The same gate with a real `RiskBook` (seed limits, one funded account):
+/// each approval reserves in the book and is released again, so the book
+/// stays in a steady state.
+fn bench_with_risk_book(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    info: &Arc<ExchangeInfo>,
+    switch: &KillSwitch,
+    order: &Order,
+    ctx: &OrderContext<'_>,
+) {
+    use supreme_security::risk_limits::*;
+    let usdt = Asset::new("USDT").unwrap();
+    let config = RiskConfig::new(usdt)
+        .unwrap()
+        .with_limits(Scope::Global, LimitSet::SEED)
+        .unwrap();
+    let book = RiskBook::new(config, SystemClock).unwrap();
+    book.add_symbol(order.symbol, Asset::new("BTC").unwrap(), usdt)
+        .unwrap();
+    book.deposit(
+        AccountId::new("main").unwrap(),
+        usdt,
+        "100000".parse().unwrap(),
+    )
+    .unwrap();
+    book.set_mark(order.symbol, "25000".parse().unwrap())
+        .unwrap();
+    book.start_fresh().unwrap();
+    let decisions = Arc::new(DecisionLog::with_capacity(1 << 16));
+    let gate = GateBuilder {
+        kill_switch: switch.gate(),
+        rules: info.clone(),
+        validator: Validator::default(),
+        risk: book,
+        rate: NoRateLimit,
+        decisions: decisions.clone(),
+    }
+    .build();
+    let approval = gate.check(order, ctx).unwrap();
+    gate.release(approval);
+    decisions.drain(|_| {});
+    let region = stats_alloc::Region::new(GLOBAL);
+    for _ in 0..1000 {
+        let approval = gate.check(order, ctx).unwrap();
+        gate.release(approval);
+    }
+    let change = region.change();
+    println!(
+        "heap allocations in 1000 approvals with the risk book: {}",
+        change.allocations + change.reallocations
+    );
+    decisions.drain(|_| {});
+    // Only the check is timed; each approval is released outside the timing.
+    g.bench_function("whole_gate_with_risk_book", |b| {
+        b.iter_custom(|iters| {
+            let mut total = std::time::Duration::ZERO;
+            for _ in 0..iters {
+                let started = std::time::Instant::now();
+                let approval = gate.check(black_box(order), ctx);
+                total += started.elapsed();
+                gate.release(approval.unwrap());
+                if decisions.len() > 60_000 {
+                    decisions.drain(|_| {});
+                }
+            }
+            total
+        })
+    });
 }
 
 criterion_group!(benches, bench_gate);

@@ -10,6 +10,7 @@
 //! | [`vault`] | `supreme-vault` | encrypted credentials, a signer that never reveals its key |
 //! | [`audit`] | `supreme-audit` | tamper-evident, durable security log |
 //! | [`kill_switch`] | `supreme-kill-switch` | emergency stop: gate, latch, cancel, flatten, authorized reset |
+//! | [`net_guard`] | `supreme-net-guard` | HTTPS-only, SSRF-safe egress, exact exchange rate limits |
 //! | [`risk_limits`] | `supreme-risk-limits` | position, exposure, loss and drawdown limits with reservations |
 //! | [`binance`] | `supreme-binance` | Binance spot adapter: vault signing, rules, reconciliation, venue |
 //!
@@ -32,9 +33,10 @@
 //!
 //! - `order-guard`: [`order_guard`]
 //! - `vault`: [`vault`]
-//! - `audit`: [`audit`]
+//! - `audit`: [`audit`]; `audit-tracing` adds its `tracing` layer
 //! - `kill-switch`: [`kill_switch`]
 //! - `risk-limits`: [`risk_limits`]
+//! - `net-guard`: [`net_guard`]
 //! - `binance`: [`binance`]
 //!
 //! With `order-guard` and `kill-switch` on, [`Gate`] composes them (plus
@@ -51,6 +53,8 @@ pub use supreme_audit as audit;
 pub use supreme_binance as binance;
 #[cfg(feature = "kill-switch")]
 pub use supreme_kill_switch as kill_switch;
+#[cfg(feature = "net-guard")]
+pub use supreme_net_guard as net_guard;
 #[cfg(feature = "order-guard")]
 pub use supreme_order_guard as order_guard;
 #[cfg(feature = "risk-limits")]

@@ -61,6 +61,20 @@ impl Value {
     }
 }
 
+/// `a × b` for a small non-negative `b` (below 2³⁷: a share's or a rate's
+/// units), without the slow overflow-checked 128-bit multiply when `a` is
+/// below 2⁹⁰ (10¹¹ currency units at 10⁻¹⁶), where the product cannot
+/// overflow. `None` on overflow.
+#[inline]
+pub(crate) fn mul_small(a: i128, b: i128) -> Option<i128> {
+    const BOUND: i128 = 1 << 90;
+    if a > -BOUND && a < BOUND && (0..1 << 37).contains(&b) {
+        Some(a * b)
+    } else {
+        a.checked_mul(b)
+    }
+}
+
 /// Converts `units` (10⁻¹⁶ of an asset) into the valuation currency at `rate`
 /// (valuation units per asset unit, 10⁻⁸). Exact when the rate is 1; otherwise
 /// rounded away from zero at 10⁻¹⁶ (the conservative side for exposure).
@@ -69,7 +83,7 @@ pub(crate) fn convert(units: i128, rate: Price) -> i128 {
     if rate == i128::from(ONE) {
         return units;
     }
-    let Some(product) = units.checked_mul(rate) else {
+    let Some(product) = mul_small(units, rate) else {
         return if (units < 0) == (rate < 0) {
             i128::MAX
         } else {
@@ -202,8 +216,8 @@ impl Pct {
             return true;
         }
         match (
-            part.checked_mul(i128::from(ONE)),
-            whole.checked_mul(i128::from(self.0)),
+            mul_small(part, i128::from(ONE)),
+            mul_small(whole, i128::from(self.0)),
         ) {
             (Some(lhs), Some(rhs)) => lhs > rhs,
             // Beyond 10¹⁴ currency units: fail closed.

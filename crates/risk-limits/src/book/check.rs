@@ -5,16 +5,12 @@ use supreme_order_guard::{ONE, Order, OrderType, Side};
 
 use super::state::{Entry, Exposure, Open, Remaining, State, Usage};
 use super::{Accepted, Config, Origin, ReservationId, Warnings};
-use crate::amount::convert;
+
+use crate::amount::{convert, mul_small};
 use crate::{LimitKind, LimitSet, Observed, Pct, Rejection, Scope, TradingState, Value};
 
-pub(crate) fn check(
-    st: &mut State,
-    cfg: &Config,
-    order: &Order,
-    origin: Origin,
-    now: u64,
-) -> Result<Accepted, Rejection> {
+/// Account and strategy indices of `origin`.
+pub(crate) fn resolve(st: &State, origin: Origin) -> Result<(u32, u32), Rejection> {
     let a = *st
         .account_ix
         .get(&origin.account)
@@ -23,6 +19,16 @@ pub(crate) fn check(
         .strategy_ix
         .get(&origin.strategy)
         .ok_or(Rejection::UnknownStrategy(origin.strategy))?;
+    Ok((a, s))
+}
+
+pub(crate) fn check(
+    st: &mut State,
+    cfg: &Config,
+    order: &Order,
+    (a, s): (u32, u32),
+    now: u64,
+) -> Result<Accepted, Rejection> {
     let y = *st
         .symbol_ix
         .get(&order.symbol)
@@ -240,10 +246,12 @@ fn limits(
     if let Some(c) = l.concentration {
         let (part, whole) = (x.pos.side_max(), x.whole.gross());
         // Applies once gross reaches `active_from` of equity (always without equity).
-        let active = x.equity <= 0
-            || whole.saturating_mul(i128::from(ONE))
-                >= x.equity
-                    .saturating_mul(i128::from(c.active_from().fraction_units()));
+        let lhs = mul_small(whole, i128::from(ONE));
+        let rhs = mul_small(x.equity, i128::from(c.active_from().fraction_units()));
+        let active = match (lhs, rhs) {
+            (Some(l), Some(r)) => x.equity <= 0 || l >= r,
+            _ => true,
+        };
         if active && c.max().exceeded_by(part, whole) {
             let observed = Observed::Share {
                 limit: c.max(),
@@ -298,16 +306,21 @@ fn worst_value(
             u128::from(order.price.ok_or(Rejection::Unpriced)?.units().max(stop))
         }
     };
-    let px = i128::try_from(px).unwrap_or(i128::MAX);
     match (order.quantity, order.quote_quantity) {
         (Some(q), None) if !q.is_zero() => {
+            // u64 × u64 is exact in u128 (one multiply); beyond i128: saturate.
+            let notional = u64::try_from(px)
+                .ok()
+                .and_then(|px| i128::try_from(u128::from(q.units()) * u128::from(px)).ok())
+                .unwrap_or(i128::MAX);
             let q = i128::from(q.units());
-            Ok((convert(q.saturating_mul(px), rate), Remaining::Base(q)))
+            Ok((convert(notional, rate), Remaining::Base(q)))
         }
         (None, Some(quote)) if !quote.is_zero() => {
             let worst = i128::try_from(buffered(quote.units()))
-                .unwrap_or(i128::MAX)
-                .saturating_mul(i128::from(ONE));
+                .ok()
+                .and_then(|w| mul_small(w, i128::from(ONE)))
+                .unwrap_or(i128::MAX);
             let quote = i128::from(quote.units()) * i128::from(ONE);
             Ok((convert(worst, rate), Remaining::Quote(quote)))
         }

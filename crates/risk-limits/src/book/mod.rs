@@ -302,7 +302,7 @@ impl<C: Clock> RiskBook<C> {
     /// Reserves `order` for the default origin; see
     /// [`check_and_reserve_for`](Self::check_and_reserve_for).
     pub fn check_and_reserve(&self, order: &Order) -> Result<Accepted, Rejection> {
-        self.check_and_reserve_for(order, self.cfg.origin)
+        self.reserve(order, None)
     }
 
     /// Checks `order` against every limit of its global, account, strategy and
@@ -316,6 +316,10 @@ impl<C: Clock> RiskBook<C> {
         order: &Order,
         origin: Origin,
     ) -> Result<Accepted, Rejection> {
+        self.reserve(order, Some(origin))
+    }
+
+    fn reserve(&self, order: &Order, origin: Option<Origin>) -> Result<Accepted, Rejection> {
         let now = self.clock.now_ms();
         let mut st = self.lock();
         if market::roll_day(&mut st, &self.cfg, now) {
@@ -324,7 +328,12 @@ impl<C: Clock> RiskBook<C> {
             self.after(Vec::new(), true);
             st = self.lock();
         }
-        check::check(&mut st, &self.cfg, order, origin, now)
+        let ix = match origin {
+            Some(origin) => check::resolve(&st, origin)?,
+            // The default origin's account and strategy were registered first.
+            None => (0, 0),
+        };
+        check::check(&mut st, &self.cfg, order, ix, now)
     }
 
     /// Marks the book started with nothing latched: the high-water mark and

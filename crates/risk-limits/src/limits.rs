@@ -223,7 +223,8 @@ pub struct LimitSet {
     pub gross_exposure: Option<Value>,
     /// Max net exposure (long − short, worst case either way).
     pub net_exposure: Option<Value>,
-    /// Max open orders (reducing ones never count against it).
+    /// Max open orders. Reducing orders are never refused by it, but they are
+    /// open orders too and count toward it (as the exchange counts them).
     pub max_open_orders: Option<NonZeroU32>,
     /// Max orders accepted per window.
     pub order_rate: Option<OrderRateLimit>,

@@ -790,3 +790,72 @@ fn no_equity_fails_closed() {
         "position share of equity at global: unbounded (no equity), limit 10%"
     );
 }
+
+#[test]
+fn accounts_are_measured_against_their_own_equity() {
+    let small = AccountId::new("small").unwrap();
+    let per_account = LimitSet {
+        position: Some(PositionLimit::SEED),
+        ..LimitSet::default()
+    };
+    let config = RiskConfig::new(usdt())
+        .unwrap()
+        .with_limits(Scope::Account(small), per_account)
+        .unwrap()
+        .with_limits(
+            Scope::Global,
+            LimitSet {
+                gross_exposure: Some(v("12000")),
+                ..LimitSet::default()
+            },
+        )
+        .unwrap();
+    let book = RiskBook::new(config, FakeClock::new(T0)).unwrap();
+    book.add_account(small).unwrap();
+    book.add_symbol(btc(), Asset::new("BTC").unwrap(), usdt())
+        .unwrap();
+    book.deposit(main_account(), usdt(), q("100000")).unwrap();
+    book.deposit(small, usdt(), q("10000")).unwrap();
+    book.set_mark(btc(), p("50000")).unwrap();
+    book.start_fresh().unwrap();
+    let small_origin = Origin {
+        account: small,
+        strategy: StrategyId::new("default").unwrap(),
+    };
+    // 10 % of the small account's 10,000 is 1,000: 0.02 BTC.
+    let a = book
+        .check_and_reserve_for(&buy(btc(), "0.02", "50000"), small_origin)
+        .unwrap();
+    let r = book
+        .check_and_reserve_for(&buy(btc(), "0.00000001", "50000"), small_origin)
+        .unwrap_err();
+    assert_eq!(limit_of(r).0, Scope::Account(small));
+    // The main account has no position limit, only the global gross cap.
+    let b = book
+        .check_and_reserve(&buy(btc(), "0.22", "50000"))
+        .unwrap();
+    let r = book
+        .check_and_reserve(&buy(btc(), "0.00000001", "50000"))
+        .unwrap_err();
+    assert_eq!(limit_of(r).1, LimitKind::GrossExposure);
+    assert_eq!(book.view(Scope::Account(small)).unwrap().gross, v("1000"));
+    assert_eq!(book.view(Scope::Global).unwrap().equity, Some(v("110000")));
+    book.cancel(a.id).unwrap();
+    book.cancel(b.id).unwrap();
+    // An operator's reduce-only on one account leaves the other trading.
+    book.set_state(Scope::Account(small), TradingState::ReduceOnly)
+        .unwrap();
+    let r = book
+        .check_and_reserve_for(&buy(btc(), "0.01", "50000"), small_origin)
+        .unwrap_err();
+    assert_eq!(
+        r,
+        Rejection::State {
+            scope: Scope::Account(small),
+            state: TradingState::ReduceOnly
+        }
+    );
+    let _ = book
+        .check_and_reserve(&buy(btc(), "0.01", "50000"))
+        .unwrap();
+}

@@ -1,4 +1,5 @@
 //! `supreme risk state`, run as a real process on state files a real book wrote.
+#![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -30,13 +30,20 @@
 //! Features: none; rustls uses the ring provider only.
 
 pub mod classify;
+pub mod client;
 pub mod clock;
 pub mod danger;
 mod error;
+pub mod hsts;
+pub mod pin;
 pub mod policy;
 pub mod ratelimit;
+pub mod resolve;
+pub mod retry;
+mod tls_config;
 
 pub use classify::{AddrClass, Denied, classify};
+pub use client::{Event, GuardedClient, GuardedClientBuilder};
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use error::Error;
 pub use policy::{EgressPolicy, EgressPolicyBuilder, Target, TargetHost};

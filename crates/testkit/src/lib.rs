@@ -17,6 +17,7 @@
 //! ```
 
 pub mod binance;
+pub mod dns;
 pub mod http;
 pub mod sim_exchange;
 pub mod tls;

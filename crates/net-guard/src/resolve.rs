@@ -1,0 +1,167 @@
+//! Trusted resolution: hickory-resolver against configured nameservers only
+//! (DNS-over-TLS or DNS-over-HTTPS by default, plain UDP/TCP when asked),
+//! hosts file off, TTLs capped, and every answer judged by the policy.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hickory_resolver::config::{
+    ConnectionConfig, LookupIpStrategy, NameServerConfig, ResolveHosts, ResolverConfig,
+    ResolverOpts,
+};
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::{Resolver, TokioResolver};
+
+use crate::{EgressPolicy, Error};
+
+/// A nameserver the bot trusts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Nameserver {
+    /// Plain DNS over UDP, falling back to TCP (a local or test resolver).
+    Plain(SocketAddr),
+    /// DNS-over-TLS, verified against webpki-roots for `server_name`.
+    Tls {
+        /// Address and port (853).
+        addr: SocketAddr,
+        /// Name on the server's certificate.
+        server_name: String,
+    },
+    /// DNS-over-HTTPS.
+    Https {
+        /// Address and port (443).
+        addr: SocketAddr,
+        /// Name on the server's certificate.
+        server_name: String,
+    },
+}
+
+impl Nameserver {
+    /// Cloudflare's DNS-over-TLS resolvers.
+    pub fn cloudflare_tls() -> Vec<Self> {
+        ["1.1.1.1:853", "1.0.0.1:853"]
+            .iter()
+            .filter_map(|a| a.parse().ok())
+            .map(|addr| Self::Tls {
+                addr,
+                server_name: "cloudflare-dns.com".into(),
+            })
+            .collect()
+    }
+
+    fn to_config(&self) -> NameServerConfig {
+        let (addr, conns) = match self {
+            Self::Plain(a) => (*a, vec![ConnectionConfig::udp(), ConnectionConfig::tcp()]),
+            Self::Tls { addr, server_name } => (
+                *addr,
+                vec![ConnectionConfig::tls(Arc::from(server_name.as_str()))],
+            ),
+            Self::Https { addr, server_name } => (
+                *addr,
+                vec![ConnectionConfig::https(
+                    Arc::from(server_name.as_str()),
+                    None,
+                )],
+            ),
+        };
+        let conns = conns
+            .into_iter()
+            .map(|mut c| {
+                c.port = addr.port();
+                c
+            })
+            .collect();
+        NameServerConfig::new(addr.ip(), true, conns)
+    }
+}
+
+/// Resolver settings.
+#[derive(Debug, Clone)]
+pub struct ResolverSettings {
+    /// The trusted nameservers (at least one).
+    pub nameservers: Vec<Nameserver>,
+    /// Longest time an answer is cached.
+    pub ttl_cap: Duration,
+    /// Per-query timeout.
+    pub timeout: Duration,
+}
+
+impl Default for ResolverSettings {
+    /// Cloudflare over TLS, TTL capped at 60 s, 3 s timeout.
+    fn default() -> Self {
+        Self {
+            nameservers: Nameserver::cloudflare_tls(),
+            ttl_cap: Duration::from_secs(60),
+            timeout: Duration::from_secs(3),
+        }
+    }
+}
+
+/// Resolves through trusted nameservers and judges every answer.
+#[derive(Clone)]
+pub struct GuardedResolver {
+    inner: TokioResolver,
+    policy: Arc<EgressPolicy>,
+}
+
+impl std::fmt::Debug for GuardedResolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GuardedResolver").finish_non_exhaustive()
+    }
+}
+
+impl GuardedResolver {
+    /// A resolver over `settings.nameservers` only; hosts file off.
+    pub fn new(settings: &ResolverSettings, policy: Arc<EgressPolicy>) -> Result<Self, Error> {
+        if settings.nameservers.is_empty() {
+            return Err(Error::Config("no nameservers".into()));
+        }
+        let config = ResolverConfig::from_name_servers(
+            settings
+                .nameservers
+                .iter()
+                .map(Nameserver::to_config)
+                .collect(),
+        );
+        let mut opts = ResolverOpts::default();
+        opts.use_hosts_file = ResolveHosts::Never;
+        opts.positive_max_ttl = Some(settings.ttl_cap);
+        opts.negative_max_ttl = Some(settings.ttl_cap);
+        opts.timeout = settings.timeout;
+        opts.attempts = 1;
+        opts.ndots = 0;
+        opts.ip_strategy = LookupIpStrategy::Ipv4AndIpv6;
+        let inner = Resolver::builder_with_config(config, TokioRuntimeProvider::default())
+            .with_options(opts)
+            .build()
+            .map_err(|e| Error::Config(e.to_string()))?;
+        Ok(Self { inner, policy })
+    }
+
+    /// The policy answers are judged by.
+    pub fn policy(&self) -> &EgressPolicy {
+        &self.policy
+    }
+
+    /// All A and AAAA addresses of `host`, each judged for `port`; denied if any is.
+    pub async fn resolve(&self, host: &str, port: u16) -> Result<Vec<IpAddr>, Error> {
+        let fqdn = format!("{}.", host.trim_end_matches('.'));
+        let lookup = self.inner.lookup_ip(fqdn.as_str()).await.map_err(|e| {
+            if e.is_no_records_found() || e.is_nx_domain() {
+                Error::NoAddresses {
+                    host: host.to_string(),
+                }
+            } else {
+                Error::Resolve {
+                    host: host.to_string(),
+                    reason: e.to_string(),
+                }
+            }
+        })?;
+        let mut addrs: Vec<IpAddr> = lookup.iter().collect();
+        addrs.sort_unstable();
+        addrs.dedup();
+        self.policy.check_addrs(host, &addrs, port)?;
+        Ok(addrs)
+    }
+}

@@ -1,0 +1,134 @@
+//! The rustls client configuration: ring provider, webpki-roots, TLS 1.2 or
+//! later, and a verifier that checks SPKI pins after normal verification.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, DigitallySignedStruct, OtherError, RootCertStore, SignatureScheme};
+
+use crate::Error;
+use crate::danger::ExtraRoots;
+use crate::pin::PinSet;
+
+/// Normal webpki verification, then the host's pins if it has any.
+#[derive(Debug)]
+struct PinningVerifier {
+    inner: Arc<WebPkiServerVerifier>,
+    pins: HashMap<String, PinSet>,
+}
+
+impl ServerCertVerifier for PinningVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let verified = self.inner.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        )?;
+        if let ServerName::DnsName(name) = server_name
+            && let Some(set) = self.pins.get(name.as_ref())
+        {
+            let chain = std::iter::once(end_entity.as_ref())
+                .chain(intermediates.iter().map(|c| c.as_ref()));
+            set.check_chain(chain).map_err(|e| {
+                rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(e))))
+            })?;
+        }
+        Ok(verified)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+/// A client config: ring, TLS 1.3 and 1.2, webpki-roots plus `extra`, pins.
+pub(crate) fn client_config(
+    pins: &[PinSet],
+    extra: &ExtraRoots,
+) -> Result<rustls::ClientConfig, Error> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for ca in &extra.certs {
+        roots
+            .add(ca.clone())
+            .map_err(|e| Error::Config(format!("extra root: {e}")))?;
+    }
+    let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+        .build()
+        .map_err(|e| Error::Config(e.to_string()))?;
+    let verifier = PinningVerifier {
+        inner,
+        pins: pins
+            .iter()
+            .map(|p| (p.host().to_string(), p.clone()))
+            .collect(),
+    };
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(|e| Error::Config(e.to_string()))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// Finds our own error (a pin mismatch) inside a reqwest/hyper/rustls error
+/// chain, looking inside `io::Error`s too (their `source` skips the payload).
+pub(crate) fn find_our_error(err: &(dyn std::error::Error + 'static)) -> Option<Error> {
+    find_depth(err, 0)
+}
+
+fn find_depth(e: &(dyn std::error::Error + 'static), depth: u8) -> Option<Error> {
+    if depth > 16 {
+        return None;
+    }
+    if let Some(ours) = e.downcast_ref::<Error>() {
+        return Some(ours.clone());
+    }
+    if let Some(rustls::Error::InvalidCertificate(CertificateError::Other(other))) =
+        e.downcast_ref::<rustls::Error>()
+        && let Some(ours) = other.0.downcast_ref::<Error>()
+    {
+        return Some(ours.clone());
+    }
+    if let Some(inner) = e
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+        && let Some(found) = find_depth(inner, depth + 1)
+    {
+        return Some(found);
+    }
+    e.source().and_then(|s| find_depth(s, depth + 1))
+}

@@ -181,7 +181,13 @@ pub enum Error {
         /// The last failure.
         last: String,
     },
-    /// A connection or protocol failure.
+    /// Could not connect (TCP or TLS): the request was not sent.
+    #[error("connect failed: {0}")]
+    Connect(String),
+    /// No response in time: the request may have been processed.
+    #[error("timed out: {0}")]
+    Timeout(String),
+    /// A connection or protocol failure after the request may have been sent.
     #[error("transport error: {0}")]
     Transport(String),
     /// Invalid configuration.

@@ -196,10 +196,10 @@ async fn unknown_ca_is_refused() {
         })
         .build()
         .unwrap();
-    assert!(matches!(
-        client.get(&rig.url(API, "/")).await,
-        Err(Error::Transport(_))
-    ));
+    match client.get(&rig.url(API, "/")).await {
+        Err(Error::Connect(msg)) => assert!(msg.contains("UnknownIssuer"), "{msg}"),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -348,4 +348,150 @@ async fn ip_literal_urls_pass_the_same_policy() {
         client.get(&url).await,
         Err(Error::AddressDenied { .. })
     ));
+}
+
+mod limited {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use supreme_net_guard::clock::SystemClock;
+    use supreme_net_guard::ratelimit::{Cost, ExchangeLimiter, LimitKind, RateLimit};
+    use supreme_net_guard::retry::{RequestKind, RetryPolicy};
+
+    use super::*;
+
+    fn limiter() -> ExchangeLimiter<SystemClock> {
+        ExchangeLimiter::new(RateLimit::binance_spot_defaults(), SystemClock).unwrap()
+    }
+
+    #[tokio::test]
+    async fn status_429_is_waited_out_then_headers_sync_the_window() {
+        let calls = Arc::new(AtomicU32::new(0));
+        let c2 = calls.clone();
+        let rig = rig(move |_| {
+            let mut r = if c2.fetch_add(1, Ordering::SeqCst) == 0 {
+                SimResponse::error(429, -1003, "Too many requests")
+            } else {
+                SimResponse::json(200, "{}")
+            };
+            r.headers.push(("retry-after".into(), "1".into()));
+            r.headers
+                .push(("x-mbx-used-weight-1m".into(), "4321".into()));
+            hsts_ok(r)
+        });
+        let client = rig.client();
+        let l = limiter();
+        let t = std::time::Instant::now();
+        let resp = client
+            .send_limited(
+                &l,
+                Cost::weight(20),
+                &RequestKind::Idempotent,
+                &RetryPolicy::default(),
+                Method::GET,
+                &rig.url(API, "/api/v3/exchangeInfo"),
+                HeaderMap::new(),
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        assert!(t.elapsed() >= Duration::from_secs(1));
+        assert!(l.used(LimitKind::RequestWeight, 60_000).unwrap() >= 4321);
+    }
+
+    #[tokio::test]
+    async fn status_418_stops_all_traffic() {
+        let rig = rig(|_| {
+            let mut r = SimResponse::error(418, -1003, "banned");
+            r.headers.push(("retry-after".into(), "120".into()));
+            r
+        });
+        let client = rig.client();
+        let l = limiter();
+        let err = client
+            .send_limited(
+                &l,
+                Cost::weight(1),
+                &RequestKind::Idempotent,
+                &RetryPolicy::default(),
+                Method::GET,
+                &rig.url(API, "/api/v3/time"),
+                HeaderMap::new(),
+                None,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err,
+            Error::Banned {
+                wait: Duration::from_secs(120)
+            }
+        );
+        // Nothing else goes out until the ban ends.
+        let policy = RetryPolicy {
+            deadline: Duration::from_millis(100),
+            ..RetryPolicy::default()
+        };
+        let err = client
+            .send_limited(
+                &l,
+                Cost::weight(1),
+                &RequestKind::Idempotent,
+                &policy,
+                Method::GET,
+                &rig.url(API, "/api/v3/time"),
+                HeaderMap::new(),
+                None,
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Banned { .. }), "{err:?}");
+        assert_eq!(rig.seen.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn an_order_that_gets_5xx_or_times_out_is_outcome_unknown_and_sent_once() {
+        let rig = rig(|r| {
+            if r.query.contains("slow") {
+                let mut resp = SimResponse::json(200, "{}");
+                resp.delay = Duration::from_millis(1500);
+                resp
+            } else {
+                SimResponse::error(503, -1001, "internal")
+            }
+        });
+        let client = rig
+            .builder(rig.policy())
+            .timeout(Duration::from_millis(500))
+            .build()
+            .unwrap();
+        let l = limiter();
+        for query in ["a", "slow"] {
+            let kind = RequestKind::Order {
+                client_order_id: format!("cid-{query}"),
+            };
+            let err = client
+                .send_limited(
+                    &l,
+                    Cost::order(1),
+                    &kind,
+                    &RetryPolicy::default(),
+                    Method::POST,
+                    &rig.url(API, &format!("/api/v3/order?{query}")),
+                    HeaderMap::new(),
+                    Some(b"x".to_vec()),
+                )
+                .await
+                .unwrap_err();
+            match err {
+                Error::OutcomeUnknown {
+                    client_order_id, ..
+                } => assert_eq!(client_order_id, format!("cid-{query}")),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(rig.seen.lock().unwrap().len(), 2);
+        assert_eq!(l.used(LimitKind::Orders, 10_000), Some(2));
+    }
 }

@@ -10,6 +10,7 @@
 mod audit;
 mod exit;
 mod kill_switch;
+mod net;
 mod order;
 mod risk;
 mod vault;
@@ -40,6 +41,9 @@ enum Command {
     /// Operate the kill switch: status, trigger, reset, operator keys.
     #[command(subcommand)]
     KillSwitch(kill_switch::KillSwitchCommand),
+    /// Network egress: check a URL against the egress policy.
+    #[command(subcommand)]
+    Net(net::NetCommand),
     /// Encrypted credentials: init, put, list, sign, get, rotate, passwd, verify, encrypt, decrypt.
     #[command(subcommand)]
     Vault(vault::VaultCommand),
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
         Command::Order(cmd) => order::run(cmd),
         Command::Risk(cmd) => risk::run(cmd),
         Command::KillSwitch(cmd) => kill_switch::run(cmd),
+        Command::Net(cmd) => net::run(cmd),
         Command::Vault(cmd) => vault::run(cmd),
     }
 }

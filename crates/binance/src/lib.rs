@@ -17,8 +17,10 @@
 //!   restriction.
 //! - [`BinanceVenue`] is the kill switch's venue: cancel everything, holdings
 //!   as positions, close orders that pass the filters.
-//! - Every request goes through a [`Transport`]: net-guard's guarded HTTPS
-//!   client in production, a loopback TLS client in tests.
+//! - Every request goes through a [`Transport`]: [`GuardedTransport`] is
+//!   net-guard's guarded HTTPS client with the exchange rate limiter (HTTPS
+//!   only, allowlist, SSRF-safe resolution, pinning, exact weights); tests
+//!   may plug in a bare loopback TLS client.
 //!
 //! Pointing it at the real API or the testnet is a matter of the transport's
 //! base URL: `https://api.binance.com` or `https://testnet.binance.vision`
@@ -39,6 +41,7 @@ mod account;
 mod client;
 mod clock;
 mod error;
+mod guarded;
 mod orders;
 mod payload;
 mod transport;
@@ -49,6 +52,7 @@ pub use account::{ApiRestrictions, AssetBalance, KeyPolicy, judge};
 pub use client::{BinanceClient, ResponseObserver, Usage};
 pub use clock::{Clock, ServerTime, SystemClock};
 pub use error::BinanceError;
+pub use guarded::GuardedTransport;
 pub use orders::{OrderState, Reconciled};
 pub use payload::Params;
 pub use transport::{Request, Response, Transport, TransportError};

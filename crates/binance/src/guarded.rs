@@ -1,0 +1,171 @@
+//! [`GuardedTransport`]: every request through net-guard's guarded HTTPS
+//! client and the exchange rate limiter.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use reqwest::Method;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use supreme_net_guard::retry::{RequestKind, RetryPolicy};
+use supreme_net_guard::{
+    Clock as NetClock, Cost, Error as NetError, ExchangeLimiter, GuardedClient,
+};
+
+use crate::{Request, Response, Transport, TransportError, is_order};
+
+/// Sends each request through net-guard's [`GuardedClient`] (HTTPS only,
+/// allowlist, SSRF-safe resolution, pinning) and its [`ExchangeLimiter`]
+/// (every Binance window, synced from response headers, 429 back-off, 418
+/// stop). Reads are retried with back-off; an order is sent once and a lost
+/// answer is [`TransportError::NoResponse`].
+pub struct GuardedTransport<C: NetClock> {
+    client: GuardedClient,
+    base_url: String,
+    limiter: Arc<ExchangeLimiter<C>>,
+    retry: RetryPolicy,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl<C: NetClock> std::fmt::Debug for GuardedTransport<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GuardedTransport")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: NetClock> GuardedTransport<C> {
+    /// Requests go to `base_url` (`https://api.binance.com`, or the testnet's
+    /// `https://testnet.binance.vision`) through `client` and `limiter`.
+    pub fn new(
+        client: GuardedClient,
+        base_url: &str,
+        limiter: Arc<ExchangeLimiter<C>>,
+    ) -> Result<Self, TransportError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| TransportError::NotSent(format!("runtime: {e}")))?;
+        let base_url = base_url.trim_end_matches('/').to_string();
+        Ok(Self {
+            client,
+            base_url,
+            limiter,
+            retry: RetryPolicy::default(),
+            runtime,
+        })
+    }
+
+    /// Uses `retry` for idempotent requests.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The limiter (shared with the pre-trade gate).
+    pub fn limiter(&self) -> &Arc<ExchangeLimiter<C>> {
+        &self.limiter
+    }
+
+    /// Judges `url` as a request would (policy, resolution, address
+    /// classes) without sending anything: the addresses it would reach.
+    pub fn check_url(&self, url: &str) -> Result<Vec<IpAddr>, NetError> {
+        self.runtime
+            .block_on(self.client.check(url))
+            .map(|(_, addrs)| addrs)
+    }
+}
+
+fn kind(req: &Request) -> RequestKind {
+    if is_order(req.method, req.path) {
+        let id = req
+            .query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("newClientOrderId="))
+            .unwrap_or_default()
+            .to_string();
+        RequestKind::Order {
+            client_order_id: id,
+        }
+    } else if req.method == "GET" {
+        RequestKind::Idempotent
+    } else {
+        RequestKind::NonIdempotent
+    }
+}
+
+impl<C: NetClock + Send + Sync> Transport for GuardedTransport<C> {
+    fn send(&self, req: &Request) -> Result<Response, TransportError> {
+        let url = if req.query.is_empty() {
+            format!("{}{}", self.base_url, req.path)
+        } else {
+            format!("{}{}?{}", self.base_url, req.path, req.query)
+        };
+        let method = Method::from_bytes(req.method.as_bytes())
+            .map_err(|e| TransportError::NotSent(e.to_string()))?;
+        let mut headers = HeaderMap::new();
+        for (k, v) in &req.headers {
+            let value =
+                HeaderValue::from_str(v).map_err(|e| TransportError::NotSent(e.to_string()))?;
+            headers.insert(HeaderName::from_static(k), value);
+        }
+        let order = is_order(req.method, req.path);
+        let cost = Cost {
+            weight: req.weight,
+            orders: u32::from(order),
+        };
+        let kind = kind(req);
+        let result = self.runtime.block_on(async {
+            let resp = self
+                .client
+                .send_limited(
+                    &self.limiter,
+                    cost,
+                    &kind,
+                    &self.retry,
+                    method,
+                    &url,
+                    headers,
+                    None,
+                )
+                .await?;
+            let status = resp.status().as_u16();
+            let headers = resp
+                .headers()
+                .iter()
+                .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+                .collect();
+            let body = resp
+                .text()
+                .await
+                .map_err(|e| NetError::Transport(e.to_string()))?;
+            Ok::<_, NetError>(Response {
+                status,
+                headers,
+                body,
+            })
+        });
+        match result {
+            Ok(r) => Ok(r),
+            // The exchange answered with an error status after any retries:
+            // hand it to the client, which maps 429/418/5xx itself.
+            Err(NetError::Status {
+                status,
+                retry_after,
+            }) => Ok(Response {
+                status,
+                headers: retry_after
+                    .map(|d| ("retry-after".into(), d.as_secs().to_string()))
+                    .into_iter()
+                    .collect(),
+                body: String::new(),
+            }),
+            Err(
+                e @ (NetError::OutcomeUnknown { .. }
+                | NetError::Timeout(_)
+                | NetError::Transport(_)),
+            ) => Err(TransportError::NoResponse(e.to_string())),
+            Err(e) => Err(TransportError::NotSent(e.to_string())),
+        }
+    }
+}

@@ -1,5 +1,7 @@
 //! `supreme net check` against a DNS server on loopback started by the test.
 
+#![allow(clippy::unwrap_used)]
+
 use std::net::IpAddr;
 use std::process::{Command, Output};
 

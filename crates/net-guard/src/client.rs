@@ -273,10 +273,10 @@ impl GuardedClient {
                 }
             };
             if let TargetHost::Name(name) = &target.host {
-                self.checked
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(name.clone(), addrs.clone());
+                let mut checked = self.checked.lock().unwrap_or_else(PoisonError::into_inner);
+                if checked.get(name) != Some(&addrs) {
+                    checked.insert(name.clone(), addrs.clone());
+                }
             }
             let mut req = self
                 .http

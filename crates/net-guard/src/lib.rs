@@ -2,7 +2,7 @@
 //!
 //! `supreme-net-guard` stands between a bot and the network:
 //!
-//! - [`classify`]: every address that is not global unicast is denied, by the
+//! - [`mod@classify`]: every address that is not global unicast is denied, by the
 //!   IANA special-purpose registries, with IPv4 carried in IPv6 unwrapped and
 //!   6to4/Teredo/ISATAP denied; cloud metadata addresses are named.
 //! - [`EgressPolicy`]: https only, a host allowlist (exact and `*.` one-label,

@@ -1,6 +1,6 @@
 //! The egress policy: https only, a host allowlist, allowed ports,
 //! IP-literal hosts denied unless listed, and every address judged by
-//! [`classify`](crate::classify::classify).
+//! [`classify()`](crate::classify::classify).
 //!
 //! URLs go through the WHATWG parser of the `url` crate, so the forms a
 //! browser would accept reach the address they really reach:

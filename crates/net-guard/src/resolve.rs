@@ -2,9 +2,10 @@
 //! (DNS-over-TLS or DNS-over-HTTPS by default, plain UDP/TCP when asked),
 //! hosts file off, TTLs capped, and every answer judged by the policy.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use hickory_resolver::config::{
     ConnectionConfig, LookupIpStrategy, NameServerConfig, ResolveHosts, ResolverConfig,
@@ -97,11 +98,20 @@ impl Default for ResolverSettings {
     }
 }
 
+type Cache = Arc<Mutex<HashMap<String, (Vec<IpAddr>, Instant)>>>;
+
+/// Most names kept in the resolver's own answer cache.
+const CACHE_MAX: usize = 1024;
+
 /// Resolves through trusted nameservers and judges every answer.
+///
+/// Answers are kept until their (capped) TTL runs out; they are judged by
+/// the policy on every use, cached or not.
 #[derive(Clone)]
 pub struct GuardedResolver {
     inner: TokioResolver,
     policy: Arc<EgressPolicy>,
+    cache: Cache,
 }
 
 impl std::fmt::Debug for GuardedResolver {
@@ -135,7 +145,11 @@ impl GuardedResolver {
             .with_options(opts)
             .build()
             .map_err(|e| Error::Config(e.to_string()))?;
-        Ok(Self { inner, policy })
+        Ok(Self {
+            inner,
+            policy,
+            cache: Cache::default(),
+        })
     }
 
     /// The policy answers are judged by.
@@ -145,6 +159,17 @@ impl GuardedResolver {
 
     /// All A and AAAA addresses of `host`, each judged for `port`; denied if any is.
     pub async fn resolve(&self, host: &str, port: u16) -> Result<Vec<IpAddr>, Error> {
+        let cached = self
+            .cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(host)
+            .filter(|(_, until)| *until > Instant::now())
+            .map(|(addrs, _)| addrs.clone());
+        if let Some(addrs) = cached {
+            self.policy.check_addrs(host, &addrs, port)?;
+            return Ok(addrs);
+        }
         let fqdn = format!("{}.", host.trim_end_matches('.'));
         let lookup = self.inner.lookup_ip(fqdn.as_str()).await.map_err(|e| {
             if e.is_no_records_found() || e.is_nx_domain() {
@@ -162,6 +187,15 @@ impl GuardedResolver {
         addrs.sort_unstable();
         addrs.dedup();
         self.policy.check_addrs(host, &addrs, port)?;
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        if cache.len() >= CACHE_MAX {
+            let now = Instant::now();
+            cache.retain(|_, (_, until)| *until > now);
+            if cache.len() >= CACHE_MAX {
+                cache.clear();
+            }
+        }
+        cache.insert(host.to_string(), (addrs.clone(), lookup.valid_until()));
         Ok(addrs)
     }
 }

@@ -1,6 +1,8 @@
 //! The guarded client against a real rustls HTTPS server and a real DNS
 //! server, both on loopback and started by the test.
 
+#![allow(clippy::unwrap_used)]
+
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -124,7 +124,7 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
         let now = Nanos::from(self.start.elapsed());
         self.map().retain(|_, cell| {
             let tat = cell
-                .measure_and_replace(&NotKeyed::NonKey, |prev| Err::<((), Nanos), _>(prev))
+                .measure_and_replace(&NotKeyed::NonKey, Err::<((), Nanos), Option<Nanos>>)
                 .err()
                 .flatten();
             tat.is_some_and(|t| t.as_u64() > now.as_u64())

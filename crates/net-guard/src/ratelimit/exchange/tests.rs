@@ -217,7 +217,7 @@ fn saturating_load_fills_windows_exactly() {
     let end = T0 + 3_600_000;
     let mut i = 0u32;
     while clock.now_ms() < end {
-        let cost = if i % 2 == 0 {
+        let cost = if i.is_multiple_of(2) {
             Cost::weight(1)
         } else {
             Cost::weight(2)

@@ -59,7 +59,7 @@ impl reqwest::dns::Resolve for CheckedOnly {
             .0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .get(name.as_str())
+            .get(name.as_str().trim_end_matches('.'))
             .cloned();
         Box::pin(async move {
             match found {

@@ -110,6 +110,9 @@ async fn get_reaches_exactly_the_checked_address() {
     assert_eq!(resp.text().await.unwrap(), r#"{"ok":true}"#);
     assert_eq!(rig.seen.lock().unwrap().len(), 1);
     assert!(rig.dns.queries() >= 1);
+    // An absolute name with a trailing dot is the same host.
+    let url = format!("https://{API}.:{}/", rig.server.addr().port());
+    assert_eq!(client.get(&url).await.unwrap().status(), 200);
 }
 
 #[tokio::test]
@@ -496,4 +499,20 @@ mod limited {
         assert_eq!(rig.seen.lock().unwrap().len(), 2);
         assert_eq!(l.used(LimitKind::Orders, 10_000), Some(2));
     }
+}
+
+#[tokio::test]
+async fn rebinding_to_an_internal_address_is_caught_when_the_capped_ttl_ends() {
+    let rig = rig(|_| SimResponse::json(200, "{}"));
+    let client = rig.client();
+    assert_eq!(client.get(&rig.url(API, "/")).await.unwrap().status(), 200);
+    rig.dns.set(API, &[ip("10.0.0.1")]);
+    // Within the TTL cap (1 s) the judged answer is reused, not looked up again.
+    assert_eq!(client.get(&rig.url(API, "/")).await.unwrap().status(), 200);
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    match client.get(&rig.url(API, "/")).await {
+        Err(Error::AddressDenied { denied, .. }) => assert_eq!(denied.addr, ip("10.0.0.1")),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(rig.seen.lock().unwrap().len(), 2);
 }

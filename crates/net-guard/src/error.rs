@@ -136,6 +136,20 @@ pub enum Error {
         /// How long until it has room.
         wait: Duration,
     },
+    /// A keyed limiter refused this key for now.
+    #[error("rate limited for this key; wait {wait:?}")]
+    KeyRateLimited {
+        /// How long until the key's cell admits again.
+        wait: Duration,
+    },
+    /// No weight is known for an endpoint (refused rather than guessed).
+    #[error("no weight known for {method} {path}")]
+    UnknownEndpoint {
+        /// The method.
+        method: String,
+        /// The path.
+        path: String,
+    },
     /// The exchange returned 429: back off for this long.
     #[error("told to back off (HTTP 429) for {wait:?}")]
     BackedOff {

@@ -105,14 +105,12 @@ impl<K: Hash + Eq + Clone> KeyedLimiter<K> {
                         Err(_) if !self.map().contains_key(key) => {
                             Err(Error::TooManyKeys { max: self.max })
                         }
-                        Err(nu) => Err(Error::RateLimited {
-                            limit: super::LimitKind::RawRequests,
+                        Err(nu) => Err(Error::KeyRateLimited {
                             wait: nu.wait_time_from(self.clock.now()),
                         }),
                     };
                 }
-                Err(Error::RateLimited {
-                    limit: super::LimitKind::RawRequests,
+                Err(Error::KeyRateLimited {
                     wait: not_until.wait_time_from(self.clock.now()),
                 })
             }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::limits::Cost;
+use crate::Error;
 
 /// Costs by (method, path). Unknown endpoints have no cost: callers must
 /// refuse them (fail closed) or add them.
@@ -53,10 +54,41 @@ impl EndpointWeights {
             .insert((method.to_ascii_uppercase(), path.to_string()), cost);
     }
 
+    /// The cost of an endpoint, or [`Error::UnknownEndpoint`] (fail closed).
+    pub fn require(&self, method: &str, path: &str) -> Result<Cost, Error> {
+        self.cost(method, path)
+            .ok_or_else(|| Error::UnknownEndpoint {
+                method: method.to_ascii_uppercase(),
+                path: path.to_string(),
+            })
+    }
+
     /// The cost of an endpoint, if known.
     pub fn cost(&self, method: &str, path: &str) -> Option<Cost> {
         self.map
             .get(&(method.to_ascii_uppercase(), path.to_string()))
             .copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_and_unknown_endpoints() {
+        let w = EndpointWeights::binance_spot();
+        assert_eq!(w.require("post", "/api/v3/order"), Ok(Cost::order(1)));
+        assert_eq!(
+            w.require("GET", "/api/v3/exchangeInfo"),
+            Ok(Cost::weight(20))
+        );
+        assert_eq!(
+            w.require("GET", "/sapi/v1/anything"),
+            Err(Error::UnknownEndpoint {
+                method: "GET".into(),
+                path: "/sapi/v1/anything".into()
+            })
+        );
     }
 }

@@ -14,7 +14,7 @@ fn each_key_has_its_own_burst() {
     let l = KeyedLimiter::new(Quota::per_hour(nz(2)), NonZeroUsize::new(100).unwrap());
     assert!(l.check(&"a").is_ok());
     assert!(l.check(&"a").is_ok());
-    assert!(matches!(l.check(&"a"), Err(Error::RateLimited { .. })));
+    assert!(matches!(l.check(&"a"), Err(Error::KeyRateLimited { .. })));
     assert!(l.check(&"b").is_ok());
     assert_eq!(l.len(), 2);
 }

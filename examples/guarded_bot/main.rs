@@ -41,7 +41,12 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         strategy::submit(&bot, &mut run, label, order);
     }
 
-    section("3. The market falls; the drawdown limit trips the kill switch");
+    section("3. The bot is handed URLs; net-guard judges each before connecting");
+    for (label, url) in strategy::urls(bot.port) {
+        strategy::fetch(&bot, &mut run, label, &url);
+    }
+
+    section("4. The market falls; the drawdown limit trips the kill switch");
     let mut tripped = None;
     for price in ["24800", "24200", "23500", "22400", "21000", "20000"] {
         bot.sim.set_price("BTCUSDT", price);
@@ -79,7 +84,7 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         },
     )?;
     println!(
-        "  HALTED   {} open orders cancelled, {} close orders sent, in {} ms; state {:?}",
+        "  HALTED   open orders cancelled: {}; close orders sent: {}; in {} ms; state {:?}",
         open_before,
         halt.close_orders_sent,
         halt.elapsed_ms,
@@ -97,7 +102,7 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         bot.sim.balance("BTC").free
     );
 
-    section("4. The audit log");
+    section("5. The audit log");
     let drained = bot.gate.decisions().drain(|d| {
         let kind = if d.outcome.as_str() == "APPROVED" {
             EventType::OrderSent
@@ -141,7 +146,7 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         "TAMPERED"
     };
 
-    section("5. Summary");
+    section("6. Summary");
     run.tally.print(audit_line, venue, started.elapsed());
     if !report.is_intact() || venue != "clean (verified)" {
         return Err("the run did not end clean".into());

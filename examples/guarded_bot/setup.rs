@@ -9,11 +9,15 @@ use supreme_security::Gate;
 use supreme_security::audit::{
     AuditLog, Event as AuditEvent, EventType, Options, PublicKey, Severity, SigningKey,
 };
+use supreme_security::binance::Params;
 use supreme_security::binance::{BinanceClient, BinanceVenue, KeyPolicy};
-use supreme_security::gate::{DecisionLog, GateBuilder, NoRateLimit};
+use supreme_security::gate::{DecisionLog, GateBuilder};
 use supreme_security::kill_switch::{Event as KsEvent, KillSwitch, triggers::RiskBreach};
+use supreme_security::net_guard::SystemClock as NetClock;
+use supreme_security::net_guard::ratelimit::ExchangeLimiter;
+use supreme_security::net_guard::ratelimit::RateLimit;
 use supreme_security::order_guard::Symbol;
-use supreme_security::order_guard::{Policy, Validator};
+use supreme_security::order_guard::{ExchangeInfo, Policy, Validator};
 use supreme_security::risk_limits::{
     AccountId, Asset, Breach, LimitSet, Pct, PositionLimit, RiskBook, RiskConfig, Scope, StateFile,
     SystemClock,
@@ -21,14 +25,19 @@ use supreme_security::risk_limits::{
 use supreme_security::vault::{EntrySecret, KdfParams, VaultFile};
 use supreme_testkit::binance::{ApiKey, ApiRestrictions, KeyCredential, SimBinance, SimServer};
 
-use crate::transport::LoopbackTls;
+use crate::transport::{Guarded, HOST, Shared};
 
-pub(crate) type BotGate = Gate<RiskBook<SystemClock>, NoRateLimit>;
+pub(crate) type BotGate = Gate<RiskBook<SystemClock>, Arc<ExchangeLimiter<NetClock>>>;
 
 pub(crate) struct Bot {
     pub(crate) sim: SimBinance,
     /// Keeps the simulator serving until the bot ends.
     pub(crate) _server: Arc<SimServer>,
+    /// Answers the demo's names until the bot ends.
+    pub(crate) _dns: supreme_testkit::dns::DnsServer,
+    pub(crate) net: Guarded,
+    /// The simulator's port.
+    pub(crate) port: u16,
     pub(crate) client: Arc<BinanceClient>,
     pub(crate) switch: KillSwitch,
     pub(crate) venue: BinanceVenue,
@@ -49,7 +58,8 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
     // 1. The exchange: a simulated Binance over HTTPS on loopback.
     let sim = SimBinance::with_sample();
     sim.set_balance("USDT", "100000");
-    let server = Arc::new(sim.serve(&[])?);
+    let server = Arc::new(sim.serve(&[HOST])?);
+    let dns = crate::transport::dns()?;
     step(
         "simulated exchange",
         format!("{} (a test CA made just now)", server.base_url()),
@@ -75,9 +85,8 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
     };
     vault.vault_mut().put("binance", &entry, None)?;
     vault.save()?;
-    let signer = VaultFile::open(&vault_path, &passphrase)?
-        .vault()
-        .signer("binance")?;
+    let opened = VaultFile::open(&vault_path, &passphrase)?;
+    let signer = opened.vault().signer("binance")?;
     step(
         "vault",
         format!(
@@ -99,12 +108,29 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
     )?;
     step("audit log", audit_path.display());
 
-    // 4. The exchange client: signs through the vault, TLS to the simulator only.
-    let client = Arc::new(BinanceClient::new(
-        LoopbackTls(server.clone()),
+    // 4. The connection: net-guard's guarded client, pinned to the
+    //    simulator's certificate. Rate limits start at Binance's published
+    //    defaults and are replaced by the exchange's own from exchangeInfo.
+    let bootstrap = crate::transport::connect(&server, &dns, RateLimit::binance_spot_defaults())?;
+    let info_text = BinanceClient::new(
+        Shared(bootstrap),
         api_key,
-        signer,
-    ));
+        opened.vault().signer("binance")?,
+    )
+    .public_body("GET", "/api/v3/exchangeInfo", &Params::new())?;
+    let limits = RateLimit::from_exchange_info(&info_text)?;
+    let net = crate::transport::connect(&server, &dns, limits.clone())?;
+    step(
+        "guarded connection",
+        format!(
+            "https://{HOST}:{} only; pinned {}",
+            server.addr().port(),
+            server.spki_pin()
+        ),
+    );
+
+    // 5. The exchange client: signs through the vault.
+    let client = Arc::new(BinanceClient::new(Shared(net.clone()), api_key, signer));
     let offset = client.sync_time()?;
     let warnings = client.check_key_privileges(KeyPolicy {
         require_ip_restriction: true,
@@ -116,15 +142,13 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
             warnings.len()
         ),
     );
-
-    // 5. Rules from exchangeInfo.
-    let rules = Arc::new(client.exchange_info()?);
+    let rules = Arc::new(ExchangeInfo::from_json(&info_text)?);
     step(
         "exchange rules",
         format!(
-            "{} symbols, {} rate limits",
+            "{} symbols; {} rate limits loaded into the limiter",
             rules.len(),
-            rules.rate_limits.len()
+            limits.len()
         ),
     );
 
@@ -156,17 +180,20 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
         rules: rules.clone(),
         validator,
         risk,
-        rate: NoRateLimit,
+        rate: net.limiter().clone(),
         decisions: Arc::new(DecisionLog::with_capacity(4096)),
     }
     .build();
     step(
         "gate",
-        "kill switch -> order-guard (fat-finger cap 20,000 USDT) -> risk limits",
+        "kill switch -> order-guard (fat-finger cap 20,000 USDT) -> risk limits -> rate limit",
     );
     Ok(Bot {
         sim,
+        port: server.addr().port(),
         _server: server,
+        _dns: dns,
+        net,
         client,
         switch,
         venue,

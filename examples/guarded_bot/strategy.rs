@@ -173,3 +173,44 @@ pub(crate) fn orders() -> Vec<(&'static str, Order)> {
         ),
     ]
 }
+
+/// The bot is asked to fetch a URL (a webhook, a "status page" from a
+/// config file): net-guard judges it before any connection.
+pub(crate) fn fetch(bot: &Bot, run: &mut Run, label: &str, url: &str) {
+    match bot.net.check_url(url) {
+        Ok(addrs) => println!("  ALLOWED  {label:<34} would connect to {addrs:?}"),
+        Err(e) => {
+            run.tally.reject("net-guard");
+            println!("  STOPPED  {label:<34} by net-guard: {e}");
+            let event =
+                supreme_security::audit::Event::new(supreme_security::audit::EventType::ApiAccess)
+                    .actor("net-guard")
+                    .detail("url", url)
+                    .detail("outcome", "DENIED")
+                    .detail("reason", e.to_string());
+            let _ = bot.audit.append(event);
+        }
+    }
+}
+
+/// URLs a careless bot might follow.
+pub(crate) fn urls(port: u16) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "a host not on the allowlist",
+            format!("https://evil.example.com:{port}/steal"),
+        ),
+        (
+            "cloud metadata behind a name",
+            format!("https://status.binance.test:{port}/latest/meta-data/"),
+        ),
+        (
+            "plain http to the exchange",
+            format!("http://api.binance.test:{port}/api/v3/time"),
+        ),
+        (
+            "userinfo trick (@2852039166)",
+            format!("https://api.binance.test@2852039166:{port}/"),
+        ),
+    ]
+}

@@ -1,35 +1,72 @@
-//! The HTTPS transport the adapter uses in this demo: TLS (rustls, ring)
-//! trusting only the simulator's test CA, to 127.0.0.1.
+//! The exchange connection: net-guard's guarded client (allowlist, DNS
+//! through a trusted nameserver, the simulator's test CA, SPKI pins) and the
+//! exchange rate limiter loaded from exchangeInfo.
 
+use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
-use supreme_security::binance::{Request, Response, Transport, TransportError};
-use supreme_testkit::binance::{SimRequest, SimServer};
-use supreme_testkit::tls::https_request;
+use supreme_security::binance::{GuardedTransport, Request, Response, Transport, TransportError};
+use supreme_security::net_guard::pin::{PinSet, spki_of_cert};
+use supreme_security::net_guard::ratelimit::{ExchangeLimiter, RateLimit};
+use supreme_security::net_guard::resolve::{Nameserver, ResolverSettings};
+use supreme_security::net_guard::{EgressPolicy, GuardedClient, SystemClock};
+use supreme_testkit::binance::SimServer;
+use supreme_testkit::dns::DnsServer;
+use supreme_testkit::tls::spki_pin;
 
-pub(crate) struct LoopbackTls(pub(crate) Arc<SimServer>);
+/// The exchange's name in this demo (our DNS server answers it).
+pub(crate) const HOST: &str = "api.binance.test";
 
-impl Transport for LoopbackTls {
+pub(crate) type Guarded = Arc<GuardedTransport<SystemClock>>;
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A handle the Binance client sends through (the bot keeps another).
+pub(crate) struct Shared(pub(crate) Guarded);
+
+impl Transport for Shared {
     fn send(&self, req: &Request) -> Result<Response, TransportError> {
-        let target = if req.query.is_empty() {
-            req.path.to_string()
-        } else {
-            format!("{}?{}", req.path, req.query)
-        };
-        let mut sim_req = SimRequest::new(req.method, &target);
-        for (k, v) in &req.headers {
-            sim_req = sim_req.header(k, v);
-        }
-        match https_request(self.0.addr(), "localhost", self.0.ca(), &sim_req) {
-            Ok(Some(r)) => Ok(Response {
-                status: r.status,
-                headers: r.headers,
-                body: r.body,
-            }),
-            Ok(None) => Err(TransportError::NoResponse(
-                "connection closed without an answer".into(),
-            )),
-            Err(e) => Err(TransportError::NotSent(e.to_string())),
-        }
+        self.0.send(req)
     }
+}
+
+/// The name server: the exchange, and two names a careless bot might follow.
+pub(crate) fn dns() -> Result<DnsServer, BoxError> {
+    let dns = DnsServer::start()?;
+    dns.set(HOST, &["127.0.0.1".parse::<IpAddr>()?]);
+    dns.set(
+        "status.binance.test",
+        &["169.254.169.254".parse::<IpAddr>()?],
+    );
+    Ok(dns)
+}
+
+/// The guarded connection to the simulator, rate-limited by `limits`.
+pub(crate) fn connect(
+    server: &SimServer,
+    dns: &DnsServer,
+    limits: Vec<RateLimit>,
+) -> Result<Guarded, BoxError> {
+    let policy = EgressPolicy::builder()
+        .allow_host("*.binance.test")?
+        .allow_port(server.addr().port())
+        .dangerous()
+        .allow_socket(server.addr()) // exactly the simulator: never "any loopback"
+        .done()
+        .build();
+    let ca_pin = spki_pin(spki_of_cert(server.ca().cert_der()).ok_or("CA without a key")?);
+    let client = GuardedClient::builder(policy)
+        .resolver(ResolverSettings {
+            nameservers: vec![Nameserver::Plain(dns.addr())],
+            ttl_cap: Duration::from_secs(30),
+            timeout: Duration::from_secs(2),
+        })
+        .pin(PinSet::new(HOST, &[server.spki_pin(), &ca_pin])?)
+        .dangerous()
+        .add_root_ca(server.ca().cert_der().clone())
+        .done()
+        .build()?;
+    let limiter = Arc::new(ExchangeLimiter::new(limits, SystemClock)?);
+    let base = format!("https://{HOST}:{}", server.addr().port());
+    Ok(Arc::new(GuardedTransport::new(client, &base, limiter)?))
 }

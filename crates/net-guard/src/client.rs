@@ -167,6 +167,7 @@ impl GuardedClientBuilder {
             hsts: self.hsts,
             max_redirects: self.max_redirects,
             on_event: self.on_event,
+            hsts_seen: Arc::default(),
         })
     }
 }
@@ -200,6 +201,7 @@ pub struct GuardedClient {
     hsts: HstsMode,
     max_redirects: usize,
     on_event: Option<EventSink>,
+    hsts_seen: Arc<Mutex<HashMap<String, Hsts>>>,
 }
 
 impl std::fmt::Debug for GuardedClient {
@@ -408,19 +410,29 @@ impl GuardedClient {
             .headers()
             .get("strict-transport-security")
             .and_then(|v| v.to_str().ok());
-        let Some(problem) = Hsts::problem(value) else {
+        let host = target.host_str();
+        let problem = Hsts::problem(value).or_else(|| {
+            // Weakened against what this host sent before (per host, in memory).
+            let now = value.and_then(Hsts::parse)?;
+            let mut seen = self
+                .hsts_seen
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            let before = seen.insert(host.clone(), now);
+            match before {
+                Some(b) if b.include_subdomains && !now.include_subdomains => {
+                    Some("weakened: includeSubDomains dropped".to_string())
+                }
+                _ => None,
+            }
+        });
+        let Some(problem) = problem else {
             return Ok(());
         };
         match self.hsts {
-            HstsMode::Require => Err(Error::Hsts {
-                host: target.host_str(),
-                problem,
-            }),
+            HstsMode::Require => Err(Error::Hsts { host, problem }),
             HstsMode::Warn => {
-                self.emit(&Event::HstsWarning {
-                    host: target.host_str(),
-                    problem,
-                });
+                self.emit(&Event::HstsWarning { host, problem });
                 Ok(())
             }
         }

@@ -471,7 +471,12 @@ mod limited {
             .timeout(Duration::from_millis(500))
             .build()
             .unwrap();
-        let l = limiter();
+        // A fake clock: the count is read back without a window rolling over.
+        let l = ExchangeLimiter::new(
+            RateLimit::binance_spot_defaults(),
+            supreme_net_guard::FakeClock::at(1_694_131_200_000),
+        )
+        .unwrap();
         for query in ["a", "slow"] {
             let kind = RequestKind::Order {
                 client_order_id: format!("cid-{query}"),
@@ -515,4 +520,37 @@ async fn rebinding_to_an_internal_address_is_caught_when_the_capped_ttl_ends() {
         other => panic!("{other:?}"),
     }
     assert_eq!(rig.seen.lock().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn hsts_weakened_against_what_the_host_sent_before() {
+    let n = Arc::new(Mutex::new(0u32));
+    let n2 = n.clone();
+    let rig = rig(move |_| {
+        let mut k = n2.lock().unwrap();
+        *k += 1;
+        let v = if *k == 1 {
+            "max-age=31536000; includeSubDomains"
+        } else {
+            "max-age=31536000"
+        };
+        let mut r = SimResponse::json(200, "{}");
+        r.headers
+            .push(("strict-transport-security".into(), v.into()));
+        r
+    });
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let e2 = events.clone();
+    let client = rig
+        .builder(rig.policy())
+        .on_event(move |e| e2.lock().unwrap().push(e.clone()))
+        .build()
+        .unwrap();
+    client.get(&rig.url(API, "/")).await.unwrap();
+    assert!(events.lock().unwrap().is_empty());
+    client.get(&rig.url(API, "/")).await.unwrap();
+    assert!(matches!(
+        &events.lock().unwrap()[..],
+        [Event::HstsWarning { problem, .. }] if problem.contains("includeSubDomains")
+    ));
 }

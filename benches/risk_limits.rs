@@ -20,7 +20,7 @@
 //! Heap allocations on the accept/release path are counted with stats_alloc
 //! (a counting global allocator) and printed.
 
-#![allow(missing_docs, clippy::unwrap_used)]
+#![allow(missing_docs, clippy::unwrap_used, clippy::float_arithmetic)] // ratios of timings, not money
 
 use std::collections::HashMap;
 use std::hint::black_box;

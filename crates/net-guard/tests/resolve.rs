@@ -1,0 +1,97 @@
+//! The resolver against a DNS server on loopback started by the test.
+
+#![allow(clippy::unwrap_used)]
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use supreme_net_guard::classify::AddrClass;
+use supreme_net_guard::resolve::{GuardedResolver, Nameserver, ResolverSettings};
+use supreme_net_guard::{EgressPolicy, Error};
+use supreme_testkit::dns::DnsServer;
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+fn resolver(dns: &DnsServer) -> GuardedResolver {
+    GuardedResolver::new(
+        &ResolverSettings {
+            nameservers: vec![Nameserver::Plain(dns.addr())],
+            ttl_cap: Duration::from_secs(5),
+            timeout: Duration::from_secs(2),
+        },
+        Arc::new(EgressPolicy::default()),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_and_aaaa_are_both_judged() {
+    let dns = DnsServer::start().unwrap();
+    dns.set(
+        "both.example",
+        &[ip("93.184.216.34"), ip("2606:2800:220:1::1")],
+    );
+    dns.set("v6bad.example", &[ip("93.184.216.34"), ip("fd00:ec2::254")]);
+    dns.set("nat64.example", &[ip("64:ff9b::a9fe:a9fe")]);
+    let r = resolver(&dns);
+    assert_eq!(
+        r.resolve("both.example", 443).await.unwrap(),
+        vec![ip("93.184.216.34"), ip("2606:2800:220:1::1")]
+    );
+    for (name, class) in [
+        ("v6bad.example", AddrClass::CloudMetadata),
+        ("nat64.example", AddrClass::CloudMetadata),
+    ] {
+        match r.resolve(name, 443).await {
+            Err(Error::AddressDenied { denied, .. }) => assert_eq!(denied.class, class),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn hosts_file_is_not_consulted() {
+    let dns = DnsServer::start().unwrap();
+    let r = resolver(&dns);
+    // `localhost` is answered by hickory itself (RFC 6761) and denied as loopback.
+    assert!(matches!(
+        r.resolve("localhost", 443).await,
+        Err(Error::AddressDenied { denied, .. }) if denied.class == AddrClass::Loopback
+    ));
+    // Other names in /etc/hosts are unknown to the trusted server: not found.
+    let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+    let names: Vec<&str> = hosts
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .flat_map(|l| l.split_whitespace().skip(1))
+        .filter(|n| {
+            !n.starts_with("localhost")
+                && !n.starts_with("ip6-")
+                && n.contains(|c: char| c.is_ascii_alphabetic())
+        })
+        .collect();
+    dns.set("hosts-check.example", &[ip("93.184.216.34")]);
+    for name in names {
+        assert_eq!(
+            r.resolve(name, 443).await,
+            Err(Error::NoAddresses { host: name.into() }),
+            "{name} came from the hosts file"
+        );
+    }
+    assert!(r.resolve("hosts-check.example", 443).await.is_ok());
+}
+
+#[tokio::test]
+async fn no_nameservers_is_a_configuration_error() {
+    let settings = ResolverSettings {
+        nameservers: vec![],
+        ..ResolverSettings::default()
+    };
+    assert!(matches!(
+        GuardedResolver::new(&settings, Arc::new(EgressPolicy::default())),
+        Err(Error::Config(_))
+    ));
+}

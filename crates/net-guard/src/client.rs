@@ -12,16 +12,13 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, LOCATION, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, LOCATION};
 use reqwest::{Method, Response};
 
 use crate::danger::ExtraRoots;
 use crate::hsts::{Hsts, HstsMode};
-use crate::pin::PinSet;
-use crate::ratelimit::{Cost, ExchangeLimiter, parse_retry_after};
 use crate::resolve::{GuardedResolver, ResolverSettings};
-use crate::retry::{self, Failure, RequestKind, RetryPolicy, SystemJitter};
-use crate::tls_config::{client_config, find_our_error};
+use crate::tls_config::find_our_error;
 use crate::{EgressPolicy, Error, Target, TargetHost};
 
 /// Something worth a warning that did not stop the request.
@@ -47,149 +44,13 @@ pub enum Event {
 type EventSink = Arc<dyn Fn(&Event) + Send + Sync>;
 type Checked = Arc<Mutex<HashMap<String, Vec<IpAddr>>>>;
 
+mod builder;
+mod limited;
+
+pub use builder::{DangerousClientBuilder, GuardedClientBuilder};
+
 /// The headers that carry credentials and never cross origins.
 const CREDENTIAL_HEADERS: [&str; 3] = ["x-mbx-apikey", "authorization", "cookie"];
-
-/// reqwest's resolver hook: hands out only addresses judged moments before.
-struct CheckedOnly(Checked);
-
-impl reqwest::dns::Resolve for CheckedOnly {
-    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let found = self
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(name.as_str().trim_end_matches('.'))
-            .cloned();
-        Box::pin(async move {
-            match found {
-                Some(addrs) => {
-                    let it: reqwest::dns::Addrs =
-                        Box::new(addrs.into_iter().map(|ip| SocketAddr::new(ip, 0)));
-                    Ok(it)
-                }
-                None => Err(Box::new(Error::Resolve {
-                    host: name.as_str().to_string(),
-                    reason: "not judged by the policy before connecting".into(),
-                })
-                    as Box<dyn std::error::Error + Send + Sync>),
-            }
-        })
-    }
-}
-
-/// Builds a [`GuardedClient`].
-pub struct GuardedClientBuilder {
-    policy: EgressPolicy,
-    resolver: ResolverSettings,
-    pins: Vec<PinSet>,
-    hsts: HstsMode,
-    max_redirects: usize,
-    timeout: Duration,
-    extra_roots: ExtraRoots,
-    on_event: Option<EventSink>,
-}
-
-impl std::fmt::Debug for GuardedClientBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GuardedClientBuilder")
-            .field("policy", &self.policy)
-            .field("max_redirects", &self.max_redirects)
-            .finish_non_exhaustive()
-    }
-}
-
-impl GuardedClientBuilder {
-    /// Trusted nameservers, TTL cap and timeout.
-    pub fn resolver(mut self, settings: ResolverSettings) -> Self {
-        self.resolver = settings;
-        self
-    }
-
-    /// Pins for one host.
-    pub fn pin(mut self, pins: PinSet) -> Self {
-        self.pins.push(pins);
-        self
-    }
-
-    /// Warn about (default) or require HSTS.
-    pub fn hsts(mut self, mode: HstsMode) -> Self {
-        self.hsts = mode;
-        self
-    }
-
-    /// Follow up to `n` redirects (0, the default, follows none), each hop
-    /// re-checked against the whole policy.
-    pub fn max_redirects(mut self, n: usize) -> Self {
-        self.max_redirects = n;
-        self
-    }
-
-    /// Whole-request timeout.
-    pub fn timeout(mut self, t: Duration) -> Self {
-        self.timeout = t;
-        self
-    }
-
-    /// Called for each warning [`Event`].
-    pub fn on_event(mut self, f: impl Fn(&Event) + Send + Sync + 'static) -> Self {
-        self.on_event = Some(Arc::new(f));
-        self
-    }
-
-    /// Test-only trust additions.
-    pub fn dangerous(self) -> DangerousClientBuilder {
-        DangerousClientBuilder { inner: self }
-    }
-
-    /// The client (needs a tokio runtime for the resolver).
-    pub fn build(self) -> Result<GuardedClient, Error> {
-        let policy = Arc::new(self.policy);
-        let resolver = GuardedResolver::new(&self.resolver, policy.clone())?;
-        let checked: Checked = Arc::default();
-        let tls = client_config(&self.pins, &self.extra_roots)?;
-        let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .https_only(true)
-            .no_proxy()
-            .redirect(reqwest::redirect::Policy::none())
-            .dns_resolver(Arc::new(CheckedOnly(checked.clone())))
-            .timeout(self.timeout)
-            .connect_timeout(self.timeout)
-            .http1_only()
-            .build()
-            .map_err(|e| Error::Config(e.to_string()))?;
-        Ok(GuardedClient {
-            http,
-            resolver,
-            checked,
-            policy,
-            hsts: self.hsts,
-            max_redirects: self.max_redirects,
-            on_event: self.on_event,
-            hsts_seen: Arc::default(),
-        })
-    }
-}
-
-/// Dangerous additions to a [`GuardedClientBuilder`].
-#[derive(Debug)]
-pub struct DangerousClientBuilder {
-    inner: GuardedClientBuilder,
-}
-
-impl DangerousClientBuilder {
-    /// Trusts exactly this CA certificate in addition to webpki-roots.
-    pub fn add_root_ca(mut self, ca: rustls::pki_types::CertificateDer<'static>) -> Self {
-        self.inner.extra_roots = std::mem::take(&mut self.inner.extra_roots).with_ca(ca);
-        self
-    }
-
-    /// Back to the ordinary builder.
-    pub fn done(self) -> GuardedClientBuilder {
-        self.inner
-    }
-}
 
 /// The guarded client. Cheap to clone; share one per process.
 #[derive(Clone)]
@@ -348,61 +209,6 @@ impl GuardedClient {
             url = next.to_string();
             from = Some(target.url.to_string());
         }
-    }
-
-    /// Sends through the exchange limiter and the retry policy: waits for
-    /// room in every window (up to the retry deadline), syncs the window
-    /// counts from the response headers, backs off on 429, stops on 418.
-    /// Idempotent requests are retried; an order that may have reached the
-    /// exchange comes back as [`Error::OutcomeUnknown`] and is not re-sent.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn send_limited<C: crate::Clock>(
-        &self,
-        limiter: &ExchangeLimiter<C>,
-        cost: Cost,
-        kind: &RequestKind,
-        retry: &RetryPolicy,
-        method: Method,
-        url: &str,
-        headers: HeaderMap,
-        body: Option<Vec<u8>>,
-    ) -> Result<Response, Error> {
-        let mut jitter = SystemJitter::new();
-        retry::run(retry, kind, &mut jitter, |_| {
-            let (method, headers, body) = (method.clone(), headers.clone(), body.clone());
-            async move {
-                limiter
-                    .acquire(cost, retry.deadline)
-                    .await
-                    .map_err(Failure::Fatal)?;
-                let resp = match self.send(method, url, headers, body).await {
-                    Ok(r) => r,
-                    Err(Error::Connect(e)) => return Err(Failure::Connect(e)),
-                    Err(Error::Timeout(_)) => return Err(Failure::Timeout),
-                    Err(Error::Transport(e)) => return Err(Failure::Broken(e)),
-                    Err(e) => return Err(Failure::Fatal(e)),
-                };
-                let hdrs = resp.headers();
-                limiter.sync_headers(
-                    hdrs.iter()
-                        .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?))),
-                );
-                let status = resp.status().as_u16();
-                let retry_after = hdrs
-                    .get(RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(parse_retry_after);
-                limiter.on_status(status, retry_after);
-                if status == 429 || status == 418 || status >= 500 {
-                    return Err(Failure::Status {
-                        status,
-                        retry_after,
-                    });
-                }
-                Ok(resp)
-            }
-        })
-        .await
     }
 
     fn judge_hsts(&self, target: &Target, resp: &Response) -> Result<(), Error> {

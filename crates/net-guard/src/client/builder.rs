@@ -1,0 +1,154 @@
+//! Building a [`GuardedClient`]: TLS, resolver hook, redirects off, no proxy.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, PoisonError};
+use std::time::Duration;
+
+use super::{Checked, Event, EventSink, GuardedClient};
+use crate::danger::ExtraRoots;
+use crate::hsts::HstsMode;
+use crate::pin::PinSet;
+use crate::resolve::{GuardedResolver, ResolverSettings};
+use crate::tls_config::client_config;
+use crate::{EgressPolicy, Error};
+
+/// reqwest's resolver hook: hands out only addresses judged moments before.
+pub(super) struct CheckedOnly(pub(super) Checked);
+
+impl reqwest::dns::Resolve for CheckedOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let found = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(name.as_str().trim_end_matches('.'))
+            .cloned();
+        Box::pin(async move {
+            match found {
+                Some(addrs) => {
+                    let it: reqwest::dns::Addrs =
+                        Box::new(addrs.into_iter().map(|ip| SocketAddr::new(ip, 0)));
+                    Ok(it)
+                }
+                None => Err(Box::new(Error::Resolve {
+                    host: name.as_str().to_string(),
+                    reason: "not judged by the policy before connecting".into(),
+                })
+                    as Box<dyn std::error::Error + Send + Sync>),
+            }
+        })
+    }
+}
+
+/// Builds a [`GuardedClient`].
+pub struct GuardedClientBuilder {
+    pub(super) policy: EgressPolicy,
+    pub(super) resolver: ResolverSettings,
+    pub(super) pins: Vec<PinSet>,
+    pub(super) hsts: HstsMode,
+    pub(super) max_redirects: usize,
+    pub(super) timeout: Duration,
+    pub(super) extra_roots: ExtraRoots,
+    pub(super) on_event: Option<EventSink>,
+}
+
+impl std::fmt::Debug for GuardedClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GuardedClientBuilder")
+            .field("policy", &self.policy)
+            .field("max_redirects", &self.max_redirects)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GuardedClientBuilder {
+    /// Trusted nameservers, TTL cap and timeout.
+    pub fn resolver(mut self, settings: ResolverSettings) -> Self {
+        self.resolver = settings;
+        self
+    }
+
+    /// Pins for one host.
+    pub fn pin(mut self, pins: PinSet) -> Self {
+        self.pins.push(pins);
+        self
+    }
+
+    /// Warn about (default) or require HSTS.
+    pub fn hsts(mut self, mode: HstsMode) -> Self {
+        self.hsts = mode;
+        self
+    }
+
+    /// Follow up to `n` redirects (0, the default, follows none), each hop
+    /// re-checked against the whole policy.
+    pub fn max_redirects(mut self, n: usize) -> Self {
+        self.max_redirects = n;
+        self
+    }
+
+    /// Whole-request timeout.
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.timeout = t;
+        self
+    }
+
+    /// Called for each warning [`Event`].
+    pub fn on_event(mut self, f: impl Fn(&Event) + Send + Sync + 'static) -> Self {
+        self.on_event = Some(Arc::new(f));
+        self
+    }
+
+    /// Test-only trust additions.
+    pub fn dangerous(self) -> DangerousClientBuilder {
+        DangerousClientBuilder { inner: self }
+    }
+
+    /// The client (needs a tokio runtime for the resolver).
+    pub fn build(self) -> Result<GuardedClient, Error> {
+        let policy = Arc::new(self.policy);
+        let resolver = GuardedResolver::new(&self.resolver, policy.clone())?;
+        let checked: Checked = Arc::default();
+        let tls = client_config(&self.pins, &self.extra_roots)?;
+        let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .https_only(true)
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .dns_resolver(Arc::new(CheckedOnly(checked.clone())))
+            .timeout(self.timeout)
+            .connect_timeout(self.timeout)
+            .http1_only()
+            .build()
+            .map_err(|e| Error::Config(e.to_string()))?;
+        Ok(GuardedClient {
+            http,
+            resolver,
+            checked,
+            policy,
+            hsts: self.hsts,
+            max_redirects: self.max_redirects,
+            on_event: self.on_event,
+            hsts_seen: Arc::default(),
+        })
+    }
+}
+
+/// Dangerous additions to a [`GuardedClientBuilder`].
+#[derive(Debug)]
+pub struct DangerousClientBuilder {
+    inner: GuardedClientBuilder,
+}
+
+impl DangerousClientBuilder {
+    /// Trusts exactly this CA certificate in addition to webpki-roots.
+    pub fn add_root_ca(mut self, ca: rustls::pki_types::CertificateDer<'static>) -> Self {
+        self.inner.extra_roots = std::mem::take(&mut self.inner.extra_roots).with_ca(ca);
+        self
+    }
+
+    /// Back to the ordinary builder.
+    pub fn done(self) -> GuardedClientBuilder {
+        self.inner
+    }
+}

@@ -14,6 +14,8 @@ use hickory_resolver::config::{
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::{Resolver, TokioResolver};
 
+use crate::danger::ExtraRoots;
+use crate::tls_config::client_config;
 use crate::{EgressPolicy, Error};
 
 /// A nameserver the bot trusts.
@@ -122,7 +124,18 @@ impl std::fmt::Debug for GuardedResolver {
 
 impl GuardedResolver {
     /// A resolver over `settings.nameservers` only; hosts file off.
+    /// DNS-over-TLS and DNS-over-HTTPS servers are verified against webpki-roots.
     pub fn new(settings: &ResolverSettings, policy: Arc<EgressPolicy>) -> Result<Self, Error> {
+        Self::with_extra_roots(settings, policy, &ExtraRoots::default())
+    }
+
+    /// As [`new`](Self::new), also trusting exactly the CAs in `extra` for
+    /// DNS-over-TLS/HTTPS servers (a test's DoT server; see [`crate::danger`]).
+    pub fn with_extra_roots(
+        settings: &ResolverSettings,
+        policy: Arc<EgressPolicy>,
+        extra: &ExtraRoots,
+    ) -> Result<Self, Error> {
         if settings.nameservers.is_empty() {
             return Err(Error::Config("no nameservers".into()));
         }
@@ -141,8 +154,11 @@ impl GuardedResolver {
         opts.attempts = 1;
         opts.ndots = 0;
         opts.ip_strategy = LookupIpStrategy::Ipv4AndIpv6;
+        let mut tls = client_config(&[], extra)?;
+        tls.alpn_protocols.clear();
         let inner = Resolver::builder_with_config(config, TokioRuntimeProvider::default())
             .with_options(opts)
+            .with_tls_config(tls)
             .build()
             .map_err(|e| Error::Config(e.to_string()))?;
         Ok(Self {

@@ -95,3 +95,37 @@ async fn no_nameservers_is_a_configuration_error() {
         Err(Error::Config(_))
     ));
 }
+
+#[tokio::test]
+async fn dns_over_tls_with_an_exact_test_ca() {
+    let ca = supreme_testkit::tls::TestCa::new().unwrap();
+    let mut dns = DnsServer::start().unwrap();
+    let dot = dns.start_tls(&ca, "dns.example.test").unwrap();
+    dns.set("api.example.test", &[ip("93.184.216.34")]);
+    dns.set("evil.example.test", &[ip("10.9.8.7")]);
+    let settings = ResolverSettings {
+        nameservers: vec![Nameserver::Tls {
+            addr: dot,
+            server_name: "dns.example.test".into(),
+        }],
+        ttl_cap: Duration::from_secs(5),
+        timeout: Duration::from_secs(2),
+    };
+    let policy = Arc::new(EgressPolicy::default());
+    let extra = supreme_net_guard::danger::ExtraRoots::default().with_ca(ca.cert_der().clone());
+    let r = GuardedResolver::with_extra_roots(&settings, policy.clone(), &extra).unwrap();
+    assert_eq!(
+        r.resolve("api.example.test", 443).await.unwrap(),
+        vec![ip("93.184.216.34")]
+    );
+    assert!(matches!(
+        r.resolve("evil.example.test", 443).await,
+        Err(Error::AddressDenied { .. })
+    ));
+    // Without the test CA the DoT server is not trusted: no answer at all.
+    let untrusted = GuardedResolver::new(&settings, policy).unwrap();
+    assert!(matches!(
+        untrusted.resolve("api.example.test", 443).await,
+        Err(Error::Resolve { .. })
+    ));
+}

@@ -1,6 +1,8 @@
 //! A DNS server on 127.0.0.1 (UDP and TCP, same port) that answers A and
 //! AAAA queries from a table the test fills. Unknown names get NXDOMAIN;
 //! other query types get an empty answer. Enough for a stub resolver.
+//! [`DnsServer::start_tls`] adds a DNS-over-TLS listener (RFC 7858) with a
+//! certificate from a [`TestCa`].
 //!
 //! ```
 //! use supreme_testkit::dns::DnsServer;
@@ -18,6 +20,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
+
+use crate::tls::{TestCa, TlsError};
 
 type Table = Arc<Mutex<HashMap<String, Vec<IpAddr>>>>;
 
@@ -96,6 +100,43 @@ impl DnsServer {
         }
     }
 
+    /// Also serves DNS-over-TLS on another 127.0.0.1 port, with a leaf for
+    /// `server_name` issued by `ca`. Returns that port's address.
+    pub fn start_tls(&mut self, ca: &TestCa, server_name: &str) -> Result<SocketAddr, TlsError> {
+        let leaf = ca.issue(&[server_name])?;
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = Arc::new(
+            rustls::ServerConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()?
+                .with_no_client_auth()
+                .with_single_cert(leaf.chain, leaf.key)?,
+        );
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let (table, queries, stop) = (self.table.clone(), self.queries.clone(), self.stop.clone());
+        self.threads.push(std::thread::spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        queries.fetch_add(1, Ordering::SeqCst);
+                        let (t, c) = (table.clone(), config.clone());
+                        std::thread::spawn(move || {
+                            let _ = stream.set_nonblocking(false);
+                            let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+                            let Ok(conn) = rustls::ServerConnection::new(c) else {
+                                return;
+                            };
+                            serve_stream(rustls::StreamOwned::new(conn, stream), &t);
+                        });
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        }));
+        Ok(addr)
+    }
+
     /// Queries received so far (UDP datagrams and TCP connections).
     pub fn queries(&self) -> u64 {
         self.queries.load(Ordering::SeqCst)
@@ -121,9 +162,14 @@ fn bind_pair() -> io::Result<(UdpSocket, TcpListener)> {
     Err(io::Error::other("no free UDP+TCP port pair"))
 }
 
-fn serve_tcp(mut s: TcpStream, table: &Table) {
+fn serve_tcp(s: TcpStream, table: &Table) {
     let _ = s.set_nonblocking(false);
     let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    serve_stream(s, table);
+}
+
+/// Length-prefixed queries and answers (DNS over TCP, and over TLS).
+fn serve_stream(mut s: impl Read + Write, table: &Table) {
     loop {
         let mut len = [0u8; 2];
         if s.read_exact(&mut len).is_err() {
@@ -139,7 +185,9 @@ fn serve_tcp(mut s: TcpStream, table: &Table) {
         let Ok(n) = u16::try_from(resp.len()) else {
             return;
         };
-        if s.write_all(&n.to_be_bytes()).is_err() || s.write_all(&resp).is_err() {
+        let mut framed = n.to_be_bytes().to_vec();
+        framed.extend_from_slice(&resp);
+        if s.write_all(&framed).is_err() || s.flush().is_err() {
             return;
         }
     }

@@ -107,7 +107,8 @@ impl GuardedClientBuilder {
     /// The client (needs a tokio runtime for the resolver).
     pub fn build(self) -> Result<GuardedClient, Error> {
         let policy = Arc::new(self.policy);
-        let resolver = GuardedResolver::new(&self.resolver, policy.clone())?;
+        let resolver =
+            GuardedResolver::with_extra_roots(&self.resolver, policy.clone(), &self.extra_roots)?;
         let checked: Checked = Arc::default();
         let tls = client_config(&self.pins, &self.extra_roots)?;
         let http = reqwest::Client::builder()

@@ -25,6 +25,7 @@ mod errors;
 mod http;
 mod limits;
 mod params;
+mod place;
 mod routes;
 mod server;
 

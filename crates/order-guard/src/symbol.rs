@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::InlineStr;
+
 /// Why a text is not a valid [`Symbol`] or [`ClientOrderId`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -26,10 +28,7 @@ macro_rules! inline_name {
     ($(#[$doc:meta])* $name:ident, $min:expr, $max:expr, $allowed:expr) => {
         $(#[$doc])*
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name {
-            len: u8,
-            bytes: [u8; $max],
-        }
+        pub struct $name(InlineStr<$max>);
 
         impl $name {
             /// Fewest characters.
@@ -46,19 +45,12 @@ macro_rules! inline_name {
                 if let Some(c) = s.chars().find(|&c| !($allowed)(c)) {
                     return Err(NameError::Char(c));
                 }
-                let mut bytes = [0u8; $max];
-                bytes
-                    .iter_mut()
-                    .zip(s.bytes())
-                    .for_each(|(slot, b)| *slot = b);
-                Ok(Self { len: u8::try_from(len).unwrap_or(u8::MAX), bytes, })
+InlineStr::from_ascii(s).map(Self).ok_or(NameError::Length { len, min: $min, max: $max })
             }
 
             /// The validated text.
             pub fn as_str(&self) -> &str {
-                let bytes = self.bytes.get(..usize::from(self.len)).unwrap_or_default();
-                // Only ASCII is ever stored, so this cannot fail.
-                std::str::from_utf8(bytes).unwrap_or_default()
+                self.0.as_str()
             }
         }
 

@@ -3,16 +3,15 @@
 use std::fmt;
 use std::str::FromStr;
 
+use supreme_order_guard::InlineStr;
+
 use crate::Error;
 
 macro_rules! inline_name {
     ($(#[$doc:meta])* $name:ident, $max:expr, $what:expr) => {
         $(#[$doc])*
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name {
-            len: u8,
-            bytes: [u8; $max],
-        }
+        pub struct $name(InlineStr<$max>);
 
         impl $name {
             /// Most characters.
@@ -20,21 +19,15 @@ macro_rules! inline_name {
 
             /// Validates `s`: 1 to `MAX_LEN` characters of `A-Z a-z 0-9 . _ -`.
             pub fn new(s: &str) -> Result<Self, Error> {
-                let ok = (1..=$max).contains(&s.len())
+                let valid = !s.is_empty()
                     && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-                if !ok {
-                    return Err(Error::InvalidName { what: $what, text: s.chars().take(64).collect() });
-                }
-                let mut bytes = [0u8; $max];
-                bytes.iter_mut().zip(s.bytes()).for_each(|(slot, b)| *slot = b);
-                Ok(Self { len: u8::try_from(s.len()).unwrap_or(u8::MAX), bytes })
+                let inline = InlineStr::from_ascii(s).filter(|_| valid);
+                inline.map(Self).ok_or_else(|| Error::InvalidName { what: $what, text: s.chars().take(64).collect() })
             }
 
             /// The validated text.
             pub fn as_str(&self) -> &str {
-                let bytes = self.bytes.get(..usize::from(self.len)).unwrap_or_default();
-                // Only ASCII is ever stored.
-                std::str::from_utf8(bytes).unwrap_or_default()
+                self.0.as_str()
             }
         }
 

@@ -25,7 +25,7 @@ use supreme_security::risk_limits::{
 use supreme_security::vault::{EntrySecret, KdfParams, VaultFile};
 use supreme_testkit::binance::{ApiKey, ApiRestrictions, KeyCredential, SimBinance, SimServer};
 
-use crate::transport::{Guarded, HOST, Shared};
+use crate::transport::{Guarded, HOST};
 
 pub(crate) type BotGate = Gate<RiskBook<SystemClock>, Arc<ExchangeLimiter<NetClock>>>;
 
@@ -112,12 +112,8 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
     //    simulator's certificate. Rate limits start at Binance's published
     //    defaults and are replaced by the exchange's own from exchangeInfo.
     let bootstrap = crate::transport::connect(&server, &dns, RateLimit::binance_spot_defaults())?;
-    let info_text = BinanceClient::new(
-        Shared(bootstrap),
-        api_key,
-        opened.vault().signer("binance")?,
-    )
-    .public_body("GET", "/api/v3/exchangeInfo", &Params::new())?;
+    let info_text = BinanceClient::new(bootstrap, api_key, opened.vault().signer("binance")?)
+        .public_body("GET", "/api/v3/exchangeInfo", &Params::new())?;
     let limits = RateLimit::from_exchange_info(&info_text)?;
     let net = crate::transport::connect(&server, &dns, limits.clone())?;
     step(
@@ -130,7 +126,7 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
     );
 
     // 5. The exchange client: signs through the vault.
-    let client = Arc::new(BinanceClient::new(Shared(net.clone()), api_key, signer));
+    let client = Arc::new(BinanceClient::new(net.clone(), api_key, signer));
     let offset = client.sync_time()?;
     let warnings = client.check_key_privileges(KeyPolicy {
         require_ip_restriction: true,

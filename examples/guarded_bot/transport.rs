@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use supreme_security::binance::{GuardedTransport, Request, Response, Transport, TransportError};
+use supreme_security::binance::GuardedTransport;
 use supreme_security::net_guard::pin::{PinSet, spki_of_cert};
 use supreme_security::net_guard::ratelimit::{ExchangeLimiter, RateLimit};
 use supreme_security::net_guard::resolve::{Nameserver, ResolverSettings};
@@ -20,15 +20,6 @@ pub(crate) const HOST: &str = "api.binance.test";
 
 pub(crate) type Guarded = Arc<GuardedTransport<SystemClock>>;
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-/// A handle the Binance client sends through (the bot keeps another).
-pub(crate) struct Shared(pub(crate) Guarded);
-
-impl Transport for Shared {
-    fn send(&self, req: &Request) -> Result<Response, TransportError> {
-        self.0.send(req)
-    }
-}
 
 /// The name server: the exchange, and two names a careless bot might follow.
 pub(crate) fn dns() -> Result<DnsServer, BoxError> {

@@ -58,3 +58,10 @@ pub trait Transport: Send + Sync {
     /// Sends `req` to the exchange's base URL.
     fn send(&self, req: &Request) -> Result<Response, TransportError>;
 }
+
+/// A shared transport (a bot keeps a handle for URL checks or its limiter).
+impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
+    fn send(&self, req: &Request) -> Result<Response, TransportError> {
+        (**self).send(req)
+    }
+}

@@ -32,14 +32,6 @@ struct Rig {
     transport: Arc<GuardedTransport<SystemClock>>,
 }
 
-struct Shared(Arc<GuardedTransport<SystemClock>>);
-
-impl Transport for Shared {
-    fn send(&self, req: &Request) -> Result<Response, TransportError> {
-        self.0.send(req)
-    }
-}
-
 fn rig() -> Rig {
     let sim = SimBinance::with_sample();
     sim.add_key(ApiKey {
@@ -90,7 +82,7 @@ fn rig() -> Rig {
 
 fn client(rig: &Rig) -> BinanceClient {
     BinanceClient::new(
-        Shared(rig.transport.clone()),
+        rig.transport.clone(),
         API_KEY,
         vault().signer("binance-hmac").unwrap(),
     )

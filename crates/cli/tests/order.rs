@@ -93,9 +93,9 @@ fn json_output_is_a_document() {
     assert_eq!(doc["violations"][0]["violation"], "REFERENCE_PRICE_MISSING");
 }
 
-#[test]
-fn normalize_prints_the_adjusted_order() {
-    let o = supreme(&[
+/// `supreme order normalize` of a GTC LIMIT order on BTCUSDT at a reference of 25,000.
+fn normalize(side: &str, quantity: &str, price: &str) -> Output {
+    supreme(&[
         "order",
         "normalize",
         "--exchange-info",
@@ -103,43 +103,29 @@ fn normalize_prints_the_adjusted_order() {
         "--symbol",
         "BTCUSDT",
         "--side",
-        "SELL",
+        side,
         "--type",
         "LIMIT",
         "--time-in-force",
         "GTC",
         "--quantity",
-        "0.0123456",
+        quantity,
         "--price",
-        "25000.001",
+        price,
         "--reference-price",
         "25000",
-    ]);
+    ])
+}
+
+#[test]
+fn normalize_prints_the_adjusted_order() {
+    let o = normalize("SELL", "0.0123456", "25000.001");
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert_eq!(
         stdout(&o).trim(),
         "ACCEPTED symbol=BTCUSDT&side=SELL&type=LIMIT&timeInForce=GTC&quantity=0.01234&price=25000.01"
     );
-    let o = supreme(&[
-        "order",
-        "normalize",
-        "--exchange-info",
-        SAMPLE,
-        "--symbol",
-        "BTCUSDT",
-        "--side",
-        "BUY",
-        "--type",
-        "LIMIT",
-        "--time-in-force",
-        "GTC",
-        "--quantity",
-        "0.000001",
-        "--price",
-        "25000",
-        "--reference-price",
-        "25000",
-    ]);
+    let o = normalize("BUY", "0.000001", "25000");
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stdout(&o).starts_with("no valid order exists"),

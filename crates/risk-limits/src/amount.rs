@@ -61,14 +61,17 @@ impl Value {
     }
 }
 
+/// Amounts of magnitude below this (2⁹⁰, 10¹¹ currency units at 10⁻¹⁶)
+/// times a share's or a rate's units (below 2³⁷) fit an `i128`.
+pub(crate) const SMALL: i128 = 1 << 90;
+
 /// `a × b` for a small non-negative `b` (below 2³⁷: a share's or a rate's
 /// units), without the slow overflow-checked 128-bit multiply when `a` is
 /// below 2⁹⁰ (10¹¹ currency units at 10⁻¹⁶), where the product cannot
 /// overflow. `None` on overflow.
 #[inline]
 pub(crate) fn mul_small(a: i128, b: i128) -> Option<i128> {
-    const BOUND: i128 = 1 << 90;
-    if a > -BOUND && a < BOUND && (0..1 << 37).contains(&b) {
+    if a > -SMALL && a < SMALL && (0..1 << 37).contains(&b) {
         Some(a * b)
     } else {
         a.checked_mul(b)
@@ -204,6 +207,11 @@ impl Pct {
     /// The fraction of 1 in 10⁻⁸ units.
     pub const fn fraction_units(self) -> u64 {
         self.0
+    }
+
+    /// [`fraction_units`](Self::fraction_units) as an `i128` factor.
+    pub(crate) const fn units(self) -> i128 {
+        self.0 as i128
     }
 
     /// `part / whole > self`, exactly. A whole of zero or less counts as

@@ -6,7 +6,7 @@ use supreme_order_guard::{ONE, Order, OrderType, Side};
 use super::state::{Entry, Exposure, Open, Remaining, State, Usage};
 use super::{Accepted, Config, Origin, ReservationId, Warnings};
 
-use crate::amount::{convert, mul_small};
+use crate::amount::{SMALL, convert, mul_small};
 use crate::{LimitKind, LimitSet, Observed, Pct, Rejection, Scope, TradingState, Value};
 
 /// Account and strategy indices of `origin`.
@@ -55,7 +55,11 @@ pub(crate) fn check(
                 remaining: Remaining::Base(q),
                 reserved: 0,
             };
-            return Ok(accept(st, a, s, y, open, now, true, Warnings::default()));
+            return Ok(Accepted {
+                id: accept(st, a, s, y, open, now),
+                reducing: true,
+                warnings: Warnings::default(),
+            });
         }
     }
     if !st.started {
@@ -149,7 +153,11 @@ pub(crate) fn check(
         remaining,
         reserved: value,
     };
-    Ok(accept(st, a, s, y, open, now, false, warnings))
+    Ok(Accepted {
+        id: accept(st, a, s, y, open, now),
+        reducing: false,
+        warnings,
+    })
 }
 
 /// State, cooldown, open-order and rate checks of one scope.
@@ -222,16 +230,19 @@ fn limits(
             observed,
         })
     };
+    let small = |v: i128| (-SMALL..SMALL).contains(&v);
+    let needs_part = l.position.is_some() || l.concentration.is_some();
+    let part = if needs_part { x.pos.side_max() } else { 0 };
+    let plain = small(part) && small(x.equity);
     if let Some(p) = l.position {
-        let part = x.pos.side_max();
-        if p.max().exceeded_by(part, x.equity) {
+        if over(p.max(), part, x.equity, plain) {
             let observed = Observed::Share {
                 limit: p.max(),
                 observed: Pct::ratio(part, x.equity),
             };
             return reject(LimitKind::Position, observed);
         }
-        if let Some(warn) = p.warn().filter(|w| w.exceeded_by(part, x.equity)) {
+        if let Some(warn) = p.warn().filter(|w| over(*w, part, x.equity, plain)) {
             let observed = Observed::Share {
                 limit: warn,
                 observed: Pct::ratio(part, x.equity),
@@ -244,15 +255,22 @@ fn limits(
         }
     }
     if let Some(c) = l.concentration {
-        let (part, whole) = (x.pos.side_max(), x.whole.gross());
+        let whole = x.whole.gross();
+        let plain = plain && small(whole);
         // Applies once gross reaches `active_from` of equity (always without equity).
-        let lhs = mul_small(whole, i128::from(ONE));
-        let rhs = mul_small(x.equity, i128::from(c.active_from().fraction_units()));
-        let active = match (lhs, rhs) {
-            (Some(l), Some(r)) => x.equity <= 0 || l >= r,
-            _ => true,
-        };
-        if active && c.max().exceeded_by(part, whole) {
+        let active = x.equity <= 0
+            || if plain {
+                whole * i128::from(ONE) >= x.equity * c.active_from().units()
+            } else {
+                match (
+                    mul_small(whole, i128::from(ONE)),
+                    mul_small(x.equity, c.active_from().units()),
+                ) {
+                    (Some(l), Some(r)) => l >= r,
+                    _ => true,
+                }
+            };
+        if active && over(c.max(), part, whole, plain) {
             let observed = Observed::Share {
                 limit: c.max(),
                 observed: Pct::ratio(part, whole),
@@ -281,6 +299,18 @@ fn limits(
         }
     }
     Ok(())
+}
+
+/// `part / whole > limit` as [`Pct::exceeded_by`] decides it; with `plain`
+/// (both magnitudes below [`SMALL`], 10¹¹ currency units) by plain products,
+/// which cannot overflow there, skipping the checked multiplications.
+#[inline]
+pub(crate) fn over(limit: Pct, part: i128, whole: i128, plain: bool) -> bool {
+    if plain {
+        part > 0 && (whole <= 0 || part * i128::from(ONE) > whole * limit.units())
+    } else {
+        limit.exceeded_by(part, whole)
+    }
 }
 
 /// The order's worst-case value in the valuation currency: at the worse of
@@ -329,17 +359,7 @@ fn worst_value(
 }
 
 /// Records an accepted order in every scope and the slab.
-#[allow(clippy::too_many_arguments)]
-fn accept(
-    st: &mut State,
-    a: u32,
-    s: u32,
-    y: u32,
-    open: Open,
-    now: u64,
-    reducing: bool,
-    warnings: Warnings,
-) -> Accepted {
+fn accept(st: &mut State, a: u32, s: u32, y: u32, open: Open, now: u64) -> ReservationId {
     for u in [
         &mut st.global,
         &mut st.accounts[a as usize].usage,
@@ -361,12 +381,8 @@ fn accept(
     };
     let entry = &mut st.orders[index as usize];
     entry.open = Some(open);
-    Accepted {
-        id: ReservationId {
-            index,
-            generation: entry.generation,
-        },
-        reducing,
-        warnings,
+    ReservationId {
+        index,
+        generation: entry.generation,
     }
 }

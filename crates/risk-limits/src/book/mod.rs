@@ -494,3 +494,6 @@ fn slot_index(st: &mut State, a: u32, y: u32) -> u32 {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod plain_tests;

@@ -53,19 +53,42 @@ pub(crate) struct Exposure {
 }
 
 impl Exposure {
+    /// Every field lies in `[0, 2¹²⁴)`, so no sum or difference of them can
+    /// overflow: the figures below take plain arithmetic, and the saturating
+    /// forms only otherwise. (A negative field makes the OR negative; a large
+    /// one makes it large.)
+    #[inline]
+    fn plain(&self) -> bool {
+        (0..1 << 124).contains(&(self.long | self.short | self.res_buy | self.res_sell))
+    }
     pub(crate) fn long_worst(&self) -> i128 {
         self.long.saturating_add(self.res_buy)
     }
     pub(crate) fn short_worst(&self) -> i128 {
         self.short.saturating_add(self.res_sell)
     }
+    #[inline]
     pub(crate) fn gross(&self) -> i128 {
-        self.long_worst().saturating_add(self.short_worst())
+        if self.plain() {
+            self.long + self.res_buy + self.short + self.res_sell
+        } else {
+            self.long_worst().saturating_add(self.short_worst())
+        }
     }
+    #[inline]
     pub(crate) fn side_max(&self) -> i128 {
-        self.long_worst().max(self.short_worst())
+        if self.plain() {
+            (self.long + self.res_buy).max(self.short + self.res_sell)
+        } else {
+            self.long_worst().max(self.short_worst())
+        }
     }
+    #[inline]
     pub(crate) fn net_worst(&self) -> i128 {
+        if self.plain() {
+            let net = self.long - self.short;
+            return (net + self.res_buy).abs().max((net - self.res_sell).abs());
+        }
         let net = self.long.saturating_sub(self.short);
         net.saturating_add(self.res_buy)
             .saturating_abs()

@@ -29,10 +29,12 @@ impl Digest {
 
     pub(crate) fn push_hex(&self, out: &mut Vec<u8>) {
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        for b in self.0 {
-            out.push(HEX[usize::from(b >> 4)]);
-            out.push(HEX[usize::from(b & 15)]);
+        let mut hex = [0u8; 64];
+        for (pair, b) in hex.chunks_exact_mut(2).zip(self.0) {
+            pair[0] = HEX[usize::from(b >> 4)];
+            pair[1] = HEX[usize::from(b & 15)];
         }
+        out.extend_from_slice(&hex);
     }
 
     /// Parses exactly 64 lower-case hex characters.

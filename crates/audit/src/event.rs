@@ -3,7 +3,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use crate::details::{DetailValue, Details};
 
 use crate::error::AuditError;
 
@@ -164,7 +166,7 @@ pub struct Event {
     pub(crate) event_type: EventType,
     pub(crate) severity: Severity,
     pub(crate) actor: Option<String>,
-    pub(crate) details: Map<String, Value>,
+    pub(crate) details: Details,
     pub(crate) require_sync: bool,
 }
 
@@ -175,7 +177,7 @@ impl Event {
             event_type,
             severity: Severity::Info,
             actor: None,
-            details: Map::new(),
+            details: Details::default(),
             require_sync: false,
         }
     }
@@ -198,8 +200,8 @@ impl Event {
     /// Adds a detail field. Fields whose name the log's redactor marks secret
     /// (see [`Redactor`](crate::Redactor)) are replaced before queueing.
     #[must_use]
-    pub fn detail(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.details.insert(key.into(), value.into());
+    pub fn detail(mut self, key: impl AsRef<str>, value: impl DetailValue) -> Self {
+        self.details.insert(key.as_ref(), value.into_detail());
         self
     }
 
@@ -211,7 +213,7 @@ impl Event {
             Value::Object(map) => self.details.extend(map),
             Value::Null => {}
             other => {
-                self.details.insert("value".to_owned(), other);
+                self.details.insert("value", other.into_detail());
             }
         }
         self
@@ -220,11 +222,11 @@ impl Event {
     /// Marks a field secret: the record shows `key` with the value
     /// `"[REDACTED]"`; the secret is never read, so it cannot reach the file.
     #[must_use]
-    pub fn secret<S>(mut self, key: impl Into<String>, _secret: &secrecy::SecretBox<S>) -> Self
+    pub fn secret<S>(mut self, key: impl AsRef<str>, _secret: &secrecy::SecretBox<S>) -> Self
     where
         S: secrecy::zeroize::Zeroize + ?Sized,
     {
-        self.details.insert(key.into(), Value::from(REDACTED));
+        self.details.insert(key.as_ref(), REDACTED.into_detail());
         self
     }
 

@@ -88,6 +88,7 @@
 mod checkpoint;
 mod clock;
 pub mod danger;
+mod details;
 mod digest;
 mod error;
 mod event;
@@ -106,6 +107,7 @@ mod writer;
 
 pub use checkpoint::{Checkpoint, NoteSignature};
 pub use clock::{Clock, FakeClock, SystemClock};
+pub use details::{Detail, DetailValue};
 pub use digest::{Digest, record_hash};
 pub use error::{AuditError, Result};
 pub use event::{Event, EventType, REDACTED, Severity};

@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 use crate::digest::Digest;
 use crate::error::{AuditError, Result};
 use crate::event::{EventType, Severity};
+use crate::redact::Redactor;
 use crate::time::parse_rfc3339_ms;
 
 /// One parsed record.
@@ -196,62 +197,88 @@ impl LineParts<'_> {
     }
 }
 
-fn push_u64(out: &mut Vec<u8>, mut v: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&buf[i..]);
+pub(crate) fn push_u64(out: &mut Vec<u8>, v: u64) {
+    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
 }
 
 /// The canonical form of a details object: keys sorted bytewise at every
 /// depth, no whitespace, serde_json's string escaping and number form.
 pub(crate) fn canonical_object(map: &Map<String, Value>) -> Vec<u8> {
     let mut out = Vec::with_capacity(256);
-    write_object(&mut out, map);
+    write_object(&mut out, map, None);
     out
 }
 
-fn write_str(out: &mut Vec<u8>, s: &str) {
-    // serde_json's string escaping is deterministic; writing to a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
+/// A JSON string as serde_json writes it. Text without a quote, backslash or
+/// control character (what serde_json escapes) is copied as is.
+pub(crate) fn write_str(out: &mut Vec<u8>, s: &str) {
+    write_text(out, s.as_bytes());
 }
 
-fn write_object(out: &mut Vec<u8>, map: &Map<String, Value>) {
-    let mut keys: Vec<&String> = map.keys().collect();
-    if !keys.is_sorted() {
-        keys.sort_unstable();
+/// [`write_str`] for text held as bytes. Callers pass UTF-8 (a `&str`'s
+/// bytes); were an invalid sequence to reach escaping, it would be written
+/// replaced rather than dropped.
+pub(crate) fn write_text(out: &mut Vec<u8>, s: &[u8]) {
+    // No early exit: the whole scan vectorizes.
+    let plain = s
+        .iter()
+        .fold(true, |ok, &b| ok & (b >= 0x20) & (b != b'"') & (b != b'\\'));
+    if plain {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s);
+        out.push(b'"');
+    } else {
+        // serde_json's string escaping is deterministic; writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, &String::from_utf8_lossy(s));
     }
+}
+
+/// Writes `map` canonically; with a redactor, the value of every field it
+/// marks secret (at any depth) is written as [`REDACTED`](crate::REDACTED).
+fn write_object(out: &mut Vec<u8>, map: &Map<String, Value>, redactor: Option<&Redactor>) {
     out.push(b'{');
-    for (i, k) in keys.into_iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
+    // serde_json's map iterates sorted unless its `preserve_order` feature
+    // is on somewhere in the build: sort only then.
+    let sorted = map.keys().zip(map.keys().skip(1)).all(|(a, b)| a <= b);
+    if sorted {
+        for (i, (k, v)) in map.iter().enumerate() {
+            write_entry(out, i, k, v, redactor);
         }
-        write_str(out, k);
-        out.push(b':');
-        if let Some(v) = map.get(k) {
-            write_value(out, v);
+    } else {
+        let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (i, (k, v)) in entries.into_iter().enumerate() {
+            write_entry(out, i, k, v, redactor);
         }
     }
     out.push(b'}');
 }
 
-fn write_value(out: &mut Vec<u8>, v: &Value) {
+fn write_entry(out: &mut Vec<u8>, i: usize, key: &str, value: &Value, redactor: Option<&Redactor>) {
+    if i > 0 {
+        out.push(b',');
+    }
+    write_str(out, key);
+    out.push(b':');
+    if redactor.is_some_and(|r| r.is_secret(key)) {
+        write_str(out, crate::event::REDACTED);
+    } else {
+        write_value(out, value, redactor);
+    }
+}
+
+/// Writes a JSON value canonically (see [`write_object`] for `redactor`).
+pub(crate) fn write_value(out: &mut Vec<u8>, v: &Value, redactor: Option<&Redactor>) {
     match v {
-        Value::Object(m) => write_object(out, m),
+        Value::Object(m) => write_object(out, m, redactor),
         Value::Array(items) => {
             out.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
-                write_value(out, item);
+                write_value(out, item, redactor);
             }
             out.push(b']');
         }

@@ -87,14 +87,21 @@ impl Redactor {
 
     /// Whether a field of this name is secret.
     pub fn is_secret(&self, field: &str) -> bool {
-        let f = field.as_bytes();
+        self.is_secret_name(field.as_bytes())
+    }
+
+    /// [`is_secret`](Self::is_secret) for a name held as bytes.
+    pub(crate) fn is_secret_name(&self, f: &[u8]) -> bool {
         (0..f.len()).any(|i| {
             let rest = &f[i..];
             self.by_first[usize::from(rest[0].to_ascii_lowercase())]
                 .iter()
                 .any(|m| {
-                    rest.get(..m.len())
-                        .is_some_and(|w| w.eq_ignore_ascii_case(m))
+                    // Second bytes first: most candidates end there.
+                    rest.get(..m.len()).is_some_and(|w| {
+                        w.get(1).map(u8::to_ascii_lowercase) == m.get(1).copied()
+                            && w.eq_ignore_ascii_case(m)
+                    })
                 })
         })
     }

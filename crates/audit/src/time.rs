@@ -59,14 +59,19 @@ pub(crate) fn push_utc_ms(out: &mut Vec<u8>, unix_ms: i64) {
         (ms_of_day / 1000 % 60, 2, b'.'),
         (ms_of_day % 1000, 3, b'Z'),
     ];
+    // 2026-11-29T02:43:04.123Z: 24 bytes, formatted in place, copied once.
+    let mut text = [0u8; 24];
+    let mut at = 0;
     for (value, width, sep) in fields {
-        let mut div = 10i64.pow(width - 1);
-        while div > 0 {
-            out.push(b'0' + u8::try_from(value / div % 10).unwrap_or(0));
-            div /= 10;
+        let mut v = value;
+        for i in (0..width).rev() {
+            text[at + i] = b'0' + u8::try_from(v % 10).unwrap_or(0);
+            v /= 10;
         }
-        out.push(sep);
+        text[at + width] = sep;
+        at += width + 1;
     }
+    out.extend_from_slice(&text);
 }
 
 fn digits(s: &[u8], at: usize, n: usize) -> Option<i64> {

@@ -29,3 +29,22 @@ fn custom_markers() {
     assert!(r.is_secret("user_IBAN") && r.is_secret("card_pin"));
     assert!(!r.is_secret("password"));
 }
+
+proptest::proptest! {
+    /// One automaton pass decides exactly what "the lower-cased name contains
+    /// a marker" means.
+    #[test]
+    fn matcher_agrees_with_the_definition(field in "[a-zA-Z_ é]{0,24}|.*") {
+        let r = Redactor::default().with_marker("Ékey");
+        let lower = field.to_ascii_lowercase();
+        let expected = r.markers.iter().any(|m| lower.contains(m.as_str()));
+        proptest::prop_assert_eq!(r.is_secret(&field), expected);
+    }
+}
+
+#[test]
+fn no_markers_means_nothing_is_secret() {
+    let r = Redactor::new(Vec::<String>::new());
+    assert!(!r.is_secret("password"));
+    assert!(Redactor::default().is_secret("X-API_KEY"));
+}

@@ -62,18 +62,20 @@ pub(crate) enum SmallBytes {
 }
 
 impl SmallBytes {
-    fn new(parts: &[&[u8]]) -> Self {
-        let len: usize = parts.iter().map(|p| p.len()).sum();
-        let mut inline = arrayvec::ArrayVec::new();
-        if len <= inline.capacity() {
-            for p in parts {
-                let _ = inline.try_extend_from_slice(p);
-            }
-            Self::Inline(inline)
-        } else {
-            Self::Heap(parts.concat())
+    fn new(bytes: &[u8]) -> Self {
+        match arrayvec::ArrayVec::try_from(bytes) {
+            Ok(inline) => Self::Inline(inline),
+            Err(_) => Self::Heap(bytes.to_vec()),
         }
     }
+}
+
+/// A scratch buffer grown past this by one huge event is not kept.
+const SCRATCH_KEEP: usize = 64 * 1024;
+
+thread_local! {
+    /// Where a caller's thread formats an event before queueing it.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(1024));
 }
 
 impl std::ops::Deref for SmallBytes {
@@ -197,15 +199,23 @@ impl AuditLog {
         let wants_sync = event.require_sync
             || self.sync_events.contains(&event.event_type)
             || self.sync_severity.is_some_and(|s| event.severity >= s);
-        let mut details = event.details;
-        self.redactor.redact(&mut details);
-        let details = crate::record::canonical_object(&details);
-        let actor = event.actor.as_deref().unwrap_or("").as_bytes();
+        // The actor, then the redacted canonical details, made in a buffer
+        // this thread reuses.
+        let bytes = SCRATCH.with_borrow_mut(|buf| {
+            buf.clear();
+            buf.extend_from_slice(event.actor.as_deref().unwrap_or("").as_bytes());
+            event.details.write_canonical(buf, &self.redactor);
+            let bytes = SmallBytes::new(buf);
+            if buf.capacity() > SCRATCH_KEEP {
+                *buf = Vec::with_capacity(1024);
+            }
+            bytes
+        });
         let pending = Pending {
             event_type: event.event_type,
             severity: event.severity,
             actor_len: event.actor.as_ref().map(String::len),
-            bytes: SmallBytes::new(&[actor, &details]),
+            bytes,
             time_ms: self.clock.now_utc_ms(),
             mono_ns: self.clock.monotonic_ns(),
         };

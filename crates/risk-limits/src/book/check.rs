@@ -68,25 +68,20 @@ pub(crate) fn check(
     if st.persist_failed {
         return Err(Rejection::StateNotPersisted);
     }
-    let (account_id, strategy_id, symbol) = (
-        st.accounts[a as usize].id,
-        st.strategies[s as usize].id,
-        order.symbol,
-    );
-    gate(&mut st.global, Scope::Global, now)?;
+    // Scopes are named only when something is refused or warned about.
+    let symbol = order.symbol;
+    let account_id = st.accounts[a as usize].id;
+    gate(&mut st.global, || Scope::Global, now)?;
     gate(
         &mut st.accounts[a as usize].usage,
-        Scope::Account(account_id),
+        || Scope::Account(account_id),
         now,
     )?;
-    gate(
-        &mut st.strategies[s as usize].usage,
-        Scope::Strategy(strategy_id),
-        now,
-    )?;
+    let strategy = &mut st.strategies[s as usize];
+    gate(&mut strategy.usage, || Scope::Strategy(strategy.id), now)?;
     gate(
         &mut st.symbols[y as usize].usage,
-        Scope::Symbol(symbol),
+        || Scope::Symbol(symbol),
         now,
     )?;
 
@@ -108,14 +103,23 @@ pub(crate) fn check(
     let symbol_e = after(&info.exposure);
     let global_e = after(&st.exposure);
     let global_eq = st.global_equity();
-    let mut warnings = Warnings::default();
+    // Built where it is returned; warnings are added to it in place.
+    let mut accepted = Accepted {
+        id: ReservationId {
+            index: 0,
+            generation: 0,
+        },
+        reducing: false,
+        warnings: Warnings::default(),
+    };
+    let warnings = &mut accepted.warnings;
     let global = Exposures {
         pos: &symbol_e,
         whole: &global_e,
         own: &global_e,
         equity: global_eq,
     };
-    limits(Scope::Global, &st.global.limits, &global, &mut warnings)?;
+    limits(|| Scope::Global, &st.global.limits, &global, warnings)?;
     let acct = Exposures {
         pos: &slot_e,
         whole: &account_e,
@@ -123,10 +127,10 @@ pub(crate) fn check(
         equity: account.equity(),
     };
     limits(
-        Scope::Account(account_id),
+        || Scope::Account(account_id),
         &account.usage.limits,
         &acct,
-        &mut warnings,
+        warnings,
     )?;
     let sym = Exposures {
         pos: &symbol_e,
@@ -134,12 +138,7 @@ pub(crate) fn check(
         own: &symbol_e,
         equity: global_eq,
     };
-    limits(
-        Scope::Symbol(symbol),
-        &info.usage.limits,
-        &sym,
-        &mut warnings,
-    )?;
+    limits(|| Scope::Symbol(symbol), &info.usage.limits, &sym, warnings)?;
 
     st.slots[slot as usize].exposure = slot_e;
     st.accounts[a as usize].exposure = account_e;
@@ -153,15 +152,12 @@ pub(crate) fn check(
         remaining,
         reserved: value,
     };
-    Ok(Accepted {
-        id: accept(st, a, s, y, open, now),
-        reducing: false,
-        warnings,
-    })
+    accepted.id = accept(st, a, s, y, open, now);
+    Ok(accepted)
 }
 
 /// State, cooldown, open-order and rate checks of one scope.
-fn gate(u: &mut Usage, scope: Scope, now: u64) -> Result<(), Rejection> {
+fn gate(u: &mut Usage, scope: impl Fn() -> Scope, now: u64) -> Result<(), Rejection> {
     match u.state(now) {
         TradingState::Active => {}
         _ if u.latch.is_none()
@@ -169,11 +165,16 @@ fn gate(u: &mut Usage, scope: Scope, now: u64) -> Result<(), Rejection> {
             && now < u.cooldown_until =>
         {
             return Err(Rejection::CoolingDown {
-                scope,
+                scope: scope(),
                 until_ms: u.cooldown_until,
             });
         }
-        state => return Err(Rejection::State { scope, state }),
+        state => {
+            return Err(Rejection::State {
+                scope: scope(),
+                state,
+            });
+        }
     }
     if let Some(max) = u.limits.max_open_orders {
         let observed = u.open_orders.saturating_add(1);
@@ -183,7 +184,7 @@ fn gate(u: &mut Usage, scope: Scope, now: u64) -> Result<(), Rejection> {
                 observed,
             };
             return Err(Rejection::Limit {
-                scope,
+                scope: scope(),
                 kind: LimitKind::OpenOrders,
                 observed,
             });
@@ -197,7 +198,7 @@ fn gate(u: &mut Usage, scope: Scope, now: u64) -> Result<(), Rejection> {
                 observed,
             };
             return Err(Rejection::Limit {
-                scope,
+                scope: scope(),
                 kind: LimitKind::OrderRate,
                 observed,
             });
@@ -218,14 +219,14 @@ struct Exposures<'a> {
 }
 
 fn limits(
-    scope: Scope,
+    scope: impl Fn() -> Scope,
     l: &LimitSet,
     x: &Exposures<'_>,
     w: &mut Warnings,
 ) -> Result<(), Rejection> {
     let reject = |kind, observed| {
         Err(Rejection::Limit {
-            scope,
+            scope: scope(),
             kind,
             observed,
         })
@@ -248,7 +249,7 @@ fn limits(
                 observed: Pct::ratio(part, x.equity),
             };
             w.push(crate::Warning {
-                scope,
+                scope: scope(),
                 kind: LimitKind::Position,
                 observed,
             });

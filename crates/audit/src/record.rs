@@ -61,6 +61,7 @@ impl Record {
             actor: &self.actor,
             host: &self.host,
             pid: self.pid,
+            source: None,
             details: &canonical_object(&self.details),
             prev: &self.prev,
         }
@@ -165,6 +166,9 @@ pub(crate) struct LineParts<'a> {
     pub(crate) actor: &'a str,
     pub(crate) host: &'a str,
     pub(crate) pid: u32,
+    /// `host` and `pid` already written as the `source` object (what
+    /// [`source_json`] returns for them), so a writer renders them once.
+    pub(crate) source: Option<&'a [u8]>,
     /// The details object, already in canonical form ([`canonical_object`]).
     pub(crate) details: &'a [u8],
     pub(crate) prev: &'a Digest,
@@ -185,16 +189,32 @@ impl LineParts<'_> {
         out.extend_from_slice(self.severity.as_str().as_bytes());
         out.extend_from_slice(b"\",\"actor\":");
         write_str(out, self.actor);
-        out.extend_from_slice(b",\"source\":{\"host\":");
-        write_str(out, self.host);
-        out.extend_from_slice(b",\"pid\":");
-        push_u64(out, u64::from(self.pid));
-        out.extend_from_slice(b"},\"details\":");
+        out.extend_from_slice(b",\"source\":");
+        match self.source {
+            Some(source) => out.extend_from_slice(source),
+            None => write_source(out, self.host, self.pid),
+        }
+        out.extend_from_slice(b",\"details\":");
         out.extend_from_slice(self.details);
         out.extend_from_slice(b",\"prev\":\"");
         self.prev.push_hex(out);
         out.extend_from_slice(b"\"}");
     }
+}
+
+/// The record's `source` object for this host and process.
+pub(crate) fn source_json(host: &str, pid: u32) -> Vec<u8> {
+    let mut out = Vec::with_capacity(host.len() + 24);
+    write_source(&mut out, host, pid);
+    out
+}
+
+fn write_source(out: &mut Vec<u8>, host: &str, pid: u32) {
+    out.extend_from_slice(b"{\"host\":");
+    write_str(out, host);
+    out.extend_from_slice(b",\"pid\":");
+    push_u64(out, u64::from(pid));
+    out.push(b'}');
 }
 
 pub(crate) fn push_u64(out: &mut Vec<u8>, v: u64) {

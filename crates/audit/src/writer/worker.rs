@@ -46,6 +46,8 @@ pub(crate) struct Worker {
     pub(crate) file: Arc<File>,
     pub(crate) file_len: u64,
     pub(crate) buf: Vec<u8>,
+    /// This log's `source` object (host, pid), rendered once.
+    pub(crate) source: Vec<u8>,
     pub(crate) state: ChainState,
     pub(crate) active_first_seq: u64,
     pub(crate) active_started_ms: i64,
@@ -261,6 +263,7 @@ impl Worker {
             actor,
             host: &self.opts.host,
             pid: self.opts.pid,
+            source: Some(&self.source),
             details,
             prev: &self.state.head,
         }

@@ -176,14 +176,14 @@ impl PartialEq for Details {
     }
 }
 
+/// Debug output shows the fields as the default redactor would write them:
+/// a field named like a secret prints as `"[REDACTED]"`, not its value.
 impl fmt::Debug for Details {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map()
-            .entries(
-                self.entries()
-                    .map(|(k, v)| (k, String::from_utf8_lossy(&v).into_owned())),
-            )
-            .finish()
+        static DEFAULT: std::sync::LazyLock<Redactor> = std::sync::LazyLock::new(Redactor::default);
+        let mut out = Vec::new();
+        self.write_canonical(&mut out, &DEFAULT);
+        f.write_str(&String::from_utf8_lossy(&out))
     }
 }
 

@@ -121,3 +121,20 @@ fn equality_and_debug_follow_the_fields() {
     assert!(format!("{a:?}").contains("\"y\""));
     assert_ne!(a, b.detail("w", false));
 }
+
+#[test]
+fn debug_output_redacts_secret_names() {
+    let e = crate::Event::new(crate::EventType::ApiAccess)
+        .detail("api_secret", "s3cr3t-value")
+        .detail("nested", json!({"password": "hunter2"}))
+        .detail("symbol", "BTCUSDT");
+    let shown = format!("{e:?}");
+    assert!(
+        !shown.contains("s3cr3t-value") && !shown.contains("hunter2"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("BTCUSDT") && shown.contains(crate::REDACTED),
+        "{shown}"
+    );
+}

@@ -59,6 +59,7 @@ impl Record {
             event: self.event_type.as_str(),
             severity: self.severity,
             actor: &self.actor,
+            actor_json: None,
             host: &self.host,
             pid: self.pid,
             source: None,
@@ -164,6 +165,9 @@ pub(crate) struct LineParts<'a> {
     pub(crate) event: &'a str,
     pub(crate) severity: Severity,
     pub(crate) actor: &'a str,
+    /// `actor` already written as a JSON string, so a writer that has it
+    /// (rendered on the caller's thread, or once per log) copies it.
+    pub(crate) actor_json: Option<&'a [u8]>,
     pub(crate) host: &'a str,
     pub(crate) pid: u32,
     /// `host` and `pid` already written as the `source` object (what
@@ -188,7 +192,10 @@ impl LineParts<'_> {
         out.extend_from_slice(b"\",\"severity\":\"");
         out.extend_from_slice(self.severity.as_str().as_bytes());
         out.extend_from_slice(b"\",\"actor\":");
-        write_str(out, self.actor);
+        match self.actor_json {
+            Some(actor) => out.extend_from_slice(actor),
+            None => write_str(out, self.actor),
+        }
         out.extend_from_slice(b",\"source\":");
         match self.source {
             Some(source) => out.extend_from_slice(source),
@@ -200,6 +207,13 @@ impl LineParts<'_> {
         self.prev.push_hex(out);
         out.extend_from_slice(b"\"}");
     }
+}
+
+/// `s` as a JSON string.
+pub(crate) fn json_string(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len() + 2);
+    write_str(&mut out, s);
+    out
 }
 
 /// The record's `source` object for this host and process.

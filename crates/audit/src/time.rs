@@ -41,26 +41,52 @@ pub fn format_utc_ms(unix_ms: i64) -> String {
 }
 
 /// Appends what [`format_utc_ms`] returns, without allocating for years
-/// 0000 to 9999.
+/// 0000 to 9999. The text up to the second is kept per thread and reused
+/// while the second lasts: a writer stamps many records in each one.
 pub(crate) fn push_utc_ms(out: &mut Vec<u8>, unix_ms: i64) {
-    let days = unix_ms.div_euclid(MS_PER_DAY);
-    let ms_of_day = unix_ms.rem_euclid(MS_PER_DAY);
-    let (y, mo, d) = civil_from_days(days);
-    if !(0..=9999).contains(&y) {
+    let (second, ms) = (unix_ms.div_euclid(1000), unix_ms.rem_euclid(1000));
+    let prefix = LAST_SECOND.with(|last| {
+        let (cached, text) = last.get();
+        if cached == second {
+            return Some(text);
+        }
+        let text = second_prefix(second)?;
+        last.set((second, text));
+        Some(text)
+    });
+    let Some(prefix) = prefix else {
         out.extend_from_slice(format_utc_ms(unix_ms).as_bytes());
         return;
+    };
+    let ms = u16::try_from(ms).unwrap_or(0);
+    let digit = |d: u16| b'0' + u8::try_from(d % 10).unwrap_or(0);
+    out.extend_from_slice(&prefix);
+    out.extend_from_slice(&[digit(ms / 100), digit(ms / 10), digit(ms), b'Z']);
+}
+
+thread_local! {
+    /// The last second [`push_utc_ms`] formatted (`i64::MIN`: none yet; it
+    /// is outside years 0000 to 9999, so it is never cached).
+    static LAST_SECOND: std::cell::Cell<(i64, [u8; 20])> =
+        const { std::cell::Cell::new((i64::MIN, [0; 20])) };
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.` for a Unix second in years 0000 to 9999.
+fn second_prefix(second: i64) -> Option<[u8; 20]> {
+    let (days, s_of_day) = (second.div_euclid(86_400), second.rem_euclid(86_400));
+    let (y, mo, d) = civil_from_days(days);
+    if !(0..=9999).contains(&y) {
+        return None;
     }
     let fields = [
         (y, 4, b'-'),
         (mo, 2, b'-'),
         (d, 2, b'T'),
-        (ms_of_day / 3_600_000, 2, b':'),
-        (ms_of_day / 60_000 % 60, 2, b':'),
-        (ms_of_day / 1000 % 60, 2, b'.'),
-        (ms_of_day % 1000, 3, b'Z'),
+        (s_of_day / 3600, 2, b':'),
+        (s_of_day / 60 % 60, 2, b':'),
+        (s_of_day % 60, 2, b'.'),
     ];
-    // 2026-11-29T02:43:04.123Z: 24 bytes, formatted in place, copied once.
-    let mut text = [0u8; 24];
+    let mut text = [0u8; 20];
     let mut at = 0;
     for (value, width, sep) in fields {
         let mut v = value;
@@ -71,7 +97,7 @@ pub(crate) fn push_utc_ms(out: &mut Vec<u8>, unix_ms: i64) {
         text[at + width] = sep;
         at += width + 1;
     }
-    out.extend_from_slice(&text);
+    Some(text)
 }
 
 fn digits(s: &[u8], at: usize, n: usize) -> Option<i64> {

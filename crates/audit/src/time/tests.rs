@@ -48,3 +48,21 @@ fn round_trips_over_a_wide_range() {
         t += 7_777_777_777_777 / 13;
     }
 }
+
+#[test]
+fn pushed_text_follows_consecutive_milliseconds_across_seconds() {
+    // The per-second cache must follow every step, forwards and back.
+    let start = 1_764_384_183_990i64;
+    for t in (start..start + 2_050).chain([
+        start + 5,
+        -1,
+        0,
+        -1_000,
+        253_402_300_799_999,
+        253_402_300_800_000,
+    ]) {
+        let mut pushed = Vec::new();
+        push_utc_ms(&mut pushed, t);
+        assert_eq!(pushed, format_utc_ms(t).into_bytes(), "{t}");
+    }
+}

@@ -33,9 +33,11 @@ pub struct Recovery {
 pub(crate) struct Pending {
     pub(crate) event_type: EventType,
     pub(crate) severity: Severity,
-    /// Length of the actor at the start of `bytes` (`None`: the default).
+    /// Length of the actor's JSON string at the start of `bytes` (`None`:
+    /// the log's default actor).
     pub(crate) actor_len: Option<usize>,
-    /// The actor, then the canonical JSON of the (redacted) details, made on
+    /// The actor as a JSON string, then the canonical JSON of the (redacted)
+    /// details, made on
     /// the caller's thread; inline when small, so the writer frees nothing
     /// the caller allocated (cross-thread frees contend on malloc's locks).
     pub(crate) bytes: SmallBytes,
@@ -44,9 +46,8 @@ pub(crate) struct Pending {
 }
 
 impl Pending {
-    pub(crate) fn actor(&self) -> Option<&str> {
-        let n = self.actor_len?;
-        std::str::from_utf8(self.bytes.get(..n)?).ok()
+    pub(crate) fn actor_json(&self) -> Option<&[u8]> {
+        self.bytes.get(..self.actor_len?)
     }
 
     pub(crate) fn details(&self) -> &[u8] {
@@ -199,22 +200,25 @@ impl AuditLog {
         let wants_sync = event.require_sync
             || self.sync_events.contains(&event.event_type)
             || self.sync_severity.is_some_and(|s| event.severity >= s);
-        // The actor, then the redacted canonical details, made in a buffer
-        // this thread reuses.
-        let bytes = SCRATCH.with_borrow_mut(|buf| {
+        // The actor as a JSON string, then the redacted canonical details,
+        // made in a buffer this thread reuses.
+        let (actor_len, bytes) = SCRATCH.with_borrow_mut(|buf| {
             buf.clear();
-            buf.extend_from_slice(event.actor.as_deref().unwrap_or("").as_bytes());
+            if let Some(actor) = &event.actor {
+                crate::record::write_str(buf, actor);
+            }
+            let actor_len = event.actor.as_ref().map(|_| buf.len());
             event.details.write_canonical(buf, &self.redactor);
             let bytes = SmallBytes::new(buf);
             if buf.capacity() > SCRATCH_KEEP {
                 *buf = Vec::with_capacity(1024);
             }
-            bytes
+            (actor_len, bytes)
         });
         let pending = Pending {
             event_type: event.event_type,
             severity: event.severity,
-            actor_len: event.actor.as_ref().map(String::len),
+            actor_len,
             bytes,
             time_ms: self.clock.now_utc_ms(),
             mono_ns: self.clock.monotonic_ns(),

@@ -103,6 +103,7 @@ pub(crate) fn open(path: &Path, options: Options) -> Result<AuditLog> {
         file_len,
         buf: Vec::with_capacity(256 * 1024),
         source: crate::record::source_json(&options.host, options.pid),
+        default_actor: crate::record::json_string(&options.actor),
         active_first_seq: if needs_start {
             state.next_seq
         } else {

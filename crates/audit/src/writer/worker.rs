@@ -27,7 +27,9 @@ const DRAIN_MAX: usize = 4096;
 const SPINS: usize = 8;
 const BUSY_NAP: Duration = Duration::from_micros(50);
 const TICK: Duration = Duration::from_millis(200);
-pub(crate) const LOG_ACTOR: &str = "supreme-audit";
+/// The actor of the log's own records (checkpoints, segment starts,
+/// recoveries), as a JSON string.
+const LOG_ACTOR_JSON: &str = "\"supreme-audit\"";
 
 /// Naps up to `SPINS` times for a message (a sync-required append waits at
 /// most one nap longer).
@@ -48,6 +50,8 @@ pub(crate) struct Worker {
     pub(crate) buf: Vec<u8>,
     /// This log's `source` object (host, pid), rendered once.
     pub(crate) source: Vec<u8>,
+    /// The log's default actor as a JSON string, rendered once.
+    pub(crate) default_actor: Vec<u8>,
     pub(crate) state: ChainState,
     pub(crate) active_first_seq: u64,
     pub(crate) active_started_ms: i64,
@@ -147,8 +151,8 @@ impl Worker {
     fn append(&mut self, p: &Pending) -> Result<u64> {
         self.check_failed()?;
         self.maybe_rotate()?;
-        let default_actor = std::mem::take(&mut self.opts.actor);
-        let actor = p.actor().unwrap_or(&default_actor);
+        let default_actor = std::mem::take(&mut self.default_actor);
+        let actor = p.actor_json().unwrap_or(&default_actor);
         let seq = self.write_record(
             p.event_type.as_str(),
             p.severity,
@@ -157,7 +161,7 @@ impl Worker {
             p.time_ms,
             p.mono_ns,
         );
-        self.opts.actor = default_actor;
+        self.default_actor = default_actor;
         self.since_checkpoint += 1;
         if self.opts.flush == FlushPolicy::EveryRecord {
             self.sync_now()?;
@@ -247,7 +251,7 @@ impl Worker {
         &mut self,
         event: &str,
         severity: Severity,
-        actor: &str,
+        actor_json: &[u8],
         details: &[u8],
         time_ms: i64,
         mono_ns: u64,
@@ -260,7 +264,8 @@ impl Worker {
             mono_ns,
             event,
             severity,
-            actor,
+            actor: "",
+            actor_json: Some(actor_json),
             host: &self.opts.host,
             pid: self.opts.pid,
             source: Some(&self.source),
@@ -281,7 +286,8 @@ impl Worker {
     pub(crate) fn write_internal(&mut self, event: &str, details: &Map<String, Value>) -> u64 {
         let (now, mono) = (self.opts.clock.now_utc_ms(), self.opts.clock.monotonic_ns());
         let details = crate::record::canonical_object(details);
-        self.write_record(event, Severity::Notice, LOG_ACTOR, &details, now, mono)
+        let actor = LOG_ACTOR_JSON.as_bytes();
+        self.write_record(event, Severity::Notice, actor, &details, now, mono)
     }
 
     pub(super) fn write_checkpoint(&mut self) -> Result<Checkpoint> {

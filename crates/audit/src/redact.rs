@@ -15,6 +15,9 @@ pub struct Redactor {
     markers: Vec<String>,
     /// Markers by their first byte, so a field name is scanned once.
     by_first: Box<[Vec<Box<[u8]>>; 256]>,
+    /// Whether some marker starts with this byte (either ASCII case): most
+    /// bytes of a name are passed over with this one lookup.
+    starts: Box<[bool; 256]>,
 }
 
 impl std::fmt::Debug for Redactor {
@@ -63,6 +66,7 @@ impl Redactor {
         let mut r = Self {
             markers: Vec::new(),
             by_first: Box::new(std::array::from_fn(|_| Vec::new())),
+            starts: Box::new([false; 256]),
         };
         for m in markers {
             r.add(m.as_ref());
@@ -74,6 +78,8 @@ impl Redactor {
         let m = marker.to_ascii_lowercase();
         if let Some(&first) = m.as_bytes().first() {
             self.by_first[usize::from(first)].push(m.as_bytes().into());
+            self.starts[usize::from(first)] = true;
+            self.starts[usize::from(first.to_ascii_uppercase())] = true;
             self.markers.push(m);
         }
     }
@@ -94,15 +100,16 @@ impl Redactor {
     pub(crate) fn is_secret_name(&self, f: &[u8]) -> bool {
         (0..f.len()).any(|i| {
             let rest = &f[i..];
-            self.by_first[usize::from(rest[0].to_ascii_lowercase())]
-                .iter()
-                .any(|m| {
-                    // Second bytes first: most candidates end there.
-                    rest.get(..m.len()).is_some_and(|w| {
-                        w.get(1).map(u8::to_ascii_lowercase) == m.get(1).copied()
-                            && w.eq_ignore_ascii_case(m)
+            self.starts[usize::from(rest[0])]
+                && self.by_first[usize::from(rest[0].to_ascii_lowercase())]
+                    .iter()
+                    .any(|m| {
+                        // Second bytes first: most candidates end there.
+                        rest.get(..m.len()).is_some_and(|w| {
+                            w.get(1).map(u8::to_ascii_lowercase) == m.get(1).copied()
+                                && w.eq_ignore_ascii_case(m)
+                        })
                     })
-                })
         })
     }
 

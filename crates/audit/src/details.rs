@@ -12,8 +12,9 @@ use serde_json::{Map, Value};
 use crate::record::{push_u64, write_str, write_text, write_value};
 use crate::redact::Redactor;
 
-/// A value accepted as an event detail: text, an integer, a boolean, an
-/// `Option` of one (`None` is JSON null), or any JSON value.
+/// A value accepted as an event detail: text, a number, a boolean, `()` or
+/// an `Option` of one (`None` and `()` are JSON null), a `Vec` or slice of
+/// JSON values, or any JSON value.
 ///
 /// ```
 /// use supreme_audit::{Event, EventType};
@@ -178,6 +179,8 @@ impl PartialEq for Details {
 
 /// Debug output shows the fields as the default redactor would write them:
 /// a field named like a secret prints as `"[REDACTED]"`, not its value.
+/// (Markers a log adds to its own redactor are not known here: such fields
+/// are redacted in the log, not in `{:?}`.)
 impl fmt::Debug for Details {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         static DEFAULT: std::sync::LazyLock<Redactor> = std::sync::LazyLock::new(Redactor::default);
@@ -248,6 +251,42 @@ detail_values! {
     f64 => |x| Detail::Tree(Value::from(x));
     Value => |v| Detail::Tree(v);
     Map<String, Value> => |m| Detail::Tree(Value::Object(m));
+}
+
+impl<T: Into<Value>> DetailValue for Vec<T> {
+    fn into_detail<'a>(self) -> Detail<'a>
+    where
+        Self: 'a,
+    {
+        Detail::Tree(Value::from(self))
+    }
+}
+
+impl<T: Clone + Into<Value>> DetailValue for &[T] {
+    fn into_detail<'a>(self) -> Detail<'a>
+    where
+        Self: 'a,
+    {
+        Detail::Tree(Value::from(self))
+    }
+}
+
+impl DetailValue for serde_json::Number {
+    fn into_detail<'a>(self) -> Detail<'a>
+    where
+        Self: 'a,
+    {
+        Detail::Tree(Value::Number(self))
+    }
+}
+
+impl DetailValue for () {
+    fn into_detail<'a>(self) -> Detail<'a>
+    where
+        Self: 'a,
+    {
+        Detail::Tree(Value::Null)
+    }
 }
 
 impl<T: DetailValue> DetailValue for Option<T> {

@@ -250,8 +250,8 @@ pub(crate) fn write_str(out: &mut Vec<u8>, s: &str) {
 }
 
 /// [`write_str`] for text held as bytes. Callers pass UTF-8 (a `&str`'s
-/// bytes); were an invalid sequence to reach escaping, it would be written
-/// replaced rather than dropped.
+/// bytes): text needing no escape is copied as is, and text that does is
+/// escaped by serde_json (with invalid sequences, were any passed, replaced).
 pub(crate) fn write_text(out: &mut Vec<u8>, s: &[u8]) {
     // No early exit: the whole scan vectorizes.
     let plain = s

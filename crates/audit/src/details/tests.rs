@@ -138,3 +138,18 @@ fn debug_output_redacts_secret_names() {
         "{shown}"
     );
 }
+
+#[test]
+fn lists_numbers_and_unit_are_details_too() {
+    let e = crate::Event::new(crate::EventType::ApiAccess)
+        .detail("list", vec!["a", "b"])
+        .detail("slice", &[1u8, 2][..])
+        .detail("number", serde_json::Number::from(7))
+        .detail("unit", ());
+    let mut out = Vec::new();
+    e.details.write_canonical(&mut out, &Redactor::default());
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        r#"{"list":["a","b"],"number":7,"slice":[1,2],"unit":null}"#
+    );
+}

@@ -201,20 +201,29 @@ impl AuditLog {
             || self.sync_events.contains(&event.event_type)
             || self.sync_severity.is_some_and(|s| event.severity >= s);
         // The actor as a JSON string, then the redacted canonical details,
-        // made in a buffer this thread reuses.
-        let (actor_len, bytes) = SCRATCH.with_borrow_mut(|buf| {
+        // made in a buffer this thread reuses (a fresh one while the thread's
+        // locals are being torn down, or if it is somehow in use).
+        let format = |buf: &mut Vec<u8>| {
             buf.clear();
             if let Some(actor) = &event.actor {
                 crate::record::write_str(buf, actor);
             }
             let actor_len = event.actor.as_ref().map(|_| buf.len());
             event.details.write_canonical(buf, &self.redactor);
-            let bytes = SmallBytes::new(buf);
+            (actor_len, SmallBytes::new(buf))
+        };
+        let reused = SCRATCH.try_with(|cell| {
+            let mut buf = cell.try_borrow_mut().ok()?;
+            let made = format(&mut buf);
             if buf.capacity() > SCRATCH_KEEP {
                 *buf = Vec::with_capacity(1024);
             }
-            (actor_len, bytes)
+            Some(made)
         });
+        let (actor_len, bytes) = match reused {
+            Ok(Some(made)) => made,
+            _ => format(&mut Vec::new()),
+        };
         let pending = Pending {
             event_type: event.event_type,
             severity: event.severity,

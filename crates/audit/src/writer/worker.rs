@@ -24,18 +24,29 @@ mod rotate;
 
 const BUF_LIMIT: usize = 256 * 1024;
 const DRAIN_MAX: usize = 4096;
-const SPINS: usize = 8;
+const NAPS: usize = 8;
+const YIELDS: usize = 64;
 const BUSY_NAP: Duration = Duration::from_micros(50);
+/// The least queue capacity at which the busy writer naps: a nap of up to
+/// ~100 µs must not fill the queue at a million events a second.
+const NAP_MIN_CAPACITY: usize = 1024;
 const TICK: Duration = Duration::from_millis(200);
 /// The actor of the log's own records (checkpoints, segment starts,
 /// recoveries), as a JSON string.
 const LOG_ACTOR_JSON: &str = "\"supreme-audit\"";
 
-/// Naps up to `SPINS` times for a message (a sync-required append waits at
-/// most one nap longer).
-fn spin_recv(rx: &Receiver<Msg>) -> Option<Msg> {
-    for _ in 0..SPINS {
-        std::thread::sleep(BUSY_NAP);
+/// Waits a little for the next message before the writer parks. With room
+/// for a nap's worth of events in the queue, naps (up to `NAPS` times: a
+/// sync-required append waits at most one nap longer); with a small queue a
+/// nap would stall the senders, so it yields instead (up to `YIELDS` times).
+fn spin_recv(rx: &Receiver<Msg>, nap: bool) -> Option<Msg> {
+    let rounds = if nap { NAPS } else { YIELDS };
+    for _ in 0..rounds {
+        if nap {
+            std::thread::sleep(BUSY_NAP);
+        } else {
+            std::thread::yield_now();
+        }
         if let Ok(m) = rx.try_recv() {
             return Some(m);
         }
@@ -79,7 +90,8 @@ impl Worker {
             // the writer for every event costs more than the event, and
             // draining a batch after a nap moves the queue's cache lines
             // between the cores once per batch instead of once per event.
-            let mut next = if busy { spin_recv(&rx) } else { None };
+            let nap = self.opts.queue_capacity >= NAP_MIN_CAPACITY;
+            let mut next = if busy { spin_recv(&rx, nap) } else { None };
             if next.is_none() {
                 next = match rx.recv_timeout(self.wakeup()) {
                     Ok(m) => Some(m),

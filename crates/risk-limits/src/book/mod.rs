@@ -1,6 +1,8 @@
 //! [`RiskBook`]: portfolio state, limits per scope, reservations, one lock.
 
+mod accepted;
 mod check;
+mod config;
 mod fill;
 pub(crate) mod market;
 pub(crate) mod state;
@@ -12,152 +14,15 @@ use supreme_order_guard::{Order, Price, Symbol};
 
 use crate::persist::{PersistedState, StateFile};
 use crate::{
-    AccountId, Asset, Breach, BreachSink, Clock, DailyReset, Error, LimitSet, Pct, Rejection,
-    Scope, StrategyId, TradingState, Warning,
+    AccountId, Asset, Breach, BreachSink, Clock, Error, Rejection, Scope, StrategyId, TradingState,
 };
 use state::{Account, AssetInfo, Exposure, Slot, State, StrategyInfo, SymbolInfo, Usage};
 
+pub use accepted::{Accepted, ReservationId, Warnings};
+pub(crate) use config::Config;
+pub use config::{Origin, RiskConfig};
 pub use fill::{Fee, FillReport};
 pub use view::{PositionView, ScopeView};
-
-/// Which account and strategy an order belongs to.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct Origin {
-    /// The account whose cash and positions it changes.
-    pub account: AccountId,
-    /// The strategy that sent it.
-    pub strategy: StrategyId,
-}
-
-/// The book's setup: valuation currency, trading day, limits per scope.
-#[derive(Clone, Debug)]
-pub struct RiskConfig {
-    valuation: Asset,
-    pub(crate) reset: DailyReset,
-    market_buffer: Pct,
-    origin: Origin,
-    limits: Vec<(Scope, LimitSet)>,
-    capacity: usize,
-    pub(crate) hwm_save_step: Pct,
-}
-
-pub(crate) type Config = RiskConfig;
-
-impl RiskConfig {
-    /// Values everything in `valuation`; the default origin (account `main`,
-    /// strategy `default`) is registered by the book; no limits yet; the day
-    /// starts at midnight UTC; market orders are valued at the mark + 5 %.
-    pub fn new(valuation: Asset) -> Result<Self, Error> {
-        Ok(Self {
-            valuation,
-            reset: DailyReset::UTC_MIDNIGHT,
-            market_buffer: Pct::percent(5),
-            origin: Origin {
-                account: AccountId::new("main")?,
-                strategy: StrategyId::new("default")?,
-            },
-            limits: Vec::new(),
-            capacity: 4096,
-            hwm_save_step: Pct::from_fraction_units(100_000)?,
-        })
-    }
-
-    /// Sets `limits` at `scope` (checked for what applies there).
-    pub fn with_limits(mut self, scope: Scope, limits: LimitSet) -> Result<Self, Error> {
-        limits.validate_for(&scope)?;
-        if self.limits.iter().any(|(s, _)| *s == scope) {
-            return Err(Error::Duplicate {
-                what: "limits for",
-                name: scope.to_string(),
-            });
-        }
-        self.limits.push((scope, limits));
-        Ok(self)
-    }
-
-    /// When the trading day (and the daily loss) resets.
-    pub const fn with_daily_reset(mut self, reset: DailyReset) -> Self {
-        self.reset = reset;
-        self
-    }
-
-    /// Market and stop-market orders are valued at the mark (or stop) plus this.
-    pub const fn with_market_buffer(mut self, buffer: Pct) -> Self {
-        self.market_buffer = buffer;
-        self
-    }
-
-    /// The origin [`RiskBook::check_and_reserve`] uses (registered by the book).
-    pub const fn with_default_origin(mut self, origin: Origin) -> Self {
-        self.origin = origin;
-        self
-    }
-
-    /// With a state file attached, a rise of the global high-water mark by
-    /// more than `step` (default 0.1 %) since the last save is saved at once
-    /// (on the thread that moved the price), so a crash loses less.
-    pub const fn with_hwm_save_step(mut self, step: Pct) -> Self {
-        self.hwm_save_step = step;
-        self
-    }
-
-    /// Open orders to make room for up front (beyond it the slab grows).
-    pub const fn with_capacity(mut self, open_orders: usize) -> Self {
-        self.capacity = open_orders;
-        self
-    }
-
-    fn limits_for(&self, scope: &Scope) -> LimitSet {
-        self.limits
-            .iter()
-            .find(|(s, _)| s == scope)
-            .map(|(_, l)| *l)
-            .unwrap_or_default()
-    }
-}
-
-/// A held reservation: fill, cancel or reject it through the book.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct ReservationId {
-    index: u32,
-    generation: u32,
-}
-
-/// An accepted order.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[must_use = "a reservation holds exposure until it is filled, cancelled or rejected"]
-pub struct Accepted {
-    /// The reservation.
-    pub id: ReservationId,
-    /// The order only reduces a position (accepted whatever the limits).
-    pub reducing: bool,
-    /// Soft thresholds crossed.
-    pub warnings: Warnings,
-}
-
-/// Up to three warnings, held inline.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
-pub struct Warnings {
-    items: [Option<Warning>; 3],
-}
-
-impl Warnings {
-    fn push(&mut self, w: Warning) {
-        if let Some(slot) = self.items.iter_mut().find(|s| s.is_none()) {
-            *slot = Some(w);
-        }
-    }
-
-    /// The warnings.
-    pub fn iter(&self) -> impl Iterator<Item = &Warning> {
-        self.items.iter().flatten()
-    }
-
-    /// None crossed.
-    pub fn is_empty(&self) -> bool {
-        self.items.iter().all(Option::is_none)
-    }
-}
 
 /// Portfolio state and limits, shared by reference across threads. One lock
 /// guards everything, so concurrent checks can never jointly exceed a limit.

@@ -11,6 +11,7 @@ mod audit;
 mod exit;
 mod kill_switch;
 mod net;
+mod number;
 mod order;
 mod risk;
 mod vault;

@@ -13,6 +13,7 @@ use supreme_order_guard::{
 };
 
 use crate::exit;
+use crate::number::{self, Zero};
 
 /// Order subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -43,39 +44,39 @@ pub(crate) struct OrderArgs {
     #[arg(long, value_parser = parse_tif)]
     time_in_force: Option<TimeInForce>,
     /// Base asset quantity.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| number::amount::<Quantity>("quantity", Zero::Refused, s))]
     quantity: Option<Quantity>,
     /// Quote asset amount (MARKET orders).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| number::amount::<Quantity>("quote quantity", Zero::Refused, s))]
     quote_quantity: Option<Quantity>,
     /// Limit price.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| number::amount::<Price>("price", Zero::Refused, s))]
     price: Option<Price>,
     /// Trigger price.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| number::amount::<Price>("stop price", Zero::Refused, s))]
     stop_price: Option<Price>,
     /// Trailing delta in basis points.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| number::whole::<u32>("trailing delta", s))]
     trailing_delta: Option<u32>,
     /// Visible quantity of an iceberg order.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| number::amount::<Quantity>("iceberg quantity", Zero::Refused, s))]
     iceberg_quantity: Option<Quantity>,
     /// The symbol's average price now (counts as current). Without it,
     /// filters that need it reject.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| number::amount::<Price>("reference price", Zero::Refused, s))]
     reference_price: Option<Price>,
     /// Orders open now (on this symbol and on the account).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true, value_parser = |s: &str| number::whole::<u32>("open orders", s))]
     open_orders: u32,
     /// Stop and take-profit orders open now.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true, value_parser = |s: &str| number::whole::<u32>("open algo orders", s))]
     open_algo_orders: u32,
     /// Iceberg orders open now.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true, value_parser = |s: &str| number::whole::<u32>("open iceberg orders", s))]
     open_iceberg_orders: u32,
     /// Base balance plus open BUY quantity (for MAX_POSITION). Without it,
     /// a buy on a symbol with MAX_POSITION rejects.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| number::amount::<Quantity>("base position", Zero::Allowed, s))]
     base_position: Option<Quantity>,
     /// Print a JSON document instead of lines.
     #[arg(long)]

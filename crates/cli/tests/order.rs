@@ -193,3 +193,48 @@ fn input_errors_exit_2_with_a_clear_message() {
     assert_eq!(o.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An operator's typo, `--price -5`, is refused in words naming the field,
+/// not as an unknown flag of the argument parser.
+#[test]
+fn negative_numbers_are_refused_naming_the_field() {
+    let limit = ["--type", "LIMIT", "--time-in-force", "GTC"];
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--quantity", "0.01", "--price", "-5"],
+            "price must be positive (got -5)",
+        ),
+        (
+            &["--quantity", "-0.01", "--price", "5"],
+            "quantity must be positive (got -0.01)",
+        ),
+        (
+            &["--quantity", "0.01", "--price", "5", "--open-orders", "-1"],
+            "open orders must not be negative (got -1)",
+        ),
+        (
+            &[
+                "--quantity",
+                "0.01",
+                "--price",
+                "5",
+                "--base-position",
+                "-2",
+            ],
+            "base position must not be negative (got -2)",
+        ),
+        (
+            &["--quantity", "0.01", "--price", "25000.123456789"],
+            "price 25000.123456789 has more than 8 decimal places",
+        ),
+    ];
+    for (extra, want) in cases {
+        let mut args = limit.to_vec();
+        args.extend_from_slice(extra);
+        let o = check(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
+        assert!(err.contains(want), "{extra:?}: {err}");
+        assert!(!err.contains("unexpected argument"), "{extra:?}: {err}");
+    }
+}

@@ -1,8 +1,8 @@
 //! Balances, exchange rules, and least privilege for the API key.
 
-use serde::Deserialize;
 use supreme_order_guard::{ExchangeInfo, Quantity};
 
+use crate::privileges::{ApiRestrictions, KeyPolicy, judge};
 use crate::{BinanceClient, BinanceError, Params};
 
 /// One asset's balance.
@@ -14,41 +14,6 @@ pub struct AssetBalance {
     pub free: Quantity,
     /// Held by open orders.
     pub locked: Quantity,
-}
-
-/// What the API key may do (`GET /sapi/v1/account/apiRestrictions`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApiRestrictions {
-    /// Restricted to trusted IPs.
-    pub ip_restrict: bool,
-    /// May withdraw.
-    pub enable_withdrawals: bool,
-    /// May transfer between accounts.
-    #[serde(default)]
-    pub enable_internal_transfer: bool,
-    /// May use universal transfer.
-    #[serde(default)]
-    pub permits_universal_transfer: bool,
-    /// May trade spot.
-    pub enable_spot_and_margin_trading: bool,
-}
-
-impl ApiRestrictions {
-    /// Reads the exchange's answer (outside input: typed error, never a panic).
-    pub fn from_json(v: &serde_json::Value) -> Result<Self, BinanceError> {
-        Self::deserialize(v).map_err(|e| BinanceError::Malformed {
-            path: "/sapi/v1/account/apiRestrictions",
-            reason: e.to_string(),
-        })
-    }
-}
-
-/// How strict the start-up key check is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct KeyPolicy {
-    /// Refuse a key without an IP restriction (default: warn).
-    pub require_ip_restriction: bool,
 }
 
 impl BinanceClient {
@@ -87,51 +52,14 @@ impl BinanceClient {
         Ok(ExchangeInfo::from_json(&body)?)
     }
 
-    /// Least privilege, checked before trading: a key that can withdraw or
-    /// transfer is refused; a key without an IP restriction is refused under
-    /// `policy.require_ip_restriction`, else returned as a warning.
+    /// Least privilege, checked before trading (the rule is in
+    /// [`crate::privileges`]): a key granted anything beyond reading and spot
+    /// trading (or `policy.also_allowed`) is refused, naming the flag, as is
+    /// an answer missing a flag the decision needs; the warnings (no IP
+    /// restriction, unknown fields, authority expiring soon) are returned.
     pub fn check_key_privileges(&self, policy: KeyPolicy) -> Result<Vec<String>, BinanceError> {
         let v = self.signed("GET", "/sapi/v1/account/apiRestrictions", &Params::new())?;
-        let r: ApiRestrictions =
-            serde_json::from_value(v).map_err(|e| BinanceError::Malformed {
-                path: "/sapi/v1/account/apiRestrictions",
-                reason: e.to_string(),
-            })?;
-        judge(&r, policy)
-    }
-}
-
-/// The verdict on a key's restrictions.
-pub fn judge(r: &ApiRestrictions, policy: KeyPolicy) -> Result<Vec<String>, BinanceError> {
-    let mut powers = Vec::new();
-    if r.enable_withdrawals {
-        powers.push("withdrawals");
-    }
-    if r.enable_internal_transfer {
-        powers.push("internal transfers");
-    }
-    if r.permits_universal_transfer {
-        powers.push("universal transfers");
-    }
-    if !powers.is_empty() {
-        return Err(BinanceError::KeyTooPowerful(format!(
-            "the key allows {}; create a trading-only key",
-            powers.join(", ")
-        )));
-    }
-    if !r.enable_spot_and_margin_trading {
-        return Err(BinanceError::KeyTooPowerful(
-            "the key cannot trade spot".into(),
-        ));
-    }
-    if r.ip_restrict {
-        return Ok(Vec::new());
-    }
-    let msg =
-        "the key has no IP restriction: anyone holding it can trade from anywhere".to_string();
-    if policy.require_ip_restriction {
-        Err(BinanceError::KeyTooPowerful(msg))
-    } else {
-        Ok(vec![msg])
+        let r = ApiRestrictions::from_json(&v)?;
+        judge(&r, &policy, self.now_ms())
     }
 }

@@ -201,7 +201,8 @@ fn least_privilege_at_start() {
     );
     assert!(matches!(
         client.check_key_privileges(KeyPolicy {
-            require_ip_restriction: true
+            require_ip_restriction: true,
+            ..KeyPolicy::default()
         }),
         Err(BinanceError::KeyTooPowerful(_))
     ));
@@ -217,7 +218,143 @@ fn least_privilege_at_start() {
     let err = client
         .check_key_privileges(KeyPolicy::default())
         .unwrap_err();
-    assert!(err.to_string().contains("withdrawals"), "{err}");
+    assert!(err.to_string().contains("enableWithdrawals"), "{err}");
+    drop(server);
+}
+
+/// The simulator answers each power the key may hold; every one beyond
+/// reading and spot trading refuses the key, by name, and so do an unknown
+/// `enable*` flag set to true and an answer missing a flag.
+#[test]
+fn key_with_any_extra_power_or_a_missing_flag_is_refused() {
+    let (sim, server, client) = setup();
+    let key = |restrictions: ApiRestrictions| {
+        sim.add_key(ApiKey {
+            key: API_KEY.into(),
+            credential: KeyCredential::hmac(SECRET.as_bytes()),
+            restrictions,
+        });
+    };
+    let base = ApiRestrictions::TRADING_ONLY;
+    let powers: [(&str, ApiRestrictions); 9] = [
+        (
+            "enableWithdrawals",
+            ApiRestrictions {
+                enable_withdrawals: true,
+                ..base
+            },
+        ),
+        (
+            "enableInternalTransfer",
+            ApiRestrictions {
+                enable_internal_transfer: true,
+                ..base
+            },
+        ),
+        (
+            "permitsUniversalTransfer",
+            ApiRestrictions {
+                permits_universal_transfer: true,
+                ..base
+            },
+        ),
+        (
+            "enableMargin",
+            ApiRestrictions {
+                enable_margin: true,
+                ..base
+            },
+        ),
+        (
+            "enableFutures",
+            ApiRestrictions {
+                enable_futures: true,
+                ..base
+            },
+        ),
+        (
+            "enableVanillaOptions",
+            ApiRestrictions {
+                enable_vanilla_options: true,
+                ..base
+            },
+        ),
+        (
+            "enablePortfolioMarginTrading",
+            ApiRestrictions {
+                enable_portfolio_margin_trading: true,
+                ..base
+            },
+        ),
+        (
+            "enableFixApiTrade",
+            ApiRestrictions {
+                enable_fix_api_trade: true,
+                ..base
+            },
+        ),
+        (
+            "enableFixReadOnly",
+            ApiRestrictions {
+                enable_fix_read_only: true,
+                ..base
+            },
+        ),
+    ];
+    for (flag, restrictions) in powers {
+        key(restrictions);
+        let err = client
+            .check_key_privileges(KeyPolicy::default())
+            .unwrap_err();
+        assert!(
+            matches!(err, BinanceError::KeyTooPowerful(_)),
+            "{flag}: {err}"
+        );
+        assert!(err.to_string().contains(flag), "{flag}: {err}");
+        let allowed = client.check_key_privileges(KeyPolicy::default().allow(flag));
+        assert_eq!(allowed.unwrap(), Vec::<String>::new(), "{flag}");
+    }
+    key(ApiRestrictions {
+        raw_answer: Some(
+            r#"{"ipRestrict":true,"enableReading":true,"enableSpotAndMarginTrading":true,
+            "enableWithdrawals":false,"enableInternalTransfer":false,"permitsUniversalTransfer":false,
+            "enableMargin":false,"enableFutures":false,"enableVanillaOptions":false,"enableX":true}"#,
+        ),
+        ..base
+    });
+    let err = client
+        .check_key_privileges(KeyPolicy::default())
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("enableX is granted and unknown"),
+        "{err}"
+    );
+    key(ApiRestrictions {
+        raw_answer: Some(
+            r#"{"ipRestrict":true,"enableReading":true,"enableSpotAndMarginTrading":true}"#,
+        ),
+        ..base
+    });
+    let err = client
+        .check_key_privileges(KeyPolicy::default())
+        .unwrap_err();
+    assert!(err.to_string().contains("lacks enableWithdrawals"), "{err}");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let soon = u64::try_from(now).unwrap() + 2 * 24 * 3_600_000;
+    key(ApiRestrictions {
+        trading_authority_expiration_time: soon,
+        ..base
+    });
+    let warnings = client.check_key_privileges(KeyPolicy::default()).unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("trading authority expires")),
+        "{warnings:?}"
+    );
     drop(server);
 }
 

@@ -30,6 +30,20 @@ pub struct ApiRestrictions {
     pub permits_universal_transfer: bool,
     /// May trade spot and margin.
     pub enable_spot_and_margin_trading: bool,
+    /// May trade European options.
+    pub enable_vanilla_options: bool,
+    /// May trade on a portfolio margin account.
+    pub enable_portfolio_margin_trading: bool,
+    /// May trade through the FIX API.
+    pub enable_fix_api_trade: bool,
+    /// May read through the FIX API.
+    pub enable_fix_read_only: bool,
+    /// When spot and margin trading authority ends, Unix ms (0: never).
+    pub trading_authority_expiration_time: u64,
+    /// Answer this JSON text verbatim instead (an unknown flag, a missing
+    /// field): the simulator's way to say what Binance has not said yet.
+    #[serde(skip)]
+    pub raw_answer: Option<&'static str>,
 }
 
 impl ApiRestrictions {
@@ -44,6 +58,12 @@ impl ApiRestrictions {
         enable_futures: false,
         permits_universal_transfer: false,
         enable_spot_and_margin_trading: true,
+        enable_vanilla_options: false,
+        enable_portfolio_margin_trading: false,
+        enable_fix_api_trade: false,
+        enable_fix_read_only: false,
+        trading_authority_expiration_time: 0,
+        raw_answer: None,
     };
 }
 

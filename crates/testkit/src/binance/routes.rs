@@ -156,14 +156,17 @@ fn restrictions(st: &State, req: &SimRequest) -> Result<Value, SimResponse> {
     let key = req
         .header_value("x-mbx-apikey")
         .and_then(|k| st.keys.get(k));
-    key.map(|k| serde_json::to_value(k.restrictions).unwrap_or(Value::Null))
-        .ok_or_else(|| {
-            SimResponse::error(
-                401,
-                -2015,
-                "Invalid API-key, IP, or permissions for action.",
-            )
-        })
+    key.map(|k| match k.restrictions.raw_answer {
+        Some(raw) => serde_json::from_str(raw).unwrap_or(Value::Null),
+        None => serde_json::to_value(k.restrictions).unwrap_or(Value::Null),
+    })
+    .ok_or_else(|| {
+        SimResponse::error(
+            401,
+            -2015,
+            "Invalid API-key, IP, or permissions for action.",
+        )
+    })
 }
 
 fn account(st: &State, now: u64) -> Value {

@@ -89,11 +89,16 @@ pub enum Event {
         /// `Ok` or its error.
         outcome: Result<(), String>,
     },
-    /// A notifier was called, or suppressed by its rate limit.
+    /// A notifier was called (once per attempt), or suppressed by its rate
+    /// limit.
     Notified {
         /// The notifier's name.
         notifier: String,
-        /// `Ok`, its error, or "suppressed (rate limit)".
+        /// The notice's subject.
+        subject: String,
+        /// 1 for the first attempt, 2 for the first retry, ...
+        attempt: u32,
+        /// `Ok`, its error, or "suppressed by rate limit (N so far)".
         outcome: Result<(), String>,
     },
     /// A reset was attempted.

@@ -98,7 +98,10 @@ pub use event::{Action, Event, EventSink};
 pub use gate::Gate;
 pub use halt::{FlattenConfig, HaltConfig, HaltReport, RetryPolicy, close_orders};
 pub use hooks::ShutdownHooks;
-pub use notify::{CommandNotifier, FnNotifier, LogNotifier, Notice, Notifier, RateLimited};
+pub use notify::{
+    CommandNotifier, Flusher, FnNotifier, LogNotifier, Notice, Notifier, NotifyError, RateLimited,
+    Urgency,
+};
 pub use reset::{
     OperatorKey, OperatorPublicKey, ResetPolicy, ResetRefusal, ResetRequest, ResetToken,
 };

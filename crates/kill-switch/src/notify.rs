@@ -1,11 +1,21 @@
-//! Notifiers: log and command, each rate-limited.
+//! Notifiers: log, command and closure, each rate-limited.
+//!
+//! A [`Notice`] is [`Urgency::Critical`] (the trip, the halt's outcome) or
+//! [`Urgency::Routine`]. [`RateLimited`] never suppresses a critical notice;
+//! routine ones beyond its rate are counted, and the count goes out with the
+//! next notice or, on a timer, on its own ([`RateLimited::flush_every`]).
+//! A notifier that fails is retried by the [`Responder`](crate::Responder),
+//! and every attempt is an [`Event::Notified`](crate::Event::Notified).
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use crate::clock::{Clock, duration_ms};
 use crate::supervise::ChildSpec;
+
+mod rate;
+
+pub use rate::{Flusher, RateLimited};
 
 /// A message to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +24,52 @@ pub struct Notice {
     pub subject: String,
     /// Details.
     pub body: String,
+    /// Whether a rate limit may hold it back.
+    pub urgency: Urgency,
+}
+
+impl Notice {
+    /// A notice a rate limit may hold back (and count).
+    pub fn routine(subject: impl Into<String>, body: impl Into<String>) -> Self {
+        Self {
+            subject: subject.into(),
+            body: body.into(),
+            urgency: Urgency::Routine,
+        }
+    }
+
+    /// A notice no rate limit holds back: the trip, the halt's outcome.
+    pub fn critical(subject: impl Into<String>, body: impl Into<String>) -> Self {
+        Self {
+            urgency: Urgency::Critical,
+            ..Self::routine(subject, body)
+        }
+    }
+}
+
+/// How much a notice matters to a rate limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Urgency {
+    /// May be suppressed (and counted) by a rate limit.
+    #[default]
+    Routine,
+    /// Always sent: a trip, a halt verified or NOT VERIFIED.
+    Critical,
+}
+
+/// Why a notice did not go out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NotifyError {
+    /// Held back by a rate limit (not retried: it is counted and flushed).
+    #[error("suppressed by rate limit ({so_far} so far)")]
+    Suppressed {
+        /// Routine notices suppressed since the last one sent.
+        so_far: u64,
+    },
+    /// The notifier failed (retried by the responder).
+    #[error("{0}")]
+    Failed(String),
 }
 
 /// Somewhere to send notices.
@@ -21,7 +77,17 @@ pub trait Notifier: Send + Sync {
     /// A short name for events.
     fn name(&self) -> &str;
     /// Sends; `Err` with the reason when it did not.
-    fn notify(&self, notice: &Notice) -> Result<(), String>;
+    fn notify(&self, notice: &Notice) -> Result<(), NotifyError>;
+}
+
+impl<T: Notifier + ?Sized> Notifier for Arc<T> {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+
+    fn notify(&self, notice: &Notice) -> Result<(), NotifyError> {
+        (**self).notify(notice)
+    }
 }
 
 /// Writes one line per notice to a writer (standard error, a file).
@@ -54,12 +120,12 @@ impl Notifier for LogNotifier {
         "log"
     }
 
-    fn notify(&self, n: &Notice) -> Result<(), String> {
+    fn notify(&self, n: &Notice) -> Result<(), NotifyError> {
         let mut out = self.out.lock().unwrap_or_else(PoisonError::into_inner);
         let body = n.body.replace('\n', " | ");
         writeln!(out, "kill-switch: {}: {body}", n.subject)
             .and_then(|()| out.flush())
-            .map_err(|e| e.to_string())
+            .map_err(|e| NotifyError::Failed(e.to_string()))
     }
 }
 
@@ -91,17 +157,17 @@ impl Notifier for CommandNotifier {
         "command"
     }
 
-    fn notify(&self, n: &Notice) -> Result<(), String> {
+    fn notify(&self, n: &Notice) -> Result<(), NotifyError> {
         let spec = self
             .spec
             .clone()
             .env("SUPREME_KS_SUBJECT", &n.subject)
             .env("SUPREME_KS_BODY", &n.body);
-        let outcome = spec.run().map_err(|e| e.to_string())?;
+        let outcome = spec.run().map_err(|e| NotifyError::Failed(e.to_string()))?;
         match outcome.status {
             Some(s) if s.success() => Ok(()),
-            Some(s) => Err(format!("exited with {s}")),
-            None => Err("timed out, killed".to_owned()),
+            Some(s) => Err(NotifyError::Failed(format!("exited with {s}"))),
+            None => Err(NotifyError::Failed("timed out, killed".to_owned())),
         }
     }
 }
@@ -137,65 +203,8 @@ impl<F: Fn(&Notice) -> Result<(), String> + Send + Sync> Notifier for FnNotifier
         &self.name
     }
 
-    fn notify(&self, notice: &Notice) -> Result<(), String> {
-        (self.send)(notice)
-    }
-}
-
-/// At most one notice per interval through the inner notifier; the rest are
-/// suppressed and counted, and the count is appended to the next one sent.
-pub struct RateLimited<N> {
-    inner: N,
-    clock: Arc<dyn Clock>,
-    interval_ms: u64,
-    state: Mutex<(Option<u64>, u64)>,
-}
-
-impl<N: Notifier> RateLimited<N> {
-    /// Wraps `inner`.
-    pub fn new(inner: N, interval: Duration, clock: Arc<dyn Clock>) -> Self {
-        Self {
-            inner,
-            clock,
-            interval_ms: duration_ms(interval),
-            state: Mutex::new((None, 0)),
-        }
-    }
-}
-
-impl<N> std::fmt::Debug for RateLimited<N> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RateLimited")
-            .field("interval_ms", &self.interval_ms)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<N: Notifier> Notifier for RateLimited<N> {
-    fn name(&self) -> &str {
-        self.inner.name()
-    }
-
-    fn notify(&self, n: &Notice) -> Result<(), String> {
-        let now = self.clock.now_ms();
-        let suppressed = {
-            let mut st = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(last) = st.0
-                && now.saturating_sub(last) < self.interval_ms
-            {
-                st.1 += 1;
-                return Err(format!("suppressed by rate limit ({} so far)", st.1));
-            }
-            st.0 = Some(now);
-            std::mem::take(&mut st.1)
-        };
-        if suppressed == 0 {
-            return self.inner.notify(n);
-        }
-        let mut n = n.clone();
-        n.body
-            .push_str(&format!("\n({suppressed} earlier notices suppressed)"));
-        self.inner.notify(&n)
+    fn notify(&self, notice: &Notice) -> Result<(), NotifyError> {
+        (self.send)(notice).map_err(NotifyError::Failed)
     }
 }
 

@@ -1,4 +1,10 @@
 //! The response to a trip: notify, run shutdown hooks, halt, notify again.
+//!
+//! Both notices are [`Urgency::Critical`](crate::Urgency::Critical): no
+//! rate limit holds them back. A notifier that fails is tried once before
+//! the halt (the halt never waits on a webhook), then retried after it with
+//! [`Responder::notify_retry`]'s backoff, each attempt an
+//! [`Event::Notified`].
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -7,15 +13,14 @@ use std::time::Duration;
 
 use crate::error::KillSwitchError;
 use crate::event::Event;
-use crate::halt::{HaltConfig, HaltReport};
+use crate::halt::{HaltConfig, HaltReport, RetryPolicy};
 use crate::hooks::ShutdownHooks;
-use crate::notify::{Notice, Notifier};
+use crate::notify::{Notice, Notifier, NotifyError};
 use crate::state::TripRecord;
 use crate::switch::KillSwitch;
 use crate::venue::Venue;
 
 /// What to do once tripped.
-#[derive(Default)]
 pub struct Responder {
     /// Run first, in order (stop strategies, then feeds, ...).
     pub hooks: ShutdownHooks,
@@ -25,6 +30,25 @@ pub struct Responder {
     pub venue: Option<Arc<dyn Venue>>,
     /// Retries and flattening.
     pub halt: HaltConfig,
+    /// Retries of a notifier that failed (default: 3 attempts, 200 ms
+    /// backoff doubling to 2 s).
+    pub notify_retry: RetryPolicy,
+}
+
+impl Default for Responder {
+    fn default() -> Self {
+        Self {
+            hooks: ShutdownHooks::default(),
+            notifiers: Vec::new(),
+            venue: None,
+            halt: HaltConfig::default(),
+            notify_retry: RetryPolicy {
+                max_attempts: 3,
+                initial_backoff: Duration::from_millis(200),
+                max_backoff: Duration::from_secs(2),
+            },
+        }
+    }
 }
 
 impl std::fmt::Debug for Responder {
@@ -71,19 +95,21 @@ impl Drop for ResponderHandle {
 impl Responder {
     /// Responds to the current trip now. `Ok(None)` when there is no venue.
     pub fn respond(&self, switch: &KillSwitch) -> Result<Option<HaltReport>, KillSwitchError> {
-        let record = switch.trip_record();
-        if let Some(r) = &record {
-            self.notify(switch, &trip_notice(r));
-        }
+        let trip = switch.trip_record().map(|r| trip_notice(&r));
+        let unsent = trip
+            .as_ref()
+            .map(|n| self.notify_once(switch, n))
+            .unwrap_or_default();
         self.hooks.run(switch);
         let Some(venue) = &self.venue else {
+            self.retry(switch, trip.as_ref(), &unsent);
             return Ok(None);
         };
         let result = switch.halt(venue.as_ref(), &self.halt);
         let notice = match &result {
-            Ok(rep) => Notice {
-                subject: "halted, venue verified clean".to_owned(),
-                body: format!(
+            Ok(rep) => Notice::critical(
+                "halted, venue verified clean",
+                format!(
                     "{} orders cancelled in {} attempts, {} positions closed with {} orders, {} ms",
                     rep.orders_found,
                     rep.cancel_attempts,
@@ -91,13 +117,12 @@ impl Responder {
                     rep.close_orders_sent,
                     rep.elapsed_ms
                 ),
-            },
-            Err(e) => Notice {
-                subject: "HALT NOT VERIFIED".to_owned(),
-                body: e.to_string(),
-            },
+            ),
+            Err(e) => Notice::critical("HALT NOT VERIFIED", e.to_string()),
         };
-        self.notify(switch, &notice);
+        let failed = self.notify_once(switch, &notice);
+        self.retry(switch, Some(&notice), &failed);
+        self.retry(switch, trip.as_ref(), &unsent);
         result.map(Some)
     }
 
@@ -125,27 +150,63 @@ impl Responder {
         })
     }
 
-    fn notify(&self, switch: &KillSwitch, notice: &Notice) {
-        for n in &self.notifiers {
-            let outcome = n.notify(notice);
-            switch.emit(Event::Notified {
-                notifier: n.name().to_owned(),
-                outcome,
-            });
+    /// One attempt per notifier; the indices of those that failed.
+    fn notify_once(&self, switch: &KillSwitch, notice: &Notice) -> Vec<usize> {
+        let mut failed = Vec::new();
+        for (i, n) in self.notifiers.iter().enumerate() {
+            if !self.attempt(switch, n.as_ref(), notice, 1) {
+                failed.push(i);
+            }
         }
+        failed
+    }
+
+    /// Retries the notifiers in `failed` with backoff until each succeeds
+    /// or runs out of attempts.
+    fn retry(&self, switch: &KillSwitch, notice: Option<&Notice>, failed: &[usize]) {
+        let Some(notice) = notice else { return };
+        for &i in failed {
+            let n = self.notifiers[i].as_ref();
+            for attempt in 2..=self.notify_retry.max_attempts.max(1) {
+                std::thread::sleep(self.notify_retry.backoff(attempt - 1));
+                if self.attempt(switch, n, notice, attempt) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Sends once and records it; `true` unless it failed (a suppressed
+    /// notice is counted by its limiter, not retried).
+    fn attempt(
+        &self,
+        switch: &KillSwitch,
+        n: &dyn Notifier,
+        notice: &Notice,
+        attempt: u32,
+    ) -> bool {
+        let outcome = n.notify(notice);
+        let retry = matches!(outcome, Err(NotifyError::Failed(_)));
+        switch.emit(Event::Notified {
+            notifier: n.name().to_owned(),
+            subject: notice.subject.clone(),
+            attempt,
+            outcome: outcome.map_err(|e| e.to_string()),
+        });
+        !retry
     }
 }
 
 fn trip_notice(r: &TripRecord) -> Notice {
     let values: Vec<String> = r.values.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    Notice {
-        subject: format!("TRIPPED ({}): {}", r.trigger, r.reason),
-        body: format!(
+    Notice::critical(
+        format!("TRIPPED ({}): {}", r.trigger, r.reason),
+        format!(
             "trip {} by {} at {} ms; {}",
             r.id,
             r.who,
             r.at_ms,
             values.join(" ")
         ),
-    }
+    )
 }

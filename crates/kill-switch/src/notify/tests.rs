@@ -16,10 +16,7 @@ impl Write for Buf {
 }
 
 fn notice(s: &str) -> Notice {
-    Notice {
-        subject: s.to_owned(),
-        body: "line1\nline2".to_owned(),
-    }
+    Notice::routine(s, "line1\nline2")
 }
 
 #[test]
@@ -41,7 +38,8 @@ fn rate_limit_suppresses_and_counts() {
         clock.clone(),
     );
     n.notify(&notice("a")).unwrap();
-    assert!(n.notify(&notice("b")).unwrap_err().contains("suppressed"));
+    let err = n.notify(&notice("b")).unwrap_err();
+    assert_eq!(err, NotifyError::Suppressed { so_far: 1 });
     assert!(n.notify(&notice("c")).is_err());
     clock.advance(Duration::from_secs(60));
     n.notify(&notice("d")).unwrap();
@@ -78,7 +76,8 @@ fn command_notifier_runs_with_a_clean_env() {
         "tripped|line1\nline2|nohome"
     );
     let failing = CommandNotifier::new(ChildSpec::new("/bin/sh").arg("-c").arg("exit 3"));
-    assert!(failing.notify(&notice("x")).unwrap_err().contains("exit"));
+    let err = failing.notify(&notice("x")).unwrap_err();
+    assert!(err.to_string().contains("exit"), "{err}");
 }
 
 #[test]
@@ -110,6 +109,94 @@ fn command_notifier_that_hangs_is_killed() {
             .grace(Duration::from_millis(100)),
     );
     let started = std::time::Instant::now();
-    assert_eq!(n.notify(&notice("x")).unwrap_err(), "timed out, killed");
+    let err = n.notify(&notice("x")).unwrap_err();
+    assert_eq!(err, NotifyError::Failed("timed out, killed".into()));
     assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+type Sent = Arc<Mutex<Vec<Notice>>>;
+
+fn recorder() -> (FnNotifier<impl Fn(&Notice) -> Result<(), String>>, Sent) {
+    let sent: Sent = Arc::default();
+    let log = Arc::clone(&sent);
+    let n = FnNotifier::new("rec", move |n: &Notice| {
+        log.lock().unwrap().push(n.clone());
+        Ok(())
+    });
+    (n, sent)
+}
+
+/// The trip notice is followed at once by "HALT NOT VERIFIED": a rate limit
+/// must not swallow the second.
+#[test]
+fn critical_notices_are_never_suppressed_and_carry_the_count() {
+    let clock = Arc::new(ManualClock::new(0));
+    let (rec, sent) = recorder();
+    let n = RateLimited::new(rec, Duration::from_secs(3600), clock.clone());
+    n.notify(&notice("warning")).unwrap();
+    assert!(n.notify(&notice("warning again")).is_err());
+    n.notify(&Notice::critical("TRIPPED (manual): x", ""))
+        .unwrap();
+    n.notify(&Notice::critical("HALT NOT VERIFIED", "venue down"))
+        .unwrap();
+    let sent = sent.lock().unwrap();
+    let subjects: Vec<&str> = sent.iter().map(|n| n.subject.as_str()).collect();
+    assert_eq!(
+        subjects,
+        ["warning", "TRIPPED (manual): x", "HALT NOT VERIFIED"]
+    );
+    assert!(
+        sent[1].body.contains("(1 earlier notices suppressed)"),
+        "{:?}",
+        sent[1]
+    );
+}
+
+#[test]
+fn suppressed_counts_are_flushed_on_a_timer() {
+    let clock = Arc::new(ManualClock::new(0));
+    let (rec, sent) = recorder();
+    let n = Arc::new(RateLimited::new(
+        rec,
+        Duration::from_secs(60),
+        clock.clone(),
+    ));
+    n.notify(&notice("a")).unwrap();
+    for _ in 0..3 {
+        assert!(n.notify(&notice("b")).is_err());
+    }
+    let _flusher = n.flush_every(Duration::from_millis(5)).unwrap();
+    std::thread::sleep(Duration::from_millis(30));
+    assert_eq!(sent.lock().unwrap().len(), 1, "not due before the interval");
+    clock.advance(Duration::from_secs(60));
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while sent.lock().unwrap().len() < 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let sent = sent.lock().unwrap();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[1].subject, "3 notices suppressed by the rate limit");
+    assert_eq!(n.suppressed(), 0);
+}
+
+#[test]
+fn a_failed_flush_keeps_the_count() {
+    let clock = Arc::new(ManualClock::new(0));
+    let fail = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = Arc::clone(&fail);
+    let inner = FnNotifier::new("flaky", move |_: &Notice| {
+        if flag.load(std::sync::atomic::Ordering::SeqCst) {
+            Err("down".into())
+        } else {
+            Ok(())
+        }
+    });
+    let n = RateLimited::new(inner, Duration::from_secs(60), clock.clone());
+    n.notify(&notice("a")).unwrap();
+    let _ = n.notify(&notice("b"));
+    fail.store(true, std::sync::atomic::Ordering::SeqCst);
+    clock.advance(Duration::from_secs(60));
+    assert!(matches!(n.flush_due(), Some(Err(NotifyError::Failed(_)))));
+    assert_eq!(n.suppressed(), 1);
+    assert!(n.flush_due().is_none(), "not due again within the interval");
 }

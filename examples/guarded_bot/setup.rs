@@ -157,7 +157,8 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
             record_kill_switch(&sink_log, e)
         }))
         .build();
-    let venue = BinanceVenue::new(client.clone(), rules.clone(), "USDT");
+    // Flatten only what the bot trades; the fee asset and the rest stay.
+    let venue = BinanceVenue::new(client.clone(), rules.clone(), "USDT", ["BTC"]);
 
     // 7. Risk limits: a position at most 25 % of equity (warning at 15 %), a
     //    drawdown of 2 % from the high-water mark trips the kill switch.

@@ -1,34 +1,65 @@
 //! The kill switch's [`Venue`] on Binance spot: cancel everything, list
 //! holdings as positions, and close them with orders that pass the filters.
+//!
+//! Fail closed: every error from the exchange (balances, ticker, open
+//! orders, a close order refused) propagates, so the halt returns
+//! `HaltIncomplete` and says NOT VERIFIED instead of "clean". Only the
+//! assets given to [`BinanceVenue::new`] are flattened; every other holding
+//! (the fee asset, unrelated coins) is left and listed in the halt report,
+//! as is dust (below the symbol's `minQty` or minimum notional), with its
+//! amounts. A holding above `LOT_SIZE` `maxQty` (or the notional cap) is
+//! closed in several orders.
 
-use std::sync::Arc;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rust_decimal::Decimal;
-use supreme_kill_switch::{CloseOrder, OpenOrder, Position, Side as KsSide, Venue, VenueError};
+use supreme_kill_switch::{
+    CloseOrder, LeftHolding, OpenOrder, Position, Side as KsSide, Venue, VenueError,
+};
 use supreme_order_guard::{
-    ExchangeInfo, OpenOrderCounts, Order, OrderContext, OrderType, Price, Quantity, ReferencePrice,
-    Side, Symbol, SymbolStatus, TimeInForce, Validator,
+    ExchangeInfo, Notional, OpenOrderCounts, Order, OrderContext, Price, Quantity, ReferencePrice,
+    Side, Symbol, SymbolRules, SymbolStatus, TimeInForce, Validator,
 };
 
 use crate::{BinanceClient, BinanceError, Params};
 
-/// Binance spot as a kill-switch venue. Spot holdings of each asset that
-/// trades against `quote_asset` are the positions; dust below the symbol's
-/// minimum quantity or notional cannot be sold and is not reported.
+/// Binance spot as a kill-switch venue. Spot holdings of the assets to
+/// flatten, each traded against `quote_asset`, are the positions.
 #[derive(Debug)]
 pub struct BinanceVenue {
     client: Arc<BinanceClient>,
     rules: Arc<ExchangeInfo>,
     quote_asset: String,
+    flatten: BTreeSet<String>,
+    left: Mutex<Vec<LeftHolding>>,
 }
 
 impl BinanceVenue {
-    /// A venue over `client`, with `rules` and positions valued in `quote_asset`.
-    pub fn new(client: Arc<BinanceClient>, rules: Arc<ExchangeInfo>, quote_asset: &str) -> Self {
+    /// A venue over `client`, with `rules`, positions valued in
+    /// `quote_asset`, flattening only the assets in `flatten` (the bases of
+    /// the symbols the bot trades, or a configured allowlist).
+    ///
+    /// ```no_run
+    /// # fn venue(client: std::sync::Arc<supreme_binance::BinanceClient>,
+    /// #          rules: std::sync::Arc<supreme_order_guard::ExchangeInfo>) {
+    /// use supreme_binance::BinanceVenue;
+    /// // BNB (the fee asset) and anything else stay where they are.
+    /// let venue = BinanceVenue::new(client, rules, "USDT", ["BTC", "ETH"]);
+    /// # }
+    /// ```
+    pub fn new<'a>(
+        client: Arc<BinanceClient>,
+        rules: Arc<ExchangeInfo>,
+        quote_asset: &str,
+        flatten: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
         Self {
             client,
             rules,
             quote_asset: quote_asset.to_string(),
+            flatten: flatten.into_iter().map(str::to_string).collect(),
+            left: Mutex::new(Vec::new()),
         }
     }
 
@@ -47,10 +78,11 @@ impl BinanceVenue {
             })
     }
 
-    fn symbol_for(&self, asset: &str) -> Option<Symbol> {
+    fn symbol_for(&self, asset: &str) -> Option<(Symbol, &SymbolRules)> {
         let symbol = Symbol::new(&format!("{asset}{}", self.quote_asset)).ok()?;
         let rules = self.rules.symbol(&symbol)?;
-        (rules.status == SymbolStatus::Trading && *rules.base_asset == *asset).then_some(symbol)
+        (rules.status == SymbolStatus::Trading && *rules.base_asset == *asset)
+            .then_some((symbol, rules))
     }
 
     /// A LIMIT IOC order closing `quantity` at no worse than `limit`, moved
@@ -120,17 +152,33 @@ impl Venue for BinanceVenue {
 
     fn positions(&self) -> Result<Vec<Position>, VenueError> {
         let mut out = Vec::new();
+        let mut left = Vec::new();
         for b in self.client.balances().map_err(venue_error)? {
-            let Some(symbol) = self.symbol_for(&b.asset) else {
-                continue;
-            };
+            if b.asset == self.quote_asset {
+                continue; // the cash positions are valued in
+            }
             let quantity = Quantity::from_units(b.free.units().saturating_add(b.locked.units()));
+            let leave = |reason: String| LeftHolding {
+                asset: b.asset.clone(),
+                quantity: quantity.to_decimal(),
+                reason,
+            };
+            if !self.flatten.contains(&b.asset) {
+                left.push(leave("not traded by the bot".into()));
+                continue;
+            }
+            let Some((symbol, rules)) = self.symbol_for(&b.asset) else {
+                // Fail closed: an asset to flatten that cannot be sold here
+                // is a position the halt cannot close.
+                return Err(VenueError::new(format!(
+                    "{} {} must be flattened but {}{} is not TRADING",
+                    b.asset, quantity, b.asset, self.quote_asset
+                )));
+            };
             let mark = self.price(&symbol).map_err(venue_error)?;
-            if self
-                .close_order(symbol, Side::Sell, quantity, mark)
-                .is_err()
-            {
-                continue; // dust: no order can sell it
+            if let Some(why) = dust(rules, quantity, mark) {
+                left.push(leave(why));
+                continue;
             }
             out.push(Position {
                 symbol: symbol.to_string(),
@@ -138,6 +186,7 @@ impl Venue for BinanceVenue {
                 mark_price: mark.to_decimal(),
             });
         }
+        *self.left.lock().unwrap_or_else(PoisonError::into_inner) = left;
         Ok(out)
     }
 
@@ -148,13 +197,81 @@ impl Venue for BinanceVenue {
             KsSide::Buy => Side::Buy,
             KsSide::Sell => Side::Sell,
         };
+        let rules = self
+            .rules
+            .symbol(&symbol)
+            .ok_or_else(|| VenueError::new(format!("no rules for {symbol}")))?;
         let quantity: Quantity = decimal_to(order.quantity, "quantity")?;
         let limit: Price = decimal_to(order.limit_price, "limit price")?;
-        let close = self.close_order(symbol, side, quantity, limit)?;
-        debug_assert_eq!(close.order_type, OrderType::Limit);
-        self.client
-            .place_order(&close)
-            .map(|_| ())
-            .map_err(venue_error)
+        let chunk = chunk_size(rules, limit);
+        let mut rest = quantity.units();
+        while rest > 0 {
+            let piece = Quantity::from_units(chunk.map_or(rest, |c| rest.min(c)));
+            if dust(rules, piece, limit).is_some() {
+                break; // what is left cannot be sold: the next listing reports it
+            }
+            let close = self.close_order(symbol, side, piece, limit)?;
+            let sent = close.quantity.map_or(0, Quantity::units);
+            self.client.place_order(&close).map_err(venue_error)?;
+            // Normalizing only ever rounds down to the step; what remains
+            // below it is dust for the next round to report.
+            if sent == 0 {
+                break;
+            }
+            rest = rest.saturating_sub(sent);
+        }
+        Ok(())
+    }
+
+    fn left_alone(&self) -> Vec<LeftHolding> {
+        self.left
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// Why `quantity` at `mark` cannot be sold on this symbol (below `minQty`,
+/// or below the minimum notional), with the amounts; `None` if it can.
+fn dust(rules: &SymbolRules, quantity: Quantity, mark: Price) -> Option<String> {
+    if let Some(lot) = &rules.lot_size {
+        let sellable = quantity.units() - quantity.units() % lot.step_size.units().max(1);
+        if sellable < lot.min_qty.units() || sellable == 0 {
+            return Some(format!("dust: {quantity} below minQty {}", lot.min_qty));
+        }
+    }
+    let min = rules
+        .notional
+        .map(|n| n.min_notional)
+        .into_iter()
+        .chain(rules.min_notional.map(|n| n.min_notional))
+        .max()?;
+    let value = Notional::of(mark, quantity);
+    (value < Notional::from_quote(min)).then(|| {
+        format!(
+            "dust: {quantity} at {mark} is {} {}, below minNotional {min}",
+            value.to_decimal().unwrap_or_default(),
+            rules.quote_asset
+        )
+    })
+}
+
+/// The largest quantity one close order may carry at `limit`: `LOT_SIZE`
+/// `maxQty` and the `NOTIONAL` cap, in 10⁻⁸ units (`None`: no cap).
+fn chunk_size(rules: &SymbolRules, limit: Price) -> Option<u64> {
+    let by_lot = rules.lot_size.map(|l| l.max_qty.units()).filter(|&m| m > 0);
+    let by_notional = rules
+        .notional
+        .map(|n| n.max_notional)
+        .filter(|m| !m.is_zero() && !limit.is_zero())
+        .and_then(|m| {
+            // max_notional / limit in 10⁻⁸ units, rounded down.
+            let units = u128::from(m.units()) * u128::from(supreme_order_guard::ONE)
+                / u128::from(limit.units());
+            u64::try_from(units).ok()
+        });
+    match (by_lot, by_notional) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }

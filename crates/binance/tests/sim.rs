@@ -385,7 +385,7 @@ fn kill_switch_trip_leaves_the_simulator_clean() {
     client.place_order(&sell).unwrap();
     assert_eq!(sim.open_orders().len(), 6);
     let rules = Arc::new(client.exchange_info().unwrap());
-    let venue = BinanceVenue::new(client.clone(), rules, "USDT");
+    let venue = BinanceVenue::new(client.clone(), rules, "USDT", ["BTC"]);
     let switch = KillSwitch::builder().build();
     switch
         .trip(TripRequest::manual("drawdown", "test"))

@@ -9,7 +9,7 @@ use crate::error::KillSwitchError;
 use crate::event::{Action, Event};
 use crate::state::State;
 use crate::switch::KillSwitch;
-use crate::venue::{Position, Venue, VenueError};
+use crate::venue::{LeftHolding, Position, Venue, VenueError};
 pub use plan::{FlattenConfig, close_orders};
 
 /// How often and how patiently to retry venue calls.
@@ -67,6 +67,9 @@ pub struct HaltReport {
     pub close_orders_sent: usize,
     /// Milliseconds from start to verified (by the switch's clock).
     pub elapsed_ms: u64,
+    /// Holdings the venue left on purpose (assets the bot does not trade,
+    /// dust), with their amounts.
+    pub left: Vec<LeftHolding>,
 }
 
 struct Outcome {
@@ -119,6 +122,7 @@ impl KillSwitch {
             report.flatten_attempts = attempts;
             report.positions_found = first;
         }
+        report.left = venue.left_alone();
         let from = self.state();
         self.transition(from, State::Halted)?;
         report.elapsed_ms = self.clock().now_ms().saturating_sub(started);

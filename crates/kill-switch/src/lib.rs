@@ -109,4 +109,4 @@ pub use respond::{Responder, ResponderHandle};
 pub use state::{State, Trigger, TripRecord, TripRequest};
 pub use supervise::{ChildOutcome, ChildSpec, Supervised};
 pub use switch::{KillSwitch, KillSwitchBuilder};
-pub use venue::{CloseOrder, OpenOrder, Position, Side, Venue, VenueError};
+pub use venue::{CloseOrder, LeftHolding, OpenOrder, Position, Side, Venue, VenueError};

@@ -110,12 +110,13 @@ impl Responder {
             Ok(rep) => Notice::critical(
                 "halted, venue verified clean",
                 format!(
-                    "{} orders cancelled in {} attempts, {} positions closed with {} orders, {} ms",
+                    "{} orders cancelled in {} attempts, {} positions closed with {} orders, {} ms{}",
                     rep.orders_found,
                     rep.cancel_attempts,
                     rep.positions_found,
                     rep.close_orders_sent,
-                    rep.elapsed_ms
+                    rep.elapsed_ms,
+                    left_alone(&rep.left),
                 ),
             ),
             Err(e) => Notice::critical("HALT NOT VERIFIED", e.to_string()),
@@ -195,6 +196,18 @@ impl Responder {
         });
         !retry
     }
+}
+
+/// "; left alone: BNB 1.5 (not traded by the bot), ..." or nothing.
+fn left_alone(left: &[crate::venue::LeftHolding]) -> String {
+    if left.is_empty() {
+        return String::new();
+    }
+    let each: Vec<String> = left
+        .iter()
+        .map(|h| format!("{} {} ({})", h.asset, h.quantity, h.reason))
+        .collect();
+    format!("; left alone: {}", each.join(", "))
 }
 
 fn trip_notice(r: &TripRecord) -> Notice {

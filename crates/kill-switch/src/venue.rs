@@ -49,6 +49,18 @@ pub struct CloseOrder {
     pub reduce_only: bool,
 }
 
+/// A holding the halt leaves where it is, and why: an asset the bot does
+/// not trade (a fee asset, an unrelated one), or dust no order can sell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftHolding {
+    /// The asset, `BNB`.
+    pub asset: String,
+    /// How much of it (free plus locked).
+    pub quantity: Decimal,
+    /// Why it was left, with the amounts that decided it.
+    pub reason: String,
+}
+
 /// A venue's failure, as text (the adapter decides what it says).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VenueError {
@@ -82,4 +94,9 @@ pub trait Venue: Send + Sync {
     fn positions(&self) -> Result<Vec<Position>, VenueError>;
     /// Sends a reduce-only close order.
     fn close_position(&self, order: &CloseOrder) -> Result<(), VenueError>;
+    /// What the last [`positions`](Self::positions) call left out on
+    /// purpose (not traded by the bot, dust), for the halt's report. No I/O.
+    fn left_alone(&self) -> Vec<LeftHolding> {
+        Vec::new()
+    }
 }

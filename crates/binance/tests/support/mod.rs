@@ -58,13 +58,19 @@ pub(crate) fn vault() -> Vault {
 /// signing through the vault.
 pub(crate) fn setup() -> (SimBinance, Arc<SimServer>, BinanceClient) {
     let sim = SimBinance::with_sample();
+    sim.set_balance("USDT", "100000");
+    sim.set_balance("BTC", "0.5");
+    setup_with(sim)
+}
+
+/// `sim` (rules and balances as the test set them) served over TLS, with the
+/// test key, and a client signing through the vault.
+pub(crate) fn setup_with(sim: SimBinance) -> (SimBinance, Arc<SimServer>, BinanceClient) {
     sim.add_key(ApiKey {
         key: API_KEY.into(),
         credential: KeyCredential::hmac(SECRET.as_bytes()),
         restrictions: ApiRestrictions::TRADING_ONLY,
     });
-    sim.set_balance("USDT", "100000");
-    sim.set_balance("BTC", "0.5");
     let server = Arc::new(sim.serve(&[]).unwrap());
     let client = BinanceClient::new(
         TlsTransport(server.clone()),

@@ -26,6 +26,7 @@ mod http;
 mod limits;
 mod params;
 mod place;
+mod route_faults;
 mod routes;
 mod server;
 
@@ -37,6 +38,7 @@ pub use auth::{ApiKey, ApiRestrictions, KeyCredential};
 pub use book::{Balance, OrderStatus, SimOrder};
 pub use http::{Delivery, SimRequest, SimResponse};
 pub use limits::LimitConfig;
+pub use route_faults::RouteFault;
 pub use server::SimServer;
 use supreme_order_guard::{ExchangeInfo, Price, SAMPLE_EXCHANGE_INFO, Symbol};
 
@@ -64,6 +66,7 @@ struct State {
     counters: limits::Counters,
     limits: LimitConfig,
     faults: Faults,
+    route_faults: route_faults::RouteFaults,
     requests: u64,
 }
 
@@ -98,6 +101,7 @@ impl SimBinance {
             counters: limits::Counters::default(),
             limits: LimitConfig::default(),
             faults: Faults::default(),
+            route_faults: route_faults::RouteFaults::default(),
             requests: 0,
         };
         Ok(Self {
@@ -187,6 +191,16 @@ impl SimBinance {
         self.lock().faults = faults;
     }
 
+    /// Adds a fault on one route (see [`RouteFault`]).
+    pub fn fail_route(&self, fault: RouteFault) {
+        self.lock().route_faults.add(fault);
+    }
+
+    /// Removes every route fault.
+    pub fn clear_route_faults(&self) {
+        self.lock().route_faults.clear();
+    }
+
     /// Every order placed, in order.
     pub fn orders(&self) -> Vec<SimOrder> {
         self.lock().book.orders.clone()
@@ -217,6 +231,8 @@ impl SimBinance {
         let mut resp = if st.faults.fail_next > 0 {
             st.faults.fail_next -= 1;
             SimResponse::error(503, -1008, "Service Unavailable.")
+        } else if let Some(fault) = st.route_faults.answer(req) {
+            fault
         } else {
             routes::route(&mut st, req, now)
         };

@@ -85,6 +85,7 @@
 //! - `tracing`: `AuditLayer`, a `tracing_subscriber::Layer` that records
 //!   events of a chosen target.
 
+mod binding;
 mod checkpoint;
 mod clock;
 pub mod danger;
@@ -97,6 +98,7 @@ mod key;
 mod layer;
 mod merkle;
 mod options;
+mod proofs;
 mod record;
 mod redact;
 mod segment;
@@ -116,9 +118,12 @@ pub use key::{PublicKey, SigningKey, public_path};
 pub use layer::AuditLayer;
 pub use merkle::MerkleState;
 pub use options::{FlushPolicy, OnWriteFailure, Options, Rotation};
+pub use proofs::proofs_path;
 pub use record::Record;
 pub use redact::Redactor;
 pub use segment::{exported_path, last_exported, list_segments, log_files, segment_path};
 pub use time::{format_utc_ms, parse_rfc3339_ms};
-pub use verify::{Finding, FindingKind, Report, VerifyOptions, verify_files, verify_log};
+pub use verify::{
+    Finding, FindingKind, Report, VerifyOptions, missing_active, verify_files, verify_log,
+};
 pub use writer::{Appended, AuditLog, Recovery};

@@ -41,6 +41,7 @@ fn rotation_keeps_the_chain_across_files() {
         public_key: Some(public.clone()),
         anchor: Some(last),
         strict: true,
+        ..Default::default()
     };
     // Given in any order, the files are put in chain order.
     let mut shuffled = files.clone();

@@ -45,7 +45,10 @@ fn check(m: u64, n: u64) -> (Vec<Digest>, Digest, Digest) {
         reference(m_us, &all[..n_us], true, &mut want);
         assert_eq!(proof, want, "m {m} n {n}");
     }
-    assert!(verify(m, n, &old.root(), &new.root(), &proof), "m {m} n {n}");
+    assert!(
+        verify(m, n, &old.root(), &new.root(), &proof),
+        "m {m} n {n}"
+    );
     (proof, old.root(), new.root())
 }
 

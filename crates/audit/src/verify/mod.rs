@@ -21,11 +21,12 @@ pub struct VerifyOptions {
     /// Verifies every checkpoint's signature (and the anchor's). Without it,
     /// signatures are not checked and the report is not authenticated.
     pub public_key: Option<PublicKey>,
-    /// `public_key` was found beside the log (`<log>.key.pub`), not given by
-    /// the operator: signatures are checked against it (a bad one is still
-    /// tampering), but whoever can write the log can replace that file, so
-    /// the report is never authenticated.
-    pub key_found_beside_log: bool,
+    /// `public_key` is not one the caller trusts (the CLI: found beside the
+    /// log as `<log>.key.pub`, where whoever can write the log can replace
+    /// it, and matching no fingerprint given): signatures are checked
+    /// against it (a bad one is still tampering), but the report is never
+    /// authenticated.
+    pub untrusted_key: bool,
     /// A checkpoint exported earlier: the log must contain at least its
     /// records, with the same root and head (this catches a cut tail); or,
     /// when it is older than the files, they must be linked to it through

@@ -40,8 +40,8 @@ impl Engine<'_> {
         }
         match &self.opts.public_key {
             None => why.push("no public key: no signature was checked".to_owned()),
-            Some(_) if self.opts.key_found_beside_log => why.push(
-                "signatures were checked only against the key found beside the log, which whoever can write the log can replace".to_owned(),
+            Some(_) if self.opts.untrusted_key => why.push(
+                "signatures were checked only against a key that is not trusted (one found beside the log can be replaced by whoever can write the log)".to_owned(),
             ),
             Some(_) => {}
         }

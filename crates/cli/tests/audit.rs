@@ -133,12 +133,24 @@ fn append_show_checkpoint_verify_round_trip() {
     assert!(text(&o).contains("signatures verified"), "{}", text(&o));
     let o = supreme(
         d,
-        &["audit", "verify", "a.log", "--json", "--strict", "--public-key", "a.log.key.pub"],
+        &[
+            "audit",
+            "verify",
+            "a.log",
+            "--json",
+            "--strict",
+            "--public-key",
+            "a.log.key.pub",
+        ],
     );
     assert_eq!(code(&o), 0, "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(
-        (v["intact"].as_bool(), v["authenticated"].as_bool(), v["records"].as_u64()),
+        (
+            v["intact"].as_bool(),
+            v["authenticated"].as_bool(),
+            v["records"].as_u64()
+        ),
         (Some(true), Some(true), Some(4))
     );
 }

@@ -19,7 +19,7 @@ fn record(seq: u64, event: &str, details: Value, prev: Digest) -> Record {
         seq,
         time_ms: T0,
         mono_ns: seq,
-        event_type: EventType::new(event).unwrap(),
+        event_type: EventType::new(event).expect("event type"),
         severity: Severity::Info,
         actor: "supreme-audit".into(),
         host: "test-host".into(),
@@ -38,7 +38,7 @@ fn rechain(records: Vec<Record>) -> Vec<String> {
         r.prev = prev;
         let line = r.to_line();
         prev = record_hash(&line);
-        out.push(String::from_utf8(line).unwrap());
+        out.push(String::from_utf8(line).expect("utf-8"));
     }
     out
 }
@@ -48,8 +48,9 @@ fn rechain(records: Vec<Record>) -> Vec<String> {
 /// chained to it.
 fn forge_past(path: &Path, anchor: &Checkpoint) {
     let seq = anchor.size + 10;
-    let range: Vec<String> = (0..seq.count_ones())
-        .map(|i| Digest([i as u8 + 1; 32]).to_hex())
+    let range: Vec<String> = (1u8..=255)
+        .take(seq.count_ones() as usize)
+        .map(|i| Digest([i; 32]).to_hex())
         .collect();
     let start = record(
         seq,
@@ -110,8 +111,9 @@ fn segment_start_bound_to_a_real_checkpoint_but_not_its_tree_is_refused() {
     let (path, public, anchor) = write_log(dir.path(), 20, 5);
     // The anchor's real signed text, with a made-up compact range of the right size.
     let seq = anchor.size + 1;
-    let range: Vec<String> = (0..anchor.size.count_ones())
-        .map(|i| Digest([i as u8; 32]).to_hex())
+    let range: Vec<String> = (1u8..=255)
+        .take(anchor.size.count_ones() as usize)
+        .map(|i| Digest([i; 32]).to_hex())
         .collect();
     let start = record(
         seq,
@@ -143,19 +145,19 @@ fn rotated_log(
             .keep_segments(keep)
             .checkpoint_every(std::num::NonZeroU64::new(7)),
     )
-    .unwrap();
+    .expect("rotated log");
     let mut exported = Vec::new();
     for i in 0..240u64 {
         log.append(Event::new(EventType::OrderSent).detail("i", i))
-            .unwrap();
+            .expect("rotated log");
         if i % 40 == 20 {
             exported.push(
-                log.export_checkpoint(&dir.join(format!("anchor-{i}.txt")))
-                    .unwrap(),
+                log.export_checkpoint(dir.join(format!("anchor-{i}.txt")))
+                    .expect("rotated log"),
             );
         }
     }
-    exported.push(log.close().unwrap());
+    exported.push(log.close().expect("rotated log"));
     (path, exported)
 }
 
@@ -180,8 +182,12 @@ fn segment_start_with_right_size_but_wrong_hashes_is_refused() {
     }
     write_lines(&path, &rechain(records));
     // Only the active file, as if retention had deleted the rest.
-    let report =
-        verify_files(&[path.clone()], &opts(&public, None, false), &mut |_, _| {}).unwrap();
+    let report = verify_files(
+        std::slice::from_ref(&path),
+        &opts(&public, None, false),
+        &mut |_, _| {},
+    )
+    .unwrap();
     let finding = report.finding.as_ref().expect("caught");
     assert_eq!(
         (finding.kind, finding.line),

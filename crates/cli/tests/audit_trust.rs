@@ -122,8 +122,9 @@ fn forged_segment_start_past_anchor_exits_1_and_is_not_signed_over() {
     // The whole log replaced by one SEGMENT_START past the anchor, with a
     // made-up compact range and prev, and a forged record chained to it.
     let seq = size + 10;
-    let range: Vec<String> = (0..seq.count_ones())
-        .map(|i| Digest([i as u8; 32]).to_hex())
+    let range: Vec<String> = (1u8..=255)
+        .take(seq.count_ones() as usize)
+        .map(|i| Digest([i; 32]).to_hex())
         .collect();
     let start = record(
         seq,

@@ -104,7 +104,7 @@ impl Engine<'_> {
         let place = || files.first().cloned().unwrap_or_default();
         std::thread::scope(|scope| {
             let (chunks, reader) = reader::spawn(scope, files)
-                .map_err(|e| AuditError::io("start the reader thread", &place(), e))?;
+                .map_err(|e| AuditError::io("start the reader thread", place(), e))?;
             let result = self.consume(&chunks, progress);
             drop(chunks); // stops the reader if we stopped early
             // Joined on every path, so no thread of ours outlives the call.
@@ -114,7 +114,7 @@ impl Engine<'_> {
                 (Ok(()), Ok(())) => Ok(()),
                 (Ok(()), Err(_)) => Err(AuditError::io(
                     "read",
-                    &place(),
+                    place(),
                     std::io::Error::other("the reader thread panicked"),
                 )),
             }

@@ -21,6 +21,7 @@ impl Engine<'_> {
     ) -> Option<Finding> {
         self.started = true;
         self.report.first_seq = hd.seq;
+        self.next_seq = hd.seq;
         if hd.seq == 0 {
             self.proven = Some((0, empty_root()));
             self.capture_anchor();

@@ -27,7 +27,10 @@ fuzz_target!(|data: &[u8]| {
     }
     let dir = std::env::temp_dir();
     let path = dir.join(format!("supreme-fuzz-audit-{}.log", std::process::id()));
-    let proofs = dir.join(format!("supreme-fuzz-audit-{}.log.proofs", std::process::id()));
+    let proofs = dir.join(format!(
+        "supreme-fuzz-audit-{}.log.proofs",
+        std::process::id()
+    ));
     std::fs::write(&path, data).expect("write temp log");
     std::fs::write(&proofs, data).expect("write temp proofs");
     for strict in [false, true] {

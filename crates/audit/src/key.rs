@@ -250,6 +250,26 @@ impl PublicKey {
         Ok(pk)
     }
 
+    /// The key's fingerprint: SHA-256 over its verifier key text
+    /// ([`to_vkey`](Self::to_vkey)), as 64 lower-case hex digits. Give it to
+    /// the verifier from somewhere the log's writer cannot reach, so a key
+    /// file replaced beside the log is not trusted.
+    ///
+    /// ```
+    /// let key = supreme_audit::SigningKey::generate("bot")?.0.public_key();
+    /// let fp = key.fingerprint();
+    /// assert_eq!(fp.len(), 64);
+    /// assert_eq!(fp, supreme_audit::PublicKey::from_vkey(&key.to_vkey())?.fingerprint());
+    /// # Ok::<(), supreme_audit::AuditError>(())
+    /// ```
+    pub fn fingerprint(&self) -> String {
+        ring::digest::digest(&ring::digest::SHA256, self.to_vkey().as_bytes())
+            .as_ref()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// Reads a verifier key file.
     pub fn load(path: &Path) -> Result<Self> {
         let text =

@@ -30,7 +30,7 @@
 //!     &dir.path().join("audit.log"),
 //!     &VerifyOptions { public_key: Some(public), anchor: Some(checkpoint), ..Default::default() },
 //! )?;
-//! assert!(report.is_intact(), "{report}");
+//! assert!(report.is_authenticated(), "{report}");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -51,8 +51,13 @@
 //!   record; critical events sync before `append` returns; a bounded queue
 //!   pushes back; write failures follow [`OnWriteFailure`].
 //! - **Rotation**: by size and age; a SEGMENT_START record commits to the
-//!   previous file's last record and carries the tree's compact range;
-//!   retention deletes only what an exported checkpoint covers.
+//!   previous file's last record and is bound to its last signed checkpoint
+//!   (the compact range it carries must hash to the signed root); retention
+//!   deletes only what an exported checkpoint covers.
+//! - **Consistency proofs**: each checkpoint carries the RFC 6962
+//!   consistency proof from the one before, in its record and in the proof
+//!   file ([`proofs_path`]), so an anchor older than the files kept still
+//!   verifies, through signed checkpoints and proofs only.
 //! - **Recovery**: after a crash, opening cuts a torn last line and writes a
 //!   LOG_RECOVERED record about it.
 //! - **Verifier**: [`verify_files`] names the first bad record and what is
@@ -69,11 +74,18 @@
 //! - Records after the last checkpoint or anchor are covered only by the
 //!   chain: a cut tail there, or a change to the very last record, is
 //!   invisible without a later anchor. Export checkpoints off the host.
-//! - Checkpoints signed with another key fail as `bad-signature`: the log
-//!   does not support key rotation.
+//! - Checkpoints signed with another key fail as `bad-signature`, and the
+//!   writer refuses to continue a file with them: the log does not support
+//!   key rotation.
+//! - [`Report::is_authenticated`] holds only when every signature was
+//!   checked against a key the caller trusts and a checkpoint covers the
+//!   files from their first record; [`Report::is_intact`] alone says nothing
+//!   about who wrote them.
 //! - The key beside the log (the CLI default) protects against accidents,
-//!   not against someone who can read that directory: keep the key elsewhere
-//!   (a vault entry via [`SigningKey::from_pkcs8`]) for real tamper evidence.
+//!   not against someone who can read that directory: with the signing key
+//!   readable by the bot's user, only an anchor kept off the host, or a key
+//!   that user cannot read (a vault entry via [`SigningKey::from_pkcs8`]),
+//!   stops someone who can write the log.
 //! - The verifier's default fast path reads sequence, event and `prev`
 //!   without a full JSON parse; [`VerifyOptions::strict`] parses every record.
 //! - Under [`OnWriteFailure::Block`], a failed fsync is retried; on Linux a
@@ -85,6 +97,7 @@
 //! - `tracing`: `AuditLayer`, a `tracing_subscriber::Layer` that records
 //!   events of a chosen target.
 
+mod binding;
 mod checkpoint;
 mod clock;
 pub mod danger;
@@ -97,6 +110,7 @@ mod key;
 mod layer;
 mod merkle;
 mod options;
+mod proofs;
 mod record;
 mod redact;
 mod segment;
@@ -116,9 +130,12 @@ pub use key::{PublicKey, SigningKey, public_path};
 pub use layer::AuditLayer;
 pub use merkle::MerkleState;
 pub use options::{FlushPolicy, OnWriteFailure, Options, Rotation};
+pub use proofs::proofs_path;
 pub use record::Record;
 pub use redact::Redactor;
 pub use segment::{exported_path, last_exported, list_segments, log_files, segment_path};
 pub use time::{format_utc_ms, parse_rfc3339_ms};
-pub use verify::{Finding, FindingKind, Report, VerifyOptions, verify_files, verify_log};
+pub use verify::{
+    Finding, FindingKind, Report, VerifyOptions, missing_active, verify_files, verify_log,
+};
 pub use writer::{Appended, AuditLog, Recovery};

@@ -3,6 +3,8 @@
 
 use crate::digest::{Digest, empty_root, node_hash};
 
+pub(crate) mod consistency;
+
 /// Incremental Merkle tree hash (RFC 6962 section 2.1).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MerkleState {

@@ -4,12 +4,14 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use crate::binding::{consistency_of, segment_base};
 use crate::checkpoint::Checkpoint;
 use crate::digest::{Digest, record_hash};
 use crate::error::{AuditError, Result};
-use crate::merkle::MerkleState;
+use crate::key::PublicKey;
+use crate::merkle::{MerkleState, consistency};
 use crate::record::{Record, scan_head};
 
 /// Chain and tree after the last record.
@@ -19,12 +21,17 @@ pub(crate) struct ChainState {
     pub(crate) head: Digest,
     pub(crate) merkle: MerkleState,
     pub(crate) last_checkpoint: Option<Checkpoint>,
+    /// The tree at the last checkpoint's size (empty before the first).
+    pub(crate) at_checkpoint: MerkleState,
+    /// Leaf hashes since then: what the next consistency proof needs.
+    pub(crate) since_checkpoint: Vec<Digest>,
 }
 
 impl ChainState {
     pub(crate) fn push(&mut self, line: &[u8]) -> Digest {
         let h = record_hash(line);
         self.merkle.push(h);
+        self.since_checkpoint.push(h);
         self.head = h;
         self.next_seq += 1;
         h
@@ -38,38 +45,23 @@ impl ChainState {
             Some(cp) => self.next_seq > cp.size + 1,
         }
     }
-}
 
-/// Details of a SEGMENT_START record: where the tree stood.
-pub(crate) fn segment_start_details(previous: &str, merkle: &MerkleState) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("previous_file".into(), previous.into());
-    m.insert("tree_size".into(), merkle.size().into());
-    m.insert(
-        "compact_range".into(),
-        Value::Array(
-            merkle
-                .compact_range()
-                .iter()
-                .map(|d| Value::from(d.to_hex()))
-                .collect(),
-        ),
-    );
-    m
-}
-
-/// The tree state declared by a SEGMENT_START record.
-pub(crate) fn merkle_from_segment_start(record: &Record) -> Option<MerkleState> {
-    let size = record.details.get("tree_size")?.as_u64()?;
-    let range = record.details.get("compact_range")?.as_array()?;
-    let stack = range
-        .iter()
-        .map(|v| Digest::from_hex(v.as_str()?.as_bytes()))
-        .collect::<Option<Vec<_>>>()?;
-    if size != record.seq {
-        return None;
+    /// The consistency proof from the last checkpoint to the tree now:
+    /// `(from, proof)`.
+    pub(crate) fn proof(&self) -> (u64, Vec<Digest>) {
+        (
+            self.at_checkpoint.size(),
+            consistency::prove(&self.at_checkpoint, &self.since_checkpoint),
+        )
     }
-    MerkleState::from_parts(size, stack)
+
+    /// Records that `cp`, of the tree now, is the last checkpoint (before
+    /// its own record is pushed).
+    pub(crate) fn mark_checkpoint(&mut self, cp: Checkpoint) {
+        self.at_checkpoint = self.merkle.clone();
+        self.since_checkpoint.clear();
+        self.last_checkpoint = Some(cp);
+    }
 }
 
 /// The checkpoint text in a CHECKPOINT record.
@@ -94,12 +86,19 @@ pub(crate) struct FileScan {
     pub(crate) torn: Option<(u64, Digest)>,
     pub(crate) first_seq: Option<u64>,
     pub(crate) first_time_ms: Option<i64>,
+    /// The first record's `prev` (the hash of the previous file's last record).
+    pub(crate) first_prev: Digest,
+    /// The checkpoint a first SEGMENT_START is bound to.
+    pub(crate) base: Option<Checkpoint>,
     pub(crate) records: u64,
 }
 
-/// Reads a log file, checking its chain; fails closed on anything but a
-/// torn last line.
-pub(crate) fn scan_file(path: &Path) -> Result<FileScan> {
+/// Reads a log file, checking its chain, its tree and every checkpoint in
+/// it (signed by `key`, matching the records before it, proven consistent
+/// with the one before); a file that starts with a SEGMENT_START must be
+/// bound to a checkpoint `key` signed. Fails closed on anything but a torn
+/// last line.
+pub(crate) fn scan_file(path: &Path, key: &PublicKey) -> Result<FileScan> {
     let file = File::open(path).map_err(|e| AuditError::io("open", path, e))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut scan = FileScan::default();
@@ -119,13 +118,19 @@ pub(crate) fn scan_file(path: &Path) -> Result<FileScan> {
             break;
         }
         line.pop();
-        check_line(path, line_no, &line, &mut scan)?;
+        check_line(path, line_no, &line, key, &mut scan)?;
         scan.valid_len += n as u64;
     }
     Ok(scan)
 }
 
-fn check_line(path: &Path, line_no: u64, line: &[u8], scan: &mut FileScan) -> Result<()> {
+fn check_line(
+    path: &Path,
+    line_no: u64,
+    line: &[u8],
+    key: &PublicKey,
+    scan: &mut FileScan,
+) -> Result<()> {
     let damaged = |what: String| AuditError::Damaged {
         path: path.to_owned(),
         line: line_no,
@@ -143,14 +148,19 @@ fn check_line(path: &Path, line_no: u64, line: &[u8], scan: &mut FileScan) -> Re
             .as_ref()
             .ok_or_else(|| damaged("unreadable first record".into()))?;
         if r.event_type == crate::EventType::SegmentStart {
-            let merkle =
-                merkle_from_segment_start(r).ok_or_else(|| damaged("bad SEGMENT_START".into()))?;
+            let base = segment_base(r).map_err(damaged)?;
+            base.checkpoint.verify(key).map_err(|_| {
+                damaged("SEGMENT_START's checkpoint is not signed by this log's key".into())
+            })?;
             scan.state = ChainState {
                 next_seq: r.seq,
                 head: r.prev,
-                merkle,
-                last_checkpoint: None,
+                merkle: base.tree,
+                last_checkpoint: Some(base.checkpoint.clone()),
+                at_checkpoint: base.at_checkpoint,
+                since_checkpoint: vec![r.prev],
             };
+            scan.base = Some(base.checkpoint);
         } else if r.seq != 0 || r.prev != Digest::ZERO {
             return Err(damaged(
                 "first record is neither seq 0 nor a SEGMENT_START".into(),
@@ -158,6 +168,7 @@ fn check_line(path: &Path, line_no: u64, line: &[u8], scan: &mut FileScan) -> Re
         }
         scan.first_seq = Some(r.seq);
         scan.first_time_ms = Some(r.time_ms);
+        scan.first_prev = r.prev;
     }
     if head.seq != scan.state.next_seq {
         return Err(damaged(format!(
@@ -174,9 +185,34 @@ fn check_line(path: &Path, line_no: u64, line: &[u8], scan: &mut FileScan) -> Re
     if head.event == b"CHECKPOINT"
         && let Some(r) = &record
     {
-        scan.state.last_checkpoint = Some(checkpoint_of(r).map_err(|e| damaged(e.to_string()))?);
+        let cp = checkpoint_of(r).map_err(|e| damaged(e.to_string()))?;
+        check_checkpoint(&cp, r, key, &scan.state).map_err(damaged)?;
+        scan.state.mark_checkpoint(cp);
+    } else if head.event == b"SEGMENT_START" && scan.records > 0 {
+        return Err(damaged("a SEGMENT_START inside a file".into()));
     }
     scan.state.push(line);
     scan.records += 1;
+    Ok(())
+}
+
+/// A CHECKPOINT record the writer may continue from: signed by `key`, over
+/// exactly the records before it, proven to extend the checkpoint before.
+fn check_checkpoint(
+    cp: &Checkpoint,
+    r: &Record,
+    key: &PublicKey,
+    state: &ChainState,
+) -> std::result::Result<(), String> {
+    cp.verify(key)
+        .map_err(|_| "checkpoint not signed by this log's key".to_owned())?;
+    if cp.size != r.seq || cp.root != state.merkle.root() || cp.head != state.head {
+        return Err("checkpoint does not match the records before it".into());
+    }
+    let (from, proof) = consistency_of(r).ok_or("checkpoint without a consistency proof")?;
+    let old = &state.at_checkpoint;
+    if from != old.size() || !consistency::verify(from, cp.size, &old.root(), &cp.root, &proof) {
+        return Err("checkpoint's consistency proof does not verify".into());
+    }
     Ok(())
 }

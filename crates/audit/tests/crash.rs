@@ -117,6 +117,8 @@ fn check(dir: &Path, synced: &[(u64, u64, u64)], round: u64, last: bool) {
         public_key: Some(public),
         anchor: None,
         strict: last,
+
+        ..Default::default()
     };
     let report = verify_files(&files, &opts, &mut |_, _| {}).expect("verify");
     assert!(report.is_intact(), "round {round}: {report}");

@@ -21,13 +21,19 @@ fn a_second_writer_is_refused() {
 #[test]
 fn torn_line_is_cut_recorded_and_the_chain_continues() {
     let dir = tempfile::tempdir().unwrap();
-    let (path, public, _) = write_log(dir.path(), 10, 100);
+    let (key, same_key) = key_pair();
+    let (path, public, _) = write_log_with(dir.path(), 10, 100, key);
     let good = std::fs::read(&path).unwrap();
     let mut torn = good.clone();
     torn.extend_from_slice(b"{\"seq\":11,\"time\":\"2025-11-29T02:4");
     std::fs::write(&path, &torn).unwrap();
-    let key = SigningKey::generate("test-audit").unwrap().0;
-    let log = AuditLog::open(&path, options(key, &FakeClock::new(T0))).unwrap();
+    // Another key would sign over checkpoints it did not sign: refused.
+    let other = SigningKey::generate("test-audit").unwrap().0;
+    assert!(matches!(
+        AuditLog::open(&path, options(other, &FakeClock::new(T0))),
+        Err(AuditError::Damaged { .. })
+    ));
+    let log = AuditLog::open(&path, options(same_key, &FakeClock::new(T0))).unwrap();
     let rec = log.recovery().cloned().unwrap();
     assert_eq!(
         (rec.offset, rec.torn_bytes, rec.recorded_as),
@@ -38,11 +44,17 @@ fn torn_line_is_cut_recorded_and_the_chain_continues() {
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.starts_with(std::str::from_utf8(&good).unwrap()));
     assert!(text.contains("\"event\":\"LOG_RECOVERED\""));
-    // The new key signs later checkpoints; the chain itself is intact.
-    let report = verify_files(&[path], &VerifyOptions::default(), &mut |_, _| {}).unwrap();
-    assert!(report.is_intact(), "{report}");
+    let report = verify_files(
+        &[path],
+        &VerifyOptions {
+            public_key: Some(public),
+            ..Default::default()
+        },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert!(report.is_authenticated(), "{report}");
     assert_eq!(report.records, 14);
-    let _ = public;
 }
 
 #[test]

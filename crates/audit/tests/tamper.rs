@@ -19,6 +19,8 @@ fn intact_log_verifies_with_anchor_and_strict() {
         public_key: Some(public),
         anchor: Some(cp),
         strict: true,
+
+        ..Default::default()
     };
     assert!(
         verify_files(&[path], &strict, &mut |_, _| {})

@@ -1,9 +1,11 @@
 //! `supreme audit ...`: verify, append, checkpoint, show.
 //!
-//! `verify` exits 0 when intact, 1 when tampered (naming the first bad
-//! record), 2 on usage or I/O errors. Without key options the commands use
-//! the key file beside the log, `<log>.key` (mode 0600, created on first
-//! use, and said so), and its public half `<log>.key.pub`.
+//! `verify` exits 0 when intact and authenticated, 1 when tampered (naming
+//! the first bad record), 3 when intact but not authenticated, 2 on usage
+//! or I/O errors. Without key options the commands use the key file beside
+//! the log, `<log>.key` (mode 0600, created on first use, and said so), and
+//! its public half `<log>.key.pub`, which `verify` trusts only when its
+//! fingerprint is given (`--key-fingerprint`).
 
 mod show;
 
@@ -13,7 +15,7 @@ use std::process::ExitCode;
 
 use supreme_audit::{
     AuditLog, Checkpoint, Event, EventType, Options, PublicKey, Severity, SigningKey,
-    VerifyOptions, log_files, public_path, verify_files,
+    VerifyOptions, log_files, missing_active, proofs_path, public_path, verify_files,
 };
 
 use crate::exit::{self, OK, REFUSED};
@@ -21,8 +23,15 @@ use crate::exit::{self, OK, REFUSED};
 /// Audit-log subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum AuditCommand {
-    /// Check logs: exit 0 intact, 1 tampered (first bad record and what is
-    /// wrong), 2 usage or I/O error.
+    /// Check logs. Exit 0: intact and authenticated (every checkpoint
+    /// signature checked against a key you trust, given as --public-key or
+    /// --key-fingerprint, and a signed checkpoint covers the log from its
+    /// first record). Exit 1: tampered (the first bad record and what is
+    /// wrong; an anchor the files neither reach nor are proven to extend).
+    /// Exit 3: intact but NOT authenticated (no trusted key, only the key
+    /// beside the log, no covering checkpoint, an empty log, the active file
+    /// missing, or with --strict an uncovered tail); the reasons are listed.
+    /// Exit 2: usage or I/O error.
     Verify {
         /// Log files; a log's active file brings its rotated files along.
         #[arg(required = true)]
@@ -30,10 +39,18 @@ pub(crate) enum AuditCommand {
         /// An exported checkpoint the log must still contain (catches a cut tail).
         #[arg(long)]
         anchor: Option<PathBuf>,
-        /// Public key file (`<name>+<id>+<key>`); default `<first path>.key.pub` if present.
+        /// Public key file (`<name>+<id>+<key>`), trusted; keep it where the
+        /// log's writer cannot change it. Default: `<first path>.key.pub` if
+        /// present, checked but trusted only with --key-fingerprint.
         #[arg(long)]
         public_key: Option<PathBuf>,
-        /// Parse every record fully and require canonical form.
+        /// SHA-256 fingerprint (64 hex digits) of a key you trust, as
+        /// `supreme audit checkpoint` prints it; repeatable. The key used
+        /// must match one.
+        #[arg(long = "key-fingerprint", value_name = "HEX")]
+        key_fingerprints: Vec<String>,
+        /// Parse every record fully, require canonical form, and allow no
+        /// record after the last checkpoint (no uncovered tail).
         #[arg(long)]
         strict: bool,
         /// Print the report as JSON.
@@ -100,9 +117,19 @@ pub(crate) fn run(cmd: AuditCommand) -> ExitCode {
             paths,
             anchor,
             public_key,
+            key_fingerprints,
             strict,
             json,
-        } => verify(&paths, anchor, public_key, strict, json),
+        } => verify(
+            &paths,
+            anchor,
+            TrustedKey {
+                file: public_key,
+                fingerprints: key_fingerprints,
+            },
+            strict,
+            json,
+        ),
         AuditCommand::Append {
             path,
             event_type,
@@ -172,18 +199,28 @@ fn load_key(path: &Path, key: Option<PathBuf>) -> Result<SigningKey, String> {
         SigningKey::load_or_create(&key_path, "supreme-audit").map_err(|e| e.to_string())?;
     if created {
         eprintln!(
-            "created signing key {} (mode 0600); public key in {}",
+            "created signing key {} (mode 0600); public key in {}, fingerprint {} (keep it off this host: `verify --key-fingerprint`)",
             key_path.display(),
-            public_path(&key_path).display()
+            public_path(&key_path).display(),
+            key.public_key().fingerprint()
         );
     }
     Ok(key)
 }
 
+/// Where `verify` takes its key from, and what makes it trusted.
+struct TrustedKey {
+    file: Option<PathBuf>,
+    fingerprints: Vec<String>,
+}
+
+/// Exit code of `verify` for a log that is intact but not authenticated.
+const UNAUTHENTICATED: u8 = 3;
+
 fn verify(
     paths: &[PathBuf],
     anchor: Option<PathBuf>,
-    public_key: Option<PathBuf>,
+    trust: TrustedKey,
     strict: bool,
     json: bool,
 ) -> ExitCode {
@@ -191,12 +228,32 @@ fn verify(
         Ok(f) => f,
         Err(e) => return exit::input_error(e),
     };
+    let mut fingerprints = Vec::new();
+    for fp in &trust.fingerprints {
+        let fp = fp.trim().to_ascii_lowercase();
+        if fp.len() != 64 || !fp.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return exit::input_error(format!(
+                "--key-fingerprint {fp:?}: expected 64 hex digits (SHA-256)"
+            ));
+        }
+        fingerprints.push(fp);
+    }
     let default_pub = public_path(&with_suffix(&paths[0], ".key"));
-    let key_path = public_key.or_else(|| default_pub.exists().then_some(default_pub));
+    let given = trust.file.is_some();
+    let key_path = trust
+        .file
+        .or_else(|| default_pub.exists().then_some(default_pub));
     let public_key = match key_path.as_deref().map(PublicKey::load).transpose() {
         Ok(k) => k,
         Err(e) => return exit::input_error(e),
     };
+    let trusted = public_key.as_ref().is_some_and(|k| {
+        if fingerprints.is_empty() {
+            given
+        } else {
+            fingerprints.contains(&k.fingerprint())
+        }
+    });
     let anchor = match anchor
         .map(|a| std::fs::read_to_string(&a).map_err(|e| format!("{}: {e}", a.display())))
     {
@@ -207,9 +264,12 @@ fn verify(
             Err(e) => return exit::input_error(format!("anchor: {e}")),
         },
     };
+    let fingerprint = public_key.as_ref().map(PublicKey::fingerprint);
     let opts = VerifyOptions {
+        untrusted_key: public_key.is_some() && !trusted,
         public_key,
         anchor,
+        proofs: Some(proofs_path(&paths[0])),
         strict,
     };
     let show_progress = std::io::stderr().is_terminal() && !json;
@@ -226,19 +286,35 @@ fn verify(
             }
         }
     };
-    let report = match verify_files(&files, &opts, &mut progress) {
+    let mut report = match verify_files(&files, &opts, &mut progress) {
         Ok(r) => r,
         Err(e) => return exit::input_error(e),
     };
+    report
+        .unauthenticated
+        .extend(paths.iter().filter_map(|p| missing_active(p)));
     if json {
         println!("{}", report.to_json());
     } else {
-        if let Some(k) = &key_path {
-            println!("public key: {}", k.display());
+        if let (Some(k), Some(fp)) = (&key_path, &fingerprint) {
+            let how = if trusted {
+                "trusted"
+            } else if fingerprints.is_empty() {
+                "NOT trusted: give --public-key, or --key-fingerprint with this fingerprint"
+            } else {
+                "NOT trusted: matches no --key-fingerprint"
+            };
+            println!("public key: {} (fingerprint {fp}; {how})", k.display());
         }
         print!("{report}");
     }
-    ExitCode::from(if report.is_intact() { OK } else { REFUSED })
+    ExitCode::from(if !report.is_intact() {
+        REFUSED
+    } else if report.is_authenticated() {
+        OK
+    } else {
+        UNAUTHENTICATED
+    })
 }
 
 fn append(
@@ -311,6 +387,7 @@ fn checkpoint(path: &Path, key: Option<PathBuf>, out: Option<PathBuf>, json: boo
         Ok(l) => l,
         Err(e) => return exit::input_error(e),
     };
+    let fingerprint = log.public_key().fingerprint();
     let cp = match &out {
         Some(dest) => log.export_checkpoint(dest),
         None => log.checkpoint(),
@@ -322,10 +399,11 @@ fn checkpoint(path: &Path, key: Option<PathBuf>, out: Option<PathBuf>, json: boo
     if json {
         println!(
             "{}",
-            serde_json::json!({"size": cp.size, "root": cp.root.to_hex(), "head": cp.head.to_hex(), "checkpoint": cp.to_text()})
+            serde_json::json!({"size": cp.size, "root": cp.root.to_hex(), "head": cp.head.to_hex(), "checkpoint": cp.to_text(), "key_fingerprint": fingerprint})
         );
     } else {
         print!("{cp}");
+        eprintln!("signed by the key with fingerprint {fingerprint}");
     }
     if let Some(dest) = out {
         eprintln!("exported to {}", dest.display());

@@ -114,18 +114,44 @@ fn append_show_checkpoint_verify_round_trip() {
     );
     assert_eq!(printed.lines().next(), Some("supreme-audit/a.log"));
 
+    // The key beside the log is checked but not trusted: exit 3.
     let o = supreme(d, &["audit", "verify", "a.log", "--anchor", "anchor.txt"]);
-    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert_eq!(code(&o), 3, "{}", text(&o));
     assert!(
-        text(&o).contains("intact") && text(&o).contains("signatures verified"),
+        text(&o).contains("intact but NOT authenticated"),
         "{}",
         text(&o)
     );
-    let o = supreme(d, &["audit", "verify", "a.log", "--json", "--strict"]);
+    let args = ["audit", "verify", "a.log", "--anchor", "anchor.txt"];
+    let o = supreme(d, &[&args[..], &["--public-key", "a.log.key.pub"]].concat());
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(
+        text(&o).starts_with("public key: a.log.key.pub") && text(&o).contains("\nintact\n"),
+        "{}",
+        text(&o)
+    );
+    assert!(text(&o).contains("signatures verified"), "{}", text(&o));
+    let o = supreme(
+        d,
+        &[
+            "audit",
+            "verify",
+            "a.log",
+            "--json",
+            "--strict",
+            "--public-key",
+            "a.log.key.pub",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(
-        (v["intact"].as_bool(), v["records"].as_u64()),
-        (Some(true), Some(4))
+        (
+            v["intact"].as_bool(),
+            v["authenticated"].as_bool(),
+            v["records"].as_u64()
+        ),
+        (Some(true), Some(true), Some(4))
     );
 }
 
@@ -286,7 +312,10 @@ fn a_torn_line_is_recovered_by_the_next_append() {
         "{}",
         text(&o)
     );
-    let o = supreme(d, &["audit", "verify", "a.log"]);
+    let o = supreme(
+        d,
+        &["audit", "verify", "a.log", "--public-key", "a.log.key.pub"],
+    );
     assert_eq!(code(&o), 0, "{}", text(&o));
     assert!(
         std::fs::read_to_string(d.join("a.log"))

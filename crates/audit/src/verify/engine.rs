@@ -9,12 +9,14 @@ use super::reader;
 
 mod anchor;
 mod classify;
+mod special;
+mod verdict;
 use super::{Finding, FindingKind, Report, VerifyOptions};
+use crate::checkpoint::Checkpoint;
 use crate::digest::Digest;
 use crate::error::{AuditError, Result};
 use crate::merkle::MerkleState;
-use crate::record::{Head, Record, scan_head};
-use crate::state::{checkpoint_of, merkle_from_segment_start};
+use crate::record::{Record, scan_head};
 
 const PROGRESS_STEP: u64 = 8 << 20;
 
@@ -51,6 +53,9 @@ pub(super) fn run(
         prev_pos: None,
         prev_prev: Digest::ZERO,
         anchor_seen: None,
+        proven: None,
+        last_checkpoint: None,
+        base: None,
         report: Report {
             signatures_checked: opts.public_key.is_some(),
             ..Report::default()
@@ -73,6 +78,13 @@ struct Engine<'a> {
     prev_pos: Option<(usize, u64)>,
     prev_prev: Digest,
     anchor_seen: Option<(Digest, Digest)>,
+    /// Size and root of the last signed tree head the next checkpoint's
+    /// consistency proof must extend (the empty tree at seq 0).
+    proven: Option<(u64, Digest)>,
+    /// The last checkpoint seen (or the one the first file is bound to).
+    last_checkpoint: Option<Checkpoint>,
+    /// The checkpoint the first file's SEGMENT_START is bound to.
+    base: Option<Checkpoint>,
     report: Report,
     done: u64,
     total: u64,
@@ -89,11 +101,23 @@ struct At {
 impl Engine<'_> {
     fn run(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
         let files = self.files;
+        let place = || files.first().cloned().unwrap_or_default();
         std::thread::scope(|scope| {
-            let chunks = reader::spawn(scope, files);
+            let (chunks, reader) = reader::spawn(scope, files)
+                .map_err(|e| AuditError::io("start the reader thread", place(), e))?;
             let result = self.consume(&chunks, progress);
             drop(chunks); // stops the reader if we stopped early
-            result
+            // Joined on every path, so no thread of ours outlives the call.
+            let joined = reader.join();
+            match (result, joined) {
+                (Err(e), _) => Err(e),
+                (Ok(()), Ok(())) => Ok(()),
+                (Ok(()), Err(_)) => Err(AuditError::io(
+                    "read",
+                    place(),
+                    std::io::Error::other("the reader thread panicked"),
+                )),
+            }
         })?;
         progress(self.done, self.total);
         self.report.next_seq = self.next_seq;
@@ -105,6 +129,7 @@ impl Engine<'_> {
         if self.report.finding.is_none() {
             self.tail_notes();
         }
+        self.verdict();
         Ok(())
     }
 
@@ -249,77 +274,5 @@ impl Engine<'_> {
         self.report.records += 1;
         self.capture_anchor();
         None
-    }
-
-    fn start(&mut self, hd: Head<'_>, record: Option<&Record>, at: At) -> Option<Finding> {
-        self.started = true;
-        self.report.first_seq = hd.seq;
-        if hd.seq == 0 {
-            self.capture_anchor();
-            return None;
-        }
-        match record {
-            Some(r) if r.event_type == crate::EventType::SegmentStart => {
-                let Some(m) = merkle_from_segment_start(r) else {
-                    return self.make(
-                        FindingKind::Modified,
-                        at,
-                        Some(hd.seq),
-                        "SEGMENT_START with an inconsistent tree state".into(),
-                    );
-                };
-                self.merkle = m;
-                self.next_seq = r.seq;
-                self.head = r.prev;
-                self.report.notes.push(format!(
-                    "starts at seq {} (a rotated file; the files before it were not given, so the chain before them is not checked)",
-                    r.seq
-                ));
-                self.capture_anchor();
-                None
-            }
-            _ => self.make(
-                FindingKind::Deleted,
-                at,
-                Some(hd.seq),
-                format!(
-                    "records 0..{} are missing: the log's beginning was cut",
-                    hd.seq - 1
-                ),
-            ),
-        }
-    }
-
-    /// CHECKPOINT and SEGMENT_START records in chain position.
-    fn special(&mut self, r: &Record, at: At) -> Option<Finding> {
-        match r.event_type {
-            crate::EventType::Checkpoint => {
-                let cp = match checkpoint_of(r) {
-                    Ok(cp) => cp,
-                    Err(e) => return self.make(FindingKind::Modified, at, Some(r.seq), e.to_string()),
-                };
-                if let Some(pk) = &self.opts.public_key
-                    && cp.verify(pk).is_err() {
-                        return self.make(FindingKind::BadSignature, at, Some(r.seq), format!("checkpoint of {} records is not signed by {}", cp.size, pk.name()));
-                    }
-                if cp.size != r.seq || cp.head != self.head || cp.root != self.merkle.root() {
-                    let since = self.report.covered;
-                    return self.make(
-                        FindingKind::Modified,
-                        at,
-                        Some(r.seq),
-                        format!("signed checkpoint of {} records does not match the records before it: records after seq {since} were rewritten", cp.size),
-                    );
-                }
-                self.report.checkpoints += 1;
-                self.report.covered = cp.size;
-                None
-            }
-            crate::EventType::SegmentStart if r.seq != self.report.first_seq => match merkle_from_segment_start(r) {
-                Some(m) if m == self.merkle => None,
-                _ => self.make(FindingKind::Modified, at, Some(r.seq), "SEGMENT_START declares a tree state that differs from the records before it".into()),
-            },
-            _ => None,
-        }
     }
 }

@@ -19,14 +19,28 @@ use crate::key::PublicKey;
 #[derive(Debug, Clone, Default)]
 pub struct VerifyOptions {
     /// Verifies every checkpoint's signature (and the anchor's). Without it,
-    /// signatures are not checked and the report says so.
+    /// signatures are not checked and the report is not authenticated.
     pub public_key: Option<PublicKey>,
+    /// `public_key` is not one the caller trusts (the CLI: found beside the
+    /// log as `<log>.key.pub`, where whoever can write the log can replace
+    /// it, and matching no fingerprint given): signatures are checked
+    /// against it (a bad one is still tampering), but the report is never
+    /// authenticated.
+    pub untrusted_key: bool,
     /// A checkpoint exported earlier: the log must contain at least its
-    /// records, with the same root and head (this catches a cut tail).
+    /// records, with the same root and head (this catches a cut tail); or,
+    /// when it is older than the files, they must be linked to it through
+    /// signed checkpoints and consistency proofs stored in `proofs`.
     pub anchor: Option<Checkpoint>,
+    /// The log's proof file ([`proofs_path`](crate::proofs_path)), read
+    /// only for an anchor older than the files. [`verify_log`] finds it.
+    pub proofs: Option<PathBuf>,
     /// Also parse every record fully and require canonical form. Without it
     /// records are read on a fast path (sequence, event, `prev`), which is
     /// enough for tamper evidence: any changed byte changes the chain.
+    /// Strict also allows no uncovered tail: every record but the last
+    /// checkpoint's own must be covered by a signed checkpoint for the
+    /// report to be authenticated.
     pub strict: bool,
 }
 
@@ -49,6 +63,9 @@ pub enum FindingKind {
     TornTail,
     /// A checkpoint's (or the anchor's) signature does not verify.
     BadSignature,
+    /// The anchor is older than the files, and no signed checkpoint with a
+    /// valid consistency proof links them to it.
+    Unlinked,
 }
 
 impl FindingKind {
@@ -62,6 +79,7 @@ impl FindingKind {
             Self::Truncated => "truncated",
             Self::TornTail => "torn-tail",
             Self::BadSignature => "bad-signature",
+            Self::Unlinked => "unlinked",
         }
     }
 }
@@ -120,6 +138,10 @@ pub struct Report {
     pub covered: u64,
     /// Whether an anchor was compared.
     pub anchor_checked: bool,
+    /// Records after the last checkpoint record, covered by the chain only.
+    pub uncovered_tail: u64,
+    /// Why an intact report is not authenticated (empty when it is).
+    pub unauthenticated: Vec<String>,
     /// Remarks that are not tampering (unchecked signatures, unsealed tail).
     pub notes: Vec<String>,
     /// The first bad record, if any.
@@ -132,10 +154,20 @@ impl Report {
         self.finding.is_none()
     }
 
+    /// Intact, and every checkpoint signature was checked against a key the
+    /// caller trusts, a signed checkpoint covers the files from their first
+    /// record, and (strict) no record is left uncovered.
+    pub fn is_authenticated(&self) -> bool {
+        self.is_intact() && self.unauthenticated.is_empty()
+    }
+
     /// Machine-readable form.
     pub fn to_json(&self) -> Value {
         json!({
             "intact": self.is_intact(),
+            "authenticated": self.is_authenticated(),
+            "unauthenticated": self.unauthenticated,
+            "uncovered_tail": self.uncovered_tail,
             "files": self.files.iter().map(|(p, n)| json!({"path": p.display().to_string(), "records": n})).collect::<Vec<_>>(),
             "records": self.records,
             "first_seq": self.first_seq,
@@ -162,7 +194,13 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.finding {
             Some(finding) => writeln!(f, "TAMPERED: {finding}")?,
-            None => writeln!(f, "intact")?,
+            None if self.unauthenticated.is_empty() => writeln!(f, "intact")?,
+            None => {
+                writeln!(f, "intact but NOT authenticated:")?;
+                for why in &self.unauthenticated {
+                    writeln!(f, "  - {why}")?;
+                }
+            }
         }
         writeln!(
             f,
@@ -198,7 +236,9 @@ pub fn verify_files(
     engine::run(paths, options, progress)
 }
 
-/// Verifies every file of the log whose active file is `active`.
+/// Verifies every file of the log whose active file is `active`, with its
+/// proof file. An active file missing while rotated files exist (its
+/// records, if it had any, are gone) makes the report unauthenticated.
 pub fn verify_log(active: &Path, options: &VerifyOptions) -> Result<Report> {
     let files = crate::segment::log_files(active)?;
     if files.is_empty() {
@@ -208,5 +248,26 @@ pub fn verify_log(active: &Path, options: &VerifyOptions) -> Result<Report> {
             std::io::Error::from(std::io::ErrorKind::NotFound),
         ));
     }
-    verify_files(&files, options, &mut |_, _| {})
+    let mut options = options.clone();
+    options
+        .proofs
+        .get_or_insert_with(|| crate::proofs::proofs_path(active));
+    let mut report = verify_files(&files, &options, &mut |_, _| {})?;
+    if let Some(why) = missing_active(active) {
+        report.unauthenticated.push(why);
+    }
+    Ok(report)
+}
+
+/// Why a log whose active file is missing while rotated files exist is
+/// not authenticated (`None` when the active file is there or nothing is).
+pub fn missing_active(active: &Path) -> Option<String> {
+    let rotated = crate::segment::list_segments(active).ok()?;
+    (!active.exists() && !rotated.is_empty()).then(|| {
+        format!(
+            "the active file {} is missing while {} rotated file(s) exist: records after them may be gone",
+            active.display(),
+            rotated.len()
+        )
+    })
 }

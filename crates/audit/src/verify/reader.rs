@@ -34,19 +34,28 @@ pub(super) struct Chunks {
     pub(super) recycle: SyncSender<Chunk>,
 }
 
-/// Starts reading `files` in order on a scoped thread.
-pub(super) fn spawn<'s>(scope: &'s std::thread::Scope<'s, '_>, files: &'s [PathBuf]) -> Chunks {
+/// Starts reading `files` in order on a scoped thread. The caller joins
+/// the handle (after dropping the [`Chunks`], which stops the reader) on
+/// every path: a scope only waits for the thread's closure, not for the
+/// thread to exit, so its thread-local destructors could still be running
+/// when the verifier returns.
+pub(super) fn spawn<'s>(
+    scope: &'s std::thread::Scope<'s, '_>,
+    files: &'s [PathBuf],
+) -> std::io::Result<(Chunks, std::thread::ScopedJoinHandle<'s, ()>)> {
     let (tx, rx) = sync_channel(2);
     let (recycle, used) = sync_channel(4);
-    scope.spawn(move || {
-        for (idx, path) in files.iter().enumerate() {
-            if let Err(e) = read_file(idx, path, &tx, &used) {
-                let _ = tx.send(Err(e));
-                return;
+    let handle = std::thread::Builder::new()
+        .name("supreme-audit-verify".into())
+        .spawn_scoped(scope, move || {
+            for (idx, path) in files.iter().enumerate() {
+                if let Err(e) = read_file(idx, path, &tx, &used) {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
             }
-        }
-    });
-    Chunks { rx, recycle }
+        })?;
+    Ok((Chunks { rx, recycle }, handle))
 }
 
 fn read_file(

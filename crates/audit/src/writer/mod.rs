@@ -1,5 +1,6 @@
 //! The log handle: a bounded queue in front of one writer thread.
 
+mod continuity;
 mod open;
 mod syncer;
 mod worker;

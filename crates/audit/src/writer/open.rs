@@ -9,6 +9,7 @@ use serde_json::Map;
 
 use super::worker::Worker;
 use super::{AuditLog, Recovery, Shared};
+use crate::binding::segment_start_details;
 use crate::error::{AuditError, Result};
 use crate::options::Options;
 use crate::segment::{WriterLock, list_segments, sync_dir};
@@ -35,25 +36,32 @@ pub(crate) fn open(path: &Path, options: Options) -> Result<AuditLog> {
         )));
     }
     let lock = WriterLock::acquire(path)?;
+    let key = options.key.public_key();
     let active = if path.exists() {
-        Some(scan_file(path)?)
+        Some(scan_file(path, &key)?)
     } else {
         None
     };
     let torn = active
         .as_ref()
         .and_then(|s| s.torn.map(|t| (s.valid_len, t)));
+    let segments = list_segments(path)?;
     // An active file without a complete record continues the newest rotated file.
     let (scan, needs_start) = match active {
-        Some(s) if s.first_seq.is_some() => (s, false),
-        _ => match list_segments(path)?.last() {
+        Some(s) if s.first_seq.is_some() => {
+            if let Some((_, last)) = segments.last() {
+                super::continuity::check_continues(path, &s, last)?;
+            }
+            (s, false)
+        }
+        _ => match segments.last() {
             Some((_, last)) => {
-                let s = scan_file(last)?;
-                if s.torn.is_some() {
+                let s = scan_file(last, &key)?;
+                if s.torn.is_some() || s.state.uncovered() {
                     return Err(AuditError::Damaged {
                         path: last.clone(),
                         line: s.records + 1,
-                        what: "rotated file ends in a torn line".into(),
+                        what: "rotated file does not end with its checkpoint".into(),
                     });
                 }
                 (s, true)
@@ -76,7 +84,8 @@ pub(crate) fn open(path: &Path, options: Options) -> Result<AuditLog> {
     let clock = Arc::clone(&options.clock);
     let now = clock.now_utc_ms();
     let state: ChainState = scan.state;
-    let public_key = options.key.public_key();
+    let public_key = key;
+    let proofs = create_log_file(&crate::proofs::proofs_path(path))?;
     let (sync_events, sync_severity, redactor, capacity) = (
         options.sync_events.clone(),
         options.sync_severity,
@@ -121,15 +130,20 @@ pub(crate) fn open(path: &Path, options: Options) -> Result<AuditLog> {
         last_checkpoint_ms: now,
         shared: Arc::clone(&shared),
         syncer,
+        proofs,
         _lock: lock,
         opts: options,
     };
     if needs_start {
-        let prev = list_segments(path)?
+        let prev = segments
             .last()
             .and_then(|(_, p)| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_default();
-        let details = crate::state::segment_start_details(&prev, &worker.state.merkle);
+        let s = &worker.state;
+        let cp = s.last_checkpoint.as_ref().ok_or_else(|| {
+            AuditError::InvalidOption("no checkpoint to bind the new file to".into())
+        })?;
+        let details = segment_start_details(&prev, &s.merkle, cp, &s.at_checkpoint);
         worker.write_internal("SEGMENT_START", &details);
         worker.sync_now()?;
     }

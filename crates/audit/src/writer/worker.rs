@@ -30,6 +30,9 @@ const BUSY_NAP: Duration = Duration::from_micros(50);
 /// The least queue capacity at which the busy writer naps: a nap of up to
 /// ~100 µs must not fill the queue at a million events a second.
 const NAP_MIN_CAPACITY: usize = 1024;
+/// Leaf hashes kept for the next consistency proof (32 MiB) before a
+/// checkpoint is written regardless of the checkpoint policy.
+const PROOF_LEAVES_MAX: usize = 1 << 20;
 const TICK: Duration = Duration::from_millis(200);
 /// The actor of the log's own records (checkpoints, segment starts,
 /// recoveries), as a JSON string.
@@ -73,6 +76,8 @@ pub(crate) struct Worker {
     pub(crate) opts: Options,
     pub(crate) shared: Arc<Shared>,
     pub(crate) syncer: Syncer,
+    /// The proof file, `<log>.proofs`, open for appending.
+    pub(crate) proofs: File,
     pub(crate) _lock: WriterLock,
 }
 
@@ -192,6 +197,7 @@ impl Worker {
             .opts
             .checkpoint_every
             .is_some_and(|n| self.since_checkpoint >= n.get())
+            || self.state.since_checkpoint.len() >= PROOF_LEAVES_MAX
         {
             self.write_checkpoint()?;
         }
@@ -311,10 +317,16 @@ impl Worker {
             s.head,
             &self.opts.key,
         )?;
-        let mut details = Map::new();
-        details.insert("checkpoint".into(), cp.to_text().into());
+        let (from, proof) = s.proof();
+        let link = crate::proofs::link_line(&cp, from, &proof);
+        let proofs_path = crate::proofs::proofs_path(&self.path);
+        (&self.proofs)
+            .write_all(&link)
+            .and_then(|()| self.proofs.sync_data())
+            .map_err(|e| self.fail(AuditError::io("write", &proofs_path, e)))?;
+        let details = crate::binding::checkpoint_details(&cp, from, &proof);
+        self.state.mark_checkpoint(cp.clone());
         self.write_internal("CHECKPOINT", &details);
-        self.state.last_checkpoint = Some(cp.clone());
         self.since_checkpoint = 0;
         self.last_checkpoint_ms = self.opts.clock.now_utc_ms();
         Ok(cp)

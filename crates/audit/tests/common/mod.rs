@@ -22,8 +22,25 @@ pub fn options(key: SigningKey, clock: &FakeClock) -> Options {
 /// Writes `n` ORDER_SENT events with a checkpoint every `every` records,
 /// closes, and returns the log path, the public key and the final checkpoint.
 pub fn write_log(dir: &Path, n: u64, every: u64) -> (PathBuf, PublicKey, Checkpoint) {
+    write_log_with(dir, n, every, key())
+}
+
+/// A key and a second handle on the same key (to reopen a log with it).
+pub fn key_pair() -> (SigningKey, SigningKey) {
+    use secrecy::ExposeSecret;
+    let (key, pkcs8) = SigningKey::generate("test-audit").unwrap();
+    let again = SigningKey::from_pkcs8("test-audit", pkcs8.expose_secret()).unwrap();
+    (key, again)
+}
+
+/// [`write_log`] with a given key.
+pub fn write_log_with(
+    dir: &Path,
+    n: u64,
+    every: u64,
+    key: SigningKey,
+) -> (PathBuf, PublicKey, Checkpoint) {
     let path = dir.join("audit.log");
-    let key = key();
     let public = key.public_key();
     let clock = FakeClock::new(T0);
     let log = AuditLog::open(
@@ -63,6 +80,8 @@ pub fn verify(path: &Path, public: &PublicKey, anchor: Option<&Checkpoint>) -> R
         public_key: Some(public.clone()),
         anchor: anchor.cloned(),
         strict: false,
+
+        ..Default::default()
     };
     verify_files(&[path.to_owned()], &opts, &mut |_, _| {}).unwrap()
 }

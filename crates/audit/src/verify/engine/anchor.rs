@@ -1,10 +1,21 @@
-//! The anchor comparison and the closing notes of a report.
+//! The anchor: a checkpoint exported earlier, which the files must reach
+//! back to, or be linked to through stored consistency proofs.
 
 use std::path::PathBuf;
 
 use super::super::FindingKind;
 use super::super::follow::Pos;
 use super::Engine;
+use crate::checkpoint::Checkpoint;
+use crate::merkle::consistency;
+use crate::proofs::{Link, read_links};
+
+fn anchor_pos() -> Pos {
+    Pos {
+        file: PathBuf::from("<anchor>"),
+        line: 0,
+    }
+}
 
 impl Engine<'_> {
     pub(super) fn capture_anchor(&mut self) {
@@ -20,24 +31,16 @@ impl Engine<'_> {
         let Some(anchor) = &self.opts.anchor else {
             return;
         };
-        let anchor_pos = || Pos {
-            file: PathBuf::from("<anchor>"),
-            line: 0,
-        };
-        if let Some(pk) = &self.opts.public_key {
-            if anchor.verify(pk).is_err() {
-                self.finding(
-                    FindingKind::BadSignature,
-                    anchor_pos(),
-                    None,
-                    format!("the anchor is not signed by {}", pk.name()),
-                );
-                return;
-            }
-        } else {
-            self.report
-                .notes
-                .push("the anchor's signature was not checked (no public key)".into());
+        if let Some(pk) = &self.opts.public_key
+            && anchor.verify(pk).is_err()
+        {
+            self.finding(
+                FindingKind::BadSignature,
+                anchor_pos(),
+                None,
+                format!("the anchor is not signed by {}", pk.name()),
+            );
+            return;
         }
         self.report.anchor_checked = true;
         let last = self.prev_pos.map_or_else(anchor_pos, |(i, l)| Pos {
@@ -53,43 +56,80 @@ impl Engine<'_> {
             );
             return;
         }
-        match self.anchor_seen {
-            Some((root, head)) if root == anchor.root && head == anchor.head => {}
-            Some(_) => self.finding(
-                FindingKind::Modified,
-                last,
-                Some(anchor.size.saturating_sub(1)),
-                format!(
-                    "the first {} records differ from the anchor (history rewritten)",
-                    anchor.size
-                ),
-            ),
-            None => {
-                self.report.anchor_checked = false;
-                self.report.notes.push(format!(
-                    "the anchor ({} records) precedes the files given; not compared",
-                    anchor.size
-                ));
+        let rewritten = format!(
+            "the first {} records differ from the anchor (history rewritten)",
+            anchor.size
+        );
+        let seq = Some(anchor.size.saturating_sub(1));
+        match (self.anchor_seen, self.base.clone()) {
+            (Some((root, head)), _) if root == anchor.root && head == anchor.head => {}
+            (Some(_), _) => self.finding(FindingKind::Modified, last, seq, rewritten),
+            (None, Some(base)) if base.size == anchor.size => {
+                if (base.root, base.head) != (anchor.root, anchor.head) {
+                    self.finding(FindingKind::Modified, last, seq, rewritten);
+                }
             }
+            (None, Some(base)) if anchor.size < base.size => self.link_anchor(anchor, &base),
+            (None, _) => self.finding(
+                FindingKind::Unlinked,
+                anchor_pos(),
+                None,
+                format!("the anchor ({} records) precedes the files given, and they are bound to no checkpoint that extends it", anchor.size),
+            ),
         }
     }
 
-    pub(super) fn tail_notes(&mut self) {
-        let uncovered = self
-            .next_seq
-            .saturating_sub(self.report.covered.max(self.report.first_seq));
-        if self.report.checkpoints == 0 && self.next_seq > self.report.first_seq {
-            self.report.notes.push("no checkpoint in the files given: a cut tail would not be noticed without an anchor".into());
-        } else if uncovered > 1 {
-            self.report.notes.push(format!(
-                "{} records after the last checkpoint are not yet sealed",
-                uncovered - 1
-            ));
+    /// Walks stored links back from `base` (the checkpoint the first file
+    /// is bound to) to `anchor`: each step a signed checkpoint and a
+    /// consistency proof from the one before it.
+    fn link_anchor(&mut self, anchor: &Checkpoint, base: &Checkpoint) {
+        let links = match self.opts.proofs.as_deref().map(read_links).transpose() {
+            Ok(found) => found.map(|(links, _)| links).unwrap_or_default(),
+            Err(e) => {
+                self.report
+                    .notes
+                    .push(format!("proof file unreadable: {e}"));
+                Default::default()
+            }
+        };
+        let key = self.opts.public_key.as_ref();
+        let signed = |cp: &Checkpoint| key.is_none_or(|k| cp.verify(k).is_ok());
+        let mut cur = base.clone();
+        let mut steps = 0u32;
+        while cur.size > anchor.size {
+            let step = |link: &Link| -> Option<Checkpoint> {
+                if link.checkpoint != cur || link.from < anchor.size || link.from >= cur.size {
+                    return None;
+                }
+                let older = if link.from == anchor.size {
+                    Some(anchor.clone())
+                } else {
+                    links
+                        .get(&link.from)?
+                        .iter()
+                        .map(|l| &l.checkpoint)
+                        .find(|c| signed(c))
+                        .cloned()
+                }?;
+                consistency::verify(link.from, cur.size, &older.root, &cur.root, &link.proof)
+                    .then_some(older)
+            };
+            let next = links.get(&cur.size).and_then(|ls| ls.iter().find_map(step));
+            let Some(older) = next else {
+                self.finding(
+                    FindingKind::Unlinked,
+                    anchor_pos(),
+                    None,
+                    format!("the anchor ({} records) precedes the files given, and no stored, valid consistency proof links the checkpoint of {} records back to it", anchor.size, cur.size),
+                );
+                return;
+            };
+            cur = older;
+            steps += 1;
         }
-        if !self.report.signatures_checked && self.report.checkpoints > 0 {
-            self.report
-                .notes
-                .push("checkpoint signatures not checked (no public key)".into());
-        }
+        self.report.notes.push(format!(
+            "the anchor ({} records) precedes the files given; linked to them through {steps} stored consistency proof(s)",
+            anchor.size
+        ));
     }
 }

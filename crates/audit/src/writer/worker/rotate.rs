@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use super::Worker;
+use crate::binding::segment_start_details;
 use crate::error::{AuditError, Result};
 use crate::segment::{apply_retention, segment_path, sync_dir};
-use crate::state::segment_start_details;
 
 impl Worker {
     pub(super) fn maybe_rotate(&mut self) -> Result<()> {
@@ -48,7 +48,17 @@ impl Worker {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let details = segment_start_details(&prev_name, &self.state.merkle);
+        let Some(cp) = self.state.last_checkpoint.as_ref() else {
+            return Err(self.fail(AuditError::InvalidOption(
+                "rotation without a checkpoint to bind the new file to".into(),
+            )));
+        };
+        let details = segment_start_details(
+            &prev_name,
+            &self.state.merkle,
+            cp,
+            &self.state.at_checkpoint,
+        );
         self.write_internal("SEGMENT_START", &details);
         self.sync_now()?;
         if let Some(keep) = self.opts.keep_segments {

@@ -116,14 +116,26 @@ pub enum VaultError {
         /// Its expiry, in Unix seconds.
         expired_at: i64,
     },
-    /// The entry or sealed value was made under another data-key version
-    /// (for example before a rotation).
+    /// The entry or sealed value was made under a data-key version this
+    /// vault no longer holds (dropped by a rotation).
     #[error("stale key version {found}, the vault is at {current}")]
     StaleKeyVersion {
         /// Version found.
         found: u32,
-        /// The vault's current version.
+        /// The vault's newest version.
         current: u32,
+    },
+    /// The entry or sealed value was made under a data-key version newer
+    /// than any this copy of the vault holds: it was sealed by a later copy
+    /// (for example after a `passwd`), which an older copy cannot open.
+    #[error(
+        "sealed under key version {found}, newer than this vault's newest ({newest}): an older copy of the vault cannot open it"
+    )]
+    UnknownKeyVersion {
+        /// Version found.
+        found: u32,
+        /// The newest version this vault holds.
+        newest: u32,
     },
     /// The operation needs another entry kind (e.g. signing with a text secret).
     #[error("entry {name:?} is {found}, expected {expected}")]

@@ -62,6 +62,7 @@ mod fs_policy;
 mod harden;
 mod hygiene;
 mod kdf;
+mod keyring;
 mod keys;
 mod passphrase;
 mod sealed;

@@ -145,7 +145,8 @@ impl KeyRing {
             .collect()
     }
 
-    fn iter(&self) -> impl Iterator<Item = &DataKey> {
+    /// Every version held, ascending.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &DataKey> {
         self.older.iter().chain(std::iter::once(&self.newest))
     }
 
@@ -154,7 +155,7 @@ impl KeyRing {
         &self.newest
     }
 
-    /// Every version held, ascending.
+    /// Every version number held, ascending.
     pub(crate) fn versions(&self) -> Vec<u32> {
         self.iter().map(DataKey::version).collect()
     }

@@ -173,3 +173,6 @@ impl Vault {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -15,15 +15,17 @@ pub enum UnsafeReason {
         /// The permission bits found.
         mode: u32,
     },
-    /// Another user owns the file.
+    /// Another user owns the file, or (other than root) a directory above
+    /// it or a symlink on its path.
     WrongOwner {
         /// The owner found.
         uid: u32,
         /// Our effective user id.
         expected: u32,
     },
-    /// The containing directory is writable by group or others, so another
-    /// user could replace the file.
+    /// The containing directory, or a directory above it that is not
+    /// sticky, is writable by group or others, so another user could
+    /// replace the file (the error's path names that directory).
     DirectoryWritable {
         /// The directory's permission bits.
         mode: u32,

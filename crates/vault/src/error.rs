@@ -87,6 +87,32 @@ pub enum VaultError {
         /// The minimum the caller required.
         expected_at_least: u64,
     },
+    /// The rollback memory ([`crate::SeenGenerations`]) holds a record that
+    /// cannot be read as a generation. Nothing is assumed: fix the record,
+    /// or remove it (which forgets the generations seen of that vault).
+    #[error("rollback memory {path}: {reason}; fix or remove the record")]
+    SeenState {
+        /// The record.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The vault's key-derivation parameters are below the floor the caller
+    /// requires ([`crate::KdfParams::check_floor`]): its passphrase is
+    /// cheaper to guess than it should be.
+    #[error(
+        "weak key derivation: Argon2id {memory_kib} KiB x {passes} passes is below the floor of {floor_memory_kib} KiB x {floor_passes} passes; raise it with a passphrase change (supreme vault passwd)"
+    )]
+    KdfBelowFloor {
+        /// The vault's memory cost.
+        memory_kib: u32,
+        /// The vault's passes.
+        passes: u32,
+        /// The floor's memory cost.
+        floor_memory_kib: u32,
+        /// The floor's passes.
+        floor_passes: u32,
+    },
     /// Another writer saved the file since we opened it; saving would lose
     /// its change. Open again and redo the change.
     #[error(

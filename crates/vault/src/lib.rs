@@ -66,6 +66,7 @@ mod keyring;
 mod keys;
 mod passphrase;
 mod sealed;
+mod seen;
 mod signer;
 mod stream;
 #[cfg(test)]
@@ -88,6 +89,7 @@ pub use passphrase::{
 };
 pub use sealed::{MAX_SEALED_TEXT, SEALED_PREFIX, SealedText};
 pub use secrecy;
+pub use seen::{STATE_DIR_ENV, SeenGenerations};
 pub use signer::{Signature, Signer};
 pub use stream::CHUNK_SIZE;
 pub use vault::{OpenOptions, Vault};

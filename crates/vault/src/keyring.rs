@@ -200,7 +200,9 @@ impl KeyRing {
     /// [`VaultError::Limit`] past 1,024 versions or version `u32::MAX`.
     pub(crate) fn with_new_version(&self) -> Result<Self, VaultError> {
         if self.older.len() + 1 >= MAX_KEY_VERSIONS {
-            return Err(VaultError::Limit("key ring full (1,024 versions): rotate the vault"));
+            return Err(VaultError::Limit(
+                "key ring full (1,024 versions): rotate the vault",
+            ));
         }
         let older = self
             .iter()

@@ -142,7 +142,9 @@ impl SeenGenerations {
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(corrupt("not a decimal generation"));
         }
-        digits.parse().map_err(|_| corrupt("generation out of range"))
+        digits
+            .parse()
+            .map_err(|_| corrupt("generation out of range"))
     }
 
     /// Refuses `vault` if its generation is below the highest recorded.

@@ -100,12 +100,8 @@ impl Vault {
     ) -> Result<Self, VaultError> {
         let mut header = parsed.header;
         let ring = KeyRing::unwrap(&kek, &header)?;
-        hmac::verify(
-            &ring.mac_key(&header)?,
-            parsed.authenticated,
-            parsed.mac,
-        )
-        .map_err(|_| VaultError::Tampered)?;
+        hmac::verify(&ring.mac_key(&header)?, parsed.authenticated, parsed.mac)
+            .map_err(|_| VaultError::Tampered)?;
         if header.generation < opts.min_generation {
             return Err(VaultError::Rollback {
                 found: header.generation,
@@ -239,8 +235,8 @@ impl Vault {
             e.key_version,
             e.expires,
         );
-        let plain = keys::open(key.entry_cipher(), &e.nonce, &aad, &e.ciphertext)
-            .ok_or_else(tampered)?;
+        let plain =
+            keys::open(key.entry_cipher(), &e.nonce, &aad, &e.ciphertext).ok_or_else(tampered)?;
         EntrySecret::decode(e.kind, &plain).ok_or_else(tampered)
     }
 

@@ -47,7 +47,10 @@ fn swap_through_a_group_or_world_writable_grandparent_is_refused() {
         assert_eq!(reason, UnsafeReason::DirectoryWritable { mode });
     }
     chmod(&top, 0o755);
-    assert!(VaultFile::open(&path, &pass()).is_ok(), "0755 above is fine");
+    assert!(
+        VaultFile::open(&path, &pass()).is_ok(),
+        "0755 above is fine"
+    );
 }
 
 #[test]
@@ -99,7 +102,10 @@ fn parent_or_grandparent_owned_by_another_user_is_refused() {
         ));
         std::os::unix::fs::chown(dir, Some(0), Some(0)).expect("chown back");
     }
-    assert!(VaultFile::open(&path, &pass()).is_ok(), "root-owned is trusted");
+    assert!(
+        VaultFile::open(&path, &pass()).is_ok(),
+        "root-owned is trusted"
+    );
 }
 
 #[test]

@@ -36,7 +36,10 @@ fn check_contents(v: &Vault) {
     assert_eq!(v.generation(), 4);
     assert_eq!(v.key_versions(), [2]);
     assert_eq!(v.verify_entries().expect("entries"), 2);
-    let sig = v.signer("binance").expect("signer").sign(PAYLOAD.as_bytes());
+    let sig = v
+        .signer("binance")
+        .expect("signer")
+        .sign(PAYLOAD.as_bytes());
     assert_eq!(sig.expect("sign").as_str(), SIGNATURE);
     match v.reveal("note").expect("note") {
         EntrySecret::Text(s) => assert_eq!(s.expose_secret(), "v1 fixture note"),
@@ -71,7 +74,11 @@ fn v1_file_opens_and_is_written_back_as_v2() {
     check_contents(&again);
     assert_eq!(again.id(), v.id());
     assert!(matches!(
-        Vault::from_bytes(&bytes, &SecretString::from("wrong"), &OpenOptions::default()),
+        Vault::from_bytes(
+            &bytes,
+            &SecretString::from("wrong"),
+            &OpenOptions::default()
+        ),
         Err(VaultError::WrongPassphrase)
     ));
 }

@@ -22,18 +22,30 @@ fn new_versions_only_grow_and_lookups_are_typed() {
     let three = two.with_new_version().expect("v3");
     assert_eq!(three.versions(), [1, 2, 3]);
     assert_eq!(three.newest().version(), 3);
-    assert_eq!(three.get(1).expect("v1").key().expose(), ring.newest().key().expose());
+    assert_eq!(
+        three.get(1).expect("v1").key().expose(),
+        ring.newest().key().expose()
+    );
     assert!(matches!(
         ring.get(2),
-        Err(VaultError::UnknownKeyVersion { found: 2, newest: 1 })
+        Err(VaultError::UnknownKeyVersion {
+            found: 2,
+            newest: 1
+        })
     ));
     let rotated = three.only_new_version().expect("rotate");
     assert_eq!(rotated.versions(), [4]);
     assert!(matches!(
         rotated.get(2),
-        Err(VaultError::StaleKeyVersion { found: 2, current: 4 })
+        Err(VaultError::StaleKeyVersion {
+            found: 2,
+            current: 4
+        })
     ));
-    assert!(matches!(rotated.get(0), Err(VaultError::StaleKeyVersion { .. })));
+    assert!(matches!(
+        rotated.get(0),
+        Err(VaultError::StaleKeyVersion { .. })
+    ));
 }
 
 #[test]

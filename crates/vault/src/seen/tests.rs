@@ -82,5 +82,8 @@ fn state_directory_others_can_reach_is_refused() {
     fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).expect("chmod");
     let link = tmp.path().join("link");
     std::os::unix::fs::symlink(&dir, &link).expect("symlink");
-    assert!(SeenGenerations::open(&link).is_err(), "a symlink is refused");
+    assert!(
+        SeenGenerations::open(&link).is_err(),
+        "a symlink is refused"
+    );
 }

@@ -137,7 +137,10 @@ fn new_file_opens_everything_with_the_new_passphrase() {
     assert_eq!(again.verify_entries().expect("verify"), 2);
     let infos = again.list();
     assert_eq!((infos[0].name.as_str(), infos[0].key_version), ("after", 2));
-    assert_eq!((infos[1].name.as_str(), infos[1].key_version), ("before", 1));
+    assert_eq!(
+        (infos[1].name.as_str(), infos[1].key_version),
+        ("before", 1)
+    );
     match again.reveal("after").expect("after") {
         EntrySecret::Text(s) => assert_eq!(s.expose_secret(), "stored after"),
         other => panic!("{other:?}"),

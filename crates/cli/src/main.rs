@@ -46,8 +46,7 @@ enum Command {
     #[command(subcommand)]
     Net(net::NetCommand),
     /// Encrypted credentials: init, put, list, sign, get, rotate, passwd, verify, encrypt, decrypt.
-    #[command(subcommand)]
-    Vault(vault::VaultCommand),
+    Vault(vault::VaultArgs),
 }
 
 fn main() -> ExitCode {

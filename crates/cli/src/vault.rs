@@ -5,10 +5,15 @@
 //! the terminal. Secrets and payloads come from standard input, never the
 //! command line; one trailing newline on standard input is not data.
 //! Exit 0 done; 1 refused (tampered, expired, wrong passphrase, unsafe
-//! permissions); 2 usage or I/O error. No message contains secret bytes.
+//! permissions, an older copy than one already seen); 2 usage or I/O error.
+//! No message contains secret bytes.
+//!
+//! Every command remembers the highest generation it has seen of each vault
+//! (see `session.rs`) and refuses an older copy unless `--accept-rollback`.
 
 mod commands;
 mod input;
+mod session;
 mod streams;
 
 use std::path::PathBuf;
@@ -17,6 +22,17 @@ use std::process::ExitCode;
 use supreme_vault::VaultError;
 
 use crate::exit;
+
+/// `supreme vault [--accept-rollback] COMMAND`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct VaultArgs {
+    /// Open a vault older than the newest generation this user has seen
+    /// (an older copy restored on purpose); it becomes the newest remembered.
+    #[arg(long, global = true)]
+    accept_rollback: bool,
+    #[command(subcommand)]
+    command: VaultCommand,
+}
 
 /// Vault subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -60,17 +76,17 @@ pub(crate) enum VaultCommand {
         /// The entry.
         name: String,
     },
-    /// New data key (version + 1); every entry re-sealed; old sealed values refused.
+    /// New data key (version + 1); every entry re-sealed; every older version dropped, so values sealed before are refused.
     Rotate {
         /// The vault.
         path: PathBuf,
     },
-    /// Change the passphrase (new one from SUPREME_VAULT_NEW_PASSPHRASE or a prompt).
+    /// Change the passphrase (new one from SUPREME_VAULT_NEW_PASSPHRASE or a prompt) and start a new data-key version: older versions stay readable, and an old copy of the file opens nothing sealed or stored afterwards.
     Passwd {
         /// The vault.
         path: PathBuf,
     },
-    /// Check permissions, passphrase, whole-file MAC and every entry.
+    /// Check permissions, passphrase, whole-file MAC, every entry, the rollback memory and the KDF floor (exit 1 if below the calibrated default).
     Verify {
         /// The vault.
         path: PathBuf,
@@ -111,9 +127,14 @@ pub(crate) struct PutArgs {
     /// What the secret is.
     #[arg(long, default_value = "text", value_parser = ["hmac", "ed25519", "text"])]
     pub(crate) kind: String,
-    /// The public API key id (required for --kind hmac).
-    #[arg(long)]
+    /// The public API key id on the command line, where every user sees it
+    /// (ps); prefer --key-id-file. One of the two is required for --kind hmac.
+    #[arg(long, conflicts_with = "key_id_file")]
     pub(crate) key_id: Option<String>,
+    /// Preferred: read the API key id from FILE (one line), or with `-` from
+    /// the first line of standard input, before the secret.
+    #[arg(long, value_name = "FILE|-")]
+    pub(crate) key_id_file: Option<PathBuf>,
     /// Expiry, RFC 3339 (e.g. 2027-01-01T00:00:00Z); refused after it.
     #[arg(long)]
     pub(crate) expires: Option<String>,
@@ -126,14 +147,17 @@ pub(crate) struct PutArgs {
 }
 
 /// Runs a vault subcommand.
-pub(crate) fn run(cmd: VaultCommand) -> ExitCode {
+pub(crate) fn run(args: VaultArgs) -> ExitCode {
     if let Err(e) = supreme_vault::harden_process() {
         eprintln!("warning: could not disable core dumps: {e}");
     }
-    match commands::dispatch(cmd) {
+    let result = session::Session::start(args.accept_rollback)
+        .and_then(|s| commands::dispatch(&s, args.command));
+    match result {
         Ok(()) => ExitCode::from(exit::OK),
         Err(Failure::Vault(e)) => fail(&e),
         Err(Failure::Usage(msg)) => exit::input_error(msg),
+        Err(Failure::Reported) => ExitCode::from(exit::REFUSED),
     }
 }
 
@@ -143,6 +167,8 @@ pub(crate) enum Failure {
     Vault(VaultError),
     /// Bad arguments or input (exit 2).
     Usage(String),
+    /// A refusal already explained on standard error (exit 1).
+    Reported,
 }
 
 impl From<VaultError> for Failure {

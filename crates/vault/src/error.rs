@@ -15,15 +15,17 @@ pub enum UnsafeReason {
         /// The permission bits found.
         mode: u32,
     },
-    /// Another user owns the file.
+    /// Another user owns the file, or (other than root) a directory above
+    /// it or a symlink on its path.
     WrongOwner {
         /// The owner found.
         uid: u32,
         /// Our effective user id.
         expected: u32,
     },
-    /// The containing directory is writable by group or others, so another
-    /// user could replace the file.
+    /// The containing directory, or a directory above it that is not
+    /// sticky, is writable by group or others, so another user could
+    /// replace the file (the error's path names that directory).
     DirectoryWritable {
         /// The directory's permission bits.
         mode: u32,
@@ -85,6 +87,32 @@ pub enum VaultError {
         /// The minimum the caller required.
         expected_at_least: u64,
     },
+    /// The rollback memory ([`crate::SeenGenerations`]) holds a record that
+    /// cannot be read as a generation. Nothing is assumed: fix the record,
+    /// or remove it (which forgets the generations seen of that vault).
+    #[error("rollback memory {path}: {reason}; fix or remove the record")]
+    SeenState {
+        /// The record.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The vault's key-derivation parameters are below the floor the caller
+    /// requires ([`crate::KdfParams::check_floor`]): its passphrase is
+    /// cheaper to guess than it should be.
+    #[error(
+        "weak key derivation: Argon2id {memory_kib} KiB x {passes} passes is below the floor of {floor_memory_kib} KiB x {floor_passes} passes; raise it with a passphrase change (supreme vault passwd)"
+    )]
+    KdfBelowFloor {
+        /// The vault's memory cost.
+        memory_kib: u32,
+        /// The vault's passes.
+        passes: u32,
+        /// The floor's memory cost.
+        floor_memory_kib: u32,
+        /// The floor's passes.
+        floor_passes: u32,
+    },
     /// Another writer saved the file since we opened it; saving would lose
     /// its change. Open again and redo the change.
     #[error(
@@ -116,14 +144,26 @@ pub enum VaultError {
         /// Its expiry, in Unix seconds.
         expired_at: i64,
     },
-    /// The entry or sealed value was made under another data-key version
-    /// (for example before a rotation).
+    /// The entry or sealed value was made under a data-key version this
+    /// vault no longer holds (dropped by a rotation).
     #[error("stale key version {found}, the vault is at {current}")]
     StaleKeyVersion {
         /// Version found.
         found: u32,
-        /// The vault's current version.
+        /// The vault's newest version.
         current: u32,
+    },
+    /// The entry or sealed value was made under a data-key version newer
+    /// than any this copy of the vault holds: it was sealed by a later copy
+    /// (for example after a `passwd`), which an older copy cannot open.
+    #[error(
+        "sealed under key version {found}, newer than this vault's newest ({newest}): an older copy of the vault cannot open it"
+    )]
+    UnknownKeyVersion {
+        /// Version found.
+        found: u32,
+        /// The newest version this vault holds.
+        newest: u32,
     },
     /// The operation needs another entry kind (e.g. signing with a text secret).
     #[error("entry {name:?} is {found}, expected {expected}")]

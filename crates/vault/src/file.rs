@@ -40,6 +40,21 @@ impl VaultFile {
         }
         let dir = parent_of(&path);
         if !dir.exists() {
+            // Nothing is created under a directory others could rename.
+            let existing = dir
+                .ancestors()
+                .skip(1)
+                .map(|a| {
+                    if a.as_os_str().is_empty() {
+                        Path::new(".")
+                    } else {
+                        a
+                    }
+                })
+                .find(|a| a.is_dir());
+            if let Some(existing) = existing {
+                check_parent(&existing.join("new"))?;
+            }
             std::fs::DirBuilder::new()
                 .recursive(true)
                 .mode(0o700)

@@ -1,5 +1,6 @@
 //! File safety checks, as OpenSSH does for private keys: no symlinks, owned
-//! by us, no group or other access, in a directory others cannot write.
+//! by us, no group or other access, in a directory others cannot write,
+//! under directories only we or root own.
 
 use std::fs::{File, Metadata, OpenOptions};
 use std::io::Read;
@@ -51,18 +52,70 @@ pub(crate) fn check_metadata(path: &Path, meta: &Metadata) -> Result<(), VaultEr
     Ok(())
 }
 
-/// Refuses a parent directory that group or others can write (unless sticky
-/// and owned by us is moot: we require it not group/other-writable at all).
+/// Refuses a file whose directories another user could use to replace it,
+/// as OpenSSH's `StrictModes` does for `authorized_keys`:
+///
+/// - the parent directory must be owned by us or root and not writable by
+///   group or others, sticky or not (a vault directly in `/tmp` is refused);
+/// - every directory above it, up to `/`, must be owned by us or root, and
+///   may be writable by group or others only if it is sticky (`/tmp`,
+///   mode 1777: others cannot rename or delete what we own in it);
+/// - the directories are those of the resolved path (symlinks followed, as
+///   `realpath`); a symlink on the way must be owned by us or root.
 pub(crate) fn check_parent(path: &Path) -> Result<(), VaultError> {
     let dir = parent_of(path);
-    let meta = std::fs::metadata(dir).map_err(|e| VaultError::io(dir, e))?;
-    let mode = meta.mode() & 0o7777;
-    if mode & 0o022 != 0 {
-        return Err(unsafe_file(
-            dir,
-            UnsafeReason::DirectoryWritable { mode },
-            format!("chmod 700 {}", dir.display()),
-        ));
+    check_symlinks_on_the_way(dir)?;
+    let real = std::fs::canonicalize(dir).map_err(|e| VaultError::io(dir, e))?;
+    for (i, d) in real.ancestors().enumerate() {
+        let meta = std::fs::metadata(d).map_err(|e| VaultError::io(d, e))?;
+        check_dir_owner(d, &meta)?;
+        let mode = meta.mode() & 0o7777;
+        let sticky = mode & 0o1000 != 0;
+        if mode & 0o022 != 0 && (i == 0 || !sticky) {
+            return Err(unsafe_file(
+                d,
+                UnsafeReason::DirectoryWritable { mode },
+                format!("chmod go-w {}", d.display()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn trusted_owner(uid: u32) -> bool {
+    uid == 0 || uid == nix::unistd::geteuid().as_raw()
+}
+
+fn check_dir_owner(d: &Path, meta: &Metadata) -> Result<(), VaultError> {
+    if trusted_owner(meta.uid()) {
+        return Ok(());
+    }
+    let me = nix::unistd::geteuid().as_raw();
+    Err(unsafe_file(
+        d,
+        UnsafeReason::WrongOwner {
+            uid: meta.uid(),
+            expected: me,
+        },
+        format!("chown {me} {}", d.display()),
+    ))
+}
+
+/// A symlink among the directories of `dir` (as written) owned by another
+/// user could be pointed elsewhere at any time.
+fn check_symlinks_on_the_way(dir: &Path) -> Result<(), VaultError> {
+    let absolute = if dir.is_absolute() {
+        dir.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| VaultError::io(dir, e))?
+            .join(dir)
+    };
+    for d in absolute.ancestors() {
+        let meta = std::fs::symlink_metadata(d).map_err(|e| VaultError::io(d, e))?;
+        if meta.file_type().is_symlink() {
+            check_dir_owner(d, &meta)?;
+        }
     }
     Ok(())
 }

@@ -85,6 +85,33 @@ impl KdfParams {
         self.p_cost
     }
 
+    /// Refuses parameters below `floor` in memory or in passes (lanes do
+    /// not add cost to a guess). The CLI uses [`KdfParams::CALIBRATED`].
+    ///
+    /// ```
+    /// use supreme_vault::{KdfParams, VaultError};
+    /// let floor = KdfParams::CALIBRATED;
+    /// assert!(KdfParams::CALIBRATED.check_floor(&floor).is_ok());
+    /// assert!(matches!(
+    ///     KdfParams::dangerous_insecure_for_tests().check_floor(&floor),
+    ///     Err(VaultError::KdfBelowFloor { memory_kib: 8, .. })
+    /// ));
+    /// ```
+    ///
+    /// # Errors
+    /// [`VaultError::KdfBelowFloor`].
+    pub fn check_floor(&self, floor: &KdfParams) -> Result<(), VaultError> {
+        if self.m_cost_kib < floor.m_cost_kib || self.t_cost < floor.t_cost {
+            return Err(VaultError::KdfBelowFloor {
+                memory_kib: self.m_cost_kib,
+                passes: self.t_cost,
+                floor_memory_kib: floor.m_cost_kib,
+                floor_passes: floor.t_cost,
+            });
+        }
+        Ok(())
+    }
+
     /// Derives the 32-byte key-encryption key.
     pub(crate) fn derive(&self, passphrase: &[u8], salt: &[u8; 16]) -> Result<Key32, VaultError> {
         let params = Params::new(self.m_cost_kib, self.t_cost, self.p_cost, Some(32))

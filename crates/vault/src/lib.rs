@@ -6,17 +6,24 @@
 //! - **Passphrase -> Argon2id** key-encryption key, parameters in the header
 //!   ([`KdfParams`], calibrated default 0.5 to 0.75 s here) and capped when read
 //!   ([`KdfLimits`]), so a hostile file cannot make us spend minutes or GiB.
-//! - A **random data key wrapped** by that key: [`Vault::passwd`] re-wraps it,
-//!   [`Vault::rotate`] replaces it and re-seals every entry.
+//! - A **key ring of random data keys**, one per version, wrapped by that
+//!   key. Everything sealed records its version and opens with that key;
+//!   new seals use the newest. [`Vault::passwd`] adds a version and re-wraps
+//!   the ring under the new passphrase (an old copy of the file plus the old
+//!   passphrase opens nothing sealed afterwards); [`Vault::rotate`] adds a
+//!   version, re-seals every entry under it and drops every older one.
 //! - Each entry **sealed with XChaCha20-Poly1305**; its associated data binds
 //!   the vault id, name, kind, key version and expiry, so an entry cannot be
 //!   moved, renamed, or have its expiry changed.
 //! - A **whole-file HMAC** over header, sorted entries and a generation
 //!   counter: deleting, swapping, duplicating or rolling back entries is
-//!   detected; [`OpenOptions::min_generation`] also catches a whole-file rollback.
-//! - **Files** are 0600 in 0700 directories; symlinks, other owners and
-//!   group/other access are refused with the fix (`chmod 600 PATH`); saves
-//!   are atomic (temp file, fsync, rename, fsync directory).
+//!   detected; [`OpenOptions::min_generation`] and [`SeenGenerations`] (the
+//!   highest generation seen, kept outside the file) catch a whole-file rollback.
+//! - **Files** are 0600 in 0700 directories, under directories only we or
+//!   root own and others cannot write (sticky ones like `/tmp` only above
+//!   the parent); symlinks, other owners and group/other access are refused
+//!   with the fix (`chmod 600 PATH`); saves are atomic (temp file, fsync,
+//!   rename, fsync directory). Format version 1 files still open.
 //! - A [`Signer`] signs HMAC-SHA256 (hex) and Ed25519 (base64) with ring and
 //!   has no method that returns the key; [`EntrySecret`] keeps secrets in
 //!   `secrecy` types only (redacted Debug, zeroized, not Serialize).
@@ -62,9 +69,11 @@ mod fs_policy;
 mod harden;
 mod hygiene;
 mod kdf;
+mod keyring;
 mod keys;
 mod passphrase;
 mod sealed;
+mod seen;
 mod signer;
 mod stream;
 #[cfg(test)]
@@ -87,6 +96,7 @@ pub use passphrase::{
 };
 pub use sealed::{MAX_SEALED_TEXT, SEALED_PREFIX, SealedText};
 pub use secrecy;
+pub use seen::{STATE_DIR_ENV, SeenGenerations};
 pub use signer::{Signature, Signer};
 pub use stream::CHUNK_SIZE;
 pub use vault::{OpenOptions, Vault};

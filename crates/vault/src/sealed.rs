@@ -4,8 +4,11 @@
 //! ciphertext`, XChaCha20-Poly1305 under a sub-key of the vault's data key.
 //! The associated data binds the vault id, the key version and a label
 //! (the environment variable's name), so a value cannot be moved to another
-//! variable or vault, and values sealed before a [`Vault::rotate`] are
-//! refused with [`VaultError::StaleKeyVersion`].
+//! variable or vault. A value opens with the key of the version it records:
+//! values sealed before a [`Vault::rotate`] are refused with
+//! [`VaultError::StaleKeyVersion`], values sealed after a [`Vault::passwd`]
+//! cannot be opened by an older copy of the vault
+//! ([`VaultError::UnknownKeyVersion`]).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -15,6 +18,7 @@ use serde::de::DeserializeOwned;
 use zeroize::Zeroizing;
 
 use crate::error::VaultError;
+use crate::keyring::DataKey;
 use crate::keys;
 use crate::vault::Vault;
 
@@ -85,15 +89,16 @@ fn aad(vault: &Vault, key_version: u32, label: &str) -> Vec<u8> {
     ad
 }
 
-fn cipher(vault: &Vault) -> Result<keys::XChaCha, VaultError> {
-    Ok(vault
-        .data_key()
+fn cipher(vault: &Vault, key: &DataKey) -> Result<keys::XChaCha, VaultError> {
+    Ok(key
+        .key()
         .derive(&vault.id(), &[b"supreme-vault v1 sealed value"])?
         .xchacha())
 }
 
 impl Vault {
-    /// Seals `plaintext` for `label` (e.g. the variable name `BINANCE_API_SECRET`).
+    /// Seals `plaintext` for `label` (e.g. the variable name
+    /// `BINANCE_API_SECRET`) under the newest data-key version.
     ///
     /// # Errors
     /// [`VaultError::Crypto`], or [`VaultError::Limit`] over 512 KiB.
@@ -101,9 +106,10 @@ impl Vault {
         if plaintext.len() > MAX_SEALED_TEXT / 2 {
             return Err(VaultError::Limit("sealed value over 512 KiB"));
         }
-        let version = self.key_version();
+        let key = self.newest_key();
+        let version = key.version();
         let (nonce, ciphertext) =
-            keys::seal(&cipher(self)?, &aad(self, version, label), plaintext)?;
+            keys::seal(&cipher(self, key)?, &aad(self, version, label), plaintext)?;
         Ok(SealedText {
             key_version: version,
             nonce,
@@ -112,21 +118,18 @@ impl Vault {
         .to_string())
     }
 
-    /// Opens a sealed value made by [`Vault::seal_bytes`] for the same label.
+    /// Opens a sealed value made by [`Vault::seal_bytes`] for the same label,
+    /// with the key of the version it records.
     ///
     /// # Errors
     /// [`VaultError::SealedValue`] (malformed, other label, altered),
-    /// [`VaultError::StaleKeyVersion`] (sealed before a rotation).
+    /// [`VaultError::StaleKeyVersion`] (sealed before a rotation),
+    /// [`VaultError::UnknownKeyVersion`] (sealed by a newer copy of the vault).
     pub fn open_bytes(&self, label: &str, text: &str) -> Result<Zeroizing<Vec<u8>>, VaultError> {
         let sealed = SealedText::parse(text.trim())?;
-        if sealed.key_version != self.key_version() {
-            return Err(VaultError::StaleKeyVersion {
-                found: sealed.key_version,
-                current: self.key_version(),
-            });
-        }
+        let key = self.key(sealed.key_version)?;
         keys::open(
-            &cipher(self)?,
+            &cipher(self, key)?,
             &sealed.nonce,
             &aad(self, sealed.key_version, label),
             &sealed.ciphertext,

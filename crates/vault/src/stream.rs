@@ -21,6 +21,7 @@ use std::io::{Read, Write};
 use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, Nonce, UnboundKey};
 
 use crate::error::VaultError;
+use crate::keyring::DataKey;
 use crate::keys;
 use crate::vault::Vault;
 
@@ -30,9 +31,9 @@ const TAG: usize = 16;
 /// Plaintext bytes per chunk.
 pub const CHUNK_SIZE: usize = 64 * 1024;
 
-fn stream_key(vault: &Vault, salt: &[u8; 32]) -> Result<LessSafeKey, VaultError> {
-    let k = vault
-        .data_key()
+fn stream_key(vault: &Vault, key: &DataKey, salt: &[u8; 32]) -> Result<LessSafeKey, VaultError> {
+    let k = key
+        .key()
         .derive(salt, &[b"supreme-vault v1 stream", &vault.id()])?;
     let unbound = UnboundKey::new(&CHACHA20_POLY1305, k.expose())
         .map_err(|_| VaultError::Crypto("stream key"))?;
@@ -61,7 +62,8 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> Result<usize, VaultError> {
 }
 
 impl Vault {
-    /// Encrypts everything `input` yields into `output`; returns plaintext bytes.
+    /// Encrypts everything `input` yields into `output` under the newest
+    /// data-key version; returns plaintext bytes.
     ///
     /// # Errors
     /// [`VaultError::StreamIo`], [`VaultError::Crypto`].
@@ -71,11 +73,12 @@ impl Vault {
         output: &mut impl Write,
     ) -> Result<u64, VaultError> {
         let salt = keys::random::<32>()?;
-        let key = stream_key(self, &salt)?;
+        let data_key = self.newest_key();
+        let key = stream_key(self, data_key, &salt)?;
         let mut header = Vec::with_capacity(HEADER_LEN);
         header.extend_from_slice(MAGIC);
         header.push(1);
-        header.extend_from_slice(&self.key_version().to_be_bytes());
+        header.extend_from_slice(&data_key.version().to_be_bytes());
         header.extend_from_slice(&self.id());
         header.extend_from_slice(&u32::try_from(CHUNK_SIZE).unwrap_or(u32::MAX).to_be_bytes());
         header.extend_from_slice(&salt);
@@ -106,12 +109,14 @@ impl Vault {
         Ok(total)
     }
 
-    /// Decrypts a stream made by [`Vault::encrypt_stream`]; returns plaintext bytes.
+    /// Decrypts a stream made by [`Vault::encrypt_stream`], with the key of
+    /// the version its header records; returns plaintext bytes.
     ///
     /// # Errors
     /// [`VaultError::Stream`] for a bad header, an altered, reordered or
-    /// missing chunk, or truncation; [`VaultError::StaleKeyVersion`];
-    /// [`VaultError::StreamIo`].
+    /// missing chunk, or truncation; [`VaultError::StaleKeyVersion`] (made
+    /// before a rotation); [`VaultError::UnknownKeyVersion`] (made by a newer
+    /// copy of the vault); [`VaultError::StreamIo`].
     pub fn decrypt_stream(
         &self,
         input: &mut impl Read,
@@ -130,18 +135,13 @@ impl Vault {
         if header[13..29] != self.id() {
             return Err(VaultError::Stream("made with another vault"));
         }
-        if version != self.key_version() {
-            return Err(VaultError::StaleKeyVersion {
-                found: version,
-                current: self.key_version(),
-            });
-        }
+        let data_key = self.key(version)?;
         if header[29..33] != u32::try_from(CHUNK_SIZE).unwrap_or(u32::MAX).to_be_bytes() {
             return Err(VaultError::Stream("unsupported chunk size"));
         }
         let mut salt = [0u8; 32];
         salt.copy_from_slice(&header[33..]);
-        let key = stream_key(self, &salt)?;
+        let key = stream_key(self, data_key, &salt)?;
         let mut buf = zeroize::Zeroizing::new(vec![0u8; CHUNK_SIZE + TAG]);
         let mut total = 0u64;
         let mut counter = 0u64;

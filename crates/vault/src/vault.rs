@@ -1,4 +1,7 @@
-//! The vault in memory: open, verify, read, change, encode.
+//! The vault in memory: open, verify, read, encode (changes in `change.rs`).
+
+mod change;
+mod options;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -10,71 +13,22 @@ use crate::clock::{Clock, SystemClock};
 use crate::entry::{EntryInfo, EntryKind, EntrySecret, entry_aad};
 use crate::error::VaultError;
 use crate::format::{self, Header, SealedEntry};
-use crate::kdf::{KdfLimits, KdfParams};
+use crate::kdf::KdfParams;
+use crate::keyring::{DataKey, KeyRing};
 use crate::keys::{self, Key32};
 
-/// How to open a vault: read caps, rollback floor, clock.
-#[derive(Clone)]
-pub struct OpenOptions {
-    limits: KdfLimits,
-    min_generation: u64,
-    clock: Arc<dyn Clock>,
-}
-
-impl Default for OpenOptions {
-    fn default() -> Self {
-        Self {
-            limits: KdfLimits::default(),
-            min_generation: 0,
-            clock: Arc::new(SystemClock),
-        }
-    }
-}
-
-impl std::fmt::Debug for OpenOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OpenOptions")
-            .field("limits", &self.limits)
-            .field("min_generation", &self.min_generation)
-            .finish_non_exhaustive()
-    }
-}
-
-impl OpenOptions {
-    /// Caps on the key-derivation parameters a file may ask for.
-    #[must_use]
-    pub fn kdf_limits(mut self, limits: KdfLimits) -> Self {
-        self.limits = limits;
-        self
-    }
-
-    /// Refuse a file whose generation is below `generation` (a rollback to
-    /// an older copy). Keep the last [`Vault::generation`] you saw to use it.
-    #[must_use]
-    pub fn min_generation(mut self, generation: u64) -> Self {
-        self.min_generation = generation;
-        self
-    }
-
-    /// The clock used for expiry.
-    #[must_use]
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
-    }
-}
+pub use options::OpenOptions;
 
 /// An open vault. Entries stay sealed in memory; a secret is decrypted only
 /// for the moment it is needed ([`Vault::reveal`], [`Vault::signer`]).
 ///
-/// While open it holds, in zeroizing memory, the data key and the
-/// key-encryption key (so [`Vault::rotate`] needs no second passphrase);
-/// both are wiped when it is dropped.
+/// While open it holds, in zeroizing memory, every data-key version of its
+/// key ring and the key-encryption key (so [`Vault::rotate`] needs no second
+/// passphrase); all are wiped when it is dropped.
 pub struct Vault {
     header: Header,
     kek: Key32,
-    data_key: Key32,
-    entry_cipher: keys::XChaCha,
+    ring: KeyRing,
     entries: BTreeMap<String, SealedEntry>,
     clock: Arc<dyn Clock>,
 }
@@ -83,66 +37,43 @@ impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Vault")
             .field("generation", &self.header.generation)
-            .field("key_version", &self.header.key_version)
+            .field("key_versions", &self.ring.versions())
             .field("entries", &self.entries.len())
             .finish_non_exhaustive()
     }
 }
 
-fn entry_cipher(data_key: &Key32, vault_id: &[u8; 16]) -> Result<keys::XChaCha, VaultError> {
-    Ok(data_key
-        .derive(vault_id, &[b"supreme-vault v1 entry key"])?
-        .xchacha())
-}
-
-fn mac_key(data_key: &Key32, h: &Header) -> Result<hmac::Key, VaultError> {
-    let version = h.key_version.to_be_bytes();
-    Ok(data_key
-        .derive(&h.vault_id, &[b"supreme-vault v1 file mac", &version])?
-        .hmac_key())
-}
-
-fn wrap(kek: &Key32, h: &mut Header, data_key: &Key32) -> Result<(), VaultError> {
-    let (nonce, ct) = keys::seal(&kek.xchacha(), &format::wrap_aad(h), data_key.expose())?;
-    h.wrap_nonce = nonce;
-    h.wrapped_key = ct
-        .try_into()
-        .map_err(|_| VaultError::Crypto("wrapped key length"))?;
-    Ok(())
-}
-
 impl Vault {
-    /// A new, empty vault protected by `passphrase`.
+    /// A new, empty vault protected by `passphrase` (data-key version 1).
     ///
     /// # Errors
     /// [`VaultError::Crypto`] if the system random generator fails.
     pub fn create(passphrase: &SecretString, kdf: KdfParams) -> Result<Self, VaultError> {
         let salt = keys::random::<16>()?;
         let kek = kdf.derive(passphrase.expose_secret().as_bytes(), &salt)?;
-        let data_key = Key32::random()?;
+        let vault_id = keys::random()?;
+        let ring = KeyRing::first(vault_id)?;
         let mut header = Header {
-            vault_id: keys::random()?,
+            format: format::VERSION,
+            vault_id,
             generation: 1,
             kdf,
             salt,
-            key_version: 1,
-            wrap_nonce: [0; 24],
-            wrapped_key: [0; 48],
+            keys: Vec::new(),
         };
-        wrap(&kek, &mut header, &data_key)?;
-        let entry_cipher = entry_cipher(&data_key, &header.vault_id)?;
+        header.keys = ring.wrap(&kek, &header)?;
         Ok(Self {
             header,
             kek,
-            data_key,
-            entry_cipher,
+            ring,
             entries: BTreeMap::new(),
             clock: Arc::new(SystemClock),
         })
     }
 
     /// Opens a vault from its bytes: structure, caps, passphrase, whole-file
-    /// MAC and rollback floor are all checked before this returns.
+    /// MAC and rollback floor are all checked before this returns. A format
+    /// version 1 file opens too; [`Vault::to_bytes`] then writes version 2.
     ///
     /// # Errors
     /// [`VaultError::Malformed`], [`VaultError::KdfOverCap`],
@@ -167,27 +98,10 @@ impl Vault {
         kek: Key32,
         opts: &OpenOptions,
     ) -> Result<Self, VaultError> {
-        let header = parsed.header;
-        let plain = keys::open(
-            &kek.xchacha(),
-            &header.wrap_nonce,
-            &format::wrap_aad(&header),
-            &header.wrapped_key,
-        )
-        .ok_or(VaultError::WrongPassphrase)?;
-        let raw: zeroize::Zeroizing<[u8; 32]> = zeroize::Zeroizing::new(
-            plain
-                .as_slice()
-                .try_into()
-                .map_err(|_| VaultError::WrongPassphrase)?,
-        );
-        let data_key = Key32::from_bytes(&raw);
-        hmac::verify(
-            &mac_key(&data_key, &header)?,
-            parsed.authenticated,
-            parsed.mac,
-        )
-        .map_err(|_| VaultError::Tampered)?;
+        let mut header = parsed.header;
+        let ring = KeyRing::unwrap(&kek, &header)?;
+        hmac::verify(&ring.mac_key(&header)?, parsed.authenticated, parsed.mac)
+            .map_err(|_| VaultError::Tampered)?;
         if header.generation < opts.min_generation {
             return Err(VaultError::Rollback {
                 found: header.generation,
@@ -196,32 +110,31 @@ impl Vault {
         }
         let mut entries = BTreeMap::new();
         for e in parsed.entries {
-            if e.key_version != header.key_version {
-                return Err(VaultError::StaleKeyVersion {
-                    found: e.key_version,
-                    current: header.key_version,
-                });
-            }
+            ring.get(e.key_version)?;
             entries.insert(e.name.clone(), e);
         }
-        let entry_cipher = entry_cipher(&data_key, &header.vault_id)?;
+        if header.format != format::VERSION {
+            // Upgrade in memory: the same keys, wrapped for the new layout.
+            header.format = format::VERSION;
+            header.keys = ring.wrap(&kek, &header)?;
+        }
         Ok(Self {
             header,
             kek,
-            data_key,
-            entry_cipher,
+            ring,
             entries,
             clock: Arc::clone(&opts.clock),
         })
     }
 
-    /// The file bytes for the current state (header, sorted entries, MAC).
+    /// The file bytes for the current state (header, sorted entries, MAC),
+    /// always in the current format version.
     ///
     /// # Errors
     /// [`VaultError::Crypto`] if key derivation fails.
     pub fn to_bytes(&self) -> Result<Vec<u8>, VaultError> {
         let mut out = format::encode(&self.header, self.entries.values());
-        let tag = hmac::sign(&mac_key(&self.data_key, &self.header)?, &out);
+        let tag = hmac::sign(&self.ring.mac_key(&self.header)?, &out);
         out.extend_from_slice(tag.as_ref());
         Ok(out)
     }
@@ -240,10 +153,31 @@ impl Vault {
         self.header.generation
     }
 
-    /// The current data-key version (+1 on every [`Vault::rotate`]).
+    /// The newest data-key version: what new entries, sealed values and
+    /// streams are sealed under (+1 on every [`Vault::rotate`] and
+    /// [`Vault::passwd`]).
     #[must_use]
     pub fn key_version(&self) -> u32 {
-        self.header.key_version
+        self.ring.newest().version()
+    }
+
+    /// Every data-key version this vault holds, ascending (the last is
+    /// [`Vault::key_version`]). Anything sealed under another version is
+    /// refused.
+    ///
+    /// ```
+    /// # use supreme_vault::{KdfParams, Vault};
+    /// # let pass = supreme_vault::secrecy::SecretString::from("p");
+    /// let mut v = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// v.passwd(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// assert_eq!(v.key_versions(), [1, 2]); // passwd keeps version 1 readable
+    /// v.rotate()?;
+    /// assert_eq!(v.key_versions(), [3]); // rotate drops every older version
+    /// # Ok::<(), supreme_vault::VaultError>(())
+    /// ```
+    #[must_use]
+    pub fn key_versions(&self) -> Vec<u32> {
+        self.ring.versions()
     }
 
     /// The key-derivation parameters in the header.
@@ -272,94 +206,6 @@ impl Vault {
             .collect()
     }
 
-    fn bump(&mut self) -> Result<(), VaultError> {
-        self.header.generation = self
-            .header
-            .generation
-            .checked_add(1)
-            .ok_or(VaultError::Limit("generation counter exhausted"))?;
-        Ok(())
-    }
-
-    fn seal_entry(
-        &self,
-        name: &str,
-        secret: &EntrySecret,
-        expires: Option<i64>,
-    ) -> Result<SealedEntry, VaultError> {
-        format::check_name(name)?;
-        crate::hygiene::check_entry(secret)?;
-        let plain = secret.encode()?;
-        if plain.len() + 16 > format::MAX_CIPHERTEXT {
-            return Err(VaultError::Limit("secret over 1 MiB"));
-        }
-        let kind = secret.kind();
-        let version = self.header.key_version;
-        let aad = entry_aad(&self.header.vault_id, name, kind, version, expires);
-        let (nonce, ciphertext) = keys::seal(&self.entry_cipher, &aad, &plain)?;
-        Ok(SealedEntry {
-            name: name.to_owned(),
-            kind,
-            key_version: version,
-            expires,
-            nonce,
-            ciphertext,
-        })
-    }
-
-    /// Adds a new entry. `expires` is in Unix seconds.
-    ///
-    /// # Errors
-    /// [`VaultError::AlreadyExists`], [`VaultError::InvalidName`],
-    /// [`VaultError::RejectedSecret`] (hygiene or format), [`VaultError::Limit`].
-    pub fn put(
-        &mut self,
-        name: &str,
-        secret: &EntrySecret,
-        expires: Option<i64>,
-    ) -> Result<(), VaultError> {
-        if self.entries.contains_key(name) {
-            return Err(VaultError::AlreadyExists(name.to_owned()));
-        }
-        if self.entries.len() >= format::MAX_ENTRIES {
-            return Err(VaultError::Limit("too many entries"));
-        }
-        let sealed = self.seal_entry(name, secret, expires)?;
-        self.bump()?;
-        self.entries.insert(name.to_owned(), sealed);
-        Ok(())
-    }
-
-    /// Replaces an existing entry.
-    ///
-    /// # Errors
-    /// [`VaultError::NotFound`], and as [`Vault::put`].
-    pub fn replace(
-        &mut self,
-        name: &str,
-        secret: &EntrySecret,
-        expires: Option<i64>,
-    ) -> Result<(), VaultError> {
-        if !self.entries.contains_key(name) {
-            return Err(VaultError::NotFound(name.to_owned()));
-        }
-        let sealed = self.seal_entry(name, secret, expires)?;
-        self.bump()?;
-        self.entries.insert(name.to_owned(), sealed);
-        Ok(())
-    }
-
-    /// Removes an entry.
-    ///
-    /// # Errors
-    /// [`VaultError::NotFound`].
-    pub fn remove(&mut self, name: &str) -> Result<(), VaultError> {
-        self.entries
-            .remove(name)
-            .ok_or_else(|| VaultError::NotFound(name.to_owned()))?;
-        self.bump()
-    }
-
     fn entry(&self, name: &str) -> Result<&SealedEntry, VaultError> {
         self.entries
             .get(name)
@@ -376,17 +222,12 @@ impl Vault {
         }
     }
 
-    /// Decrypts an entry without the expiry check.
+    /// Decrypts an entry (under the version it records) without the expiry check.
     fn open_entry(&self, e: &SealedEntry) -> Result<EntrySecret, VaultError> {
         let tampered = || VaultError::EntryTampered {
             name: e.name.clone(),
         };
-        if e.key_version != self.header.key_version {
-            return Err(VaultError::StaleKeyVersion {
-                found: e.key_version,
-                current: self.header.key_version,
-            });
-        }
+        let key = self.ring.get(e.key_version)?;
         let aad = entry_aad(
             &self.header.vault_id,
             &e.name,
@@ -395,7 +236,7 @@ impl Vault {
             e.expires,
         );
         let plain =
-            keys::open(&self.entry_cipher, &e.nonce, &aad, &e.ciphertext).ok_or_else(tampered)?;
+            keys::open(key.entry_cipher(), &e.nonce, &aad, &e.ciphertext).ok_or_else(tampered)?;
         EntrySecret::decode(e.kind, &plain).ok_or_else(tampered)
     }
 
@@ -434,65 +275,14 @@ impl Vault {
         Ok(self.entries.len())
     }
 
-    /// Makes a new random data key (version + 1), re-seals every entry under
-    /// it and wraps it with the same passphrase. Anything sealed under the
-    /// old version ([`crate::SealedText`], streams, entries from old copies)
-    /// is refused afterwards.
-    ///
-    /// # Errors
-    /// [`VaultError::EntryTampered`] if an entry fails to open, [`VaultError::Limit`].
-    pub fn rotate(&mut self) -> Result<(), VaultError> {
-        let plains: Vec<(String, EntrySecret, Option<i64>)> = self
-            .entries
-            .values()
-            .map(|e| Ok((e.name.clone(), self.open_entry(e)?, e.expires)))
-            .collect::<Result<_, VaultError>>()?;
-        let mut header = self.header.clone();
-        header.key_version = header
-            .key_version
-            .checked_add(1)
-            .ok_or(VaultError::Limit("key version exhausted"))?;
-        let data_key = Key32::random()?;
-        wrap(&self.kek, &mut header, &data_key)?;
-        let mut next = Self {
-            entry_cipher: entry_cipher(&data_key, &header.vault_id)?,
-            header,
-            kek: Key32::from_bytes(self.kek.expose()),
-            data_key,
-            entries: BTreeMap::new(),
-            clock: Arc::clone(&self.clock),
-        };
-        for (name, secret, expires) in &plains {
-            let sealed = next.seal_entry(name, secret, *expires)?;
-            next.entries.insert(name.clone(), sealed);
-        }
-        next.bump()?;
-        *self = next;
-        Ok(())
+    /// The newest data key (for sealing).
+    pub(crate) fn newest_key(&self) -> &DataKey {
+        self.ring.newest()
     }
 
-    /// Changes the passphrase (and optionally the KDF parameters): a new salt
-    /// and key-encryption key re-wrap the same data key; entries are untouched.
-    ///
-    /// # Errors
-    /// [`VaultError::Crypto`] if random generation or derivation fails.
-    pub fn passwd(
-        &mut self,
-        new_passphrase: &SecretString,
-        kdf: KdfParams,
-    ) -> Result<(), VaultError> {
-        let mut header = self.header.clone();
-        header.salt = keys::random()?;
-        header.kdf = kdf;
-        let kek = kdf.derive(new_passphrase.expose_secret().as_bytes(), &header.salt)?;
-        wrap(&kek, &mut header, &self.data_key)?;
-        self.header = header;
-        self.kek = kek;
-        self.bump()
-    }
-
-    pub(crate) fn data_key(&self) -> &Key32 {
-        &self.data_key
+    /// The data key of `version` (for opening).
+    pub(crate) fn key(&self, version: u32) -> Result<&DataKey, VaultError> {
+        self.ring.get(version)
     }
 
     /// The kind of an entry.

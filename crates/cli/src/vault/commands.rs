@@ -9,50 +9,53 @@ use supreme_vault::{
 };
 
 use super::input::{
-    format_rfc3339, kdf_for_new_vault, new_passphrase, parse_rfc3339, passphrase, pkcs8_from,
-    print_secret, stdin_bytes, stdin_secret,
+    format_rfc3339, hmac_input, kdf_for_new_vault, new_passphrase, parse_rfc3339, passphrase,
+    pkcs8_from, print_secret, stdin_bytes, stdin_secret,
 };
+use super::session::{Session, kdf_floor};
 use super::{Failure, PutArgs, VaultCommand, streams};
 
-pub(super) fn open(path: &Path) -> Result<VaultFile, Failure> {
-    Ok(VaultFile::open(path, &passphrase(false)?)?)
-}
-
-pub(super) fn dispatch(cmd: VaultCommand) -> Result<(), Failure> {
+pub(super) fn dispatch(s: &Session, cmd: VaultCommand) -> Result<(), Failure> {
     match cmd {
-        VaultCommand::Init { path } => init(&path),
-        VaultCommand::Put(args) => put(&args),
-        VaultCommand::List { path, json } => list(&path, json),
-        VaultCommand::Sign { path, name } => sign(&path, &name),
-        VaultCommand::Get { path, name, reveal } => get(&path, &name, reveal),
+        VaultCommand::Init { path } => init(s, &path),
+        VaultCommand::Put(args) => put(s, &args),
+        VaultCommand::List { path, json } => list(s, &path, json),
+        VaultCommand::Sign { path, name } => sign(s, &path, &name),
+        VaultCommand::Get { path, name, reveal } => get(s, &path, &name, reveal),
         VaultCommand::Remove { path, name } => {
-            let mut vf = open(&path)?;
+            let mut vf = s.open(&path)?;
             vf.vault_mut().remove(&name)?;
-            vf.save()?;
+            s.save(&mut vf)?;
             eprintln!("removed {name}");
             Ok(())
         }
         VaultCommand::Rotate { path } => {
-            let mut vf = open(&path)?;
+            let mut vf = s.open(&path)?;
             vf.vault_mut().rotate()?;
-            vf.save()?;
-            eprintln!("rotated: data key version {}", vf.vault().key_version());
+            s.save(&mut vf)?;
+            eprintln!(
+                "rotated: data key version {}; every older version dropped",
+                vf.vault().key_version()
+            );
             Ok(())
         }
         VaultCommand::Passwd { path } => {
-            let mut vf = open(&path)?;
+            let mut vf = s.open(&path)?;
             let new = new_passphrase()?;
             vf.vault_mut().passwd(&new, kdf_for_new_vault())?;
-            vf.save()?;
-            eprintln!("passphrase changed");
+            s.save(&mut vf)?;
+            eprintln!(
+                "passphrase changed; new data key version {} seals from now on",
+                vf.vault().key_version()
+            );
             Ok(())
         }
         VaultCommand::Verify {
             path,
             min_generation,
-        } => verify(&path, min_generation),
+        } => verify(s, &path, min_generation),
         VaultCommand::Seal { path, label } => {
-            let vf = open(&path)?;
+            let vf = s.open(&path)?;
             let plain = stdin_bytes(512 * 1024)?;
             println!("{}", vf.vault().seal_bytes(&label, &plain)?);
             Ok(())
@@ -63,13 +66,13 @@ pub(super) fn dispatch(cmd: VaultCommand) -> Result<(), Failure> {
             reveal,
         } => {
             require_reveal(reveal)?;
-            let vf = open(&path)?;
+            let vf = s.open(&path)?;
             let text = stdin_secret()?;
             print_secret(&vf.vault().open_text(&label, text.expose_secret())?);
             Ok(())
         }
-        VaultCommand::Encrypt(args) => streams::encrypt(&args),
-        VaultCommand::Decrypt(args) => streams::decrypt(&args),
+        VaultCommand::Encrypt(args) => streams::encrypt(s, &args),
+        VaultCommand::Decrypt(args) => streams::decrypt(s, &args),
     }
 }
 
@@ -83,10 +86,11 @@ fn require_reveal(reveal: bool) -> Result<(), Failure> {
     }
 }
 
-fn init(path: &Path) -> Result<(), Failure> {
+fn init(s: &Session, path: &Path) -> Result<(), Failure> {
     let pass = passphrase(true)?;
     let kdf = kdf_for_new_vault();
     let vf = VaultFile::create(path, &pass, kdf)?;
+    s.created(&vf)?;
     eprintln!(
         "created {} (Argon2id {} MiB, {} passes, {} lane(s))",
         vf.path().display(),
@@ -97,24 +101,27 @@ fn init(path: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-fn put(args: &PutArgs) -> Result<(), Failure> {
+fn put(s: &Session, args: &PutArgs) -> Result<(), Failure> {
     let PutArgs {
         path,
         name,
         kind,
         key_id,
+        key_id_file,
         expires,
         replace,
         exchange,
     } = args;
     let expires = expires.as_deref().map(parse_rfc3339).transpose()?;
-    let mut vf = open(path)?;
+    if kind != "hmac" && (key_id.is_some() || key_id_file.is_some()) {
+        return Err(Failure::Usage(
+            "--key-id and --key-id-file are for --kind hmac only".into(),
+        ));
+    }
+    let mut vf = s.open(path)?;
     let secret = match kind.as_str() {
         "hmac" => {
-            let key_id = key_id
-                .clone()
-                .ok_or_else(|| Failure::Usage("--kind hmac needs --key-id".into()))?;
-            let secret = stdin_secret()?;
+            let (key_id, secret) = hmac_input(key_id.as_deref(), key_id_file.as_deref())?;
             if exchange.is_some() {
                 check_api_key(KeyFormat::Binance, &key_id)
                     .map_err(|e| Failure::Vault(key_id_error(&e)))?;
@@ -138,7 +145,7 @@ fn put(args: &PutArgs) -> Result<(), Failure> {
     } else {
         vf.vault_mut().put(name, &secret, expires)?;
     }
-    vf.save()?;
+    s.save(&mut vf)?;
     eprintln!("stored {name} ({kind})");
     Ok(())
 }
@@ -147,8 +154,8 @@ fn key_id_error(e: &VaultError) -> VaultError {
     VaultError::RejectedSecret(format!("key id: {e}"))
 }
 
-fn list(path: &Path, json: bool) -> Result<(), Failure> {
-    let vf = open(path)?;
+fn list(s: &Session, path: &Path, json: bool) -> Result<(), Failure> {
+    let vf = s.open(path)?;
     let entries = vf.vault().list();
     if json {
         let items: Vec<_> = entries
@@ -175,8 +182,8 @@ fn list(path: &Path, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-fn sign(path: &Path, name: &str) -> Result<(), Failure> {
-    let vf = open(path)?;
+fn sign(s: &Session, path: &Path, name: &str) -> Result<(), Failure> {
+    let vf = s.open(path)?;
     let signer = vf.vault().signer(name)?;
     let payload = stdin_bytes(16 * 1024 * 1024)?;
     let sig = signer.sign(&payload)?;
@@ -184,9 +191,9 @@ fn sign(path: &Path, name: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-fn get(path: &Path, name: &str, reveal: bool) -> Result<(), Failure> {
+fn get(s: &Session, path: &Path, name: &str, reveal: bool) -> Result<(), Failure> {
     require_reveal(reveal)?;
-    let vf = open(path)?;
+    let vf = s.open(path)?;
     match vf.vault().reveal(name)? {
         EntrySecret::Hmac { key_id, secret } => {
             println!("{key_id}");
@@ -210,20 +217,18 @@ fn get(path: &Path, name: &str, reveal: bool) -> Result<(), Failure> {
         .map_err(|e| Failure::Usage(e.to_string()))
 }
 
-fn verify(path: &Path, min_generation: u64) -> Result<(), Failure> {
-    let pass = passphrase(false)?;
-    let vf = VaultFile::open_with(
-        path,
-        &pass,
-        &OpenOptions::default().min_generation(min_generation),
-    )?;
+fn verify(s: &Session, path: &Path, min_generation: u64) -> Result<(), Failure> {
+    let vf = s.open_with(path, &OpenOptions::default().min_generation(min_generation))?;
     let v = vf.vault();
     let n = v.verify_entries()?;
+    kdf_floor(&vf)?;
     let kdf = v.kdf_params();
+    let versions: Vec<String> = v.key_versions().iter().map(u32::to_string).collect();
     println!(
-        "ok: generation {}, key version {}, {n} entries, Argon2id {} KiB x {} passes x {} lane(s)",
+        "ok: generation {}, key version {} (held: {}), {n} entries, Argon2id {} KiB x {} passes x {} lane(s)",
         v.generation(),
         v.key_version(),
+        versions.join(", "),
         kdf.memory_kib(),
         kdf.passes(),
         kdf.lanes()

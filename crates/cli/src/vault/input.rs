@@ -1,6 +1,7 @@
 //! Passphrases, standard input, time and key formats for the vault CLI.
 
 use std::io::{IsTerminal, Read};
+use std::path::Path;
 
 use base64::Engine as _;
 use secrecy::{ExposeSecret, SecretString};
@@ -16,9 +17,14 @@ use super::Failure;
 /// calibrated one, so a test suite can create many vaults quickly.
 pub(crate) const INSECURE_TEST_KDF_ENV: &str = "SUPREME_VAULT_INSECURE_TEST_KDF";
 
+/// Whether `SUPREME_VAULT_INSECURE_TEST_KDF=1` (tests only) is set.
+pub(crate) fn insecure_test_kdf() -> bool {
+    std::env::var_os(INSECURE_TEST_KDF_ENV).is_some_and(|v| v == "1")
+}
+
 /// The KDF parameters for a new vault (or a new passphrase).
 pub(crate) fn kdf_for_new_vault() -> KdfParams {
-    if std::env::var_os(INSECURE_TEST_KDF_ENV).is_some_and(|v| v == "1") {
+    if insecure_test_kdf() {
         eprintln!("warning: {INSECURE_TEST_KDF_ENV}=1: weak key derivation, for tests only");
         KdfParams::dangerous_insecure_for_tests()
     } else {
@@ -86,13 +92,74 @@ pub(crate) fn stdin_bytes(max: usize) -> Result<Zeroizing<Vec<u8>>, Failure> {
 
 /// Standard input as a UTF-8 secret, one trailing newline removed.
 pub(crate) fn stdin_secret() -> Result<SecretString, Failure> {
-    let bytes = stdin_bytes(1024 * 1024)?;
-    let s = std::str::from_utf8(&bytes)
-        .map_err(|_| Failure::Usage("the secret is not UTF-8".into()))?;
+    secret_from(&stdin_bytes(1024 * 1024)?)
+}
+
+fn secret_from(bytes: &[u8]) -> Result<SecretString, Failure> {
+    let s =
+        std::str::from_utf8(bytes).map_err(|_| Failure::Usage("the secret is not UTF-8".into()))?;
     if s.is_empty() {
         return Err(Failure::Usage("empty secret on standard input".into()));
     }
     Ok(SecretString::from(s))
+}
+
+/// Longest API key id accepted (bytes).
+const MAX_KEY_ID: usize = 1024;
+
+fn key_id_from(bytes: &[u8], source: &str) -> Result<String, Failure> {
+    let line = strip_one_newline(bytes);
+    let id = std::str::from_utf8(line)
+        .map_err(|_| Failure::Usage(format!("key id from {source} is not UTF-8")))?;
+    if id.is_empty() || id.len() > MAX_KEY_ID {
+        return Err(Failure::Usage(format!(
+            "key id from {source}: 1 to {MAX_KEY_ID} bytes expected"
+        )));
+    }
+    if id.chars().any(char::is_control) {
+        return Err(Failure::Usage(format!(
+            "key id from {source}: one line without control characters expected"
+        )));
+    }
+    Ok(id.to_owned())
+}
+
+/// The key id and the secret of `put --kind hmac`: the id from `--key-id`,
+/// or from `--key-id-file FILE` (one line), with the secret on standard
+/// input; or, with `--key-id-file -`, both on standard input, the id on the
+/// first line and the secret after it.
+pub(crate) fn hmac_input(
+    key_id: Option<&str>,
+    key_id_file: Option<&Path>,
+) -> Result<(String, SecretString), Failure> {
+    match (key_id, key_id_file) {
+        (Some(id), None) => Ok((key_id_from(id.as_bytes(), "--key-id")?, stdin_secret()?)),
+        (None, Some(file)) if file == Path::new("-") => {
+            let all = stdin_bytes(1024 * 1024 + MAX_KEY_ID + 1)?;
+            let split = all.iter().position(|&b| b == b'\n').ok_or_else(|| {
+                Failure::Usage(
+                    "--key-id-file -: standard input needs the key id, a newline, then the secret"
+                        .into(),
+                )
+            })?;
+            let id = key_id_from(&all[..split], "standard input")?;
+            Ok((id, secret_from(&all[split + 1..])?))
+        }
+        (None, Some(file)) => {
+            let mut bytes = Vec::with_capacity(MAX_KEY_ID + 2);
+            std::fs::File::open(file)
+                .and_then(|f| {
+                    f.take(u64::try_from(MAX_KEY_ID).unwrap_or(u64::MAX) + 2)
+                        .read_to_end(&mut bytes)
+                })
+                .map_err(|e| Failure::Usage(format!("{}: {e}", file.display())))?;
+            let id = key_id_from(&bytes, &file.display().to_string())?;
+            Ok((id, stdin_secret()?))
+        }
+        _ => Err(Failure::Usage(
+            "--kind hmac needs --key-id-file FILE|- (preferred) or --key-id".into(),
+        )),
+    }
 }
 
 /// An Ed25519 key from PEM (`-----BEGIN PRIVATE KEY-----`) or raw DER.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use supreme_vault::VaultError;
 
 use super::Failure;
-use super::commands::open;
+use super::session::Session;
 
 /// Where to read and write.
 #[derive(Debug, clap::Args)]
@@ -76,8 +76,8 @@ fn with_streams(
     result
 }
 
-pub(super) fn encrypt(args: &StreamArgs) -> Result<(), Failure> {
-    let vf = open(&args.path)?;
+pub(super) fn encrypt(s: &Session, args: &StreamArgs) -> Result<(), Failure> {
+    let vf = s.open(&args.path)?;
     let n = with_streams(args, |r, w| {
         vf.vault().encrypt_stream(&mut { r }, &mut { w })
     })?;
@@ -85,8 +85,8 @@ pub(super) fn encrypt(args: &StreamArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-pub(super) fn decrypt(args: &StreamArgs) -> Result<(), Failure> {
-    let vf = open(&args.path)?;
+pub(super) fn decrypt(s: &Session, args: &StreamArgs) -> Result<(), Failure> {
+    let vf = s.open(&args.path)?;
     let n = with_streams(args, |r, w| {
         vf.vault().decrypt_stream(&mut { r }, &mut { w })
     })?;

@@ -1,8 +1,8 @@
 //! Strict parsing, before any cryptography.
 
 use super::{
-    Header, MAC_LEN, MAGIC, MAX_CIPHERTEXT, MAX_ENTRIES, MAX_FILE, Parsed, SealedEntry, VERSION,
-    check_name,
+    Header, MAC_LEN, MAGIC, MAX_CIPHERTEXT, MAX_ENTRIES, MAX_FILE, MAX_KEY_VERSIONS, Parsed,
+    SealedEntry, VERSION, VERSION_1, WrappedKey, check_name,
 };
 use crate::entry::EntryKind;
 use crate::error::VaultError;
@@ -69,11 +69,11 @@ pub(crate) fn parse<'a>(bytes: &'a [u8], limits: &KdfLimits) -> Result<Parsed<'a
     if c.take(8)? != MAGIC {
         return Err(VaultError::Malformed("bad magic"));
     }
-    let version = c.u16()?;
-    if version != VERSION {
-        return Err(VaultError::UnsupportedVersion(version));
+    let format = c.u16()?;
+    if format != VERSION && format != VERSION_1 {
+        return Err(VaultError::UnsupportedVersion(format));
     }
-    let header = parse_header(&mut c, limits)?;
+    let header = parse_header(&mut c, format, limits)?;
     let count = usize::try_from(c.u32()?).map_err(|_| VaultError::Limit("too many entries"))?;
     if count > MAX_ENTRIES {
         return Err(VaultError::Limit("too many entries"));
@@ -99,7 +99,7 @@ pub(crate) fn parse<'a>(bytes: &'a [u8], limits: &KdfLimits) -> Result<Parsed<'a
     })
 }
 
-fn parse_header(c: &mut Cursor<'_>, limits: &KdfLimits) -> Result<Header, VaultError> {
+fn parse_header(c: &mut Cursor<'_>, format: u16, limits: &KdfLimits) -> Result<Header, VaultError> {
     let vault_id = c.array()?;
     let generation = c.u64()?;
     if c.u8()? != 1 {
@@ -108,15 +108,50 @@ fn parse_header(c: &mut Cursor<'_>, limits: &KdfLimits) -> Result<Header, VaultE
     let (m, t, p) = (c.u32()?, c.u32()?, c.u32()?);
     let kdf = KdfParams::unchecked(m, t, p)?;
     limits.check(&kdf)?;
+    let salt = c.array()?;
+    let keys = if format == VERSION_1 {
+        vec![parse_wrapped(c)?]
+    } else {
+        parse_ring(c)?
+    };
     Ok(Header {
+        format,
         vault_id,
         generation,
         kdf,
-        salt: c.array()?,
-        key_version: c.u32()?,
-        wrap_nonce: c.array()?,
-        wrapped_key: c.array()?,
+        salt,
+        keys,
     })
+}
+
+fn parse_wrapped(c: &mut Cursor<'_>) -> Result<WrappedKey, VaultError> {
+    Ok(WrappedKey {
+        version: c.u32()?,
+        nonce: c.array()?,
+        wrapped: c.array()?,
+    })
+}
+
+/// The version 2 key ring: 1..=MAX_KEY_VERSIONS keys, versions >= 1 and
+/// strictly ascending.
+fn parse_ring(c: &mut Cursor<'_>) -> Result<Vec<WrappedKey>, VaultError> {
+    let count = usize::from(c.u16()?);
+    if count == 0 {
+        return Err(VaultError::Malformed("empty key ring"));
+    }
+    if count > MAX_KEY_VERSIONS {
+        return Err(VaultError::Limit("too many key versions"));
+    }
+    let mut keys: Vec<WrappedKey> = Vec::with_capacity(count);
+    for _ in 0..count {
+        let k = parse_wrapped(c)?;
+        let floor = keys.last().map_or(0, |prev| prev.version);
+        if k.version <= floor {
+            return Err(VaultError::Malformed("key versions not strictly ascending"));
+        }
+        keys.push(k);
+    }
+    Ok(keys)
 }
 
 fn parse_entry(c: &mut Cursor<'_>) -> Result<SealedEntry, VaultError> {

@@ -181,9 +181,13 @@ fn structural_refusals() {
         open(&wrong_magic),
         Err(VaultError::Malformed("bad magic"))
     ));
-    let mut v2 = bytes.clone();
-    v2[9] = 2;
-    assert!(matches!(open(&v2), Err(VaultError::UnsupportedVersion(2))));
+    let mut v3 = bytes.clone();
+    v3[9] = 3;
+    assert!(matches!(open(&v3), Err(VaultError::UnsupportedVersion(3))));
+    // A version 2 file relabelled as version 1 (a downgrade) does not open.
+    let mut v1 = bytes.clone();
+    v1[9] = 1;
+    assert!(open(&v1).is_err());
     assert!(matches!(
         parse(&[], &KdfLimits::default()),
         Err(VaultError::Malformed(_))

@@ -3,7 +3,7 @@ use std::sync::Arc;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::*;
-use crate::ManualClock;
+use crate::{KdfLimits, ManualClock};
 
 use crate::test_support::*;
 

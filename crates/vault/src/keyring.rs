@@ -1,0 +1,249 @@
+//! The data-key ring: every data-key version a vault holds.
+//!
+//! A vault holds one or more random 32-byte data keys, each with a version
+//! number (1, 2, ...; numbers only grow and are never reused). The newest
+//! seals everything new (entries, `sv1:` values, serde values, streams) and
+//! keys the whole-file MAC; an older one only opens what was sealed under
+//! it. Every sealed thing records its version, so it opens with that
+//! version's key, and a version the ring does not hold is refused with a
+//! typed error: [`VaultError::UnknownKeyVersion`] when it is newer than the
+//! newest (an old copy of the file meeting something sealed after it),
+//! [`VaultError::StaleKeyVersion`] when it was dropped.
+//!
+//! How the operations use it:
+//!
+//! - `passwd` ([`KeyRing::with_new_version`]): a new newest version, every
+//!   version re-wrapped under the new passphrase. An old copy of the file
+//!   plus the old passphrase yields only the old versions, so it opens
+//!   nothing sealed or stored after the change.
+//! - `rotate` ([`KeyRing::only_new_version`]): a new newest version, every
+//!   entry re-sealed under it, every older version dropped (so values sealed
+//!   before are refused).
+//! - Built to extend, not built yet: `retire V` drops one older version
+//!   (never the newest) once no entry is sealed under it — a ring minus one
+//!   element, then a re-wrap; `reseal` re-seals every entry under the newest
+//!   (the re-seal loop of `rotate`, without dropping versions), after which
+//!   every older version can be retired.
+
+use ring::hmac;
+
+use crate::error::VaultError;
+use crate::format::{Header, MAX_KEY_VERSIONS, VERSION_1, WrappedKey, wrap_aad};
+use crate::keys::{self, Key32, XChaCha};
+
+/// One data-key version, unwrapped, with its entry cipher ready.
+pub(crate) struct DataKey {
+    version: u32,
+    key: Key32,
+    entry: XChaCha,
+}
+
+impl DataKey {
+    fn new(version: u32, key: Key32, vault_id: &[u8; 16]) -> Result<Self, VaultError> {
+        let entry = key
+            .derive(vault_id, &[b"supreme-vault v1 entry key"])?
+            .xchacha();
+        Ok(Self {
+            version,
+            key,
+            entry,
+        })
+    }
+
+    /// The version number.
+    pub(crate) fn version(&self) -> u32 {
+        self.version
+    }
+
+    /// The raw data key (sub-keys are derived from it, never used directly).
+    pub(crate) fn key(&self) -> &Key32 {
+        &self.key
+    }
+
+    /// The cipher for entries sealed under this version.
+    pub(crate) fn entry_cipher(&self) -> &XChaCha {
+        &self.entry
+    }
+
+    fn copy(&self, vault_id: &[u8; 16]) -> Result<Self, VaultError> {
+        Self::new(self.version, Key32::from_bytes(self.key.expose()), vault_id)
+    }
+}
+
+/// The versions a vault holds: `older` ascending, then `newest`. Never
+/// empty, by construction.
+pub(crate) struct KeyRing {
+    vault_id: [u8; 16],
+    older: Vec<DataKey>,
+    newest: DataKey,
+}
+
+impl KeyRing {
+    /// A ring with one fresh random key, version 1.
+    pub(crate) fn first(vault_id: [u8; 16]) -> Result<Self, VaultError> {
+        Ok(Self {
+            vault_id,
+            older: Vec::new(),
+            newest: DataKey::new(1, Key32::random()?, &vault_id)?,
+        })
+    }
+
+    /// Unwraps every key of `header` with `kek`.
+    ///
+    /// # Errors
+    /// [`VaultError::WrongPassphrase`] if any wrap fails to open (a wrong
+    /// passphrase, or an altered header).
+    pub(crate) fn unwrap(kek: &Key32, header: &Header) -> Result<Self, VaultError> {
+        let cipher = kek.xchacha();
+        let mut keys = Vec::with_capacity(header.keys.len());
+        for w in &header.keys {
+            let plain = keys::open(&cipher, &w.nonce, &wrap_aad(header, w.version), &w.wrapped)
+                .ok_or(VaultError::WrongPassphrase)?;
+            let raw: zeroize::Zeroizing<[u8; 32]> = zeroize::Zeroizing::new(
+                plain
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| VaultError::WrongPassphrase)?,
+            );
+            keys.push(DataKey::new(
+                w.version,
+                Key32::from_bytes(&raw),
+                &header.vault_id,
+            )?);
+        }
+        let newest = keys.pop().ok_or(VaultError::Malformed("empty key ring"))?;
+        Ok(Self {
+            vault_id: header.vault_id,
+            older: keys,
+            newest,
+        })
+    }
+
+    /// Every key wrapped under `kek`, with fresh nonces, for `header`'s
+    /// format, vault id and KDF parameters.
+    ///
+    /// # Errors
+    /// [`VaultError::Crypto`] if the random generator fails.
+    pub(crate) fn wrap(&self, kek: &Key32, header: &Header) -> Result<Vec<WrappedKey>, VaultError> {
+        let cipher = kek.xchacha();
+        self.iter()
+            .map(|k| {
+                let (nonce, ct) = keys::seal(
+                    &cipher,
+                    &wrap_aad(header, k.version),
+                    k.key.expose().as_slice(),
+                )?;
+                let wrapped = ct
+                    .try_into()
+                    .map_err(|_| VaultError::Crypto("wrapped key length"))?;
+                Ok(WrappedKey {
+                    version: k.version,
+                    nonce,
+                    wrapped,
+                })
+            })
+            .collect()
+    }
+
+    /// Every version held, ascending.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &DataKey> {
+        self.older.iter().chain(std::iter::once(&self.newest))
+    }
+
+    /// The newest version: what new seals use.
+    pub(crate) fn newest(&self) -> &DataKey {
+        &self.newest
+    }
+
+    /// Every version number held, ascending.
+    pub(crate) fn versions(&self) -> Vec<u32> {
+        self.iter().map(DataKey::version).collect()
+    }
+
+    /// The key of `version`.
+    ///
+    /// # Errors
+    /// [`VaultError::UnknownKeyVersion`] for a version newer than the newest,
+    /// [`VaultError::StaleKeyVersion`] for one no longer held.
+    pub(crate) fn get(&self, version: u32) -> Result<&DataKey, VaultError> {
+        let newest = self.newest.version;
+        if version == newest {
+            return Ok(&self.newest);
+        }
+        if version > newest {
+            return Err(VaultError::UnknownKeyVersion {
+                found: version,
+                newest,
+            });
+        }
+        self.older
+            .binary_search_by_key(&version, DataKey::version)
+            .map(|i| &self.older[i])
+            .map_err(|_| VaultError::StaleKeyVersion {
+                found: version,
+                current: newest,
+            })
+    }
+
+    fn next_key(&self) -> Result<DataKey, VaultError> {
+        let version = self
+            .newest
+            .version
+            .checked_add(1)
+            .ok_or(VaultError::Limit("key version exhausted"))?;
+        DataKey::new(version, Key32::random()?, &self.vault_id)
+    }
+
+    /// This ring plus a fresh newest version (for `passwd`).
+    ///
+    /// # Errors
+    /// [`VaultError::Limit`] past 1,024 versions or version `u32::MAX`.
+    pub(crate) fn with_new_version(&self) -> Result<Self, VaultError> {
+        if self.older.len() + 1 >= MAX_KEY_VERSIONS {
+            return Err(VaultError::Limit(
+                "key ring full (1,024 versions): rotate the vault",
+            ));
+        }
+        let older = self
+            .iter()
+            .map(|k| k.copy(&self.vault_id))
+            .collect::<Result<Vec<_>, _>>()?;
+        let newest = self.next_key()?;
+        Ok(Self {
+            vault_id: self.vault_id,
+            older,
+            newest,
+        })
+    }
+
+    /// A ring of one fresh version, newer than every version here (for `rotate`).
+    ///
+    /// # Errors
+    /// [`VaultError::Limit`] at version `u32::MAX`.
+    pub(crate) fn only_new_version(&self) -> Result<Self, VaultError> {
+        Ok(Self {
+            vault_id: self.vault_id,
+            older: Vec::new(),
+            newest: self.next_key()?,
+        })
+    }
+
+    /// The whole-file MAC key: a sub-key of the newest data key, labelled
+    /// with the file's format version and the key's version.
+    pub(crate) fn mac_key(&self, header: &Header) -> Result<hmac::Key, VaultError> {
+        let label: &[u8] = if header.format == VERSION_1 {
+            b"supreme-vault v1 file mac"
+        } else {
+            b"supreme-vault v2 file mac"
+        };
+        let version = self.newest.version.to_be_bytes();
+        Ok(self
+            .newest
+            .key
+            .derive(&header.vault_id, &[label, &version])?
+            .hmac_key())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -83,6 +83,7 @@ mod halt;
 mod hex;
 mod hooks;
 pub mod latch;
+mod nonce_store;
 mod notify;
 mod reset;
 mod respond;
@@ -98,12 +99,13 @@ pub use event::{Action, Event, EventSink};
 pub use gate::Gate;
 pub use halt::{FlattenConfig, HaltConfig, HaltReport, RetryPolicy, close_orders};
 pub use hooks::ShutdownHooks;
+pub use nonce_store::nonce_store_path;
 pub use notify::{CommandNotifier, FnNotifier, LogNotifier, Notice, Notifier, RateLimited};
 pub use reset::{
     OperatorKey, OperatorPublicKey, ResetPolicy, ResetRefusal, ResetRequest, ResetToken,
 };
 pub use respond::{Responder, ResponderHandle};
 pub use state::{State, Trigger, TripRecord, TripRequest};
-pub use supervise::{ChildOutcome, ChildSpec, Supervised};
+pub use supervise::{ChildOutcome, ChildSpec, Supervised, VAULT_PASSPHRASE_PREFIX};
 pub use switch::{KillSwitch, KillSwitchBuilder};
 pub use venue::{CloseOrder, OpenOrder, Position, Side, Venue, VenueError};

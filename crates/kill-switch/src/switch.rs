@@ -12,9 +12,9 @@ use crate::clock::Clock;
 use crate::error::KillSwitchError;
 use crate::event::{Event, EventSink, emit};
 use crate::gate::Gate;
-use crate::latch::{self, LATCH_FORMAT, LatchContents, LatchRead};
+use crate::latch::{self, LatchContents, LatchRead, Standing};
 use crate::reset::ResetPolicy;
-use crate::state::{State, TripRecord, TripRequest};
+use crate::state::{State, Trigger, TripRecord, TripRequest};
 
 /// The emergency stop. Cheap to clone (all clones share one switch).
 #[derive(Clone)]
@@ -105,7 +105,9 @@ impl KillSwitch {
         );
         let now = inner.clock.now_ms();
         let mut slot = lock(&inner.record);
-        if let Some(existing) = slot.as_ref() {
+        // A missing latch is a trip never written: the first real request
+        // becomes the written trip.
+        if let Some(existing) = slot.as_ref().filter(|r| r.trigger != Trigger::LatchMissing) {
             let existing = existing.clone();
             // If the first trip could not write the latch, try again now.
             let relatched = match &inner.latch {
@@ -148,7 +150,8 @@ impl KillSwitch {
 
     /// Adopts a trip that another process wrote to the latch (for example
     /// `supreme kill-switch trigger`): if this switch is armed and its latch
-    /// file exists (or is corrupt), it trips with the latch's record, without
+    /// no longer reads as armed (tripped, corrupt, missing, or not signed as
+    /// the policy requires), it trips with the latch's record, without
     /// rewriting the file. Returns the adopted record. See
     /// [`triggers::LatchWatcher`](crate::triggers::LatchWatcher).
     pub fn adopt_latch(&self) -> Option<TripRecord> {
@@ -157,7 +160,10 @@ impl KillSwitch {
         if self.state() != State::Armed {
             return None;
         }
-        let record = restore(path, inner.clock.now_ms())?;
+        let record = match latch::open_latch(path, &inner.policy, inner.clock.now_ms()) {
+            Standing::Armed(_) => return None,
+            Standing::Tripped { record, .. } => record,
+        };
         let _ = inner.state.compare_exchange(
             State::Armed as u8,
             State::Tripped as u8,
@@ -216,14 +222,7 @@ impl KillSwitch {
 
     fn write_latch(&self, state: State, record: &TripRecord) -> Result<(), KillSwitchError> {
         match &self.inner.latch {
-            Some(path) => latch::write_latch(
-                path,
-                &LatchContents {
-                    format: LATCH_FORMAT.to_owned(),
-                    state,
-                    trip: record.clone(),
-                },
-            ),
+            Some(path) => latch::write_latch(path, &LatchContents::tripped(state, record.clone())),
             None => Ok(()),
         }
     }
@@ -248,9 +247,9 @@ impl KillSwitch {
 
 mod authorize;
 mod builder;
+mod init;
 
 pub use builder::KillSwitchBuilder;
-use builder::restore;
 
 #[cfg(test)]
 mod tests;

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use supreme_kill_switch::latch::{self, Standing};
 use supreme_kill_switch::{
-    Clock, KillSwitch, OperatorKey, ResetPolicy, SystemClock, TripRecord, TripRequest, Trigger,
+    Clock, KillSwitch, OperatorKey, ResetPolicy, SystemClock, Trigger, TripRecord, TripRequest,
 };
 
 use crate::exit::{self, OK, REFUSED};
@@ -156,7 +156,9 @@ pub(crate) fn run(cmd: KillSwitchCommand) -> ExitCode {
                 (Some(s), _, _) => arm::Target::Latch(s, policy),
                 (None, true, _) => arm::Target::Init,
                 (None, false, Some(id)) => arm::Target::Id(id),
-                (None, false, None) => return exit::input_error("give --state, --init or --trip-id"),
+                (None, false, None) => {
+                    return exit::input_error("give --state, --init or --trip-id");
+                }
             };
             arm::sign_reset(target, &operator, &key, ttl_secs)
         }

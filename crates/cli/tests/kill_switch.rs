@@ -355,7 +355,11 @@ fn two_person_reset() {
     assert_eq!(code(&out), 0, "{out:?}");
     let out = ks(&["status", "--state", s(&latch), "--policy", s(&policy)]);
     assert_eq!(code(&out), 0, "{out:?}");
-    assert!(stdout(&out).contains("armed by: alice, bob"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("armed by: alice, bob"),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(
         code(&ks(&["trigger", "--state", s(&latch), "--reason", "x"])),
         0

@@ -40,7 +40,8 @@ struct Setup {
 
 impl Setup {
     fn new(name: &str, cooldown_secs: u64) -> Self {
-        let dir = std::env::temp_dir().join(format!("supreme-ks-attack-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("supreme-ks-attack-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let key = dir.join("alice.pk8");
@@ -56,7 +57,12 @@ impl Setup {
         )
         .unwrap();
         let latch = dir.join("latch.json");
-        Self { dir, key, policy, latch }
+        Self {
+            dir,
+            key,
+            policy,
+            latch,
+        }
     }
 
     /// Signs with `extra` (`--init`, or `--state LATCH`) into a token file.
@@ -101,7 +107,13 @@ impl Setup {
     }
 
     fn status(&self) -> Output {
-        ks(&["status", "--state", s(&self.latch), "--policy", s(&self.policy)])
+        ks(&[
+            "status",
+            "--state",
+            s(&self.latch),
+            "--policy",
+            s(&self.policy),
+        ])
     }
 }
 
@@ -116,7 +128,15 @@ fn deleting_the_latch_does_not_rearm_the_switch() {
     assert_eq!(code(&out), 1, "{out:?}");
     assert!(stdout(&out).contains("no latch"), "{}", stdout(&out));
     // No token can be signed for it, and an old one does not reset it.
-    let out = ks(&["sign-reset", "--state", s(&t.latch), "--operator", "alice", "--key", s(&t.key)]);
+    let out = ks(&[
+        "sign-reset",
+        "--state",
+        s(&t.latch),
+        "--operator",
+        "alice",
+        "--key",
+        s(&t.key),
+    ]);
     assert_eq!(code(&out), 2, "{out:?}");
     // Deleting it while armed trips the next start too.
     let t = Setup::new("delete-armed", 0);
@@ -129,11 +149,20 @@ fn deleting_the_latch_does_not_rearm_the_switch() {
 fn corrupt_latch_resets_after_the_cooldown_from_its_first_sighting_across_processes() {
     let t = Setup::new("corrupt", 2);
     t.init();
-    std::fs::write(&t.latch, b"{\"format\": \"supreme-kill-switch-latch/2\", \"state\": tru").unwrap();
+    std::fs::write(
+        &t.latch,
+        b"{\"format\": \"supreme-kill-switch-latch/2\", \"state\": tru",
+    )
+    .unwrap();
     // First sighting (this process), then the same trip id in the next ones.
     let first = stdout(&t.status());
     assert!(first.contains("corrupt latch"), "{first}");
-    let id = |text: &str| text.lines().find(|l| l.starts_with("trip id: ")).unwrap().to_owned();
+    let id = |text: &str| {
+        text.lines()
+            .find(|l| l.starts_with("trip id: "))
+            .unwrap()
+            .to_owned()
+    };
     assert!(id(&first).contains("corrupt-"), "{first}");
     let token = t.sign(&["--state", s(&t.latch)], "corrupt.token");
     let out = t.reset(&token);
@@ -159,7 +188,11 @@ fn reset_token_replayed_in_a_second_process_is_refused() {
     std::fs::write(&t.latch, &tripped).unwrap();
     let out = t.reset(&token);
     assert_eq!(code(&out), 1, "{out:?}");
-    assert!(stdout(&out).contains("token already used"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("token already used"),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(code(&t.status()), 1);
 }
 
@@ -175,7 +208,11 @@ fn deleted_nonce_store_refuses_every_reset() {
     assert_eq!(code(&out), 1, "{out:?}");
     assert!(stdout(&out).contains("nonce store"), "{}", stdout(&out));
     // An unreadable (not private) store refuses too.
-    std::fs::write(&store, r#"{"format":"supreme-kill-switch-nonces/1","used":[]}"#).unwrap();
+    std::fs::write(
+        &store,
+        r#"{"format":"supreme-kill-switch-nonces/1","used":[]}"#,
+    )
+    .unwrap();
     let out = t.reset(&token);
     assert_eq!(code(&out), 1, "{out:?}");
     assert!(stdout(&out).contains("must be private"), "{}", stdout(&out));
@@ -211,7 +248,11 @@ fn armed_latch_signed_by_a_key_outside_the_policy_reads_as_tripped() {
     std::fs::copy(&mallory.latch, &t.latch).unwrap();
     let out = t.status();
     assert_eq!(code(&out), 1, "{out:?}");
-    assert!(stdout(&out).contains("of the reset policy's operators"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("of the reset policy's operators"),
+        "{}",
+        stdout(&out)
+    );
     // The bot, started with the policy, stays tripped: a reset with a valid
     // token is still needed, and the trigger path can always trip it.
     let out = ks(&["trigger", "--state", s(&t.latch), "--reason", "again"]);
@@ -226,7 +267,14 @@ fn reset_token_from_standard_input() {
     t.trigger();
     let token = std::fs::read(t.sign(&["--state", s(&t.latch)], "stdin.token")).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_supreme"))
-        .args(["kill-switch", "reset", "--state", s(&t.latch), "--policy", s(&t.policy)])
+        .args([
+            "kill-switch",
+            "reset",
+            "--state",
+            s(&t.latch),
+            "--policy",
+            s(&t.policy),
+        ])
         .args(["--operator", "alice", "--token-file", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -241,7 +289,9 @@ fn reset_token_from_standard_input() {
 #[test]
 fn policy_listing_one_key_under_two_names_is_refused_when_loaded() {
     let t = Setup::new("samekey", 0);
-    let public = stdout(&ks(&["public-key", "--key", s(&t.key)])).trim().to_owned();
+    let public = stdout(&ks(&["public-key", "--key", s(&t.key)]))
+        .trim()
+        .to_owned();
     std::fs::write(
         &t.policy,
         format!(r#"{{"cooldown_secs": 0, "quorum": 2, "operators": {{"alice": "{public}", "alice2": "{public}"}}}}"#),
@@ -251,7 +301,10 @@ fn policy_listing_one_key_under_two_names_is_refused_when_loaded() {
     for command in ["init", "reset"] {
         let out = t.run(command, &token);
         assert_eq!(code(&out), 2, "{out:?}");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("same key"), "{out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("same key"),
+            "{out:?}"
+        );
     }
     assert!(!t.latch.exists());
 }

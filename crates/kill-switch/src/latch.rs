@@ -48,8 +48,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::KillSwitchError;
 use crate::state::{State, TripRecord};
 pub use armed::{ArmRecord, ArmSignature, MAX_SIGNATURES};
-pub use open::{Standing, open_latch};
 pub(crate) use open::open_locked;
+pub use open::{Standing, open_latch};
 
 /// The `format` field written to every latch file.
 pub const LATCH_FORMAT: &str = "supreme-kill-switch-latch/2";
@@ -144,7 +144,9 @@ pub fn parse_latch(bytes: &[u8]) -> Result<LatchContents, String> {
                 return Err("bad trip id".to_owned());
             }
         }
-        (_, _, State::Armed) => return Err("an armed latch needs \"armed\" and no \"trip\"".to_owned()),
+        (_, _, State::Armed) => {
+            return Err("an armed latch needs \"armed\" and no \"trip\"".to_owned());
+        }
         _ => return Err("a tripped latch needs \"trip\" and no \"armed\"".to_owned()),
     }
     Ok(contents)
@@ -240,7 +242,10 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// Writes a latch that must not exist yet (`init`): the temporary file is
 /// hard-linked to `path`, which fails if anything is there.
-pub(crate) fn write_new_latch(path: &Path, contents: &LatchContents) -> Result<(), KillSwitchError> {
+pub(crate) fn write_new_latch(
+    path: &Path,
+    contents: &LatchContents,
+) -> Result<(), KillSwitchError> {
     let bytes = serde_json::to_vec_pretty(contents).map_err(|e| latch_err(path, &e))?;
     write_via_temp(path, &bytes, |tmp, path| {
         fs::hard_link(tmp, path)?;

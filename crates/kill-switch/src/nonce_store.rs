@@ -73,7 +73,11 @@ impl NonceStore {
         let lock = lock(latch)?;
         let path = nonce_store_path(latch);
         let file = load(&path)?.ok_or_else(|| format!("{}: missing", path.display()))?;
-        Ok(Self { path, file, _lock: lock })
+        Ok(Self {
+            path,
+            file,
+            _lock: lock,
+        })
     }
 
     /// Like [`NonceStore::open`], but a missing store is created (empty).
@@ -91,7 +95,11 @@ impl NonceStore {
                 f
             }
         };
-        Ok(Self { path, file, _lock: lock })
+        Ok(Self {
+            path,
+            file,
+            _lock: lock,
+        })
     }
 
     /// Whether `nonce` was used.
@@ -120,7 +128,10 @@ impl NonceStore {
 
     /// Records `nonces` as used (and forgets the corrupt sighting: the latch
     /// is about to be rewritten), persisted before this returns.
-    pub(crate) fn commit<'a>(&mut self, nonces: impl IntoIterator<Item = &'a str>) -> Result<(), String> {
+    pub(crate) fn commit<'a>(
+        &mut self,
+        nonces: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), String> {
         self.file.used.extend(nonces.into_iter().map(str::to_owned));
         self.file.corrupt = None;
         save(&self.path, &self.file)

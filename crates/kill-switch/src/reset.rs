@@ -239,13 +239,15 @@ impl fmt::Display for ResetRefusal {
                 write!(f, "{have} of {need} required operators")
             }
             Self::LatchNotWritten(d) => write!(f, "armed latch not written: {d}"),
-            Self::NonceStore(d) => write!(f, "nonce store unavailable, every reset is refused: {d}"),
+            Self::NonceStore(d) => {
+                write!(f, "nonce store unavailable, every reset is refused: {d}")
+            }
             Self::LatchChanged { on_disk } => {
                 write!(f, "the latch changed on disk (now {on_disk})")
             }
-            Self::NeedsInit => {
-                f.write_str("no latch on disk: a new switch is armed with `supreme kill-switch init`")
-            }
+            Self::NeedsInit => f.write_str(
+                "no latch on disk: a new switch is armed with `supreme kill-switch init`",
+            ),
         }
     }
 }
@@ -267,7 +269,9 @@ pub(crate) fn authorize_all(
             return Err(ResetRefusal::DuplicateOperator);
         }
         let token = authorize(policy, req, trip_id, tripped_at_ms, now_ms)?;
-        let key = *policy.key_of(&req.operator).ok_or(ResetRefusal::UnknownOperator)?;
+        let key = *policy
+            .key_of(&req.operator)
+            .ok_or(ResetRefusal::UnknownOperator)?;
         if let Some((first, _)) = tokens.iter().find(|(_, k)| *k == key) {
             return Err(ResetRefusal::SameKey {
                 first: first.operator().to_owned(),

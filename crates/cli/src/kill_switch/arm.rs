@@ -56,7 +56,10 @@ impl Tokens {
                 };
                 read.map_err(|e| format!("{}: {e}", p.display()))?;
                 if text.len() as u64 > MAX_TOKEN_FILE {
-                    return Err(format!("{}: larger than {MAX_TOKEN_FILE} bytes", p.display()));
+                    return Err(format!(
+                        "{}: larger than {MAX_TOKEN_FILE} bytes",
+                        p.display()
+                    ));
                 }
                 Ok(text.trim().to_owned())
             })
@@ -105,11 +108,17 @@ fn refused(e: &KillSwitchError) -> ExitCode {
     }
 }
 
-pub(super) fn init(path: &Path, policy: &Path, operators: Vec<String>, tokens: &Tokens) -> ExitCode {
-    let (policy, requests) = match load_policy(policy).and_then(|p| Ok((p, tokens.requests(operators)?))) {
-        Ok(v) => v,
-        Err(e) => return exit::input_error(e),
-    };
+pub(super) fn init(
+    path: &Path,
+    policy: &Path,
+    operators: Vec<String>,
+    tokens: &Tokens,
+) -> ExitCode {
+    let (policy, requests) =
+        match load_policy(policy).and_then(|p| Ok((p, tokens.requests(operators)?))) {
+            Ok(v) => v,
+            Err(e) => return exit::input_error(e),
+        };
     let built = KillSwitch::builder()
         .latch(path)
         .reset_policy(policy)
@@ -124,11 +133,17 @@ pub(super) fn init(path: &Path, policy: &Path, operators: Vec<String>, tokens: &
     }
 }
 
-pub(super) fn reset(path: &Path, operators: Vec<String>, policy: &Path, tokens: &Tokens) -> ExitCode {
-    let (policy, requests) = match load_policy(policy).and_then(|p| Ok((p, tokens.requests(operators)?))) {
-        Ok(v) => v,
-        Err(e) => return exit::input_error(e),
-    };
+pub(super) fn reset(
+    path: &Path,
+    operators: Vec<String>,
+    policy: &Path,
+    tokens: &Tokens,
+) -> ExitCode {
+    let (policy, requests) =
+        match load_policy(policy).and_then(|p| Ok((p, tokens.requests(operators)?))) {
+            Ok(v) => v,
+            Err(e) => return exit::input_error(e),
+        };
     let switch = KillSwitch::builder()
         .latch(path)
         .reset_policy(policy)
@@ -165,7 +180,9 @@ pub(super) fn sign_reset(target: Target, operator: &str, key: &Path, ttl_secs: u
                 Standing::Armed(_) => {
                     return exit::input_error(format!("{}: not tripped", path.display()));
                 }
-                Standing::Tripped { record, .. } if record.trigger == Trigger::LatchMissing => {
+                Standing::Tripped { record, .. }
+                    if record.trigger == Trigger::LatchMissing && !path.exists() =>
+                {
                     return exit::input_error(format!(
                         "{}: no latch (a new switch: sign with --init)",
                         path.display()
@@ -192,7 +209,10 @@ pub(super) fn sign_reset(target: Target, operator: &str, key: &Path, ttl_secs: u
             if trip_id.is_none()
                 && let Ok(t) = supreme_kill_switch::ResetToken::parse(&token)
             {
-                eprintln!("init id: {} (other operators: sign-reset --trip-id {0})", t.trip_id());
+                eprintln!(
+                    "init id: {} (other operators: sign-reset --trip-id {0})",
+                    t.trip_id()
+                );
             }
             println!("{token}");
             ExitCode::from(OK)

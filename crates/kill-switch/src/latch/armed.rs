@@ -34,7 +34,11 @@ pub struct ArmSignature {
 impl ArmRecord {
     /// The record of an arming by `signed` (tokens already authorized,
     /// each with the key it verified under).
-    pub(crate) fn new(trip_id: &str, at_ms: u64, signed: &[(ResetToken, OperatorPublicKey)]) -> Self {
+    pub(crate) fn new(
+        trip_id: &str,
+        at_ms: u64,
+        signed: &[(ResetToken, OperatorPublicKey)],
+    ) -> Self {
         Self {
             trip_id: trip_id.to_owned(),
             at_ms,
@@ -51,7 +55,10 @@ impl ArmRecord {
 
     /// The operators who signed, in order.
     pub fn operators(&self) -> Vec<&str> {
-        self.signatures.iter().map(|s| s.operator.as_str()).collect()
+        self.signatures
+            .iter()
+            .map(|s| s.operator.as_str())
+            .collect()
     }
 
     /// Checks that every signature is a reset token for `trip_id` by the
@@ -65,12 +72,15 @@ impl ArmRecord {
             return Err("armed latch without operator signatures".to_owned());
         }
         if self.signatures.len() > MAX_SIGNATURES {
-            return Err(format!("armed latch with more than {MAX_SIGNATURES} signatures"));
+            return Err(format!(
+                "armed latch with more than {MAX_SIGNATURES} signatures"
+            ));
         }
         let mut keys = Vec::with_capacity(self.signatures.len());
         for s in &self.signatures {
             let bad = |why: &str| format!("armed latch: signature of {:?} {why}", s.operator);
-            let key = OperatorPublicKey::from_hex(&s.public_key).map_err(|_| bad("has a bad key"))?;
+            let key =
+                OperatorPublicKey::from_hex(&s.public_key).map_err(|_| bad("has a bad key"))?;
             let token = ResetToken::parse(&s.token).map_err(|e| bad(&e))?;
             if token.operator() != s.operator {
                 return Err(bad("is a token for another operator"));
@@ -100,7 +110,9 @@ impl ArmRecord {
         let mut trusted: Vec<&str> = Vec::new();
         for s in &self.signatures {
             let ours = policy.key_of(&s.operator).map(OperatorPublicKey::to_hex);
-            if ours.as_deref() == Some(s.public_key.as_str()) && !trusted.contains(&s.public_key.as_str()) {
+            if ours.as_deref() == Some(s.public_key.as_str())
+                && !trusted.contains(&s.public_key.as_str())
+            {
                 trusted.push(&s.public_key);
             }
         }

@@ -57,7 +57,9 @@ pub(crate) fn open_locked(
     now_ms: u64,
     store: &mut NonceStore,
 ) -> Standing {
-    judge(path, policy, now_ms, |digest| store.sighting(digest, now_ms))
+    judge(path, policy, now_ms, |digest| {
+        store.sighting(digest, now_ms)
+    })
 }
 
 fn judge(

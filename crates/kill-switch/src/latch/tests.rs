@@ -93,8 +93,12 @@ fn corrupt_and_unreadable_count_as_tripped() {
     // Hand-written armed latches: corrupt.
     for text in [
         format!(r#"{{"format":"{LATCH_FORMAT}","state":"armed"}}"#),
-        format!(r#"{{"format":"{LATCH_FORMAT}","state":"armed","armed":{{"trip_id":"x","at_ms":1,"signatures":[]}}}}"#),
-        format!(r#"{{"format":"{LATCH_FORMAT_V1}","state":"armed","armed":{{"trip_id":"x","at_ms":1,"signatures":[]}}}}"#),
+        format!(
+            r#"{{"format":"{LATCH_FORMAT}","state":"armed","armed":{{"trip_id":"x","at_ms":1,"signatures":[]}}}}"#
+        ),
+        format!(
+            r#"{{"format":"{LATCH_FORMAT_V1}","state":"armed","armed":{{"trip_id":"x","at_ms":1,"signatures":[]}}}}"#
+        ),
     ] {
         fs::write(&path, text).unwrap();
         let r = read_latch(&path);

@@ -158,7 +158,9 @@ fn one_key_under_two_names_is_not_a_quorum_of_two() {
         },
         ResetRequest {
             operator: "alice-again".to_owned(),
-            token: key.sign_reset("trip-1", "alice-again", NOW + 60_000).unwrap(),
+            token: key
+                .sign_reset("trip-1", "alice-again", NOW + 60_000)
+                .unwrap(),
         },
     ];
     assert_eq!(

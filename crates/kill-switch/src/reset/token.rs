@@ -148,7 +148,11 @@ impl OperatorKey {
                 what: "init token",
                 detail: "random source failed".to_owned(),
             })?;
-        self.sign_reset(&format!("{INIT_PREFIX}{}", hex::encode(&id)), operator, expires_ms)
+        self.sign_reset(
+            &format!("{INIT_PREFIX}{}", hex::encode(&id)),
+            operator,
+            expires_ms,
+        )
     }
 
     /// Signs a reset token for trip `trip_id` as `operator`, valid until

@@ -66,7 +66,15 @@ impl KillSwitch {
             State::Tripped | State::Halted => {}
         }
         let record = slot.as_ref().ok_or(ResetRefusal::NotTripped)?;
-        if record.trigger == Trigger::LatchMissing {
+        // A missing latch holds no trip to reset (once a halt has written it,
+        // it does).
+        if record.trigger == Trigger::LatchMissing
+            && self
+                .inner
+                .latch
+                .as_deref()
+                .is_none_or(|p| latch::read_latch(p) == latch::LatchRead::Absent)
+        {
             return Err(ResetRefusal::NeedsInit);
         }
         let policy = &self.inner.policy;

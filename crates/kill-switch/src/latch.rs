@@ -213,6 +213,8 @@ pub fn write_latch(path: &Path, contents: &LatchContents) -> Result<(), KillSwit
 }
 
 /// Removes the latch and fsyncs its directory. A missing latch is fine.
+/// A switch with a latch reads a missing one as tripped: this does not
+/// re-arm anything (arm with `init` or a reset).
 pub fn remove_latch(path: &Path) -> Result<(), KillSwitchError> {
     match fs::remove_file(path) {
         Ok(()) => {}

@@ -145,7 +145,22 @@ pub(crate) fn random_id(prefix: &str, bytes: usize) -> Option<String> {
     Some(format!("{prefix}{}", crate::hex::encode(&buf)))
 }
 
+/// The store's lock for a trip's latch write, waiting at most `TRIP_WAIT`:
+/// a trip never waits long and never fails for want of the lock (it writes
+/// anyway), but a reset in another process cannot overwrite it with an armed
+/// latch between its check and its write.
+pub(crate) fn lock_for_trip(latch: &Path) -> Option<Flock<File>> {
+    lock_within(latch, TRIP_WAIT).ok()
+}
+
+/// How long a trip's latch write waits for a reset holding the lock.
+const TRIP_WAIT: Duration = Duration::from_millis(500);
+
 fn lock(latch: &Path) -> Result<Flock<File>, String> {
+    lock_within(latch, LOCK_WAIT)
+}
+
+fn lock_within(latch: &Path, wait: Duration) -> Result<Flock<File>, String> {
     let path = sibling(latch, ".lock");
     let err = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
     let mut file = OpenOptions::new()
@@ -155,7 +170,7 @@ fn lock(latch: &Path) -> Result<Flock<File>, String> {
         .mode(0o600)
         .open(&path)
         .map_err(|e| err(&e))?;
-    let deadline = Instant::now() + LOCK_WAIT;
+    let deadline = Instant::now() + wait;
     loop {
         match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
             Ok(lock) => return Ok(lock),

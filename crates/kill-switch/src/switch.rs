@@ -222,7 +222,10 @@ impl KillSwitch {
 
     fn write_latch(&self, state: State, record: &TripRecord) -> Result<(), KillSwitchError> {
         match &self.inner.latch {
-            Some(path) => latch::write_latch(path, &LatchContents::tripped(state, record.clone())),
+            Some(path) => {
+                let _lock = crate::nonce_store::lock_for_trip(path);
+                latch::write_latch(path, &LatchContents::tripped(state, record.clone()))
+            }
             None => Ok(()),
         }
     }

@@ -66,3 +66,23 @@ fn a_store_others_can_read_or_a_malformed_one_is_refused() {
         assert!(NonceStore::open_or_create(&path).is_err(), "{bad:?}");
     }
 }
+
+#[test]
+fn a_trip_waits_briefly_for_a_reset_holding_the_lock() {
+    let path = latch("lock");
+    let store = NonceStore::open_or_create(&path).unwrap();
+    let p = path.clone();
+    let start = Instant::now();
+    let trip = std::thread::spawn(move || (lock_for_trip(&p).is_some(), start.elapsed()));
+    std::thread::sleep(Duration::from_millis(150));
+    drop(store);
+    let (locked, waited) = trip.join().unwrap();
+    assert!(locked);
+    assert!(waited >= Duration::from_millis(140), "{waited:?}");
+    // Never longer than TRIP_WAIT: a trip writes anyway.
+    let held = NonceStore::open(&path).unwrap();
+    let start = Instant::now();
+    assert!(lock_for_trip(&path).is_none());
+    assert!(start.elapsed() < TRIP_WAIT + Duration::from_millis(400));
+    drop(held);
+}

@@ -61,7 +61,7 @@ pub(crate) enum KillSwitchCommand {
         operator: Option<String>,
     },
     /// Reset to armed with an operator's signed token (exit 1 when refused).
-    /// With a policy quorum of 2, pass `--operator`/`--token` twice.
+    /// With a policy quorum of 2, pass `--operator`/`--token-file` twice.
     Reset {
         /// The latch file.
         #[arg(long)]

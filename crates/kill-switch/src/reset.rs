@@ -66,6 +66,15 @@ impl ResetPolicy {
         self
     }
 
+    /// This policy without its cooldown (for `init`: there is no trip to
+    /// cool down from).
+    pub(crate) fn without_cooldown(&self) -> Self {
+        Self {
+            cooldown: Duration::ZERO,
+            ..self.clone()
+        }
+    }
+
     /// The cooldown since the trip.
     pub fn cooldown(&self) -> Duration {
         self.cooldown

@@ -191,3 +191,21 @@ fn init_refuses_an_existing_latch_and_a_used_init_token() {
         })
     ));
 }
+
+#[test]
+fn init_has_no_cooldown_to_wait_for() {
+    let dir = std::env::temp_dir().join(format!("ks-attack-init-clock-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let alice = OperatorKey::generate().unwrap();
+    let clock = Arc::new(ManualClock::new(1_000));
+    let s = KillSwitch::builder()
+        .latch(dir.join("latch.json"))
+        .clock(clock)
+        .reset_policy(
+            ResetPolicy::new(Duration::from_secs(300)).operator("alice", alice.public_key()),
+        )
+        .init(&[req(alice.sign_init("alice", 60_000).unwrap())])
+        .unwrap();
+    assert_eq!(s.state(), State::Armed);
+}

@@ -75,7 +75,7 @@ impl KillSwitchBuilder {
                     reset::INIT_PREFIX
                 )));
             }
-            let tokens = reset::authorize_all(policy, reqs, &id, 0, now)?;
+            let tokens = reset::authorize_all(&policy.without_cooldown(), reqs, &id, now, now)?;
             let mut store = NonceStore::open_or_create(&path).map_err(ResetRefusal::NonceStore)?;
             if tokens.iter().any(|(t, _)| store.is_used(t.nonce())) {
                 return Err(ResetRefusal::Replayed);

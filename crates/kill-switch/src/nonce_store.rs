@@ -27,6 +27,12 @@ const MAX_BYTES: u64 = 4 * 1024 * 1024;
 const LOCK_WAIT: Duration = Duration::from_secs(5);
 
 /// The nonce store of the latch at `latch`: `<latch>.nonces`.
+///
+/// ```
+/// use std::path::Path;
+/// let store = supreme_kill_switch::nonce_store_path(Path::new("/var/lib/bot/kill-switch.latch"));
+/// assert_eq!(store, Path::new("/var/lib/bot/kill-switch.latch.nonces"));
+/// ```
 pub fn nonce_store_path(latch: &Path) -> PathBuf {
     sibling(latch, ".nonces")
 }

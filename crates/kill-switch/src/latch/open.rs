@@ -43,6 +43,22 @@ impl Standing {
 /// that sees it), so a reset token for it stays valid, and its cooldown runs,
 /// across processes. Without a readable nonce store the id is random for this
 /// process only (no reset can pass anyway).
+///
+/// ```
+/// use std::time::Duration;
+/// use supreme_kill_switch::latch::{Standing, open_latch};
+/// use supreme_kill_switch::{ResetPolicy, State, Trigger};
+///
+/// let path = std::env::temp_dir().join("ks-open-latch-doc-no-such-latch.json");
+/// let policy = ResetPolicy::new(Duration::from_secs(60));
+/// match open_latch(&path, &policy, 1_700_000_000_000) {
+///     Standing::Tripped { state, record } => {
+///         assert_eq!(state, State::Tripped);
+///         assert_eq!(record.trigger, Trigger::LatchMissing);
+///     }
+///     Standing::Armed(_) => unreachable!("a missing latch never reads as armed"),
+/// }
+/// ```
 pub fn open_latch(path: &Path, policy: &ResetPolicy, now_ms: u64) -> Standing {
     judge(path, policy, now_ms, |digest| {
         let mut store = NonceStore::open(path)?;

@@ -109,9 +109,11 @@ impl KillSwitch {
         // becomes the written trip.
         if let Some(existing) = slot.as_ref().filter(|r| r.trigger != Trigger::LatchMissing) {
             let existing = existing.clone();
-            // If the first trip could not write the latch, try again now.
+            // If the first trip could not write the latch, or the latch now
+            // says armed (removed, or overwritten) while this switch is
+            // tripped, write the trip again.
             let relatched = match &inner.latch {
-                Some(path) if latch::read_latch(path) == LatchRead::Absent => {
+                Some(path) if rewrite_needed(&latch::read_latch(path)) => {
                     Some(self.write_latch(self.state(), &existing))
                 }
                 _ => None,
@@ -246,6 +248,11 @@ impl KillSwitch {
     pub(crate) fn emit(&self, event: Event) {
         emit(self.inner.events.as_ref(), event);
     }
+}
+
+/// Whether a tripped switch must write its trip again over `on_disk`.
+fn rewrite_needed(on_disk: &LatchRead) -> bool {
+    matches!(on_disk, LatchRead::Absent) || !on_disk.is_tripped()
 }
 
 mod authorize;

@@ -209,3 +209,22 @@ fn init_has_no_cooldown_to_wait_for() {
         .unwrap();
     assert_eq!(s.state(), State::Armed);
 }
+
+#[test]
+fn armed_latch_written_over_a_running_trip_is_overwritten_by_the_next_trip() {
+    let bot = Bot::new("overwrite");
+    let armed = std::fs::read(&bot.latch).unwrap();
+    let s = bot.start();
+    let rec = s.trip(TripRequest::manual("drill", "ops")).unwrap();
+    // The bot's user puts the armed latch back while the bot is tripped.
+    std::fs::write(&bot.latch, armed).unwrap();
+    assert_eq!(
+        bot.start().state(),
+        State::Armed,
+        "the residual risk, on disk"
+    );
+    // The next trip request (a trigger, a watcher) writes the trip again.
+    assert_eq!(s.trip(TripRequest::manual("again", "ops")).unwrap(), rec);
+    let restarted = bot.start();
+    assert_eq!(restarted.trip_record(), Some(rec));
+}

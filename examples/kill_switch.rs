@@ -18,11 +18,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let clock = Arc::new(ManualClock::new(1_700_000_000_000));
     let policy =
         || ResetPolicy::new(Duration::from_secs(300)).operator("alice", alice.public_key());
+    // A new switch is armed once, by alice's signed init token.
+    let init = ResetRequest {
+        operator: "alice".into(),
+        token: alice.sign_init("alice", clock.now_ms() + 600_000)?,
+    };
     let switch = KillSwitch::builder()
         .latch(&latch)
         .clock(clock.clone())
         .reset_policy(policy())
-        .build();
+        .init(&[init])?;
     let gate = switch.gate();
     println!("armed: gate open = {}", gate.is_open());
 
@@ -70,6 +75,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!(
         "state = {:?}, gate open = {}",
+        switch.state(),
+        switch.gate().is_open()
+    );
+
+    // Deleting the latch does not re-arm: a missing latch reads as tripped.
+    drop(switch);
+    std::fs::remove_file(&latch)?;
+    let switch = KillSwitch::builder()
+        .latch(&latch)
+        .clock(clock.clone())
+        .reset_policy(policy())
+        .build();
+    println!(
+        "latch deleted, restart: state = {:?}, gate open = {}",
         switch.state(),
         switch.gate().is_open()
     );

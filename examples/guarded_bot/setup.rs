@@ -12,7 +12,10 @@ use supreme_security::audit::{
 use supreme_security::binance::Params;
 use supreme_security::binance::{BinanceClient, BinanceVenue, KeyPolicy};
 use supreme_security::gate::{DecisionLog, GateBuilder};
-use supreme_security::kill_switch::{Event as KsEvent, KillSwitch, triggers::RiskBreach};
+use supreme_security::kill_switch::{
+    Clock as _, Event as KsEvent, KillSwitch, OperatorKey, ResetPolicy, ResetRequest,
+    SystemClock as KsClock, triggers::RiskBreach,
+};
 use supreme_security::net_guard::SystemClock as NetClock;
 use supreme_security::net_guard::ratelimit::ExchangeLimiter;
 use supreme_security::net_guard::ratelimit::RateLimit;
@@ -149,14 +152,25 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
         ),
     );
 
-    // 6. The kill switch, latched to disk, reporting to the audit log.
+    // 6. The kill switch, latched to disk, reporting to the audit log. A new
+    //    switch is armed once, by an operator's signed init token (the key
+    //    stays with the operator; the bot holds the public half).
     let sink_log = audit.clone();
+    let operator = OperatorKey::generate()?;
+    let init = ResetRequest {
+        operator: "operator".into(),
+        token: operator.sign_init("operator", KsClock.now_ms() + 60_000)?,
+    };
     let switch = KillSwitch::builder()
         .latch(dir.path().join("kill-switch.latch"))
+        .reset_policy(
+            ResetPolicy::new(std::time::Duration::from_secs(300))
+                .operator("operator", operator.public_key()),
+        )
         .events(Arc::new(move |e: &KsEvent| {
             record_kill_switch(&sink_log, e)
         }))
-        .build();
+        .init(&[init])?;
     // Flatten only what the bot trades; the fee asset and the rest stay.
     let venue = BinanceVenue::new(client.clone(), rules.clone(), "USDT", ["BTC"]);
 

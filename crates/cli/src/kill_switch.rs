@@ -1,16 +1,19 @@
-//! `supreme kill-switch ...`: status, trigger, reset, operator keys.
+//! `supreme kill-switch ...`: init, status, trigger, reset, operator keys.
 //!
-//! `status` exits 0 when armed and 1 when tripped (a corrupt latch counts as
-//! tripped); `reset` exits 0 when accepted and 1 when refused; 2 is a usage
-//! or input error everywhere.
+//! `status` exits 0 when armed and 1 when tripped (a missing or corrupt
+//! latch, or an armed one without signatures the policy accepts, counts as
+//! tripped); `init` and `reset` exit 0 when accepted and 1 when refused; 2
+//! is a usage or input error everywhere.
+
+mod arm;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use supreme_kill_switch::latch::{self, LatchRead};
+use supreme_kill_switch::latch::{self, Standing};
 use supreme_kill_switch::{
-    Clock, KillSwitch, OperatorKey, ResetPolicy, ResetRequest, SystemClock, TripRecord, TripRequest,
+    Clock, KillSwitch, OperatorKey, ResetPolicy, SystemClock, Trigger, TripRecord, TripRequest,
 };
 
 use crate::exit::{self, OK, REFUSED};
@@ -18,11 +21,31 @@ use crate::exit::{self, OK, REFUSED};
 /// Kill-switch subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum KillSwitchCommand {
+    /// Arm a new switch: write its first armed latch, signed with tokens
+    /// from `sign-reset --init` (one per `--operator`, the policy's quorum).
+    Init {
+        /// The latch file (must not exist).
+        #[arg(long)]
+        state: PathBuf,
+        /// The reset policy (who may arm and reset).
+        #[arg(long)]
+        policy: PathBuf,
+        /// The operator arming (repeat for a quorum, in the order of the tokens).
+        #[arg(long, required = true)]
+        operator: Vec<String>,
+        #[command(flatten)]
+        tokens: arm::Tokens,
+    },
     /// Show the switch state from its latch file (exit 0 armed, 1 tripped).
+    /// A missing latch reads as tripped.
     Status {
         /// The latch file.
         #[arg(long)]
         state: PathBuf,
+        /// Check an armed latch's signatures against this reset policy
+        /// (without it, only that they verify under the keys they name).
+        #[arg(long)]
+        policy: Option<PathBuf>,
     },
     /// Trip the switch: write the latch (a running bot watching it, or the
     /// next one to start, stays halted).
@@ -38,7 +61,7 @@ pub(crate) enum KillSwitchCommand {
         operator: Option<String>,
     },
     /// Reset to armed with an operator's signed token (exit 1 when refused).
-    /// With a policy quorum of 2, pass `--operator`/`--token` twice.
+    /// With a policy quorum of 2, pass `--operator`/`--token-file` twice.
     Reset {
         /// The latch file.
         #[arg(long)]
@@ -49,9 +72,8 @@ pub(crate) enum KillSwitchCommand {
         /// The reset policy: `{"cooldown_secs": N, "operators": {"name": "<hex public key>"}}`.
         #[arg(long)]
         policy: PathBuf,
-        /// The token from `sign-reset` (one per `--operator`).
-        #[arg(long, required = true)]
-        token: Vec<String>,
+        #[command(flatten)]
+        tokens: arm::Tokens,
     },
     /// Make an operator key (PKCS#8, mode 0600) and print its public key.
     Keygen {
@@ -65,11 +87,22 @@ pub(crate) enum KillSwitchCommand {
         #[arg(long)]
         key: PathBuf,
     },
-    /// Sign a reset token for the trip in a latch file (run by the operator).
+    /// Sign a reset token for the trip in a latch file, or with `--init` for
+    /// the first arming of a new switch (run by the operator).
     SignReset {
         /// The latch file (to read the trip id).
+        #[arg(long, required_unless_present_any = ["init", "trip_id"], conflicts_with_all = ["init", "trip_id"])]
+        state: Option<PathBuf>,
+        /// Sign for `init` with a fresh `init-` id (printed on stderr; the
+        /// other operators of a quorum sign it with `--trip-id`).
         #[arg(long)]
-        state: PathBuf,
+        init: bool,
+        /// Sign for this trip (or `init-`) id.
+        #[arg(long, conflicts_with = "init")]
+        trip_id: Option<String>,
+        /// The reset policy, to judge an armed latch as the switch does.
+        #[arg(long, requires = "state")]
+        policy: Option<PathBuf>,
         /// The operator signing.
         #[arg(long)]
         operator: String,
@@ -84,7 +117,13 @@ pub(crate) enum KillSwitchCommand {
 
 pub(crate) fn run(cmd: KillSwitchCommand) -> ExitCode {
     match cmd {
-        KillSwitchCommand::Status { state } => status(&state),
+        KillSwitchCommand::Init {
+            state,
+            policy,
+            operator,
+            tokens,
+        } => arm::init(&state, &policy, operator, &tokens),
+        KillSwitchCommand::Status { state, policy } => status(&state, policy.as_deref()),
         KillSwitchCommand::Trigger {
             state,
             reason,
@@ -94,8 +133,8 @@ pub(crate) fn run(cmd: KillSwitchCommand) -> ExitCode {
             state,
             operator,
             policy,
-            token,
-        } => reset(&state, operator, &policy, token),
+            tokens,
+        } => arm::reset(&state, operator, &policy, &tokens),
         KillSwitchCommand::Keygen { out } => keygen(&out),
         KillSwitchCommand::PublicKey { key } => match OperatorKey::from_pkcs8_file(&key) {
             Ok(k) => {
@@ -106,27 +145,55 @@ pub(crate) fn run(cmd: KillSwitchCommand) -> ExitCode {
         },
         KillSwitchCommand::SignReset {
             state,
+            init,
+            trip_id,
+            policy,
             operator,
             key,
             ttl_secs,
-        } => sign_reset(&state, &operator, &key, ttl_secs),
+        } => {
+            let target = match (state, init, trip_id) {
+                (Some(s), _, _) => arm::Target::Latch(s, policy),
+                (None, true, _) => arm::Target::Init,
+                (None, false, Some(id)) => arm::Target::Id(id),
+                (None, false, None) => {
+                    return exit::input_error("give --state, --init or --trip-id");
+                }
+            };
+            arm::sign_reset(target, &operator, &key, ttl_secs)
+        }
     }
 }
 
-fn status(path: &Path) -> ExitCode {
-    match latch::read_latch(path) {
-        LatchRead::Absent => {
+fn status(path: &Path, policy: Option<&Path>) -> ExitCode {
+    let policy = match policy.map(arm::load_policy).transpose() {
+        Ok(p) => p,
+        Err(e) => return exit::input_error(e),
+    };
+    let checked = policy.is_some();
+    let policy = policy.unwrap_or_else(|| ResetPolicy::new(Duration::ZERO));
+    match latch::open_latch(path, &policy, SystemClock.now_ms()) {
+        Standing::Armed(armed) => {
             println!("state: armed");
+            println!("armed by: {}", armed.operators().join(", "));
+            println!("armed at: {} ({} ms)", utc(armed.at_ms), armed.at_ms);
+            println!("armed after: {}", armed.trip_id);
+            if !checked {
+                println!(
+                    "signatures: verified under the keys the latch names; pass --policy to check them against the reset policy"
+                );
+            }
             ExitCode::from(OK)
         }
-        LatchRead::Present(c) => {
-            println!("state: {}", c.state);
-            print_record(&c.trip);
-            ExitCode::from(REFUSED)
-        }
-        LatchRead::Corrupt { detail, digest } => {
-            println!("state: tripped (corrupt latch: {detail})");
-            println!("latch sha256: {digest}");
+        Standing::Tripped { state, record } => {
+            match record.trigger {
+                Trigger::LatchMissing => println!("state: tripped (no latch)"),
+                Trigger::CorruptLatch if record.who == "latch" => {
+                    println!("state: tripped (corrupt latch)");
+                }
+                _ => println!("state: {state}"),
+            }
+            print_record(&record);
             ExitCode::from(REFUSED)
         }
     }
@@ -156,49 +223,6 @@ fn trigger(path: &Path, reason: String, operator: Option<String>) -> ExitCode {
     }
 }
 
-fn reset(path: &Path, operators: Vec<String>, policy: &Path, tokens: Vec<String>) -> ExitCode {
-    if operators.len() != tokens.len() {
-        return exit::input_error("give one --token per --operator");
-    }
-    let policy = match std::fs::read_to_string(policy)
-        .map_err(|e| format!("{}: {e}", policy.display()))
-        .and_then(|t| ResetPolicy::from_json(&t).map_err(|e| e.to_string()))
-    {
-        Ok(p) => p,
-        Err(e) => return exit::input_error(e),
-    };
-    let switch = KillSwitch::builder()
-        .latch(path)
-        .reset_policy(policy)
-        .events(std::sync::Arc::new(|e: &supreme_kill_switch::Event| {
-            if let supreme_kill_switch::Event::ResetAttempt {
-                operator, outcome, ..
-            } = e
-            {
-                match outcome {
-                    Ok(()) => eprintln!("reset by {operator}: accepted"),
-                    Err(r) => eprintln!("reset by {operator}: refused: {r}"),
-                }
-            }
-        }))
-        .build();
-    let requests: Vec<ResetRequest> = operators
-        .into_iter()
-        .zip(tokens)
-        .map(|(operator, token)| ResetRequest { operator, token })
-        .collect();
-    match switch.reset_quorum(&requests) {
-        Ok(()) => {
-            println!("state: armed");
-            ExitCode::from(OK)
-        }
-        Err(e) => {
-            println!("refused: {e}");
-            ExitCode::from(REFUSED)
-        }
-    }
-}
-
 fn keygen(out: &Path) -> ExitCode {
     match OperatorKey::generate().and_then(|k| k.write_pkcs8_file(out).map(|()| k)) {
         Ok(k) => {
@@ -209,33 +233,8 @@ fn keygen(out: &Path) -> ExitCode {
     }
 }
 
-fn sign_reset(path: &Path, operator: &str, key: &Path, ttl_secs: u64) -> ExitCode {
-    let trip_id = match latch::read_latch(path) {
-        LatchRead::Absent => return exit::input_error(format!("{}: not tripped", path.display())),
-        LatchRead::Present(c) => c.trip.id,
-        // Same id the switch gives a corrupt latch on start.
-        LatchRead::Corrupt { digest, .. } => {
-            format!("corrupt-{}", digest.get(..32).unwrap_or(&digest))
-        }
-    };
-    let expires = SystemClock.now_ms().saturating_add(
-        Duration::from_secs(ttl_secs)
-            .as_millis()
-            .try_into()
-            .unwrap_or(u64::MAX),
-    );
-    match OperatorKey::from_pkcs8_file(key).and_then(|k| k.sign_reset(&trip_id, operator, expires))
-    {
-        Ok(token) => {
-            println!("{token}");
-            ExitCode::from(OK)
-        }
-        Err(e) => exit::input_error(e),
-    }
-}
-
 /// `YYYY-MM-DDTHH:MM:SSZ` for milliseconds since the Unix epoch.
-fn utc(ms: u64) -> String {
+pub(crate) fn utc(ms: u64) -> String {
     let secs = ms / 1000;
     let (days, rem) = (secs / 86_400, secs % 86_400);
     // Howard Hinnant's civil_from_days, for days >= 0.

@@ -39,7 +39,7 @@ enum Command {
     /// Risk limits: show a persisted risk state (breaches, halts, high-water marks).
     #[command(subcommand)]
     Risk(risk::RiskCommand),
-    /// Operate the kill switch: status, trigger, reset, operator keys.
+    /// Operate the kill switch: init, status, trigger, reset, operator keys.
     #[command(subcommand)]
     KillSwitch(kill_switch::KillSwitchCommand),
     /// Network egress: check a URL against the egress policy.

@@ -62,13 +62,52 @@ fn sign(latch: &Path, name: &str, key: &Path) -> String {
     stdout(&out).trim().to_owned()
 }
 
+/// Arms a new switch: `sign-reset --init` by the first operator, `--trip-id`
+/// by the others, tokens passed in files.
+fn init(latch: &Path, policy: &Path, operators: &[(&str, &Path)]) -> Output {
+    let mut id = String::new();
+    let mut args = vec![
+        "init".to_owned(),
+        "--state".to_owned(),
+        s(latch).to_owned(),
+        "--policy".to_owned(),
+        s(policy).to_owned(),
+    ];
+    for (name, key) in operators {
+        let mut sign = vec!["sign-reset", "--operator", name, "--key", s(key)];
+        if id.is_empty() {
+            sign.push("--init");
+        } else {
+            sign.extend(["--trip-id", &id]);
+        }
+        let out = ks(&sign);
+        assert_eq!(code(&out), 0, "{out:?}");
+        let token = stdout(&out).trim().to_owned();
+        if id.is_empty() {
+            id = token.split('.').nth(1).unwrap().to_owned();
+        }
+        let file = latch.with_extension(format!("{name}.init-token"));
+        std::fs::write(&file, token).unwrap();
+        args.extend(["--operator".to_owned(), (*name).to_owned()]);
+        args.extend(["--token-file".to_owned(), s(&file).to_owned()]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    ks(&args)
+}
+
 #[test]
 fn status_trigger_status_reset_status() {
     let d = dir("cycle");
     let latch = d.join("latch.json");
     let out = ks(&["status", "--state", s(&latch)]);
-    assert_eq!(code(&out), 0);
-    assert_eq!(stdout(&out), "state: armed\n");
+    assert_eq!(code(&out), 1, "a missing latch reads as tripped");
+    assert!(stdout(&out).contains("no latch"), "{}", stdout(&out));
+    let (key, policy) = operator(&d, "alice", 0);
+    let out = init(&latch, &policy, &[("alice", &key)]);
+    assert_eq!(code(&out), 0, "{out:?}");
+    let out = ks(&["status", "--state", s(&latch), "--policy", s(&policy)]);
+    assert_eq!(code(&out), 0, "{out:?}");
+    assert!(stdout(&out).contains("armed by: alice"), "{}", stdout(&out));
 
     let out = ks(&[
         "trigger",
@@ -89,7 +128,6 @@ fn status_trigger_status_reset_status() {
     assert!(text.contains("who: bob"), "{text}");
     assert!(text.contains("when: 20"), "{text}");
 
-    let (key, policy) = operator(&d, "alice", 0);
     let token = sign(&latch, "alice", &key);
     let out = ks(&[
         "reset",
@@ -105,7 +143,6 @@ fn status_trigger_status_reset_status() {
     assert_eq!(code(&out), 0, "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("reset by alice: accepted"));
     assert_eq!(code(&ks(&["status", "--state", s(&latch)])), 0);
-    assert!(!latch.exists());
 
     // The token is for that trip only: a new trip refuses it.
     assert_eq!(
@@ -136,11 +173,12 @@ fn status_trigger_status_reset_status() {
 fn unauthorized_and_early_resets_are_refused() {
     let d = dir("refused");
     let latch = d.join("latch.json");
+    let (key, policy) = operator(&d, "alice", 3600);
+    assert_eq!(code(&init(&latch, &policy, &[("alice", &key)])), 0);
     assert_eq!(
         code(&ks(&["trigger", "--state", s(&latch), "--reason", "x"])),
         0
     );
-    let (key, policy) = operator(&d, "alice", 3600);
     let token = sign(&latch, "alice", &key);
 
     // Cooldown not over.
@@ -191,11 +229,12 @@ fn unauthorized_and_early_resets_are_refused() {
 fn corrupt_latch_is_tripped_and_resettable() {
     let d = dir("corrupt");
     let latch = d.join("latch.json");
+    let (key, policy) = operator(&d, "alice", 0);
+    assert_eq!(code(&init(&latch, &policy, &[("alice", &key)])), 0);
     std::fs::write(&latch, b"\x00garbage").unwrap();
     let out = ks(&["status", "--state", s(&latch)]);
     assert_eq!(code(&out), 1);
     assert!(stdout(&out).contains("corrupt latch"));
-    let (key, policy) = operator(&d, "alice", 0);
     let token = sign(&latch, "alice", &key);
     let out = ks(&[
         "reset",
@@ -291,10 +330,6 @@ fn a_killed_trigger_leaves_either_no_latch_or_a_whole_one() {
 fn two_person_reset() {
     let d = dir("quorum");
     let latch = d.join("latch.json");
-    assert_eq!(
-        code(&ks(&["trigger", "--state", s(&latch), "--reason", "x"])),
-        0
-    );
     let (ka, _) = operator(&d, "alice", 0);
     let (kb, _) = operator(&d, "bob", 0);
     let public = |k: &Path| {
@@ -312,6 +347,23 @@ fn two_person_reset() {
         ),
     )
     .unwrap();
+    // Init needs the quorum too.
+    let out = init(&latch, &policy, &[("alice", &ka)]);
+    assert_eq!(code(&out), 1, "{out:?}");
+    assert!(stdout(&out).contains("1 of 2"), "{}", stdout(&out));
+    let out = init(&latch, &policy, &[("alice", &ka), ("bob", &kb)]);
+    assert_eq!(code(&out), 0, "{out:?}");
+    let out = ks(&["status", "--state", s(&latch), "--policy", s(&policy)]);
+    assert_eq!(code(&out), 0, "{out:?}");
+    assert!(
+        stdout(&out).contains("armed by: alice, bob"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        code(&ks(&["trigger", "--state", s(&latch), "--reason", "x"])),
+        0
+    );
     let ta = sign(&latch, "alice", &ka);
     let tb = sign(&latch, "bob", &kb);
     let reset = |args: &[&str]| {

@@ -10,13 +10,26 @@
 //!   Halting (cancel every open order, verify none is left) -> Flattening
 //!   (optional: reduce-only orders in chunks with a slippage bound, verify no
 //!   position is left) -> Halted. Failures are retried with backoff.
-//! - **Latch**: the trip is written atomically to a latch file before any
-//!   action. A process that finds the latch starts tripped; an unreadable or
-//!   corrupt latch counts as tripped.
+//! - **Latch** ([`latch`]): the trip is written atomically to a latch file
+//!   before any action. A switch with a latch starts armed only from a latch
+//!   that says armed and carries the operator signatures that armed it
+//!   (checked against the reset policy where it names operators); a
+//!   missing, unreadable, corrupt, hand-written or forged latch reads as
+//!   tripped. Tripping never needs a secret, only arming does:
+//!   [`KillSwitchBuilder::init`] writes the first armed latch, an authorized
+//!   reset rewrites it.
 //! - **Reset** needs an operator's Ed25519-signed token over the trip id,
 //!   the operator, a nonce and an expiry, and a cooldown since the trip;
-//!   optionally tokens from two distinct operators ([`ResetPolicy::quorum`]).
-//!   The switch holds only public keys. Refused resets are reported.
+//!   optionally tokens from a quorum of operators with distinct keys
+//!   ([`ResetPolicy::quorum`]). The switch holds only public keys. Used
+//!   nonces, and a corrupt latch's random trip id and first sighting, are
+//!   kept in the nonce store beside the latch ([`nonce_store_path`]), so no
+//!   token works twice and the cooldown ends, across processes; without a
+//!   readable nonce store every reset is refused. Refused resets are reported.
+//! - **Residual risk**: whoever can write the latch (the bot's user) can put
+//!   back an old armed latch saved earlier, with genuine signatures; a file
+//!   on one host cannot tell it from the current one. Fleet mode closes this
+//!   by keeping the authoritative record in Redis.
 //! - **Events**: every trip, action and reset attempt goes to a callback, for
 //!   the audit log.
 //! - **Triggers** ([`triggers`]): manual, signals (SIGUSR1), risk breaches,
@@ -68,8 +81,8 @@
 //! any action, the venue is listed again until verified clean, close orders
 //! are reduce-only with a slippage bound, only an operator's key re-arms,
 //! the process group id is kept from spawn time, the grace period ends as
-//! soon as the group is gone, and a child can start from an empty
-//! environment.
+//! soon as the group is gone, a child can start from an empty environment,
+//! and no child ever sees `SUPREME_VAULT_PASSPHRASE*`.
 //!
 //! # Features
 //!
@@ -83,6 +96,7 @@ mod halt;
 mod hex;
 mod hooks;
 pub mod latch;
+mod nonce_store;
 mod notify;
 mod reset;
 mod respond;
@@ -98,6 +112,7 @@ pub use event::{Action, Event, EventSink};
 pub use gate::Gate;
 pub use halt::{FlattenConfig, HaltConfig, HaltReport, RetryPolicy, close_orders};
 pub use hooks::ShutdownHooks;
+pub use nonce_store::nonce_store_path;
 pub use notify::{
     CommandNotifier, Flusher, FnNotifier, LogNotifier, Notice, Notifier, NotifyError, RateLimited,
     Urgency,
@@ -107,6 +122,6 @@ pub use reset::{
 };
 pub use respond::{Responder, ResponderHandle};
 pub use state::{State, Trigger, TripRecord, TripRequest};
-pub use supervise::{ChildOutcome, ChildSpec, Supervised};
+pub use supervise::{ChildOutcome, ChildSpec, Supervised, VAULT_PASSPHRASE_PREFIX};
 pub use switch::{KillSwitch, KillSwitchBuilder};
 pub use venue::{CloseOrder, LeftHolding, OpenOrder, Position, Side, Venue, VenueError};

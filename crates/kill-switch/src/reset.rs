@@ -14,6 +14,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::error::KillSwitchError;
+pub(crate) use token::INIT_PREFIX;
 pub use token::{OperatorKey, OperatorPublicKey, ResetToken};
 
 /// Who may reset, and how long after a trip.
@@ -37,7 +38,8 @@ impl ResetPolicy {
     }
 
     /// Requires tokens from this many distinct operators (default 1; 2 is
-    /// the two-person rule). Values below 1 count as 1.
+    /// the two-person rule). Values below 1 count as 1. Operators are
+    /// counted by key: two names with one key count once.
     #[must_use]
     pub fn quorum(mut self, operators: usize) -> Self {
         self.quorum = operators.max(1);
@@ -64,6 +66,15 @@ impl ResetPolicy {
         self
     }
 
+    /// This policy without its cooldown (for `init`: there is no trip to
+    /// cool down from).
+    pub(crate) fn without_cooldown(&self) -> Self {
+        Self {
+            cooldown: Duration::ZERO,
+            ..self.clone()
+        }
+    }
+
     /// The cooldown since the trip.
     pub fn cooldown(&self) -> Duration {
         self.cooldown
@@ -72,6 +83,12 @@ impl ResetPolicy {
     /// The longest token lifetime accepted.
     pub fn token_lifetime(&self) -> Duration {
         self.max_token_lifetime
+    }
+
+    /// Whether any operator is authorized (an armed latch is then checked
+    /// against this policy).
+    pub fn has_operators(&self) -> bool {
+        !self.operators.is_empty()
     }
 
     /// The key of `name`, if authorized.
@@ -114,7 +131,13 @@ impl ResetPolicy {
             if !token::valid_operator_name(&name) {
                 return Err(malformed(format!("bad operator name {name:?}")));
             }
-            policy = policy.operator(name, OperatorPublicKey::from_hex(&key)?);
+            let key = OperatorPublicKey::from_hex(&key)?;
+            if let Some((other, _)) = policy.operators.iter().find(|(_, k)| **k == key) {
+                return Err(malformed(format!(
+                    "operators {other:?} and {name:?} have the same key: a quorum counts keys, so each operator needs their own"
+                )));
+            }
+            policy = policy.operator(name, key);
         }
         Ok(policy)
     }
@@ -168,6 +191,14 @@ pub enum ResetRefusal {
     },
     /// The same operator appears twice in one quorum reset.
     DuplicateOperator,
+    /// Two operators of one quorum reset have the same key: one person
+    /// cannot make a quorum under two names.
+    SameKey {
+        /// The first operator.
+        first: String,
+        /// The second operator, whose key is the first's.
+        second: String,
+    },
     /// Fewer distinct operators than the policy's quorum.
     QuorumNotMet {
         /// Operators whose tokens were valid.
@@ -175,8 +206,20 @@ pub enum ResetRefusal {
         /// Operators needed.
         need: usize,
     },
-    /// The latch could not be removed, so the reset would not survive a restart.
-    LatchNotRemoved(String),
+    /// The armed latch could not be written, so the reset would not survive
+    /// a restart; the switch stays tripped (the tokens are spent).
+    LatchNotWritten(String),
+    /// The nonce store is missing or unreadable: no reset can be checked
+    /// for replay, so none passes.
+    NonceStore(String),
+    /// The latch on disk no longer holds the trip being reset.
+    LatchChanged {
+        /// The trip id on disk now (or "armed").
+        on_disk: String,
+    },
+    /// The latch is missing: there is no written trip to reset. A new
+    /// switch is armed with `init`.
+    NeedsInit,
 }
 
 impl fmt::Display for ResetRefusal {
@@ -198,12 +241,61 @@ impl fmt::Display for ResetRefusal {
                 write!(f, "cooldown: {remaining_ms} ms left")
             }
             Self::DuplicateOperator => f.write_str("same operator twice"),
+            Self::SameKey { first, second } => {
+                write!(f, "operators {first} and {second} share one key")
+            }
             Self::QuorumNotMet { have, need } => {
                 write!(f, "{have} of {need} required operators")
             }
-            Self::LatchNotRemoved(d) => write!(f, "latch not removed: {d}"),
+            Self::LatchNotWritten(d) => write!(f, "armed latch not written: {d}"),
+            Self::NonceStore(d) => {
+                write!(f, "nonce store unavailable, every reset is refused: {d}")
+            }
+            Self::LatchChanged { on_disk } => {
+                write!(f, "the latch changed on disk (now {on_disk})")
+            }
+            Self::NeedsInit => f.write_str(
+                "no latch on disk: a new switch is armed with `supreme kill-switch init`",
+            ),
         }
     }
+}
+
+/// Checks every request of a (quorum) reset for the trip `trip_id`: each
+/// passes [`authorize`], from distinct operators with distinct keys, at least
+/// the policy's quorum of them. Returns each token with the key it verified
+/// under. Does not check nonce reuse.
+pub(crate) fn authorize_all(
+    policy: &ResetPolicy,
+    reqs: &[ResetRequest],
+    trip_id: &str,
+    tripped_at_ms: u64,
+    now_ms: u64,
+) -> Result<Vec<(ResetToken, OperatorPublicKey)>, ResetRefusal> {
+    let mut tokens: Vec<(ResetToken, OperatorPublicKey)> = Vec::with_capacity(reqs.len());
+    for req in reqs {
+        if tokens.iter().any(|(t, _)| t.operator() == req.operator) {
+            return Err(ResetRefusal::DuplicateOperator);
+        }
+        let token = authorize(policy, req, trip_id, tripped_at_ms, now_ms)?;
+        let key = *policy
+            .key_of(&req.operator)
+            .ok_or(ResetRefusal::UnknownOperator)?;
+        if let Some((first, _)) = tokens.iter().find(|(_, k)| *k == key) {
+            return Err(ResetRefusal::SameKey {
+                first: first.operator().to_owned(),
+                second: req.operator.clone(),
+            });
+        }
+        tokens.push((token, key));
+    }
+    if tokens.len() < policy.required_operators() {
+        return Err(ResetRefusal::QuorumNotMet {
+            have: tokens.len(),
+            need: policy.required_operators(),
+        });
+    }
+    Ok(tokens)
 }
 
 /// Checks `req` against `policy` for the trip `trip_id` tripped at

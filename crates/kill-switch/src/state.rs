@@ -72,8 +72,12 @@ pub enum Trigger {
     HeartbeatLost,
     /// A trip file appeared on disk.
     TripFile,
-    /// The latch file on disk could not be read or parsed.
+    /// The latch file on disk could not be read or parsed, or said armed
+    /// without signatures the reset policy accepts.
     CorruptLatch,
+    /// The switch has a latch file and it is missing. A new switch is armed
+    /// by `init`; a running one resets only from a trip written to the latch.
+    LatchMissing,
 }
 
 impl Trigger {
@@ -88,6 +92,7 @@ impl Trigger {
             Self::HeartbeatLost => "heartbeat_lost",
             Self::TripFile => "trip_file",
             Self::CorruptLatch => "corrupt_latch",
+            Self::LatchMissing => "latch_missing",
         }
     }
 }

@@ -28,6 +28,24 @@ pub struct ChildSpec {
     quiet: bool,
 }
 
+/// Environment variables starting with this are removed from every child.
+pub const VAULT_PASSPHRASE_PREFIX: &str = "SUPREME_VAULT_PASSPHRASE";
+
+/// Removes every `SUPREME_VAULT_PASSPHRASE*` variable from `cmd`: those this
+/// process has (inherited by default) and those the spec set.
+fn strip_vault_passphrases(cmd: &mut Command, explicit: &[(OsString, OsString)]) {
+    let inherited = std::env::vars_os().map(|(k, _)| k);
+    let set = explicit.iter().map(|(k, _)| k.clone());
+    for name in inherited.chain(set) {
+        if name
+            .as_encoded_bytes()
+            .starts_with(VAULT_PASSPHRASE_PREFIX.as_bytes())
+        {
+            cmd.env_remove(&name);
+        }
+    }
+}
+
 /// How a supervised child ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChildOutcome {
@@ -65,7 +83,8 @@ impl ChildSpec {
         self
     }
 
-    /// Sets an environment variable.
+    /// Sets an environment variable. Variables named
+    /// `SUPREME_VAULT_PASSPHRASE*` are never passed (see [`ChildSpec::spawn`]).
     #[must_use]
     pub fn env(mut self, k: impl AsRef<OsStr>, v: impl AsRef<OsStr>) -> Self {
         self.env
@@ -107,6 +126,12 @@ impl ChildSpec {
     }
 
     /// Starts the child as the leader of a new process group.
+    ///
+    /// The child never sees a variable whose name starts with
+    /// [`VAULT_PASSPHRASE_PREFIX`] (`SUPREME_VAULT_PASSPHRASE`,
+    /// `SUPREME_VAULT_PASSPHRASE_FILE`, ...), inherited or set with
+    /// [`ChildSpec::env`]: a notifier or a strategy has no business with the
+    /// vault's passphrase.
     pub fn spawn(&self) -> Result<Supervised, KillSwitchError> {
         let mut cmd = Command::new(&self.program);
         cmd.args(&self.args).process_group(0).stdin(Stdio::null());
@@ -117,6 +142,7 @@ impl ChildSpec {
             cmd.env_clear();
         }
         cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
+        strip_vault_passphrases(&mut cmd, &self.env);
         let child = cmd.spawn().map_err(|e| self.err(e))?;
         let pgid = i32::try_from(child.id()).map_err(|e| self.err(e))?;
         Ok(Supervised {

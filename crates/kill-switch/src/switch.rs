@@ -12,9 +12,9 @@ use crate::clock::Clock;
 use crate::error::KillSwitchError;
 use crate::event::{Event, EventSink, emit};
 use crate::gate::Gate;
-use crate::latch::{self, LATCH_FORMAT, LatchContents, LatchRead};
+use crate::latch::{self, LatchContents, LatchRead, Standing};
 use crate::reset::ResetPolicy;
-use crate::state::{State, TripRecord, TripRequest};
+use crate::state::{State, Trigger, TripRecord, TripRequest};
 
 /// The emergency stop. Cheap to clone (all clones share one switch).
 #[derive(Clone)]
@@ -105,11 +105,15 @@ impl KillSwitch {
         );
         let now = inner.clock.now_ms();
         let mut slot = lock(&inner.record);
-        if let Some(existing) = slot.as_ref() {
+        // A missing latch is a trip never written: the first real request
+        // becomes the written trip.
+        if let Some(existing) = slot.as_ref().filter(|r| r.trigger != Trigger::LatchMissing) {
             let existing = existing.clone();
-            // If the first trip could not write the latch, try again now.
+            // If the first trip could not write the latch, or the latch now
+            // says armed (removed, or overwritten) while this switch is
+            // tripped, write the trip again.
             let relatched = match &inner.latch {
-                Some(path) if latch::read_latch(path) == LatchRead::Absent => {
+                Some(path) if rewrite_needed(&latch::read_latch(path)) => {
                     Some(self.write_latch(self.state(), &existing))
                 }
                 _ => None,
@@ -148,7 +152,8 @@ impl KillSwitch {
 
     /// Adopts a trip that another process wrote to the latch (for example
     /// `supreme kill-switch trigger`): if this switch is armed and its latch
-    /// file exists (or is corrupt), it trips with the latch's record, without
+    /// no longer reads as armed (tripped, corrupt, missing, or not signed as
+    /// the policy requires), it trips with the latch's record, without
     /// rewriting the file. Returns the adopted record. See
     /// [`triggers::LatchWatcher`](crate::triggers::LatchWatcher).
     pub fn adopt_latch(&self) -> Option<TripRecord> {
@@ -157,7 +162,10 @@ impl KillSwitch {
         if self.state() != State::Armed {
             return None;
         }
-        let record = restore(path, inner.clock.now_ms())?;
+        let record = match latch::open_latch(path, &inner.policy, inner.clock.now_ms()) {
+            Standing::Armed(_) => return None,
+            Standing::Tripped { record, .. } => record,
+        };
         let _ = inner.state.compare_exchange(
             State::Armed as u8,
             State::Tripped as u8,
@@ -216,14 +224,10 @@ impl KillSwitch {
 
     fn write_latch(&self, state: State, record: &TripRecord) -> Result<(), KillSwitchError> {
         match &self.inner.latch {
-            Some(path) => latch::write_latch(
-                path,
-                &LatchContents {
-                    format: LATCH_FORMAT.to_owned(),
-                    state,
-                    trip: record.clone(),
-                },
-            ),
+            Some(path) => {
+                let _lock = crate::nonce_store::lock_for_trip(path);
+                latch::write_latch(path, &LatchContents::tripped(state, record.clone()))
+            }
             None => Ok(()),
         }
     }
@@ -246,11 +250,16 @@ impl KillSwitch {
     }
 }
 
+/// Whether a tripped switch must write its trip again over `on_disk`.
+fn rewrite_needed(on_disk: &LatchRead) -> bool {
+    matches!(on_disk, LatchRead::Absent) || !on_disk.is_tripped()
+}
+
 mod authorize;
 mod builder;
+mod init;
 
 pub use builder::KillSwitchBuilder;
-use builder::restore;
 
 #[cfg(test)]
 mod tests;

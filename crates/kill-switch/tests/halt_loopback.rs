@@ -358,7 +358,7 @@ fn the_latch_follows_the_procedure_and_a_restart_starts_tripped_again() {
     match latch::read_latch(&path) {
         latch::LatchRead::Present(c) => {
             assert_eq!(c.state, State::Halted);
-            assert_eq!(c.trip, rec);
+            assert_eq!(c.trip, Some(rec));
         }
         other => panic!("{other:?}"),
     }

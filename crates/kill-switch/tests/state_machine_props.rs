@@ -1,7 +1,8 @@
 //! Property: under any sequence of trips, procedure steps, clock moves and
 //! reset attempts (valid, forged, early, replayed), the gate is open exactly
-//! when the switch is armed, the latch file exists exactly when it is not,
-//! and a reset succeeds only with a fresh valid token after the cooldown.
+//! when the switch is armed, the latch file says armed (signed) exactly when
+//! the switch is, and a reset succeeds only with a fresh valid token after
+//! the cooldown.
 
 #![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
 
@@ -67,7 +68,13 @@ proptest! {
                 .reset_policy(policy.clone())
                 .build()
         };
-        let mut switch = build();
+        let init = alice.sign_init("alice", clock.now_ms() + 60_000).unwrap();
+        let mut switch = KillSwitch::builder()
+            .latch(&path)
+            .clock(clock.clone())
+            .reset_policy(policy.clone())
+            .init(&[req("alice", init)])
+            .unwrap();
         let mut last_good: Option<ResetRequest> = None;
         for op in ops {
             let before = switch.trip_record();
@@ -123,10 +130,10 @@ proptest! {
             prop_assert_eq!(switch.gate().is_open(), armed);
             prop_assert_eq!(switch.trip_record().is_none(), armed);
             match read_latch(&path) {
-                LatchRead::Absent => prop_assert!(armed),
+                LatchRead::Absent => prop_assert!(false, "latch missing"),
                 LatchRead::Present(c) => {
-                    prop_assert!(!armed);
-                    prop_assert_eq!(Some(c.trip), switch.trip_record());
+                    prop_assert_eq!(c.state == State::Armed, armed);
+                    prop_assert_eq!(c.trip, switch.trip_record());
                 }
                 LatchRead::Corrupt { detail, .. } => prop_assert!(false, "corrupt latch: {}", detail),
             }

@@ -6,10 +6,9 @@ use super::*;
 use crate::state::Trigger;
 
 fn contents() -> LatchContents {
-    LatchContents {
-        format: LATCH_FORMAT.to_owned(),
-        state: State::Tripped,
-        trip: TripRecord {
+    LatchContents::tripped(
+        State::Tripped,
+        TripRecord {
             id: "18bcfe568c0-0011223344556677".to_owned(),
             trigger: Trigger::Manual,
             reason: "test".to_owned(),
@@ -17,7 +16,21 @@ fn contents() -> LatchContents {
             at_ms: 1_700_000_000_000,
             values: BTreeMap::from([("k".to_owned(), "v".to_owned())]),
         },
-    }
+    )
+}
+
+/// An armed latch signed by `key` as alice, for trip `id`.
+fn armed(key: &crate::OperatorKey, id: &str) -> LatchContents {
+    let token = key.sign_reset(id, "alice", 1).unwrap();
+    LatchContents::armed(ArmRecord {
+        trip_id: id.to_owned(),
+        at_ms: 5,
+        signatures: vec![ArmSignature {
+            operator: "alice".to_owned(),
+            public_key: key.public_key().to_hex(),
+            token,
+        }],
+    })
 }
 
 fn dir(name: &str) -> PathBuf {
@@ -72,11 +85,26 @@ fn corrupt_and_unreadable_count_as_tripped() {
         assert!(matches!(r, LatchRead::Corrupt { .. }), "{r:?}");
         assert!(r.is_tripped());
     }
-    // Says armed: corrupt.
+    // Says armed with a trip and no signatures: corrupt.
     let mut c = contents();
     c.state = State::Armed;
     fs::write(&path, serde_json::to_vec(&c).unwrap()).unwrap();
     assert!(matches!(read_latch(&path), LatchRead::Corrupt { .. }));
+    // Hand-written armed latches: corrupt.
+    for text in [
+        format!(r#"{{"format":"{LATCH_FORMAT}","state":"armed"}}"#),
+        format!(
+            r#"{{"format":"{LATCH_FORMAT}","state":"armed","armed":{{"trip_id":"x","at_ms":1,"signatures":[]}}}}"#
+        ),
+        format!(
+            r#"{{"format":"{LATCH_FORMAT_V1}","state":"armed","armed":{{"trip_id":"x","at_ms":1,"signatures":[]}}}}"#
+        ),
+    ] {
+        fs::write(&path, text).unwrap();
+        let r = read_latch(&path);
+        assert!(matches!(r, LatchRead::Corrupt { .. }), "{r:?}");
+        assert!(r.is_tripped());
+    }
     // Unknown field: corrupt.
     let mut v = serde_json::to_value(contents()).unwrap();
     v["extra"] = 1.into();
@@ -89,6 +117,45 @@ fn corrupt_and_unreadable_count_as_tripped() {
     fs::remove_file(&path).unwrap();
     fs::create_dir(&path).unwrap();
     assert!(matches!(read_latch(&path), LatchRead::Corrupt { .. }));
+}
+
+#[test]
+fn a_signed_armed_latch_reads_as_armed_and_a_forged_one_is_corrupt() {
+    let d = dir("armed");
+    let path = d.join("latch.json");
+    let alice = crate::OperatorKey::generate().unwrap();
+    let good = armed(&alice, "trip-1");
+    write_latch(&path, &good).unwrap();
+    let r = read_latch(&path);
+    assert_eq!(r, LatchRead::Present(good.clone()));
+    assert!(!r.is_tripped());
+
+    // Signed by another key than the one it names.
+    let mallory = crate::OperatorKey::generate().unwrap();
+    let mut forged = armed(&mallory, "trip-1");
+    forged.armed.as_mut().unwrap().signatures[0].public_key = alice.public_key().to_hex();
+    // A genuine token moved to another trip.
+    let mut moved = good.clone();
+    moved.armed.as_mut().unwrap().trip_id = "trip-2".to_owned();
+    // The same key twice.
+    let mut twice = good.clone();
+    let sig = twice.armed.as_ref().unwrap().signatures[0].clone();
+    twice.armed.as_mut().unwrap().signatures.push(sig);
+    for bad in [forged, moved, twice] {
+        fs::write(&path, serde_json::to_vec(&bad).unwrap()).unwrap();
+        let r = read_latch(&path);
+        assert!(matches!(r, LatchRead::Corrupt { .. }), "{r:?}");
+    }
+}
+
+#[test]
+fn a_version_1_tripped_latch_still_reads() {
+    let d = dir("v1");
+    let path = d.join("latch.json");
+    let mut c = contents();
+    c.format = LATCH_FORMAT_V1.to_owned();
+    fs::write(&path, serde_json::to_vec(&c).unwrap()).unwrap();
+    assert_eq!(read_latch(&path), LatchRead::Present(c));
 }
 
 #[test]
@@ -109,9 +176,10 @@ proptest! {
     #[test]
     fn records_round_trip(reason in ".{0,64}", who in "[a-z]{1,16}", at in any::<u64>()) {
         let mut c = contents();
-        c.trip.reason = reason;
-        c.trip.who = who;
-        c.trip.at_ms = at;
+        let trip = c.trip.as_mut().unwrap();
+        trip.reason = reason;
+        trip.who = who;
+        trip.at_ms = at;
         let bytes = serde_json::to_vec(&c).unwrap();
         prop_assert_eq!(parse_latch(&bytes).unwrap(), c);
     }

@@ -143,3 +143,41 @@ proptest! {
         let _ = ResetToken::parse(&fields.join("."));
     }
 }
+
+#[test]
+fn one_key_under_two_names_is_not_a_quorum_of_two() {
+    let key = OperatorKey::generate().unwrap();
+    let policy = ResetPolicy::new(Duration::ZERO)
+        .operator("alice", key.public_key())
+        .operator("alice-again", key.public_key())
+        .quorum(2);
+    let reqs = [
+        ResetRequest {
+            operator: "alice".to_owned(),
+            token: key.sign_reset("trip-1", "alice", NOW + 60_000).unwrap(),
+        },
+        ResetRequest {
+            operator: "alice-again".to_owned(),
+            token: key
+                .sign_reset("trip-1", "alice-again", NOW + 60_000)
+                .unwrap(),
+        },
+    ];
+    assert_eq!(
+        authorize_all(&policy, &reqs, "trip-1", 0, NOW).unwrap_err(),
+        ResetRefusal::SameKey {
+            first: "alice".to_owned(),
+            second: "alice-again".to_owned()
+        }
+    );
+}
+
+#[test]
+fn a_policy_listing_one_key_under_two_names_is_refused_when_loaded() {
+    let key = OperatorKey::generate().unwrap().public_key();
+    let text = format!(
+        r#"{{"cooldown_secs": 0, "quorum": 2, "operators": {{"alice": "{key}", "mallory": "{key}"}}}}"#
+    );
+    let err = ResetPolicy::from_json(&text).unwrap_err().to_string();
+    assert!(err.contains("same key"), "{err}");
+}

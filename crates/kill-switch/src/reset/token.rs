@@ -13,6 +13,9 @@ const PREFIX: &str = "ksr1";
 const DOMAIN: &[u8] = b"supreme-kill-switch reset v1\n";
 const MAX_TOKEN_LEN: usize = 512;
 
+/// Trip ids of tokens for a first arming start with this.
+pub(crate) const INIT_PREFIX: &str = "init-";
+
 /// Operator names: 1 to 64 of `A-Z a-z 0-9 _ -`.
 pub(crate) fn valid_operator_name(name: &str) -> bool {
     (1..=64).contains(&name.len())
@@ -133,6 +136,25 @@ impl OperatorKey {
         self.public
     }
 
+    /// Signs a token for the first arming of a new switch
+    /// ([`KillSwitchBuilder::init`](crate::KillSwitchBuilder::init)) with a
+    /// fresh `init-` id. For a quorum, the other operators sign the same id
+    /// with [`OperatorKey::sign_reset`] (read it with [`ResetToken::parse`]).
+    pub fn sign_init(&self, operator: &str, expires_ms: u64) -> Result<String, KillSwitchError> {
+        let mut id = [0u8; 8];
+        SystemRandom::new()
+            .fill(&mut id)
+            .map_err(|_| KillSwitchError::Setup {
+                what: "init token",
+                detail: "random source failed".to_owned(),
+            })?;
+        self.sign_reset(
+            &format!("{INIT_PREFIX}{}", hex::encode(&id)),
+            operator,
+            expires_ms,
+        )
+    }
+
     /// Signs a reset token for trip `trip_id` as `operator`, valid until
     /// `expires_ms`, with a fresh random nonce.
     pub fn sign_reset(
@@ -148,10 +170,7 @@ impl OperatorKey {
         if !valid_operator_name(operator) {
             return Err(bad("bad operator name"));
         }
-        if trip_id.is_empty()
-            || trip_id.len() > 128
-            || !trip_id.bytes().all(crate::latch::is_id_byte)
-        {
+        if !crate::latch::valid_id(trip_id) {
             return Err(bad("bad trip id"));
         }
         let mut nonce = [0u8; 16];
@@ -202,7 +221,7 @@ impl ResetToken {
         if prefix != PREFIX {
             return Err(format!("unknown prefix {prefix:?}"));
         }
-        if trip_id.is_empty() || !trip_id.bytes().all(crate::latch::is_id_byte) {
+        if !crate::latch::valid_id(trip_id) {
             return Err("bad trip id".to_owned());
         }
         if !valid_operator_name(operator) {
@@ -234,6 +253,11 @@ impl ResetToken {
         UnparsedPublicKey::new(&ED25519, key.0)
             .verify(&signed_message(&self.body), &self.signature)
             .is_ok()
+    }
+
+    /// The token as text, as [`ResetToken::parse`] reads it.
+    pub fn to_text(&self) -> String {
+        format!("{}.{}", self.body, hex::encode(&self.signature))
     }
 
     /// The trip the token resets.

@@ -1,7 +1,7 @@
 //! Building a switch, and restoring a trip from its latch.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::AtomicU8;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -9,17 +9,17 @@ use std::time::Duration;
 use super::{Inner, KillSwitch};
 use crate::clock::{Clock, SystemClock};
 use crate::event::{Event, EventSink};
-use crate::latch::{self, LatchRead};
+use crate::latch::{self, Standing};
 use crate::reset::ResetPolicy;
-use crate::state::{State, Trigger, TripRecord};
+use crate::state::State;
 
 /// Builds a [`KillSwitch`].
 #[must_use]
 pub struct KillSwitchBuilder {
-    latch: Option<PathBuf>,
-    clock: Arc<dyn Clock>,
-    events: Option<EventSink>,
-    policy: ResetPolicy,
+    pub(super) latch: Option<PathBuf>,
+    pub(super) clock: Arc<dyn Clock>,
+    pub(super) events: Option<EventSink>,
+    pub(super) policy: ResetPolicy,
 }
 
 impl KillSwitchBuilder {
@@ -32,8 +32,10 @@ impl KillSwitchBuilder {
         }
     }
 
-    /// Persists trips to this latch file (strongly recommended). Without a
-    /// latch, a restart forgets the trip.
+    /// Persists the state to this latch file (strongly recommended; its
+    /// nonce store sits beside it). Without a latch, a restart forgets the
+    /// trip. With one, a missing latch reads as tripped: arm a new switch
+    /// with [`KillSwitchBuilder::init`].
     pub fn latch(mut self, path: impl Into<PathBuf>) -> Self {
         self.latch = Some(path.into());
         self
@@ -57,16 +59,23 @@ impl KillSwitchBuilder {
         self
     }
 
-    /// Builds the switch. If the latch file exists, the switch starts
-    /// tripped; if it exists but cannot be read or parsed, it starts tripped
-    /// with [`Trigger::CorruptLatch`].
+    /// Builds the switch. Without a latch it starts armed (in memory only).
+    /// With one, it starts armed only if the latch says armed with
+    /// signatures the reset policy accepts ([`latch::open_latch`]);
+    /// otherwise it starts tripped: with the latch's trip, as
+    /// [`Trigger::CorruptLatch`](crate::Trigger::CorruptLatch) for an
+    /// untrusted latch, or as [`Trigger::LatchMissing`](crate::Trigger::LatchMissing)
+    /// when there is none (a new switch is armed with
+    /// [`KillSwitchBuilder::init`]).
     pub fn build(self) -> KillSwitch {
         let now = self.clock.now_ms();
-        let restored = self.latch.as_deref().and_then(|p| restore(p, now));
-        let state = if restored.is_some() {
-            State::Tripped
-        } else {
-            State::Armed
+        let (state, restored) = match self.latch.as_deref() {
+            None => (State::Armed, None),
+            Some(p) => match latch::open_latch(p, &self.policy, now) {
+                Standing::Armed(_) => (State::Armed, None),
+                // A restart verifies the venue again: never starts halted.
+                Standing::Tripped { record, .. } => (State::Tripped, Some(record)),
+            },
         };
         let switch = KillSwitch {
             inner: Arc::new(Inner {
@@ -84,20 +93,5 @@ impl KillSwitchBuilder {
             switch.emit(Event::StartedTripped { record });
         }
         switch
-    }
-}
-
-pub(super) fn restore(path: &Path, now: u64) -> Option<TripRecord> {
-    match latch::read_latch(path) {
-        LatchRead::Absent => None,
-        LatchRead::Present(c) => Some(c.trip),
-        LatchRead::Corrupt { detail, digest } => Some(TripRecord {
-            id: format!("corrupt-{}", digest.get(..32).unwrap_or(&digest)),
-            trigger: Trigger::CorruptLatch,
-            reason: format!("latch {} cannot be trusted: {detail}", path.display()),
-            who: "latch".to_owned(),
-            at_ms: now,
-            values: Default::default(),
-        }),
     }
 }

@@ -47,6 +47,32 @@ impl Fixture {
         b.build()
     }
 
+    /// A switch on a new latch, armed by `init`.
+    fn init(&self, latch: &Path) -> KillSwitch {
+        let mut b = KillSwitch::builder()
+            .clock(self.clock.clone())
+            .latch(latch)
+            .reset_policy(
+                ResetPolicy::new(Duration::from_secs(60)).operator("alice", self.key.public_key()),
+            );
+        let events = Arc::clone(&self.events);
+        b = b.events(Arc::new(move |e: &Event| {
+            events.lock().unwrap().push(e.clone())
+        }));
+        let token = self
+            .key
+            .sign_init("alice", self.clock.now_ms() + 60_000)
+            .unwrap();
+        let s = b
+            .init(&[ResetRequest {
+                operator: "alice".to_owned(),
+                token,
+            }])
+            .unwrap();
+        self.events.lock().unwrap().clear();
+        s
+    }
+
     fn token(&self, trip_id: &str) -> ResetRequest {
         ResetRequest {
             operator: "alice".to_owned(),
@@ -149,10 +175,11 @@ fn no_order_passes_after_trip_returns() {
 fn latch_is_written_before_trip_returns_and_restores_on_restart() {
     let f = Fixture::new();
     let path = temp_latch("restart");
-    let s = f.build(Some(&path));
+    let s = f.init(&path);
+    assert_eq!(s.state(), State::Armed);
     let rec = s.trip(TripRequest::manual("halt", "bob")).unwrap();
     match latch::read_latch(&path) {
-        LatchRead::Present(c) => assert_eq!(c.trip, rec),
+        LatchRead::Present(c) => assert_eq!(c.trip, Some(rec.clone())),
         other => panic!("{other:?}"),
     }
     drop(s);
@@ -164,20 +191,30 @@ fn latch_is_written_before_trip_returns_and_restores_on_restart() {
     f.clock.advance(Duration::from_secs(61));
     restarted.reset(&f.token(&rec.id)).unwrap();
     assert!(restarted.gate().is_open());
-    assert_eq!(latch::read_latch(&path), LatchRead::Absent);
+    match latch::read_latch(&path) {
+        LatchRead::Present(c) => {
+            assert_eq!(c.state, State::Armed);
+            assert_eq!(c.armed.unwrap().operators(), ["alice"]);
+        }
+        other => panic!("{other:?}"),
+    }
     assert_eq!(f.build(Some(&path)).state(), State::Armed);
 }
 
 #[test]
-fn corrupt_latch_starts_tripped_and_needs_a_reset_for_its_digest() {
+fn corrupt_latch_starts_tripped_with_a_random_persisted_id() {
     let f = Fixture::new();
     let path = temp_latch("corrupt");
+    drop(f.init(&path));
     std::fs::write(&path, b"{\"format\": trunc").unwrap();
     let s = f.build(Some(&path));
     assert_eq!(s.state(), State::Tripped);
     let rec = s.trip_record().unwrap();
     assert_eq!(rec.trigger, Trigger::CorruptLatch);
     assert!(rec.id.starts_with("corrupt-"));
+    // Not a digest of the bytes: random, and the same for the next process.
+    assert!(!rec.values["latch_sha256"].starts_with(&rec.id["corrupt-".len()..]));
+    assert_eq!(f.build(Some(&path)).trip_record().unwrap().id, rec.id);
     assert!(matches!(
         &f.events.lock().unwrap()[0],
         Event::StartedTripped { .. }
@@ -185,7 +222,7 @@ fn corrupt_latch_starts_tripped_and_needs_a_reset_for_its_digest() {
     f.clock.advance(Duration::from_secs(61));
     s.reset(&f.token(&rec.id)).unwrap();
     assert_eq!(s.state(), State::Armed);
-    assert!(!path.exists());
+    assert_eq!(f.build(Some(&path)).state(), State::Armed);
 }
 
 #[test]
@@ -311,7 +348,7 @@ fn repeated_trip_retries_a_failed_latch_write() {
     let rec = s.trip(TripRequest::manual("again", "y")).unwrap();
     assert_eq!(rec.reason, "x");
     match latch::read_latch(&path) {
-        LatchRead::Present(c) => assert_eq!(c.trip, rec),
+        LatchRead::Present(c) => assert_eq!(c.trip, Some(rec)),
         other => panic!("{other:?}"),
     }
 }
@@ -320,7 +357,7 @@ fn repeated_trip_retries_a_failed_latch_write() {
 fn a_running_switch_adopts_a_latch_written_by_another_process() {
     let f = Fixture::new();
     let path = temp_latch("adopt");
-    let bot = f.build(Some(&path));
+    let bot = f.init(&path);
     assert!(bot.adopt_latch().is_none());
     // Another instance (the CLI) trips through the same latch file.
     let cli = f.build(Some(&path));
@@ -334,7 +371,7 @@ fn a_running_switch_adopts_a_latch_written_by_another_process() {
     f.clock.advance(Duration::from_secs(61));
     bot.reset(&f.token(&rec.id)).unwrap();
     assert!(bot.gate().is_open());
-    assert!(bot.adopt_latch().is_none(), "latch removed by the reset");
+    assert!(bot.adopt_latch().is_none(), "latch armed by the reset");
 }
 
 #[test]

@@ -90,37 +90,69 @@ pub(super) const EVIDENCE: &[&str] = &[
     "checked",
 ];
 
-/// Up to this many segments are split without allocating.
-const INLINE: usize = 16;
+/// The segments of a name, as byte ranges, in order.
+pub(super) struct Segments<'a> {
+    name: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Segments<'a> {
+    /// The segments of `name` from byte `pos`, which must start a segment
+    /// or a separator (0, or the end of an earlier segment).
+    pub(super) fn new(name: &'a [u8], pos: usize) -> Self {
+        Self { name, pos }
+    }
+}
+
+impl Iterator for Segments<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        let name = self.name;
+        let start = self.pos
+            + name
+                .get(self.pos..)?
+                .iter()
+                .position(u8::is_ascii_alphanumeric)?;
+        let mut i = start + 1;
+        while let Some(&b) = name.get(i) {
+            if !b.is_ascii_alphanumeric() {
+                break;
+            }
+            if b.is_ascii_uppercase() {
+                let prev = name[i - 1];
+                let next_lower = name.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+                // lower->Upper ("apiKey"), or the last capital of an
+                // acronym before a lower-case letter ("APIKey").
+                if prev.is_ascii_lowercase() || (prev.is_ascii_uppercase() && next_lower) {
+                    break;
+                }
+            }
+            i += 1;
+        }
+        self.pos = i;
+        Some(start..i)
+    }
+}
+
+/// Whether a segment starts at byte `p` (see [`Segments`]).
+fn starts_segment(name: &[u8], p: usize) -> bool {
+    let b = name[p];
+    if !b.is_ascii_alphanumeric() {
+        return false;
+    }
+    let Some(&prev) = p.checked_sub(1).and_then(|i| name.get(i)) else {
+        return true;
+    };
+    let next_lower = name.get(p + 1).is_some_and(u8::is_ascii_lowercase);
+    !prev.is_ascii_alphanumeric()
+        || (b.is_ascii_uppercase()
+            && (prev.is_ascii_lowercase() || (prev.is_ascii_uppercase() && next_lower)))
+}
 
 /// The segments of `name`, as byte ranges.
-pub(super) fn segments(name: &[u8], mut each: impl FnMut(Range<usize>)) {
-    let mut start = None::<usize>;
-    for (i, &b) in name.iter().enumerate() {
-        if !b.is_ascii_alphanumeric() {
-            if let Some(s) = start.take() {
-                each(s..i);
-            }
-            continue;
-        }
-        if let Some(s) = start {
-            let prev = name[i - 1];
-            let next_lower = name.get(i + 1).is_some_and(u8::is_ascii_lowercase);
-            // lower->Upper ("apiKey"), or the last capital of an acronym
-            // before a lower-case letter ("APIKey").
-            let boundary = b.is_ascii_uppercase()
-                && (prev.is_ascii_lowercase() || (prev.is_ascii_uppercase() && next_lower));
-            if boundary {
-                each(s..i);
-                start = Some(i);
-            }
-        } else {
-            start = Some(i);
-        }
-    }
-    if let Some(s) = start {
-        each(s..name.len());
-    }
+pub(super) fn segments(name: &[u8], each: impl FnMut(Range<usize>)) {
+    Segments::new(name, 0).for_each(each);
 }
 
 /// Markers and evidence suffixes, indexed by first byte so most bytes of a
@@ -133,6 +165,8 @@ pub(super) struct Matcher {
     word_starts: Box<[bool; 256]>,
     /// Sequences (lower-case segments) by the first byte of their first segment.
     sequences: Box<[Vec<Sequence>; 256]>,
+    /// Whether some sequence starts with this byte (either ASCII case).
+    sequence_starts: Box<[bool; 256]>,
     evidence: Vec<Box<[u8]>>,
     empty: bool,
 }
@@ -150,6 +184,7 @@ impl Matcher {
             words: Box::new(std::array::from_fn(|_| Vec::new())),
             word_starts: Box::new([false; 256]),
             sequences: Box::new(std::array::from_fn(|_| Vec::new())),
+            sequence_starts: Box::new([false; 256]),
             evidence: Vec::new(),
             empty: true,
         }
@@ -180,6 +215,8 @@ impl Matcher {
             return false;
         };
         self.sequences[usize::from(first)].push(parts.into_boxed_slice());
+        self.sequence_starts[usize::from(first)] = true;
+        self.sequence_starts[usize::from(first.to_ascii_uppercase())] = true;
         self.empty = false;
         true
     }
@@ -192,56 +229,80 @@ impl Matcher {
         self.empty
     }
 
-    /// Whether `name` is secret (see the module docs).
+    /// Whether `name` is secret (see the module docs). Words are looked
+    /// for over the whole name in one pass (a word has no separator in it,
+    /// so it never spans two segments but across a camelCase boundary, as
+    /// in `apiKey`), sequences segment by segment; the segments after a
+    /// match are read only on a match.
     pub(super) fn is_secret(&self, name: &[u8]) -> bool {
         if self.empty {
             return false;
         }
-        let mut inline: [Range<usize>; INLINE] = std::array::from_fn(|_| 0..0);
-        let mut spill = Vec::new();
-        let mut n = 0;
-        segments(name, |r| {
-            if n < INLINE {
-                inline[n] = r;
-            } else {
-                if n == INLINE {
-                    spill.extend_from_slice(&inline);
-                }
-                spill.push(r);
-            }
-            n += 1;
-        });
-        let segs = if n > INLINE { &spill[..] } else { &inline[..n] };
-        (0..segs.len()).any(|i| {
-            let seg = &name[segs[i].clone()];
-            (self.has_word(seg) && !self.is_evidence(name, segs, i + 1))
-                || self.sequences[usize::from(seg[0].to_ascii_lowercase())]
-                    .iter()
-                    .any(|parts| {
-                        let end = i + parts.len();
-                        segs.get(i..end).is_some_and(|run| {
-                            run.iter()
-                                .zip(parts.iter())
-                                .all(|(r, p)| name[r.clone()].eq_ignore_ascii_case(p))
-                        }) && !self.is_evidence(name, segs, end)
-                    })
-        })
+        (0..name.len()).any(|p| self.word_at(name, p) || self.sequence_at_byte(name, p))
     }
 
-    fn has_word(&self, seg: &[u8]) -> bool {
-        (0..seg.len()).any(|p| {
-            self.word_starts[usize::from(seg[p])]
-                && self.words[usize::from(seg[p].to_ascii_lowercase())]
+    /// Whether a word starts at byte `p`.
+    fn word_at(&self, name: &[u8], p: usize) -> bool {
+        {
+            self.word_starts[usize::from(name[p])]
+                && self.words[usize::from(name[p].to_ascii_lowercase())]
                     .iter()
                     .any(|w| {
-                        seg.get(p..p + w.len())
-                            .is_some_and(|win| win.eq_ignore_ascii_case(w))
+                        // Second bytes first: most candidates end there.
+                        name.get(p..p + w.len()).is_some_and(|win| {
+                            win.get(1).map(u8::to_ascii_lowercase) == w.get(1).copied()
+                                && win.eq_ignore_ascii_case(w)
+                        }) && !self.evidence_after_byte(name, p + w.len() - 1)
                     })
-        })
+        }
     }
 
-    fn is_evidence(&self, name: &[u8], segs: &[Range<usize>], at: usize) -> bool {
-        segs.get(at).is_some_and(|r| {
+    /// Whether a sequence starts at byte `p`.
+    fn sequence_at_byte(&self, name: &[u8], p: usize) -> bool {
+        {
+            self.sequence_starts[usize::from(name[p])] && {
+                let second = name.get(p + 1).map(u8::to_ascii_lowercase);
+                // Second bytes first: most candidates end there.
+                self.sequences[usize::from(name[p].to_ascii_lowercase())]
+                    .iter()
+                    .any(|parts| {
+                        parts[0].get(1).copied() == second
+                            && starts_segment(name, p)
+                            && self.sequence_at(name, p, parts)
+                    })
+            }
+        }
+    }
+
+    /// Whether `parts` match the segments from byte `p` on (not followed by
+    /// an evidence suffix).
+    fn sequence_at(&self, name: &[u8], p: usize, parts: &[Box<[u8]>]) -> bool {
+        let mut segs = Segments::new(name, p);
+        let matched = segs
+            .by_ref()
+            .take(parts.len())
+            .zip(parts)
+            .filter(|(r, part)| name[r.clone()].eq_ignore_ascii_case(part))
+            .count();
+        matched == parts.len()
+            && segs.next().is_none_or(|r| {
+                !self
+                    .evidence
+                    .iter()
+                    .any(|e| name[r.clone()].eq_ignore_ascii_case(e))
+            })
+    }
+
+    /// Whether the segment after the one holding byte `at` is evidence.
+    fn evidence_after_byte(&self, name: &[u8], at: usize) -> bool {
+        Segments::new(name, 0)
+            .find(|r| r.contains(&at))
+            .is_some_and(|r| self.is_evidence(name, r.end, 0))
+    }
+
+    /// Whether the segment `skip` segments after byte `from` is evidence.
+    fn is_evidence(&self, name: &[u8], from: usize, skip: usize) -> bool {
+        Segments::new(name, from).nth(skip).is_some_and(|r| {
             self.evidence
                 .iter()
                 .any(|e| name[r.clone()].eq_ignore_ascii_case(e))

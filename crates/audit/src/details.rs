@@ -132,7 +132,8 @@ impl Details {
     }
 
     /// Appends the fields as one canonical JSON object, with the value of
-    /// every field `redactor` marks secret (at any depth) replaced.
+    /// every field `redactor` marks secret (at any depth) replaced, and the
+    /// secrets inside string values too.
     pub(crate) fn write_canonical(&self, out: &mut Vec<u8>, redactor: &Redactor) {
         out.push(b'{');
         for (i, f) in self.fields.iter().enumerate() {
@@ -147,7 +148,9 @@ impl Details {
                 continue;
             }
             match &f.value {
-                Held::Text(r) => out.extend_from_slice(self.buf.get(r.clone()).unwrap_or_default()),
+                Held::Text(r) => {
+                    redactor.write_scalar(out, self.buf.get(r.clone()).unwrap_or_default());
+                }
                 Held::Tree(v) => write_value(out, v, Some(redactor)),
             }
         }

@@ -269,7 +269,8 @@ pub(crate) fn write_text(out: &mut Vec<u8>, s: &[u8]) {
 }
 
 /// Writes `map` canonically; with a redactor, the value of every field it
-/// marks secret (at any depth) is written as [`REDACTED`](crate::REDACTED).
+/// marks secret (at any depth) is written as [`REDACTED`](crate::REDACTED),
+/// and so are the secrets inside string values.
 fn write_object(out: &mut Vec<u8>, map: &Map<String, Value>, redactor: Option<&Redactor>) {
     out.push(b'{');
     // serde_json's map iterates sorted unless its `preserve_order` feature
@@ -316,7 +317,10 @@ pub(crate) fn write_value(out: &mut Vec<u8>, v: &Value, redactor: Option<&Redact
             }
             out.push(b']');
         }
-        Value::String(s) => write_str(out, s),
+        Value::String(s) => match redactor {
+            Some(r) => r.write_str(out, s),
+            None => write_str(out, s),
+        },
         Value::Number(n) => {
             let _ = write!(out, "{n}");
         }

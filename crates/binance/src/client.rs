@@ -6,8 +6,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde_json::Value;
 use supreme_vault::Signer;
 
+use crate::reconcile::Unknowns;
+use crate::scrub::scrub;
 use crate::{
-    BinanceError, Clock, Params, Request, Response, ServerTime, SystemClock, Transport, weight,
+    BinanceError, Clock, DEFAULT_MAX_BODY_BYTES, Params, Request, Response, ServerTime,
+    SystemClock, Transport, TransportError, weight,
 };
 
 /// Usage the exchange reported in its last response headers.
@@ -36,16 +39,19 @@ pub struct BinanceClient {
     clock: Arc<dyn Clock>,
     server_time: ServerTime,
     recv_window_ms: u64,
+    max_body_bytes: usize,
     usage: Mutex<Usage>,
     observer: Option<ResponseObserver>,
+    unknowns: Unknowns,
 }
 
+/// Leaves out the API key (it identifies the account to the exchange).
 impl std::fmt::Debug for BinanceClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BinanceClient")
-            .field("api_key", &self.api_key)
             .field("signer", &self.signer)
             .field("recv_window_ms", &self.recv_window_ms)
+            .field("max_body_bytes", &self.max_body_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -65,9 +71,20 @@ impl BinanceClient {
             clock: Arc::new(SystemClock),
             server_time: ServerTime::default(),
             recv_window_ms: 5_000,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             usage: Mutex::new(Usage::default()),
             observer: None,
+            unknowns: Unknowns::default(),
         }
+    }
+
+    /// Reads at most `bytes` of any response body (default
+    /// [`DEFAULT_MAX_BODY_BYTES`], 16 MiB): each [`Request`] carries the
+    /// limit to the transport, and a longer body is an error
+    /// ([`BinanceError::OutcomeUnknown`] for an order).
+    pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
     }
 
     /// Uses `clock` for timestamps.
@@ -91,6 +108,20 @@ impl BinanceClient {
     /// Now on the local clock, Unix ms.
     pub(crate) fn now_ms(&self) -> u64 {
         self.clock.now_ms()
+    }
+
+    /// Waits on the local clock.
+    pub(crate) fn sleep_ms(&self, ms: u64) {
+        self.clock.sleep_ms(ms);
+    }
+
+    pub(crate) fn recv_window_ms(&self) -> u64 {
+        self.recv_window_ms
+    }
+
+    /// Orders whose outcome is unknown, and when each stops being acceptable.
+    pub(crate) fn unknowns(&self) -> &Unknowns {
+        &self.unknowns
     }
 
     /// The usage reported by the last response.
@@ -141,6 +172,7 @@ impl BinanceClient {
             query: params.encode(),
             headers: Vec::new(),
             weight: weight(method, path, params.get("symbol").is_some()),
+            max_body_bytes: self.max_body_bytes,
         };
         self.exchange(&req).map(|r| r.body)
     }
@@ -194,13 +226,28 @@ impl BinanceClient {
             query,
             headers: vec![("x-mbx-apikey", self.api_key.clone())],
             weight: weight(method, path, params.get("symbol").is_some()),
+            max_body_bytes: self.max_body_bytes,
         };
         self.exchange(&req).and_then(|r| parse(path, &r.body))
     }
 
-    /// Sends, records usage, and turns error statuses into typed errors.
+    /// Sends, records usage, and turns error statuses into typed errors
+    /// (their text scrubbed of the API key and the signed query).
     fn exchange(&self, req: &Request) -> Result<Response, BinanceError> {
-        let resp = self.transport.send(req)?;
+        let resp = self.transport.send(req).map_err(|e| match e {
+            TransportError::NotSent(why) => TransportError::NotSent(scrub(&why, req)),
+            TransportError::NoResponse(why) => TransportError::NoResponse(scrub(&why, req)),
+        })?;
+        if resp.body.len() > req.max_body_bytes {
+            return Err(BinanceError::Malformed {
+                path: req.path,
+                reason: format!(
+                    "body of {} bytes is over the limit of {} bytes",
+                    resp.body.len(),
+                    req.max_body_bytes
+                ),
+            });
+        }
         self.record_usage(&resp);
         if let Some(observer) = &self.observer {
             observer(&resp);
@@ -223,7 +270,7 @@ impl BinanceClient {
                 Err(BinanceError::Api {
                     status,
                     code: v["code"].as_i64().unwrap_or(0),
-                    msg: v["msg"].as_str().unwrap_or(&resp.body).to_string(),
+                    msg: scrub(v["msg"].as_str().unwrap_or(&resp.body), req),
                 })
             }
         }

@@ -7,6 +7,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub trait Clock: Send + Sync {
     /// Now, Unix milliseconds.
     fn now_ms(&self) -> u64;
+
+    /// Waits `ms` milliseconds on this clock (a test clock advances instead).
+    fn sleep_ms(&self, ms: u64) {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
 }
 
 /// The system clock.

@@ -28,8 +28,10 @@ pub enum BinanceError {
         /// Seconds to wait (`Retry-After`).
         retry_after_s: u64,
     },
-    /// An order was sent and no answer came: it may or may not exist.
-    /// Reconcile with [`crate::BinanceClient::reconcile`]; never re-send it.
+    /// An order was sent and no readable answer came (no response, a 5xx,
+    /// -1006 or -1007 "execution status unknown", an unreadable or
+    /// oversized 2xx body): it may or may not exist. Reconcile with
+    /// [`crate::BinanceClient::reconcile`]; never re-send it.
     #[error("order {client_order_id} on {symbol}: outcome unknown ({reason})")]
     OutcomeUnknown {
         /// The order's symbol.

@@ -127,23 +127,38 @@ fn order_params(order: &Order, id: &ClientOrderId) -> Params {
 
 impl BinanceClient {
     /// Places `order` (`POST /api/v3/order`), with its client order id or a
-    /// fresh one. Never retried: a timeout, a dropped connection or a 5xx is
-    /// [`BinanceError::OutcomeUnknown`] carrying the client order id to
-    /// [`reconcile`](Self::reconcile) with.
+    /// fresh one. Never retried: a timeout, a dropped connection, a 5xx,
+    /// Binance's -1006 and -1007 ("execution status unknown") and a 2xx
+    /// answer that cannot be read are [`BinanceError::OutcomeUnknown`],
+    /// carrying the client order id to [`reconcile`](Self::reconcile) with.
     pub fn place_order(&self, order: &Order) -> Result<OrderState, BinanceError> {
         let id = order
             .client_order_id
             .unwrap_or_else(|| fresh_client_id(self.now_ms()));
-        let unknown = |reason: String| BinanceError::OutcomeUnknown {
-            symbol: order.symbol.to_string(),
-            client_order_id: id.to_string(),
-            reason,
+        let signed_at = self.now_ms();
+        let unknown = |reason: String| {
+            self.unknowns()
+                .record(&id.to_string(), signed_at, self.recv_window_ms());
+            BinanceError::OutcomeUnknown {
+                symbol: order.symbol.to_string(),
+                client_order_id: id.to_string(),
+                reason,
+            }
         };
-        match self.signed_no_retry("POST", "/api/v3/order", &order_params(order, &id)) {
-            Ok(v) => OrderState::from_json("/api/v3/order", &v),
+        let answer = self
+            .signed_no_retry("POST", "/api/v3/order", &order_params(order, &id))
+            .and_then(|v| OrderState::from_json("/api/v3/order", &v));
+        match answer {
+            Ok(state) => Ok(state),
             Err(BinanceError::Transport(TransportError::NoResponse(why))) => Err(unknown(why)),
-            Err(BinanceError::Api { status, msg, .. }) if status >= 500 => {
-                Err(unknown(format!("HTTP {status}: {msg}")))
+            Err(BinanceError::Api {
+                status, code, msg, ..
+            }) if status >= 500 || matches!(code, -1006 | -1007) => {
+                Err(unknown(format!("HTTP {status}, code {code}: {msg}")))
+            }
+            // The exchange answered 2xx: the order may well exist.
+            Err(BinanceError::Malformed { reason, .. }) => {
+                Err(unknown(format!("unreadable answer: {reason}")))
             }
             Err(e) => Err(e),
         }
@@ -163,19 +178,6 @@ impl BinanceClient {
             Err(BinanceError::Api { code: -2013, .. }) => Ok(None),
             Err(e) => Err(e),
         }
-    }
-
-    /// Resolves an [`BinanceError::OutcomeUnknown`]: asks the exchange
-    /// whether the order exists. It never re-sends the order.
-    pub fn reconcile(
-        &self,
-        symbol: &Symbol,
-        client_order_id: &str,
-    ) -> Result<Reconciled, BinanceError> {
-        Ok(match self.query_order(symbol, client_order_id)? {
-            Some(state) => Reconciled::Found(state),
-            None => Reconciled::NotFound,
-        })
     }
 
     /// Cancels one order by client order id.

@@ -3,8 +3,31 @@
 //! Production code plugs in net-guard's guarded HTTPS client; tests plug in
 //! a real TLS client talking to the simulated exchange on loopback.
 
+/// The largest response body read by default: 16 MiB. The full spot
+/// `exchangeInfo` is the largest document a bot reads; raise the limit
+/// ([`BinanceClient::with_max_body_bytes`](crate::BinanceClient::with_max_body_bytes))
+/// if it outgrows this.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 16 << 20;
+
 /// One HTTP request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Its `Debug` output leaves out what lets someone act as the bot: header
+/// values (the API key) and a signed query (replayable within `recvWindow`).
+///
+/// ```
+/// use supreme_binance::Request;
+/// let req = Request {
+///     method: "GET",
+///     path: "/api/v3/account",
+///     query: "timestamp=1&signature=abc123".into(),
+///     headers: vec![("x-mbx-apikey", "my-api-key".into())],
+///     weight: 20,
+///     max_body_bytes: supreme_binance::DEFAULT_MAX_BODY_BYTES,
+/// };
+/// let shown = format!("{req:?}");
+/// assert!(!shown.contains("abc123") && !shown.contains("my-api-key"));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
 pub struct Request {
     /// `GET`, `POST`, `DELETE`.
     pub method: &'static str,
@@ -16,6 +39,30 @@ pub struct Request {
     pub headers: Vec<(&'static str, String)>,
     /// Request weight (for the rate limiter).
     pub weight: u32,
+    /// The most bytes of the response body the transport may read: a longer
+    /// body is an error ([`TransportError::NoResponse`] for an order, whose
+    /// outcome is then unknown), read no further than this limit.
+    pub max_body_bytes: usize,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let signed = self.query.contains("signature=");
+        let query: &dyn std::fmt::Debug = if signed {
+            &format_args!("[signed query, {} bytes]", self.query.len())
+        } else {
+            &self.query
+        };
+        let headers: Vec<&str> = self.headers.iter().map(|(k, _)| *k).collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", query)
+            .field("headers", &headers)
+            .field("weight", &self.weight)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish()
+    }
 }
 
 /// One HTTP response.

@@ -141,6 +141,8 @@ fn rate_limit_429_then_ban_418() {
 #[test]
 fn lost_answer_is_outcome_unknown_and_reconciled_without_resending() {
     let (sim, _server, client) = setup();
+    // "Not found" waits out recvWindow + 1 s on the real clock: keep it short.
+    let client = client.with_recv_window_ms(500);
     sim.set_faults(Faults {
         drop_after_accept: 1,
         ..Faults::default()

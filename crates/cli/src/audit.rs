@@ -7,6 +7,7 @@
 //! its public half `<log>.key.pub`, which `verify` trusts only when its
 //! fingerprint is given (`--key-fingerprint`).
 
+mod details_input;
 mod show;
 
 use std::io::IsTerminal;
@@ -67,9 +68,15 @@ pub(crate) enum AuditCommand {
         /// DEBUG, INFO, NOTICE, WARNING, ERROR or CRITICAL.
         #[arg(long, default_value = "INFO")]
         severity: String,
-        /// Details as a JSON object; secret-looking fields are redacted.
-        #[arg(long)]
+        /// Details as a JSON object on the command line, for values that are
+        /// not secret (any user of the host can read a process's arguments):
+        /// prefer --details-file. Secret-looking fields are redacted.
+        #[arg(long, conflicts_with = "details_file")]
         details: Option<String>,
+        /// Details as a JSON object read from this file, or `-` for standard
+        /// input: the way to pass anything secret.
+        #[arg(long, value_name = "PATH")]
+        details_file: Option<PathBuf>,
         /// Who acted (default: $USER).
         #[arg(long)]
         actor: Option<String>,
@@ -135,18 +142,22 @@ pub(crate) fn run(cmd: AuditCommand) -> ExitCode {
             event_type,
             severity,
             details,
+            details_file,
             actor,
             key,
             json,
-        } => append(
-            &path,
-            &event_type,
-            &severity,
-            details.as_deref(),
-            actor,
-            key,
-            json,
-        ),
+        } => match details_input::read(details, details_file.as_deref()) {
+            Ok(details) => append(
+                &path,
+                &event_type,
+                &severity,
+                details.as_deref(),
+                actor,
+                key,
+                json,
+            ),
+            Err(e) => exit::input_error(e),
+        },
         AuditCommand::Checkpoint {
             path,
             key,

@@ -199,14 +199,21 @@ fn status(path: &Path, policy: Option<&Path>) -> ExitCode {
     }
 }
 
+/// Prints a trip record; its text came from a file anyone with the bot's
+/// shell can write, so every field is escaped.
 fn print_record(r: &TripRecord) {
-    println!("trigger: {}", r.trigger);
-    println!("reason: {}", r.reason);
-    println!("who: {}", r.who);
+    use crate::escape::escape;
+    println!("trigger: {}", escape(&r.trigger.to_string()));
+    println!("reason: {}", escape(&r.reason));
+    println!("who: {}", escape(&r.who));
     println!("when: {} ({} ms)", utc(r.at_ms), r.at_ms);
-    println!("trip id: {}", r.id);
+    println!("trip id: {}", escape(&r.id.to_string()));
     for (k, v) in &r.values {
-        println!("value {k}: {v}");
+        println!(
+            "value {}: {}",
+            escape(&k.to_string()),
+            escape(&v.to_string())
+        );
     }
 }
 

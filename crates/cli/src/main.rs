@@ -7,12 +7,31 @@
 
 #![allow(clippy::print_stdout)]
 
+// Every print in the CLI goes through `output` (a closed pipe ends quietly,
+// diagnostics are escaped): these shadow std's macros in every module below.
+macro_rules! println {
+    () => { $crate::output::out(format_args!(""), true) };
+    ($($arg:tt)*) => { $crate::output::out(format_args!($($arg)*), true) };
+}
+macro_rules! print {
+    ($($arg:tt)*) => { $crate::output::out(format_args!($($arg)*), false) };
+}
+macro_rules! eprintln {
+    () => { $crate::output::err(format_args!(""), true) };
+    ($($arg:tt)*) => { $crate::output::err(format_args!($($arg)*), true) };
+}
+macro_rules! eprint {
+    ($($arg:tt)*) => { $crate::output::err(format_args!($($arg)*), false) };
+}
+
 mod audit;
+mod escape;
 mod exit;
 mod kill_switch;
 mod net;
 mod number;
 mod order;
+mod output;
 mod risk;
 mod vault;
 
@@ -51,12 +70,12 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    output::finish(match cli.command {
         Command::Audit(cmd) => audit::run(cmd),
         Command::Order(cmd) => order::run(cmd),
         Command::Risk(cmd) => risk::run(cmd),
         Command::KillSwitch(cmd) => kill_switch::run(cmd),
         Command::Net(cmd) => net::run(cmd),
         Command::Vault(cmd) => vault::run(cmd),
-    }
+    })
 }

@@ -1,11 +1,14 @@
-//! `supreme audit show`: a readable table of records.
+//! `supreme audit show`: a readable table of records. Text from the log
+//! (actor, event, details) is escaped: a record cannot forge a row.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use supreme_audit::{EventType, Record, format_utc_ms, parse_rfc3339_ms};
 
+use crate::escape::escape;
 use crate::exit::{self, OK};
+use crate::output::stdout_closed;
 
 pub(super) fn run(
     path: &Path,
@@ -38,6 +41,9 @@ pub(super) fn run(
             Err(e) => return exit::input_error(format!("{}: {e}", file.display())),
         };
         for (i, line) in text.split(|b| *b == b'\n').enumerate() {
+            if stdout_closed() {
+                break;
+            }
             if line.is_empty() {
                 continue;
             }
@@ -52,9 +58,10 @@ pub(super) fn run(
                 continue;
             }
             if json {
-                println!("{}", String::from_utf8_lossy(line));
+                println!("{}", escape(&String::from_utf8_lossy(line)));
             } else {
-                let mut details = serde_json::Value::Object(r.details).to_string();
+                let mut details =
+                    escape(&serde_json::Value::Object(r.details).to_string()).into_owned();
                 if details.len() > 80 {
                     let cut = (0..=77)
                         .rev()
@@ -68,8 +75,8 @@ pub(super) fn run(
                     r.seq,
                     format_utc_ms(r.time_ms),
                     r.severity.as_str(),
-                    r.event_type.as_str(),
-                    r.actor
+                    escape(r.event_type.as_str()),
+                    escape(&r.actor)
                 );
             }
         }

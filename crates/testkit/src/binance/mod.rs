@@ -10,7 +10,8 @@
 //!   `X-MBX-USED-WEIGHT-1M` and `X-MBX-ORDER-COUNT-*` headers, 429 with
 //!   `Retry-After`, then a 418 ban.
 //! - Faults: latency, 5xx, a dropped connection after an order was accepted
-//!   (the "unknown outcome" case), clock skew.
+//!   (the "unknown outcome" case), an order answered -1007/-1006 and
+//!   processed later, an unreadable 200 answer, clock skew.
 //!
 //! The core ([`SimBinance::handle`]) is transport-free; `server` serves it
 //! over TLS on loopback.
@@ -29,6 +30,7 @@ mod place;
 mod route_faults;
 mod routes;
 mod server;
+mod unknown;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -53,6 +55,16 @@ pub struct Faults {
     pub drop_after_accept: u32,
     /// Server clock offset from the real clock, ms (positive: ahead).
     pub clock_skew_ms: i64,
+    /// The next this many orders are answered at once with an "execution
+    /// status unknown" error and processed `hold_back_ms` later.
+    pub hold_back_next: u32,
+    /// How long a held-back order waits before the exchange processes it.
+    pub hold_back_ms: u64,
+    /// The code of that answer: -1007 (the default) or -1006.
+    pub hold_back_code: Option<i32>,
+    /// The next this many accepted orders are answered 200 with a body cut
+    /// short (unreadable JSON).
+    pub garble_after_accept: u32,
 }
 
 /// A clock returning Unix milliseconds.
@@ -68,6 +80,7 @@ struct State {
     faults: Faults,
     route_faults: route_faults::RouteFaults,
     requests: u64,
+    held: Vec<unknown::Held>,
 }
 
 /// The simulated exchange. Cheap to clone; clones share state.
@@ -103,6 +116,7 @@ impl SimBinance {
             faults: Faults::default(),
             route_faults: route_faults::RouteFaults::default(),
             requests: 0,
+            held: Vec::new(),
         };
         Ok(Self {
             state: Arc::new(Mutex::new(state)),
@@ -227,12 +241,15 @@ impl SimBinance {
         let now = self.server_time();
         let mut st = self.lock();
         st.requests += 1;
+        unknown::release_due(&mut st, now);
         let latency = st.faults.latency;
         let mut resp = if st.faults.fail_next > 0 {
             st.faults.fail_next -= 1;
             SimResponse::error(503, -1008, "Service Unavailable.")
         } else if let Some(fault) = st.route_faults.answer(req) {
             fault
+        } else if let Some(unknown) = unknown::hold_back(&mut st, req, now) {
+            unknown
         } else {
             routes::route(&mut st, req, now)
         };

@@ -148,6 +148,9 @@ pub(super) fn place(st: &mut State, params: &Params, now: u64) -> SimResponse {
     if st.faults.drop_after_accept > 0 {
         st.faults.drop_after_accept -= 1;
         resp.delivery = Delivery::Drop;
+    } else if st.faults.garble_after_accept > 0 {
+        st.faults.garble_after_accept -= 1;
+        resp.body.truncate(resp.body.len() / 2);
     }
     resp
 }

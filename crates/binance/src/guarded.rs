@@ -52,7 +52,13 @@ impl<C: NetClock> GuardedTransport<C> {
         base_url: &str,
         limiter: Arc<ExchangeLimiter<C>>,
     ) -> Result<Self, TransportError> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
+        // One worker thread drives the connections, timers and the
+        // resolver's tasks, so the transport serves many threads at once (the
+        // strategy's and the kill switch's halt) without starving any; each
+        // request's own future runs on its caller's thread.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("supreme-binance-net")
             .enable_all()
             .build()
             .map_err(|e| TransportError::NotSent(format!("runtime: {e}")))?;

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use support::{API_KEY, SECRET, vault};
 use supreme_binance::*;
+use supreme_net_guard::hsts::HstsMode;
 use supreme_net_guard::pin::{PinSet, spki_of_cert};
 use supreme_net_guard::ratelimit::{ExchangeLimiter, RateLimit};
 use supreme_net_guard::resolve::{Nameserver, ResolverSettings};
@@ -42,6 +43,10 @@ fn addr(i: u8) -> IpAddr {
 }
 
 fn rig() -> Rig {
+    rig_with(HstsMode::Warn)
+}
+
+fn rig_with(hsts: HstsMode) -> Rig {
     let sim = SimBinance::with_sample();
     sim.add_key(ApiKey {
         key: API_KEY.into(),
@@ -74,6 +79,7 @@ fn rig() -> Rig {
             timeout: Duration::from_secs(2),
         })
         .pin(PinSet::new(HOST, &[server.spki_pin(), &ca_pin]).unwrap())
+        .hsts(hsts)
         .dangerous()
         .add_root_ca(server.ca().cert_der().clone())
         .done()
@@ -185,4 +191,26 @@ fn sixteen_concurrent_orders_to_different_judged_addresses_are_never_reported_un
     assert_eq!(rig.sim.orders().len(), 48);
     // The requests really were judged against different answers.
     assert!(rig.relays.iter().map(Relay::accepted).sum::<u64>() > 0);
+}
+
+#[test]
+fn an_order_answered_without_hsts_is_outcome_unknown_not_unsent() {
+    // HSTS is judged on the answer, after the order was sent: refusing the
+    // answer must not make the order look unsent.
+    let rig = rig_with(HstsMode::Require);
+    let result = rig.client.place_order(&order("hsts-1"));
+    assert_truthful(&rig.sim, "hsts-1", &result);
+    match result {
+        Err(BinanceError::OutcomeUnknown {
+            client_order_id,
+            reason,
+            ..
+        }) => {
+            assert_eq!(client_order_id, "hsts-1");
+            assert!(reason.contains("HSTS"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(seen(&rig.sim, "hsts-1"));
+    assert_eq!(rig.sim.orders().len(), 1, "never re-sent");
 }

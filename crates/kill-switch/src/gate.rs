@@ -122,3 +122,6 @@ impl Gate {
         HaltScope::enter(&self.state)
     }
 }
+
+#[cfg(test)]
+mod tests;

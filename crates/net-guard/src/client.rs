@@ -4,7 +4,7 @@
 //!
 //! Each request's URL is judged and its host resolved and judged first (a
 //! clear refusal before anything happens); then every new connection is
-//! judged where it is made ([`connect`]): reqwest's resolver hook hands out
+//! judged where it is made (the `connect` module): reqwest's resolver hook hands out
 //! only judged answers, and the connector layer judges the socket's real
 //! peer before a request byte is written on it. Nothing is checked after a
 //! request was sent, so a failure after sending is never mistaken for one

@@ -108,14 +108,28 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
     )?;
     step("audit log", audit_path.display());
 
+    // The kill switch, latched to disk, reporting to the audit log.
+    let sink_log = audit.clone();
+    let switch = KillSwitch::builder()
+        .latch(dir.path().join("kill-switch.latch"))
+        .events(Arc::new(move |e: &KsEvent| {
+            record_kill_switch(&sink_log, e)
+        }))
+        .build();
+
     // 4. The connection: net-guard's guarded client, pinned to the
     //    simulator's certificate. Rate limits start at Binance's published
     //    defaults and are replaced by the exchange's own from exchangeInfo.
-    let bootstrap = crate::transport::connect(&server, &dns, RateLimit::binance_spot_defaults())?;
+    let bootstrap = crate::transport::connect(
+        &server,
+        &dns,
+        RateLimit::binance_spot_defaults(),
+        switch.gate(),
+    )?;
     let info_text = BinanceClient::new(bootstrap, api_key, opened.vault().signer("binance")?)
         .public_body("GET", "/api/v3/exchangeInfo", &Params::new())?;
     let limits = RateLimit::from_exchange_info(&info_text)?;
-    let net = crate::transport::connect(&server, &dns, limits.clone())?;
+    let net = crate::transport::connect(&server, &dns, limits.clone(), switch.gate())?;
     step(
         "guarded connection",
         format!(
@@ -148,14 +162,8 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
         ),
     );
 
-    // 6. The kill switch, latched to disk, reporting to the audit log.
-    let sink_log = audit.clone();
-    let switch = KillSwitch::builder()
-        .latch(dir.path().join("kill-switch.latch"))
-        .events(Arc::new(move |e: &KsEvent| {
-            record_kill_switch(&sink_log, e)
-        }))
-        .build();
+    // 6. The kill switch (made before the connection, which re-checks its
+    //    gate right before each order goes out).
     let venue = BinanceVenue::new(client.clone(), rules.clone(), "USDT");
 
     // 7. Risk limits: a position at most 25 % of equity (warning at 15 %), a

@@ -111,14 +111,40 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
     )?;
     step("audit log", audit_path.display());
 
+    // The kill switch, latched to disk, reporting to the audit log, made
+    // before the connection (which re-checks its gate right before each order
+    // goes out). A new switch is armed once, by an operator's signed init
+    // token (the key stays with the operator; the bot holds the public half).
+    let sink_log = audit.clone();
+    let operator = OperatorKey::generate()?;
+    let init = ResetRequest {
+        operator: "operator".into(),
+        token: operator.sign_init("operator", KsClock.now_ms() + 60_000)?,
+    };
+    let switch = KillSwitch::builder()
+        .latch(dir.path().join("kill-switch.latch"))
+        .reset_policy(
+            ResetPolicy::new(std::time::Duration::from_secs(300))
+                .operator("operator", operator.public_key()),
+        )
+        .events(Arc::new(move |e: &KsEvent| {
+            record_kill_switch(&sink_log, e)
+        }))
+        .init(&[init])?;
+
     // 4. The connection: net-guard's guarded client, pinned to the
     //    simulator's certificate. Rate limits start at Binance's published
     //    defaults and are replaced by the exchange's own from exchangeInfo.
-    let bootstrap = crate::transport::connect(&server, &dns, RateLimit::binance_spot_defaults())?;
+    let bootstrap = crate::transport::connect(
+        &server,
+        &dns,
+        RateLimit::binance_spot_defaults(),
+        switch.gate(),
+    )?;
     let info_text = BinanceClient::new(bootstrap, api_key, opened.vault().signer("binance")?)
         .public_body("GET", "/api/v3/exchangeInfo", &Params::new())?;
     let limits = RateLimit::from_exchange_info(&info_text)?;
-    let net = crate::transport::connect(&server, &dns, limits.clone())?;
+    let net = crate::transport::connect(&server, &dns, limits.clone(), switch.gate())?;
     step(
         "guarded connection",
         format!(
@@ -152,26 +178,7 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
         ),
     );
 
-    // 6. The kill switch, latched to disk, reporting to the audit log. A new
-    //    switch is armed once, by an operator's signed init token (the key
-    //    stays with the operator; the bot holds the public half).
-    let sink_log = audit.clone();
-    let operator = OperatorKey::generate()?;
-    let init = ResetRequest {
-        operator: "operator".into(),
-        token: operator.sign_init("operator", KsClock.now_ms() + 60_000)?,
-    };
-    let switch = KillSwitch::builder()
-        .latch(dir.path().join("kill-switch.latch"))
-        .reset_policy(
-            ResetPolicy::new(std::time::Duration::from_secs(300))
-                .operator("operator", operator.public_key()),
-        )
-        .events(Arc::new(move |e: &KsEvent| {
-            record_kill_switch(&sink_log, e)
-        }))
-        .init(&[init])?;
-    // Flatten only what the bot trades; the fee asset and the rest stay.
+    // 6. Flatten only what the bot trades; the fee asset and the rest stay.
     let venue = BinanceVenue::new(client.clone(), rules.clone(), "USDT", ["BTC"]);
 
     // 7. Risk limits: a position at most 25 % of equity (warning at 15 %), a

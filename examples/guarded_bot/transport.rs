@@ -1,12 +1,14 @@
 //! The exchange connection: net-guard's guarded client (allowlist, DNS
 //! through a trusted nameserver, the simulator's test CA, SPKI pins) and the
-//! exchange rate limiter loaded from exchangeInfo.
+//! exchange rate limiter loaded from exchangeInfo; each order passes the
+//! kill switch's gate once more right before it is sent.
 
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use supreme_security::binance::GuardedTransport;
+use supreme_security::kill_switch::Gate;
 use supreme_security::net_guard::pin::{PinSet, spki_of_cert};
 use supreme_security::net_guard::ratelimit::{ExchangeLimiter, RateLimit};
 use supreme_security::net_guard::resolve::{Nameserver, ResolverSettings};
@@ -32,11 +34,13 @@ pub(crate) fn dns() -> Result<DnsServer, BoxError> {
     Ok(dns)
 }
 
-/// The guarded connection to the simulator, rate-limited by `limits`.
+/// The guarded connection to the simulator, rate-limited by `limits`,
+/// orders re-checked against the kill switch's `gate` right before sending.
 pub(crate) fn connect(
     server: &SimServer,
     dns: &DnsServer,
     limits: Vec<RateLimit>,
+    gate: Gate,
 ) -> Result<Guarded, BoxError> {
     let policy = EgressPolicy::builder()
         .allow_host("*.binance.test")?
@@ -59,5 +63,7 @@ pub(crate) fn connect(
         .build()?;
     let limiter = Arc::new(ExchangeLimiter::new(limits, SystemClock)?);
     let base = format!("https://{HOST}:{}", server.addr().port());
-    Ok(Arc::new(GuardedTransport::new(client, &base, limiter)?))
+    Ok(Arc::new(
+        GuardedTransport::new(client, &base, limiter)?.with_kill_switch(gate),
+    ))
 }

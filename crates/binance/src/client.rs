@@ -237,6 +237,7 @@ impl BinanceClient {
         let resp = self.transport.send(req).map_err(|e| match e {
             TransportError::NotSent(why) => TransportError::NotSent(scrub(&why, req)),
             TransportError::NoResponse(why) => TransportError::NoResponse(scrub(&why, req)),
+            TransportError::KillSwitch(why) => TransportError::KillSwitch(scrub(&why, req)),
         })?;
         if resp.body.len() > req.max_body_bytes {
             return Err(BinanceError::Malformed {

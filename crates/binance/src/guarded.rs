@@ -1,11 +1,13 @@
 //! [`GuardedTransport`]: every request through net-guard's guarded HTTPS
-//! client and the exchange rate limiter.
+//! client and the exchange rate limiter, orders through the kill switch's
+//! gate once more right before they go out.
 
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use supreme_kill_switch::{Gate, InFlight};
 use supreme_net_guard::retry::{RequestKind, RetryPolicy};
 use supreme_net_guard::{
     Clock as NetClock, Cost, Error as NetError, ExchangeLimiter, GuardedClient,
@@ -16,13 +18,21 @@ use crate::{Request, Response, Transport, TransportError, is_order};
 /// Sends each request through net-guard's [`GuardedClient`] (HTTPS only,
 /// allowlist, SSRF-safe resolution, pinning) and its [`ExchangeLimiter`]
 /// (every Binance window, synced from response headers, 429 back-off, 418
-/// stop). Reads are retried with back-off; an order is sent once and a lost
-/// answer is [`TransportError::NoResponse`].
+/// stop). Reads are retried with back-off; an order is sent once, and any
+/// failure after its bytes may have been written is
+/// [`TransportError::NoResponse`] (the client reports it as an unknown
+/// outcome with its client order id), never [`TransportError::NotSent`].
+///
+/// With [`with_kill_switch`](Self::with_kill_switch), each order passes the
+/// kill switch's gate again after the limiter's wait, right before it is
+/// sent, and counts as in flight until its answer is in (the switch's halt
+/// waits for it). The halt's own close orders pass.
 pub struct GuardedTransport<C: NetClock> {
     client: GuardedClient,
     base_url: String,
     limiter: Arc<ExchangeLimiter<C>>,
     retry: RetryPolicy,
+    kill_switch: Option<Gate>,
     runtime: tokio::runtime::Runtime,
 }
 
@@ -42,7 +52,13 @@ impl<C: NetClock> GuardedTransport<C> {
         base_url: &str,
         limiter: Arc<ExchangeLimiter<C>>,
     ) -> Result<Self, TransportError> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
+        // One worker thread drives the connections, timers and the
+        // resolver's tasks, so the transport serves many threads at once (the
+        // strategy's and the kill switch's halt) without starving any; each
+        // request's own future runs on its caller's thread.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("supreme-binance-net")
             .enable_all()
             .build()
             .map_err(|e| TransportError::NotSent(format!("runtime: {e}")))?;
@@ -52,6 +68,7 @@ impl<C: NetClock> GuardedTransport<C> {
             base_url,
             limiter,
             retry: RetryPolicy::default(),
+            kill_switch: None,
             runtime,
         })
     }
@@ -59,6 +76,14 @@ impl<C: NetClock> GuardedTransport<C> {
     /// Uses `retry` for idempotent requests.
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// Checks `gate` again right before each order is sent (after any
+    /// rate-limit wait), refusing with [`TransportError::KillSwitch`] once
+    /// the switch is tripped, and counts the orders in flight.
+    pub fn with_kill_switch(mut self, gate: Gate) -> Self {
+        self.kill_switch = Some(gate);
         self
     }
 
@@ -115,14 +140,23 @@ impl<C: NetClock + Send + Sync> Transport for GuardedTransport<C> {
             orders: u32::from(order),
         };
         let kind = kind(req);
+        let gate = self.kill_switch.as_ref().filter(|_| order);
+        let admit = || -> Result<Option<InFlight>, NetError> {
+            gate.map(|g| {
+                g.enter_order()
+                    .map_err(|state| NetError::NotAdmitted(format!("kill switch {state}")))
+            })
+            .transpose()
+        };
         let result = self.runtime.block_on(async {
-            let resp = self
+            let (resp, in_flight) = self
                 .client
-                .send_limited(
+                .send_limited_admitted(
                     &self.limiter,
                     cost,
                     &kind,
                     &self.retry,
+                    &admit,
                     method,
                     &url,
                     headers,
@@ -139,33 +173,73 @@ impl<C: NetClock + Send + Sync> Transport for GuardedTransport<C> {
                 .text()
                 .await
                 .map_err(|e| NetError::Transport(e.to_string()))?;
+            drop(in_flight);
             Ok::<_, NetError>(Response {
                 status,
                 headers,
                 body,
             })
         });
-        match result {
-            Ok(r) => Ok(r),
-            // The exchange answered with an error status after any retries:
-            // hand it to the client, which maps 429/418/5xx itself.
-            Err(NetError::Status {
-                status,
-                retry_after,
-            }) => Ok(Response {
-                status,
-                headers: retry_after
-                    .map(|d| ("retry-after".into(), d.as_secs().to_string()))
-                    .into_iter()
-                    .collect(),
-                body: String::new(),
-            }),
-            Err(
-                e @ (NetError::OutcomeUnknown { .. }
-                | NetError::Timeout(_)
-                | NetError::Transport(_)),
-            ) => Err(TransportError::NoResponse(e.to_string())),
-            Err(e) => Err(TransportError::NotSent(e.to_string())),
-        }
+        result.or_else(|e| outcome(e, order))
     }
+}
+
+/// A failed request as the client sees it: an answer with an error status
+/// (after any retries) is handed on as that answer; a failure after the
+/// request may have been written is [`TransportError::NoResponse`]; only a
+/// refusal or failure before anything was written is
+/// [`TransportError::NotSent`]. An order is `NotSent` only for the errors
+/// known to come before sending (anything unforeseen counts as sent).
+fn outcome(e: NetError, order: bool) -> Result<Response, TransportError> {
+    let answer = |status: u16, retry_after: Option<std::time::Duration>| Response {
+        status,
+        headers: retry_after
+            .map(|d| ("retry-after".into(), d.as_secs().to_string()))
+            .into_iter()
+            .collect(),
+        body: String::new(),
+    };
+    match e {
+        NetError::Status {
+            status,
+            retry_after,
+        } => Ok(answer(status, retry_after)),
+        // A 418 answer, or the limiter holding a ban: the client's `Banned`.
+        NetError::Banned { wait } => Ok(answer(418, Some(wait))),
+        NetError::NotAdmitted(why) => Err(TransportError::KillSwitch(why)),
+        e if order && !before_sending(&e) => Err(TransportError::NoResponse(e.to_string())),
+        e @ (NetError::OutcomeUnknown { .. }
+        | NetError::Timeout(_)
+        | NetError::Transport(_)
+        | NetError::Hsts { .. }
+        | NetError::RedirectRefused { .. }
+        | NetError::RetriesExhausted { .. }) => Err(TransportError::NoResponse(e.to_string())),
+        e => Err(TransportError::NotSent(e.to_string())),
+    }
+}
+
+/// Errors net-guard raises only before a request's bytes are written.
+fn before_sending(e: &NetError) -> bool {
+    matches!(
+        e,
+        NetError::InvalidUrl { .. }
+            | NetError::SchemeNotHttps { .. }
+            | NetError::UserinfoRefused { .. }
+            | NetError::HostNotAllowed { .. }
+            | NetError::PortNotAllowed { .. }
+            | NetError::IpLiteralNotAllowed { .. }
+            | NetError::AddressDenied { .. }
+            | NetError::InvalidHost { .. }
+            | NetError::Resolve { .. }
+            | NetError::NoAddresses { .. }
+            | NetError::PeerNotChecked { .. }
+            | NetError::PinMismatch { .. }
+            | NetError::RateLimited { .. }
+            | NetError::KeyRateLimited { .. }
+            | NetError::UnknownEndpoint { .. }
+            | NetError::BackedOff { .. }
+            | NetError::TooManyKeys { .. }
+            | NetError::Connect(_)
+            | NetError::Config(_)
+    )
 }

@@ -98,6 +98,11 @@ pub enum TransportError {
     /// its outcome is unknown.
     #[error("no response: {0}")]
     NoResponse(String),
+    /// The kill switch refused the order right before it was sent (it
+    /// tripped while the order waited): nothing reached the exchange. Do not
+    /// retry; the switch stays closed until an operator resets it.
+    #[error("order not sent: {0}")]
+    KillSwitch(String),
 }
 
 /// Sends requests to the exchange.

@@ -62,6 +62,7 @@ fn config() -> HaltConfig {
             max_backoff: Duration::from_millis(1),
         },
         flatten: Some(FlattenConfig::new(100, "10".parse().unwrap()).unwrap()),
+        ..HaltConfig::default()
     }
 }
 

@@ -44,12 +44,27 @@ impl RetryPolicy {
 }
 
 /// What the procedure does after a trip.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct HaltConfig {
     /// Retries for each phase.
     pub retry: RetryPolicy,
     /// Close positions too (`None`: cancel orders only).
     pub flatten: Option<FlattenConfig>,
+    /// How long each cancel round waits for the orders already admitted by
+    /// [`Gate::enter_order`](crate::Gate::enter_order) to be answered before
+    /// it lists the venue (default 15 s, above a request's usual timeout). A
+    /// round that still sees orders in flight is not clean.
+    pub in_flight_wait: Duration,
+}
+
+impl Default for HaltConfig {
+    fn default() -> Self {
+        Self {
+            retry: RetryPolicy::default(),
+            flatten: None,
+            in_flight_wait: Duration::from_secs(15),
+        }
+    }
 }
 
 /// What the procedure did.
@@ -79,18 +94,24 @@ struct Outcome {
 }
 
 impl KillSwitch {
-    /// Runs the procedure on a tripped switch: Halting (cancel every open
-    /// order, per symbol, until the venue lists none), then Flattening if
+    /// Runs the procedure on a tripped switch: Halting (wait, bounded, for
+    /// the orders already in flight, then cancel every open order, per
+    /// symbol, until the venue lists none), then Flattening if
     /// configured (reduce-only orders in chunks until no position is left),
     /// then Halted. Venue errors are retried with backoff; each action and
     /// check is reported as an event. If a phase runs out of attempts the
     /// switch stays in that phase (gate closed) and this returns
     /// [`KillSwitchError::HaltIncomplete`]; calling it again resumes.
+    ///
+    /// The venue is called from this thread; orders it sends from here (the
+    /// close orders) pass the closed gate's
+    /// [`enter_order`](crate::Gate::enter_order) and are not waited for.
     pub fn halt(
         &self,
         venue: &dyn Venue,
         config: &HaltConfig,
     ) -> Result<HaltReport, KillSwitchError> {
+        let _exempt = self.gate().halt_scope();
         let started = self.clock().now_ms();
         let current = self.state();
         if current == State::Armed {
@@ -106,7 +127,7 @@ impl KillSwitch {
         let (attempts, first) = self.phase(
             State::Halting,
             config,
-            |attempt, report| self.cancel_round(venue, attempt, report),
+            |attempt, report| self.cancel_round(venue, config, attempt, report),
             &mut report,
         )?;
         report.cancel_attempts = attempts;
@@ -196,13 +217,22 @@ impl KillSwitch {
         r
     }
 
-    /// Lists orders, cancels every symbol that has some, lists again.
+    /// Waits for the orders in flight, lists orders, cancels every symbol
+    /// that has some, lists again.
     fn cancel_round(
         &self,
         venue: &dyn Venue,
+        config: &HaltConfig,
         attempt: u32,
         _report: &mut HaltReport,
     ) -> Result<(Outcome, usize), VenueError> {
+        let left = self.gate().drain(config.in_flight_wait);
+        if left > 0 {
+            return Err(VenueError::new(format!(
+                "{left} orders still in flight after {:?}",
+                config.in_flight_wait
+            )));
+        }
         let orders = self.act(Action::ListOpenOrders, attempt, venue.open_orders())?;
         let seen = orders.len();
         if orders.is_empty() {

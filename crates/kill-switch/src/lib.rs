@@ -109,7 +109,7 @@ mod venue;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::KillSwitchError;
 pub use event::{Action, Event, EventSink};
-pub use gate::Gate;
+pub use gate::{Gate, InFlight};
 pub use halt::{FlattenConfig, HaltConfig, HaltReport, RetryPolicy, close_orders};
 pub use hooks::ShutdownHooks;
 pub use nonce_store::nonce_store_path;

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -24,6 +24,8 @@ pub struct KillSwitch {
 
 struct Inner {
     state: Arc<AtomicU8>,
+    /// Orders admitted by the gate and not yet answered.
+    in_flight: Arc<AtomicUsize>,
     record: Mutex<Option<TripRecord>>,
     tripped: Condvar,
     latch: Option<PathBuf>,
@@ -64,7 +66,10 @@ impl KillSwitch {
 
     /// The order-path gate.
     pub fn gate(&self) -> Gate {
-        Gate::new(Arc::clone(&self.inner.state))
+        Gate::new(
+            Arc::clone(&self.inner.state),
+            Arc::clone(&self.inner.in_flight),
+        )
     }
 
     /// The current state.

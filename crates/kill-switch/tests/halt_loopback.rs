@@ -150,6 +150,7 @@ fn thin_liquidity_takes_several_flatten_rounds() {
             max_backoff: Duration::from_millis(2),
         },
         flatten: Some(FlattenConfig::new(10, d("1")).unwrap()),
+        ..HaltConfig::default()
     };
     let report = switch.halt(&venue, &config).unwrap();
     assert!(ex.positions().is_empty());
@@ -183,6 +184,7 @@ fn venue_errors_are_retried_with_backoff_then_recover() {
             &HaltConfig {
                 retry,
                 flatten: None,
+                ..HaltConfig::default()
             },
         )
         .unwrap();
@@ -219,6 +221,7 @@ fn ignored_cancels_are_caught_by_verification() {
             &HaltConfig {
                 retry,
                 flatten: None,
+                ..HaltConfig::default()
             },
         )
         .unwrap();
@@ -253,6 +256,7 @@ fn persistent_failure_leaves_the_switch_halting_and_resumable() {
             &HaltConfig {
                 retry,
                 flatten: None,
+                ..HaltConfig::default()
             },
         )
         .unwrap_err();
@@ -284,6 +288,7 @@ fn persistent_failure_leaves_the_switch_halting_and_resumable() {
             &HaltConfig {
                 retry,
                 flatten: None,
+                ..HaltConfig::default()
             },
         )
         .unwrap();

@@ -63,6 +63,7 @@ fn halt_not_verified_reaches_a_rate_limited_and_a_failing_notifier() {
         halt: HaltConfig {
             retry,
             flatten: None,
+            ..HaltConfig::default()
         },
         notifiers: vec![Box::new(limited), Box::new(pager)],
         notify_retry: retry,

@@ -2,9 +2,11 @@
 //!
 //! The checks follow the IANA IPv4 and IPv6 special-purpose address
 //! registries. IPv6 forms that carry an IPv4 address (mapped, compatible,
-//! SIIT, NAT64 well-known and local-use) are unwrapped and the embedded IPv4
+//! SIIT, the NAT64 well-known prefix) are unwrapped and the embedded IPv4
 //! address is judged; transition forms that tunnel to an address we cannot
-//! see (6to4, Teredo, ISATAP) are denied outright. Each check is a handful of
+//! see (6to4, Teredo, ISATAP) and the NAT64 local-use prefix
+//! `64:ff9b:1::/48` (RFC 8215: not globally reachable, and its embedding is
+//! the operator's choice) are denied outright. Each check is a handful of
 //! integer comparisons on the first octets or segments (no range scan).
 
 use std::fmt;
@@ -58,6 +60,9 @@ pub enum AddrClass {
     Teredo,
     /// An ISATAP interface identifier (`::0:5efe:a.b.c.d`, `::200:5efe:a.b.c.d`).
     Isatap,
+    /// `64:ff9b:1::/48`, the NAT64 local-use prefix (RFC 8215): not
+    /// globally reachable, denied whatever it embeds.
+    Nat64LocalUse,
     /// Outside `2000::/3`, the IPv6 global unicast space.
     NotGlobalUnicast,
 }
@@ -87,6 +92,7 @@ impl AddrClass {
             Self::SixToFour => "a 6to4 address (2002::/16)",
             Self::Teredo => "a Teredo address (2001::/32)",
             Self::Isatap => "an ISATAP address",
+            Self::Nat64LocalUse => "in the NAT64 local-use prefix (64:ff9b:1::/48, RFC 8215)",
             Self::NotGlobalUnicast => "outside IPv6 global unicast (2000::/3)",
         }
     }
@@ -104,8 +110,6 @@ pub enum Embedding {
     Siit,
     /// `64:ff9b::a.b.c.d` (NAT64 well-known prefix).
     Nat64,
-    /// `64:ff9b:1::/48` (NAT64 local-use prefix, last 32 bits).
-    Nat64Local,
 }
 
 /// A denied address and why.
@@ -186,7 +190,6 @@ pub const fn embedded_v4(ip: Ipv6Addr) -> Option<(Embedding, Ipv4Addr)> {
         0 if v > 1 => Some((Embedding::Compatible, low)),
         0xffff_0000 => Some((Embedding::Siit, low)),
         0x0064_ff9b_0000_0000_0000_0000 => Some((Embedding::Nat64, low)),
-        _ if v >> 80 == 0x0064_ff9b_0001 => Some((Embedding::Nat64Local, low)),
         _ => None,
     }
 }
@@ -204,6 +207,7 @@ pub const fn classify_v6_native(ip: Ipv6Addr) -> Option<AddrClass> {
         return Some(AddrClass::Loopback);
     }
     match s[0] {
+        0x0064 if s[1] == 0xff9b && s[2] == 0x0001 => Some(AddrClass::Nat64LocalUse),
         0x0100 if s[1] == 0 && s[2] == 0 && s[3] == 0 => Some(AddrClass::DiscardOnly),
         0x2001 if s[1] == 0 => Some(AddrClass::Teredo),
         0x2001 if s[1] < 0x0200 => Some(AddrClass::IetfProtocol),

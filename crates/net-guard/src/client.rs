@@ -1,14 +1,16 @@
 //! The guarded HTTPS client: reqwest with our TLS config (ring, pins), our
 //! resolver (trusted nameservers, every answer judged), https only, no
-//! proxy, redirects off or re-checked hop by hop, and the connected peer
-//! checked against the addresses that were judged.
+//! proxy, redirects off or re-checked hop by hop.
 //!
-//! Each request resolves its host through [`GuardedResolver`] first; the
-//! judged addresses are what reqwest's connector receives (its resolver hook
-//! only reads them), so there is no second lookup and no DNS rebinding.
+//! Each request's URL is judged and its host resolved and judged first (a
+//! clear refusal before anything happens); then every new connection is
+//! judged where it is made (the `connect` module): reqwest's resolver hook hands out
+//! only judged answers, and the connector layer judges the socket's real
+//! peer before a request byte is written on it. Nothing is checked after a
+//! request was sent, so a failure after sending is never mistaken for one
+//! before it: an order's is [`Error::OutcomeUnknown`].
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -42,9 +44,9 @@ pub enum Event {
 }
 
 type EventSink = Arc<dyn Fn(&Event) + Send + Sync>;
-type Checked = Arc<Mutex<HashMap<String, Vec<IpAddr>>>>;
 
 mod builder;
+mod connect;
 mod limited;
 
 pub use builder::{DangerousClientBuilder, GuardedClientBuilder};
@@ -57,7 +59,6 @@ const CREDENTIAL_HEADERS: [&str; 3] = ["x-mbx-apikey", "authorization", "cookie"
 pub struct GuardedClient {
     http: reqwest::Client,
     resolver: GuardedResolver,
-    checked: Checked,
     policy: Arc<EgressPolicy>,
     hsts: HstsMode,
     max_redirects: usize,
@@ -94,7 +95,7 @@ impl GuardedClient {
     }
 
     /// Judges `url` and resolves its host: the addresses a request would use.
-    pub async fn check(&self, url: &str) -> Result<(Target, Vec<IpAddr>), Error> {
+    pub async fn check(&self, url: &str) -> Result<(Target, Vec<std::net::IpAddr>), Error> {
         let target = self.policy.check_url(url)?;
         let addrs = match &target.host {
             TargetHost::Ip(ip) => vec![*ip],
@@ -114,33 +115,42 @@ impl GuardedClient {
         &self,
         method: Method,
         url: &str,
-        mut headers: HeaderMap,
+        headers: HeaderMap,
         body: Option<Vec<u8>>,
     ) -> Result<Response, Error> {
+        self.send_tracked(method, url, headers, body)
+            .await
+            .map_err(SendError::into_error)
+    }
+
+    /// As [`send`](Self::send), saying whether a failure came before the
+    /// request could have been written or after.
+    pub(crate) async fn send_tracked(
+        &self,
+        method: Method,
+        url: &str,
+        mut headers: HeaderMap,
+        body: Option<Vec<u8>>,
+    ) -> Result<Response, SendError> {
         let mut method = method;
         let mut body = body;
         let mut url = url.to_string();
         let mut hops = 0usize;
         let mut from: Option<String> = None;
         loop {
-            let (target, addrs) = match (self.check(&url).await, &from) {
+            let (target, _) = match (self.check(&url).await, &from) {
                 (Ok(checked), _) => checked,
-                (Err(e), None) => return Err(e),
-                // A redirect hop that fails any check is reported as a refusal.
+                (Err(e), None) => return Err(SendError::NotSent(e)),
+                // A redirect hop that fails any check is reported as a
+                // refusal; the first request was sent.
                 (Err(e), Some(prev)) => {
-                    return Err(Error::RedirectRefused {
+                    return Err(SendError::MaybeSent(Error::RedirectRefused {
                         from: prev.clone(),
                         to: url,
                         reason: e.to_string(),
-                    });
+                    }));
                 }
             };
-            if let TargetHost::Name(name) = &target.host {
-                let mut checked = self.checked.lock().unwrap_or_else(PoisonError::into_inner);
-                if checked.get(name) != Some(&addrs) {
-                    checked.insert(name.clone(), addrs.clone());
-                }
-            }
             let mut req = self
                 .http
                 .request(method.clone(), target.url.clone())
@@ -148,67 +158,86 @@ impl GuardedClient {
             if let Some(b) = &body {
                 req = req.body(b.clone());
             }
-            let resp = req.send().await.map_err(|e| transport_error(&e))?;
-            let peer = resp.remote_addr();
-            match peer {
-                Some(p) if addrs.contains(&p.ip()) && p.port() == target.port => {}
-                _ => {
-                    return Err(Error::PeerNotChecked {
-                        host: target.host_str(),
-                        peer: peer.unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0))),
+            let resp = match req.send().await {
+                Ok(resp) => resp,
+                Err(e) => {
+                    let e = transport_error(&e);
+                    let before =
+                        from.is_none() && !matches!(e, Error::Timeout(_) | Error::Transport(_));
+                    return Err(if before {
+                        SendError::NotSent(e)
+                    } else {
+                        SendError::MaybeSent(e)
                     });
                 }
-            }
-            self.judge_hsts(&target, &resp)?;
-            let location = resp
-                .headers()
-                .get(LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            let (true, Some(location)) = (resp.status().is_redirection(), location) else {
-                return Ok(resp);
             };
-            if self.max_redirects == 0 {
-                return Ok(resp);
+            // From here on the request was sent and answered.
+            self.judge_hsts(&target, &resp)
+                .map_err(SendError::MaybeSent)?;
+            match self.next_hop(&target, &resp, hops, &mut headers) {
+                Ok(None) => return Ok(resp),
+                Ok(Some(next)) => {
+                    hops += 1;
+                    let status = resp.status().as_u16();
+                    if status == 303 || (matches!(status, 301 | 302) && method == Method::POST) {
+                        method = Method::GET;
+                        body = None;
+                    }
+                    url = next.to_string();
+                    from = Some(target.url.to_string());
+                }
+                Err(e) => return Err(SendError::MaybeSent(e)),
             }
-            let next = target
-                .url
-                .join(&location)
-                .map_err(|e| Error::RedirectRefused {
-                    from: target.url.to_string(),
-                    to: location.clone(),
-                    reason: e.to_string(),
-                })?;
-            hops += 1;
-            if hops > self.max_redirects {
-                return Err(Error::RedirectRefused {
-                    from: target.url.to_string(),
-                    to: next.to_string(),
-                    reason: format!("more than {} redirects", self.max_redirects),
-                });
-            }
-            if let Err(e) = self.policy.check_parsed(&next) {
-                return Err(Error::RedirectRefused {
-                    from: target.url.to_string(),
-                    to: next.to_string(),
-                    reason: e.to_string(),
-                });
-            }
-            if next.origin() != target.url.origin() {
-                strip_credentials(&mut headers);
-                self.emit(&Event::CredentialsDropped {
-                    from: target.url.origin().ascii_serialization(),
-                    to: next.origin().ascii_serialization(),
-                });
-            }
-            let status = resp.status().as_u16();
-            if status == 303 || (matches!(status, 301 | 302) && method == Method::POST) {
-                method = Method::GET;
-                body = None;
-            }
-            url = next.to_string();
-            from = Some(target.url.to_string());
         }
+    }
+
+    /// Where a redirect leads, if it is to be followed: `None` for a final
+    /// answer. Refuses a hop over the limit or outside the policy; drops
+    /// credentials across origins.
+    fn next_hop(
+        &self,
+        target: &Target,
+        resp: &Response,
+        hops: usize,
+        headers: &mut HeaderMap,
+    ) -> Result<Option<url::Url>, Error> {
+        let location = resp
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let (true, Some(location)) = (resp.status().is_redirection(), location) else {
+            return Ok(None);
+        };
+        if self.max_redirects == 0 {
+            return Ok(None);
+        }
+        let refused = |to: String, reason: String| Error::RedirectRefused {
+            from: target.url.to_string(),
+            to,
+            reason,
+        };
+        let next = target
+            .url
+            .join(&location)
+            .map_err(|e| refused(location.clone(), e.to_string()))?;
+        if hops + 1 > self.max_redirects {
+            return Err(refused(
+                next.to_string(),
+                format!("more than {} redirects", self.max_redirects),
+            ));
+        }
+        if let Err(e) = self.policy.check_parsed(&next) {
+            return Err(refused(next.to_string(), e.to_string()));
+        }
+        if next.origin() != target.url.origin() {
+            strip_credentials(headers);
+            self.emit(&Event::CredentialsDropped {
+                from: target.url.origin().ascii_serialization(),
+                to: next.origin().ascii_serialization(),
+            });
+        }
+        Ok(Some(next))
     }
 
     fn judge_hsts(&self, target: &Target, resp: &Response) -> Result<(), Error> {
@@ -247,6 +276,25 @@ impl GuardedClient {
     fn emit(&self, e: &Event) {
         if let Some(f) = &self.on_event {
             f(e);
+        }
+    }
+}
+
+/// A failure of [`GuardedClient::send_tracked`], by when it happened.
+#[derive(Debug)]
+pub(crate) enum SendError {
+    /// Before any byte of the request could have been written (a refusal by
+    /// the policy, a connection or TLS failure, a pin mismatch).
+    NotSent(Error),
+    /// After the request may have been written (no answer, a broken
+    /// connection, or the answer refused: HSTS, a redirect).
+    MaybeSent(Error),
+}
+
+impl SendError {
+    pub(crate) fn into_error(self) -> Error {
+        match self {
+            Self::NotSent(e) | Self::MaybeSent(e) => e,
         }
     }
 }

@@ -22,6 +22,12 @@ impl Allowances {
             .iter()
             .any(|s| s.ip() == addr && s.port() == port)
     }
+
+    /// Some allowance names `addr` (on whatever port): for the resolver
+    /// hook, which does not know the port; the connector judges the socket.
+    pub(crate) fn allows_ip(&self, addr: IpAddr) -> bool {
+        self.sockets.iter().any(|s| s.ip() == addr)
+    }
 }
 
 /// Dangerous additions to an [`EgressPolicyBuilder`].

@@ -80,8 +80,9 @@ pub enum Error {
         /// The host.
         host: String,
     },
-    /// The connection went to an address that was not checked.
-    #[error("connected peer {peer} for {host} is not among the checked addresses")]
+    /// A new connection's peer could not be told, so it was not judged (the
+    /// connection is refused before any request byte is written on it).
+    #[error("connected peer {peer} for {host} could not be judged")]
     PeerNotChecked {
         /// The host.
         host: String,
@@ -187,6 +188,11 @@ pub enum Error {
         /// Retry-After, when given.
         retry_after: Option<Duration>,
     },
+    /// The caller's admission check refused the request right before it was
+    /// sent (after any rate-limit wait): nothing was written. A bot's kill
+    /// switch refuses this way once tripped.
+    #[error("not sent: refused right before sending: {0}")]
+    NotAdmitted(String),
     /// The retry deadline passed.
     #[error("gave up after {attempts} attempts: {last}")]
     RetriesExhausted {

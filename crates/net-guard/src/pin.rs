@@ -1,7 +1,9 @@
 //! SPKI pinning in OkHttp's form (`sha256/<base64>`), with a backup pin required.
 //!
 //! A pin is the SHA-256 of a certificate's DER SubjectPublicKeyInfo. A host's
-//! pins match if any certificate of the presented chain has one of them. A
+//! pins match if a certificate of the path webpki *verified* (end entity,
+//! the intermediates it used, the trust anchor's key) has one of them; the
+//! extra certificates a server sends do not count (OkHttp CVE-2016-2402). A
 //! pin set needs at least two pins (the live key and a backup), so a key
 //! rotation never bricks the bot.
 
@@ -86,8 +88,17 @@ impl PinSet {
         &self.host
     }
 
+    /// The pins.
+    pub fn pins(&self) -> &[Pin] {
+        &self.pins
+    }
+
     /// Checks a chain (leaf first): `Ok` if any certificate has a listed pin;
     /// otherwise the error lists the chain's actual pins.
+    ///
+    /// Give it only a path that was verified (as the client's verifier
+    /// does, through webpki's built path), never the certificates a server
+    /// sent: anyone can send a copy of the pinned certificate.
     pub fn check_chain<'a>(&self, chain: impl IntoIterator<Item = &'a [u8]>) -> Result<(), Error> {
         let mut actual = Vec::new();
         for cert in chain {
@@ -150,6 +161,9 @@ pub fn spki_of_cert(cert: &[u8]) -> Option<&[u8]> {
     let (spki, _) = split_elem(tbs)?;
     (spki.first() == Some(&0x30)).then_some(spki)
 }
+
+mod path;
+pub(crate) use path::check_verified_path;
 
 #[cfg(test)]
 mod tests;

@@ -175,6 +175,14 @@ impl GuardedResolver {
 
     /// All A and AAAA addresses of `host`, each judged for `port`; denied if any is.
     pub async fn resolve(&self, host: &str, port: u16) -> Result<Vec<IpAddr>, Error> {
+        let addrs = self.lookup(host).await?;
+        self.policy.check_addrs(host, &addrs, port)?;
+        Ok(addrs)
+    }
+
+    /// The trusted nameservers' answer for `host` (cached up to its capped
+    /// TTL), not yet judged: callers judge it for the port they connect to.
+    pub(crate) async fn lookup(&self, host: &str) -> Result<Vec<IpAddr>, Error> {
         let cached = self
             .cache
             .lock()
@@ -183,7 +191,6 @@ impl GuardedResolver {
             .filter(|(_, until)| *until > Instant::now())
             .map(|(addrs, _)| addrs.clone());
         if let Some(addrs) = cached {
-            self.policy.check_addrs(host, &addrs, port)?;
             return Ok(addrs);
         }
         let fqdn = format!("{}.", host.trim_end_matches('.'));
@@ -202,7 +209,6 @@ impl GuardedResolver {
         let mut addrs: Vec<IpAddr> = lookup.iter().collect();
         addrs.sort_unstable();
         addrs.dedup();
-        self.policy.check_addrs(host, &addrs, port)?;
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         if cache.len() >= CACHE_MAX {
             let now = Instant::now();

@@ -42,8 +42,13 @@ pub enum Failure {
         /// Retry-After.
         retry_after: Option<Duration>,
     },
-    /// A failure that retrying cannot fix (policy refusal, bad TLS, ...).
+    /// A failure that retrying cannot fix (policy refusal, bad TLS, ...),
+    /// before the request could have been written.
     Fatal(Error),
+    /// The request was sent and answered, and the answer refused (HSTS
+    /// missing, a redirect refused): never retried; an order's outcome is
+    /// unknown.
+    AfterSend(Error),
 }
 
 impl std::fmt::Display for Failure {
@@ -53,7 +58,7 @@ impl std::fmt::Display for Failure {
             Self::Timeout => f.write_str("timed out"),
             Self::Broken(e) => write!(f, "connection broken: {e}"),
             Self::Status { status, .. } => write!(f, "HTTP {status}"),
-            Self::Fatal(e) => write!(f, "{e}"),
+            Self::Fatal(e) | Self::AfterSend(e) => write!(f, "{e}"),
         }
     }
 }
@@ -147,6 +152,10 @@ where
         };
         let retry_after = match (&failure, kind) {
             (Failure::Fatal(e), _) => return Err(e.clone()),
+            (Failure::AfterSend(_), RequestKind::Order { client_order_id }) => {
+                return Err(order_failure(&failure, client_order_id));
+            }
+            (Failure::AfterSend(e), _) => return Err(e.clone()),
             (
                 Failure::Status {
                     status: 418,
@@ -201,7 +210,8 @@ fn not_retried(f: &Failure) -> Error {
             status: *status,
             retry_after: *retry_after,
         },
-        Failure::Fatal(e) => e.clone(),
+        Failure::Fatal(e) | Failure::AfterSend(e) => e.clone(),
+        Failure::Connect(e) => Error::Connect(e.clone()),
         other => Error::Transport(other.to_string()),
     }
 }
@@ -213,10 +223,12 @@ fn order_failure(f: &Failure, client_order_id: &str) -> Error {
         Failure::Connect(_) => not_retried(f),
         Failure::Status { status, .. } if *status < 500 => not_retried(f),
         Failure::Fatal(e) => e.clone(),
-        Failure::Timeout | Failure::Broken(_) | Failure::Status { .. } => Error::OutcomeUnknown {
-            client_order_id: client_order_id.to_string(),
-            reason: f.to_string(),
-        },
+        Failure::Timeout | Failure::Broken(_) | Failure::Status { .. } | Failure::AfterSend(_) => {
+            Error::OutcomeUnknown {
+                client_order_id: client_order_id.to_string(),
+                reason: f.to_string(),
+            }
+        }
     }
 }
 

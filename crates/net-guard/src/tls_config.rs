@@ -1,22 +1,27 @@
 //! The rustls client configuration: ring provider, webpki-roots, TLS 1.2 or
-//! later, and a verifier that checks SPKI pins after normal verification.
+//! later, and a verifier that checks SPKI pins after normal verification,
+//! against the path webpki verified (never the extra certificates sent).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, OtherError, RootCertStore, SignatureScheme};
 
 use crate::Error;
 use crate::danger::ExtraRoots;
-use crate::pin::PinSet;
+use crate::pin::{PinSet, check_verified_path};
 
-/// Normal webpki verification, then the host's pins if it has any.
+/// Normal webpki verification, then the host's pins if it has any, matched
+/// against the path webpki builds from the end entity to a trust anchor.
 #[derive(Debug)]
 struct PinningVerifier {
     inner: Arc<WebPkiServerVerifier>,
+    roots: Arc<RootCertStore>,
+    algs: WebPkiSupportedAlgorithms,
     pins: HashMap<String, PinSet>,
 }
 
@@ -39,9 +44,15 @@ impl ServerCertVerifier for PinningVerifier {
         if let ServerName::DnsName(name) = server_name
             && let Some(set) = self.pins.get(name.as_ref())
         {
-            let chain = std::iter::once(end_entity.as_ref())
-                .chain(intermediates.iter().map(|c| c.as_ref()));
-            set.check_chain(chain).map_err(|e| {
+            check_verified_path(
+                set,
+                &self.roots.roots,
+                self.algs.all,
+                end_entity,
+                intermediates,
+                now,
+            )
+            .map_err(|e| {
                 rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(e))))
             })?;
         }
@@ -84,11 +95,14 @@ pub(crate) fn client_config(
             .add(ca.clone())
             .map_err(|e| Error::Config(format!("extra root: {e}")))?;
     }
-    let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+    let roots = Arc::new(roots);
+    let inner = WebPkiServerVerifier::builder_with_provider(roots.clone(), provider.clone())
         .build()
         .map_err(|e| Error::Config(e.to_string()))?;
     let verifier = PinningVerifier {
         inner,
+        roots,
+        algs: provider.signature_verification_algorithms,
         pins: pins
             .iter()
             .map(|p| (p.host().to_string(), p.clone()))

@@ -129,3 +129,27 @@ async fn dns_over_tls_with_an_exact_test_ca() {
         Err(Error::Resolve { .. })
     ));
 }
+
+#[tokio::test]
+async fn nat64_local_use_address_behind_a_name_is_denied() {
+    // RFC 8215's local-use prefix is not globally reachable: judging it by
+    // its last 32 bits (8.8.8.8 here) would let a name reach whatever the
+    // local translator maps it to (here 169.254.0.0/16 in the middle bits).
+    let dns = DnsServer::start().unwrap();
+    dns.set("nat64local.example", &[ip("64:ff9b:1:a9fe:0:a9fe:808:808")]);
+    dns.set("nat64wkp.example", &[ip("64:ff9b::808:808")]);
+    let r = resolver(&dns);
+    match r.resolve("nat64local.example", 443).await {
+        Err(Error::AddressDenied { denied, host }) => {
+            assert_eq!(host, "nat64local.example");
+            assert_eq!(denied.class, AddrClass::Nat64LocalUse);
+            assert_eq!(denied.addr, ip("64:ff9b:1:a9fe:0:a9fe:808:808"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // The well-known prefix still carries a public IPv4 address.
+    assert_eq!(
+        r.resolve("nat64wkp.example", 443).await.unwrap(),
+        vec![ip("64:ff9b::808:808")]
+    );
+}

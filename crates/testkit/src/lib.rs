@@ -19,5 +19,6 @@
 pub mod binance;
 pub mod dns;
 pub mod http;
+pub mod relay;
 pub mod sim_exchange;
 pub mod tls;

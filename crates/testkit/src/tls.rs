@@ -140,7 +140,12 @@ impl std::fmt::Debug for HttpsServer {
 impl HttpsServer {
     /// Serves `handler` with a leaf from `ca` for `names`.
     pub fn start(ca: &TestCa, names: &[&str], handler: Handler) -> Result<Self, TlsError> {
-        let leaf = ca.issue(names)?;
+        Self::start_with_leaf(ca.issue(names)?, handler)
+    }
+
+    /// Serves `handler` presenting exactly `leaf.chain` (a test may append
+    /// certificates the server has no business sending, as an attacker would).
+    pub fn start_with_leaf(leaf: Leaf, handler: Handler) -> Result<Self, TlsError> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()?

@@ -89,3 +89,47 @@ fn halt_on_an_armed_switch_is_refused() {
         })
     ));
 }
+
+#[test]
+fn halt_with_an_order_still_in_flight_past_the_bound_is_not_verified() {
+    struct Unreachable;
+    impl Venue for Unreachable {
+        fn open_orders(&self) -> Result<Vec<crate::venue::OpenOrder>, VenueError> {
+            panic!("listed while an order was in flight")
+        }
+        fn cancel_all(&self, _: &str) -> Result<(), VenueError> {
+            panic!("cancelled while an order was in flight")
+        }
+        fn positions(&self) -> Result<Vec<Position>, VenueError> {
+            panic!("positions listed while an order was in flight")
+        }
+        fn close_position(&self, _: &crate::venue::CloseOrder) -> Result<(), VenueError> {
+            panic!("closed while an order was in flight")
+        }
+    }
+    let s = KillSwitch::builder().build();
+    let stuck = s.gate().enter_order().unwrap();
+    s.trip(crate::TripRequest::manual("t", "unit")).unwrap();
+    let config = HaltConfig {
+        retry: RetryPolicy {
+            max_attempts: 2,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(1),
+        },
+        in_flight_wait: Duration::from_millis(20),
+        ..HaltConfig::default()
+    };
+    match s.halt(&Unreachable, &config) {
+        Err(KillSwitchError::HaltIncomplete {
+            state: State::Halting,
+            last_error,
+            ..
+        }) => assert!(
+            last_error.contains("1 orders still in flight"),
+            "{last_error}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s.state(), State::Halting, "gate stays closed");
+    drop(stuck);
+}

@@ -80,6 +80,7 @@ impl KillSwitchBuilder {
         let switch = KillSwitch {
             inner: Arc::new(Inner {
                 state: Arc::new(AtomicU8::new(state as u8)),
+                in_flight: Arc::default(),
                 record: Mutex::new(restored.clone()),
                 tripped: Condvar::new(),
                 latch: self.latch,

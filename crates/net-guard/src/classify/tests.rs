@@ -134,11 +134,6 @@ fn embedded_forms_are_unwrapped() {
         ("::10.0.0.1", Embedding::Compatible, AddrClass::Private),
         ("::ffff:0:192.168.0.1", Embedding::Siit, AddrClass::Private),
         ("64:ff9b::7f00:1", Embedding::Nat64, AddrClass::Loopback),
-        (
-            "64:ff9b:1::a9fe:a9fe",
-            Embedding::Nat64Local,
-            AddrClass::CloudMetadata,
-        ),
     ];
     for (ip, how, want) in cases {
         let d = classify(ip.parse().unwrap()).unwrap_err();
@@ -147,6 +142,28 @@ fn embedded_forms_are_unwrapped() {
     }
     assert!(is_global("::ffff:8.8.8.8".parse().unwrap()));
     assert!(is_global("64:ff9b::808:808".parse().unwrap()));
+}
+
+#[test]
+fn nat64_local_use_prefix_is_denied_whatever_it_embeds() {
+    for ip in [
+        "64:ff9b:1::808:808",
+        "64:ff9b:1:a9fe:0:a9fe:808:808",
+        "64:ff9b:1:ffff:ffff:ffff:ffff:ffff",
+        "64:ff9b:1::",
+    ] {
+        let d = classify(ip.parse().unwrap()).unwrap_err();
+        assert_eq!(d.class, AddrClass::Nat64LocalUse, "{ip}");
+        assert_eq!(d.embedded, None, "{ip}");
+    }
+    // The neighbours are judged as before.
+    assert!(is_global("64:ff9b::808:808".parse().unwrap()));
+    assert_eq!(
+        classify("64:ff9b:2::808:808".parse().unwrap())
+            .unwrap_err()
+            .class,
+        AddrClass::NotGlobalUnicast
+    );
 }
 
 #[test]

@@ -1,44 +1,17 @@
-//! Building a [`GuardedClient`]: TLS, resolver hook, redirects off, no proxy.
+//! Building a [`GuardedClient`]: TLS, resolver hook, connector layer,
+//! redirects off, no proxy.
 
-use std::net::SocketAddr;
-use std::sync::{Arc, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Checked, Event, EventSink, GuardedClient};
+use super::connect::{JudgePeerLayer, JudgedResolver};
+use super::{Event, EventSink, GuardedClient};
 use crate::danger::ExtraRoots;
 use crate::hsts::HstsMode;
 use crate::pin::PinSet;
 use crate::resolve::{GuardedResolver, ResolverSettings};
 use crate::tls_config::client_config;
 use crate::{EgressPolicy, Error};
-
-/// reqwest's resolver hook: hands out only addresses judged moments before.
-pub(super) struct CheckedOnly(pub(super) Checked);
-
-impl reqwest::dns::Resolve for CheckedOnly {
-    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let found = self
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(name.as_str().trim_end_matches('.'))
-            .cloned();
-        Box::pin(async move {
-            match found {
-                Some(addrs) => {
-                    let it: reqwest::dns::Addrs =
-                        Box::new(addrs.into_iter().map(|ip| SocketAddr::new(ip, 0)));
-                    Ok(it)
-                }
-                None => Err(Box::new(Error::Resolve {
-                    host: name.as_str().to_string(),
-                    reason: "not judged by the policy before connecting".into(),
-                })
-                    as Box<dyn std::error::Error + Send + Sync>),
-            }
-        })
-    }
-}
 
 /// Builds a [`GuardedClient`].
 pub struct GuardedClientBuilder {
@@ -109,14 +82,18 @@ impl GuardedClientBuilder {
         let policy = Arc::new(self.policy);
         let resolver =
             GuardedResolver::with_extra_roots(&self.resolver, policy.clone(), &self.extra_roots)?;
-        let checked: Checked = Arc::default();
         let tls = client_config(&self.pins, &self.extra_roots)?;
+        let hook = JudgedResolver {
+            resolver: resolver.clone(),
+            policy: policy.clone(),
+        };
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .https_only(true)
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
-            .dns_resolver(Arc::new(CheckedOnly(checked.clone())))
+            .dns_resolver(Arc::new(hook))
+            .connector_layer(JudgePeerLayer(policy.clone()))
             .timeout(self.timeout)
             .connect_timeout(self.timeout)
             .http1_only()
@@ -125,7 +102,6 @@ impl GuardedClientBuilder {
         Ok(GuardedClient {
             http,
             resolver,
-            checked,
             policy,
             hsts: self.hsts,
             max_redirects: self.max_redirects,

@@ -3,7 +3,7 @@
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, Response};
 
-use super::GuardedClient;
+use super::{GuardedClient, SendError};
 use crate::Error;
 use crate::ratelimit::{Cost, ExchangeLimiter, parse_retry_after};
 use crate::retry::{self, Failure, RequestKind, RetryPolicy, SystemJitter};
@@ -26,6 +26,36 @@ impl GuardedClient {
         headers: HeaderMap,
         body: Option<Vec<u8>>,
     ) -> Result<Response, Error> {
+        let admit = || Ok(());
+        self.send_limited_admitted(
+            limiter, cost, kind, retry, &admit, method, url, headers, body,
+        )
+        .await
+        .map(|(resp, ())| resp)
+    }
+
+    /// As [`send_limited`](Self::send_limited), with `admit` called for each
+    /// attempt after the limiter's wait and right before the request goes
+    /// out: its refusal ([`Error::NotAdmitted`]) means nothing was sent. The
+    /// permit it returns is held until the answer's headers are in (a kill
+    /// switch counts orders in flight this way) and handed back with them.
+    ///
+    /// Any failure after the request may have been written (no answer, a
+    /// broken connection, an answer refused for HSTS) is, for an order,
+    /// [`Error::OutcomeUnknown`] with its client order id.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn send_limited_admitted<C: crate::Clock, P>(
+        &self,
+        limiter: &ExchangeLimiter<C>,
+        cost: Cost,
+        kind: &RequestKind,
+        retry: &RetryPolicy,
+        admit: &(dyn Fn() -> Result<P, Error> + Sync),
+        method: Method,
+        url: &str,
+        headers: HeaderMap,
+        body: Option<Vec<u8>>,
+    ) -> Result<(Response, P), Error> {
         let mut jitter = SystemJitter::new();
         retry::run(retry, kind, &mut jitter, |_| {
             let (method, headers, body) = (method.clone(), headers.clone(), body.clone());
@@ -34,12 +64,16 @@ impl GuardedClient {
                     .acquire(cost, retry.deadline)
                     .await
                     .map_err(Failure::Fatal)?;
-                let resp = match self.send(method, url, headers, body).await {
+                let permit = admit().map_err(Failure::Fatal)?;
+                let resp = match self.send_tracked(method, url, headers, body).await {
                     Ok(r) => r,
-                    Err(Error::Connect(e)) => return Err(Failure::Connect(e)),
-                    Err(Error::Timeout(_)) => return Err(Failure::Timeout),
-                    Err(Error::Transport(e)) => return Err(Failure::Broken(e)),
-                    Err(e) => return Err(Failure::Fatal(e)),
+                    Err(SendError::NotSent(Error::Connect(e))) => return Err(Failure::Connect(e)),
+                    Err(SendError::NotSent(e)) => return Err(Failure::Fatal(e)),
+                    Err(SendError::MaybeSent(Error::Timeout(_))) => return Err(Failure::Timeout),
+                    Err(SendError::MaybeSent(Error::Transport(e))) => {
+                        return Err(Failure::Broken(e));
+                    }
+                    Err(SendError::MaybeSent(e)) => return Err(Failure::AfterSend(e)),
                 };
                 let hdrs = resp.headers();
                 limiter.sync_headers(
@@ -58,7 +92,7 @@ impl GuardedClient {
                         retry_after,
                     });
                 }
-                Ok(resp)
+                Ok((resp, permit))
             }
         })
         .await

@@ -126,7 +126,45 @@ async fn known_order_failures_are_plain_errors() {
         Err(Failure::Connect("refused".into()))
     })
     .await;
-    assert!(matches!(r, Err(Error::Transport(_))));
+    // Not connected: certainly not sent, and said so.
+    assert_eq!(r, Err(Error::Connect("refused".into())));
+}
+
+#[tokio::test]
+async fn an_order_refused_after_it_was_answered_is_outcome_unknown() {
+    let kind = RequestKind::Order {
+        client_order_id: "cid-7".into(),
+    };
+    let hsts = || Error::Hsts {
+        host: "h".into(),
+        problem: "missing".into(),
+    };
+    let calls = AtomicU32::new(0);
+    let r: Result<(), _> = run(&RetryPolicy::default(), &kind, &mut NoJitter, |_| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        async { Err(Failure::AfterSend(hsts())) }
+    })
+    .await;
+    match r {
+        Err(Error::OutcomeUnknown {
+            client_order_id,
+            reason,
+        }) => {
+            assert_eq!(client_order_id, "cid-7");
+            assert!(reason.contains("HSTS"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "never re-sent");
+    // A read refused after its answer is the refusal itself, not retried.
+    let r: Result<(), _> = run(
+        &RetryPolicy::default(),
+        &RequestKind::Idempotent,
+        &mut NoJitter,
+        |_| async { Err(Failure::AfterSend(hsts())) },
+    )
+    .await;
+    assert_eq!(r, Err(hsts()));
 }
 
 #[tokio::test(start_paused = true)]

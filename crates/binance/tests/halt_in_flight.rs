@@ -1,0 +1,248 @@
+//! An order that passed the gate before a trip must not reach the exchange
+//! after the halt reported the venue clean. Eight strategy threads send
+//! through the guarded transport (its limiter holds some of them back, as a
+//! busy rate window would), the kill switch trips in the middle, and the
+//! simulated exchange's own order book says what reached it and when.
+
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
+
+mod support;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use support::{API_KEY, SECRET, vault};
+use supreme_binance::*;
+use supreme_kill_switch::{FlattenConfig, HaltConfig, KillSwitch, State, TripRequest};
+use supreme_net_guard::pin::{PinSet, spki_of_cert};
+use supreme_net_guard::ratelimit::{ExchangeLimiter, LimitKind, RateLimit};
+use supreme_net_guard::resolve::{Nameserver, ResolverSettings};
+use supreme_net_guard::{EgressPolicy, GuardedClient, SystemClock};
+use supreme_order_guard::{ClientOrderId, ExchangeInfo, Order, SAMPLE_EXCHANGE_INFO, Side, Symbol};
+use supreme_testkit::binance::{
+    ApiKey, ApiRestrictions, Faults, KeyCredential, SimBinance, SimServer,
+};
+use supreme_testkit::dns::DnsServer;
+use supreme_testkit::tls::spki_pin;
+
+const HOST: &str = "api.binance.test";
+
+fn order(id: &str) -> Order {
+    Order::limit(
+        Symbol::new("BTCUSDT").unwrap(),
+        Side::Buy,
+        "0.01".parse().unwrap(),
+        "20000".parse().unwrap(),
+    )
+    .with_client_order_id(ClientOrderId::new(id).unwrap())
+}
+
+struct Rig {
+    sim: SimBinance,
+    switch: KillSwitch,
+    client: Arc<BinanceClient>,
+    venue: BinanceVenue,
+    _server: SimServer,
+    _dns: DnsServer,
+}
+
+/// The simulator over TLS, a kill switch, and a client whose guarded
+/// transport checks the switch's gate again right before each order.
+fn rig() -> Rig {
+    let sim = SimBinance::with_sample();
+    sim.add_key(ApiKey {
+        key: API_KEY.into(),
+        credential: KeyCredential::hmac(SECRET.as_bytes()),
+        restrictions: ApiRestrictions::TRADING_ONLY,
+    });
+    sim.set_balance("USDT", "1000000");
+    // Each answer takes a while: orders are in flight when the switch trips.
+    sim.set_faults(Faults {
+        latency: Duration::from_millis(30),
+        ..Faults::default()
+    });
+    let server = sim.serve(&[HOST]).unwrap();
+    let dns = DnsServer::start().unwrap();
+    dns.set(HOST, &["127.0.0.1".parse::<IpAddr>().unwrap()]);
+    let policy = EgressPolicy::builder()
+        .allow_host("*.binance.test")
+        .unwrap()
+        .allow_port(server.addr().port())
+        .dangerous()
+        .allow_socket(server.addr())
+        .done()
+        .build();
+    let ca_pin = spki_pin(spki_of_cert(server.ca().cert_der()).unwrap());
+    let net = GuardedClient::builder(policy)
+        .resolver(ResolverSettings {
+            nameservers: vec![Nameserver::Plain(dns.addr())],
+            ttl_cap: Duration::from_secs(30),
+            timeout: Duration::from_secs(2),
+        })
+        .pin(PinSet::new(HOST, &[server.spki_pin(), &ca_pin]).unwrap())
+        .dangerous()
+        .add_root_ca(server.ca().cert_der().clone())
+        .done()
+        .build()
+        .unwrap();
+    // A tight order window: most orders wait in the limiter, up to a second.
+    let mut limits = RateLimit::from_exchange_info(SAMPLE_EXCHANGE_INFO).unwrap();
+    limits.push(RateLimit::new(LimitKind::Orders, 1_000, 3).unwrap());
+    let limiter = Arc::new(ExchangeLimiter::new(limits, SystemClock).unwrap());
+    let switch = KillSwitch::builder().build();
+    let base = format!("https://{HOST}:{}", server.addr().port());
+    let transport = GuardedTransport::new(net, &base, limiter)
+        .unwrap()
+        .with_kill_switch(switch.gate());
+    let client = Arc::new(BinanceClient::new(
+        transport,
+        API_KEY,
+        vault().signer("binance-hmac").unwrap(),
+    ));
+    let rules = Arc::new(ExchangeInfo::from_json(SAMPLE_EXCHANGE_INFO).unwrap());
+    let venue = BinanceVenue::new(client.clone(), rules, "USDT", ["BTC"]);
+    Rig {
+        sim,
+        switch,
+        client,
+        venue,
+        _server: server,
+        _dns: dns,
+    }
+}
+
+#[test]
+fn orders_waiting_in_the_limiter_at_the_trip_never_reach_the_exchange_after_halt_verified() {
+    // Every part bound: a `..` would drop the server and the nameserver here.
+    let Rig {
+        sim,
+        switch,
+        client,
+        venue,
+        _server,
+        _dns,
+    } = rig();
+    let done = AtomicBool::new(false);
+    let (report, at_halt, results) = std::thread::scope(|scope| {
+        let strategies: Vec<_> = (0..8)
+            .map(|t| {
+                let (client, gate, done) = (&client, switch.gate(), &done);
+                scope.spawn(move || {
+                    let mut results = Vec::new();
+                    for k in 0.. {
+                        // The strategy's own check: the gate was open when it decided.
+                        if gate.check().is_err() || done.load(Ordering::SeqCst) {
+                            break;
+                        }
+                        let id = format!("s{t}-{k}");
+                        let r = client.place_order(&order(&id));
+                        results.push((id, r));
+                    }
+                    results
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(700));
+        switch
+            .trip(TripRequest::manual("drawdown", "test"))
+            .unwrap();
+        let report = switch.halt(&venue, &HaltConfig::default());
+        // The moment halt returned: what the exchange had accepted by then.
+        let at_halt = (sim.orders().len(), sim.open_orders().len());
+        done.store(true, Ordering::SeqCst);
+        let results: Vec<_> = strategies
+            .into_iter()
+            .flat_map(|s| s.join().unwrap())
+            .collect();
+        (report, at_halt, results)
+    });
+
+    let report = report.unwrap();
+    assert_eq!(switch.state(), State::Halted);
+    assert_eq!(
+        at_halt.1, 0,
+        "verified clean: no open order when halt returned"
+    );
+    assert!(report.orders_found >= 1, "{report:?}");
+    // Nothing was accepted after halt returned, although orders that had
+    // passed the gate were still waiting for the limiter then.
+    assert_eq!(
+        sim.orders().len(),
+        at_halt.0,
+        "an order reached the exchange after halt"
+    );
+    assert!(sim.open_orders().is_empty());
+    let refused = results
+        .iter()
+        .filter(|(_, r)| {
+            matches!(
+                r,
+                Err(BinanceError::Transport(TransportError::KillSwitch(_)))
+            )
+        })
+        .count();
+    assert!(refused >= 1, "some orders were caught waiting: {results:?}");
+    for (id, r) in &results {
+        let seen = sim.orders().iter().any(|o| o.client_order_id == *id);
+        match r {
+            Ok(_) => assert!(seen, "{id}"),
+            Err(BinanceError::Transport(
+                TransportError::KillSwitch(_) | TransportError::NotSent(_),
+            )) => {
+                assert!(!seen, "{id} reached the exchange but was reported not sent");
+            }
+            Err(e) => panic!("{id}: {e:?}"),
+        }
+    }
+}
+
+#[test]
+fn the_halts_own_close_orders_pass_the_closed_gate() {
+    let rig = rig();
+    rig.sim.set_balance("BTC", "0.5");
+    rig.switch
+        .trip(TripRequest::manual("drawdown", "test"))
+        .unwrap();
+    // A strategy order after the trip is refused right before sending.
+    let late = rig.client.place_order(&order("late-1"));
+    assert!(
+        matches!(
+            late,
+            Err(BinanceError::Transport(TransportError::KillSwitch(_)))
+        ),
+        "{late:?}"
+    );
+    // The halt, on this thread, flattens through the same transport.
+    let report = rig
+        .switch
+        .halt(
+            &rig.venue,
+            &HaltConfig {
+                flatten: Some(FlattenConfig::new(200, "1".parse().unwrap()).unwrap()),
+                ..HaltConfig::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(rig.switch.state(), State::Halted);
+    assert!(report.close_orders_sent >= 1, "{report:?}");
+    let btc = rig.sim.balance("BTC");
+    assert_eq!(btc.free + btc.locked, 0, "flattened");
+    assert!(
+        rig.sim
+            .orders()
+            .iter()
+            .all(|o| o.client_order_id != "late-1")
+    );
+    assert_eq!(rig.switch.gate().in_flight(), 0);
+    // Once the halt is over, the exemption is too.
+    let after = rig.client.place_order(&order("late-2"));
+    assert!(
+        matches!(
+            after,
+            Err(BinanceError::Transport(TransportError::KillSwitch(_)))
+        ),
+        "{after:?}"
+    );
+}

@@ -84,7 +84,7 @@ pub use book::{
     Accepted, Dangerous, Fee, FillReport, Origin, PositionView, ReservationId, RiskBook,
     RiskConfig, ScopeView, Warnings,
 };
-pub use breach::{Breach, BreachSink};
+pub use breach::{Breach, BreachSink, Drift};
 pub use clock::{Clock, FakeClock, PreciseClock, SystemClock};
 pub use error::{Error, LimitKind, Observed, Rejection, Warning};
 pub use limits::{

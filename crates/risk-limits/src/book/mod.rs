@@ -3,6 +3,7 @@
 mod accepted;
 mod check;
 mod config;
+mod drift;
 mod fill;
 pub(crate) mod market;
 pub(crate) mod state;
@@ -14,8 +15,9 @@ use supreme_order_guard::{Order, Price, Symbol};
 
 use crate::persist::{PersistedState, StateFile};
 use crate::{
-    AccountId, Asset, Breach, BreachSink, Clock, Error, Rejection, Scope, StrategyId, TradingState,
+    AccountId, Asset, BreachSink, Clock, Error, Rejection, Scope, StrategyId, TradingState,
 };
+use market::Events;
 use state::{Account, AssetInfo, Exposure, Slot, State, StrategyInfo, SymbolInfo, Usage};
 
 pub use accepted::{Accepted, ReservationId, Warnings};
@@ -159,6 +161,7 @@ impl<C: Clock> RiskBook<C> {
             usage,
             exposure: Exposure::default(),
             slots: Vec::new(),
+            over: [0; 2],
         });
         st.symbol_ix.insert(symbol, ix);
         Ok(())
@@ -190,7 +193,7 @@ impl<C: Clock> RiskBook<C> {
         if market::roll_day(&mut st, &self.cfg, now) {
             // Once a day: persist the new day's base outside the lock.
             drop(st);
-            self.after(Vec::new(), true);
+            self.after(Events::default(), true);
             st = self.lock();
         }
         let ix = match origin {
@@ -218,6 +221,11 @@ impl<C: Clock> RiskBook<C> {
             a.usage.hwm = a.equity();
         }
         st.started = true;
+        // Nothing to latch at the high-water mark; a position already over
+        // a share limit is reported now.
+        let events = market::evaluate(&mut st, now);
+        drop(st);
+        self.after(events, false);
         Ok(())
     }
 
@@ -233,9 +241,9 @@ impl<C: Clock> RiskBook<C> {
         let now = self.clock.now_ms();
         crate::persist::apply(&mut st, &self.cfg, state, now)?;
         st.started = true;
-        let breaches = market::evaluate(&mut st, now);
+        let events = market::evaluate(&mut st, now);
         drop(st);
-        self.after(breaches, true);
+        self.after(events, true);
         Ok(())
     }
 
@@ -282,7 +290,7 @@ impl<C: Clock> RiskBook<C> {
             let mut st = self.lock();
             market::usage_mut(&mut st, &scope)?.operator_state = state;
         }
-        self.after(Vec::new(), true);
+        self.after(Events::default(), true);
         Ok(())
     }
 
@@ -291,10 +299,13 @@ impl<C: Clock> RiskBook<C> {
         Dangerous { book: self }
     }
 
-    /// Reports breaches and persists after an update (outside the lock).
-    fn after(&self, breaches: Vec<Breach>, changed: bool) {
+    /// Reports breaches and drift warnings and persists after an update
+    /// (outside the lock). Drift warnings alone change nothing durable.
+    fn after(&self, events: Events, changed: bool) {
+        let Events { breaches, drifts } = events;
         if let Some(sink) = &self.sink {
             breaches.iter().for_each(|b| sink.on_breach(b));
+            drifts.iter().for_each(|d| sink.on_drift(d));
         }
         if changed || !breaches.is_empty() {
             // A failed save blocks new risk (StateNotPersisted) until one succeeds.
@@ -322,7 +333,7 @@ impl<C: Clock> Dangerous<'_, C> {
                 usage.hwm = e;
             }
         }
-        self.book.after(Vec::new(), true);
+        self.book.after(Events::default(), true);
         Ok(())
     }
 }

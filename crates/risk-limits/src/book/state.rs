@@ -229,6 +229,9 @@ pub(crate) struct SymbolInfo {
     pub(crate) exposure: Exposure,
     /// (account index, slot index) of every position in this symbol.
     pub(crate) slots: Vec<(u32, u32)>,
+    /// Share limits it was over at the last revaluation, at the global and
+    /// its own scope (see `drift`).
+    pub(crate) over: [u8; 2],
 }
 
 /// One account's position in one symbol.
@@ -246,6 +249,8 @@ pub(crate) struct Slot {
     /// Base quantity of open reducing buys / sells.
     pub(crate) reducing_buy: i128,
     pub(crate) reducing_sell: i128,
+    /// Share limits of its account it was over at the last revaluation.
+    pub(crate) over: u8,
 }
 
 /// A registered strategy.

@@ -47,6 +47,44 @@ impl std::fmt::Display for Breach {
 /// within the limit (by price or by reducing), and it is not persisted: it
 /// follows from positions and marks, which a restart re-applies before
 /// [`restore`](crate::RiskBook::restore) (which reports it again).
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use supreme_order_guard::{Order, Side, Symbol};
+/// use supreme_risk_limits::*;
+///
+/// #[derive(Clone, Default)]
+/// struct Warnings(Arc<Mutex<Vec<Drift>>>);
+/// impl BreachSink for Warnings {
+///     fn on_breach(&self, _: &Breach) {}
+///     fn on_drift(&self, drift: &Drift) {
+///         self.0.lock().unwrap().push(*drift);
+///     }
+/// }
+///
+/// let usdt = Asset::new("USDT")?;
+/// let limit = PositionLimit::new(Pct::percent(10), None)?.with_reduce_only_on_drift(true);
+/// let limits = LimitSet { position: Some(limit), ..LimitSet::default() };
+/// let config = RiskConfig::new(usdt)?.with_limits(Scope::Global, limits)?;
+/// let seen = Warnings::default();
+/// let book = RiskBook::new(config, FakeClock::new(0))?.with_breach_sink(seen.clone());
+/// let btc = Symbol::new("BTCUSDT")?;
+/// let main = AccountId::new("main")?;
+/// book.add_symbol(btc, Asset::new("BTC")?, usdt)?;
+/// book.deposit(main, usdt, "100000".parse()?)?;
+/// book.set_mark(btc, "50000".parse()?)?;
+/// book.set_position(main, btc, "0.15".parse()?, "50000".parse()?)?; // 7 % of equity
+/// book.start_fresh()?;
+///
+/// book.set_mark(btc, "80000".parse()?)?; // 12,000 of 112,000: 10.7 %
+/// book.set_mark(btc, "90000".parse()?)?; // still over: no second warning
+/// assert_eq!(seen.0.lock().unwrap().len(), 1);
+/// let buy = Order::market(btc, Side::Buy, "0.01".parse()?);
+/// assert!(matches!(book.check_and_reserve(&buy), Err(Rejection::Drifted { .. })));
+/// let sell = Order::market(btc, Side::Sell, "0.05".parse()?);
+/// assert!(book.check_and_reserve(&sell)?.reducing);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Drift {
     /// The scope whose limit was crossed (global, the account, the symbol).

@@ -58,6 +58,16 @@
 //! and over every limit. Breaches (daily loss, drawdown, losing trades) go
 //! to a [`BreachSink`] (trip a kill switch there).
 //!
+//! # Drift
+//!
+//! Marks, rates and fills revalue every position; one that moves from
+//! within a position-share or concentration limit to over it, with no order
+//! crossing it, is reported once per crossing as a [`Drift`] warning
+//! ([`BreachSink::on_drift`]). A limit set
+//! [`with_reduce_only_on_drift`](PositionLimit::with_reduce_only_on_drift)
+//! also makes the symbol reduce-only at that scope while it stays over
+//! ([`Rejection::Drifted`]), lifting by itself once it is back within.
+//!
 //! # Persistence
 //!
 //! [`StateFile`] keeps breaches, states, high-water marks and the day's

@@ -187,6 +187,26 @@ fn drift_reduce_only_lifts_when_a_fill_reduces_the_position_under() {
     assert_eq!(events.drifts().len(), 1);
 }
 
+#[test]
+fn cancel_that_brings_drift_back_under_lifts_reduce_only_without_a_new_mark() {
+    let (book, events) = held_btc(position(true));
+    // An open buy of 0.02 at 50,000 reserves 1,000: 8,500 of 107,500.
+    let open = book
+        .check_and_reserve(&buy(btc(), q("0.02"), p("50000")))
+        .unwrap();
+    // At 70,000: 10,500 held + 1,000 reserved of 110,500 is 10.4 %.
+    book.set_mark(btc(), p("70000")).unwrap();
+    assert_eq!(events.drifts().len(), 1);
+    assert!(
+        book.check_and_reserve(&market(btc(), Side::Buy, "0.001"))
+            .is_err()
+    );
+    // Cancelled: 10,500 of 110,500 is 9.5 %, back within with no mark since.
+    book.cancel(open.id).unwrap();
+    let ok = book.check_and_reserve(&market(btc(), Side::Buy, "0.001"));
+    assert!(ok.is_ok(), "{ok:?}");
+}
+
 /// BTC 0.3 at 50,000 (15,000) and ETH 37.5 at 2,000 (75,000) on 10,000
 /// of cash: gross 90,000 of equity 100,000, BTC 16.7 % of gross. The
 /// concentration limit is BTC's own (symbol scope: BTC ÷ global gross).
@@ -374,6 +394,35 @@ proptest! {
                 expected += 1;
             }
             prop_assert_eq!(events.drifts().len(), expected, "at mark {}", mark);
+            was = now;
+        }
+    }
+
+    /// For random marks of BTC and ETH, a concentration warning for BTC is
+    /// emitted iff its share of gross went from <= 20 % to > 20 % (with the
+    /// limit in force: gross at least half of equity).
+    #[test]
+    fn concentration_warning_iff_share_crossed_the_limit(
+        marks in prop::collection::vec((any::<bool>(), 1u64..200_000), 1..40),
+    ) {
+        let (book, events) = concentrated(concentration(false));
+        // In tenths: BTC 0.3 × mark, ETH 37.5 × mark, cash 10,000.
+        let (mut btc_mark, mut eth_mark) = (50_000u128, 2_000u128);
+        let over = |b: u128, e: u128| {
+            let (vb, ve) = (3 * b, 375 * e);
+            vb + ve >= 100_000 && 100 * vb > 20 * (vb + ve)
+        };
+        let mut was = over(btc_mark, eth_mark);
+        let mut expected = 0;
+        for (is_btc, mark) in marks {
+            let symbol = if is_btc { btc() } else { eth() };
+            book.set_mark(symbol, p(&mark.to_string())).unwrap();
+            if is_btc { btc_mark = u128::from(mark) } else { eth_mark = u128::from(mark) }
+            let now = over(btc_mark, eth_mark);
+            if !was && now {
+                expected += 1;
+            }
+            prop_assert_eq!(events.drifts().len(), expected, "at {} {}", symbol, mark);
             was = now;
         }
     }

@@ -8,12 +8,17 @@
 //! symbol's (global and symbol scopes) and the slot's (account scope). It
 //! is derived state (positions and marks decide it), so it is not persisted.
 //!
+//! Cost: a revaluation (mark, rate, fill) makes one pass over the symbols
+//! when a global or symbol scope has share limits, and one over the
+//! positions when an account has; none otherwise. The check path only
+//! reads the two memory bytes of the order's symbol and slot.
+//!
 //! [`with_reduce_only_on_drift`]: crate::PositionLimit::with_reduce_only_on_drift
 
 use supreme_order_guard::Symbol;
 
 use super::check::{concentration_active, over};
-use super::state::State;
+use super::state::{State, SymbolInfo};
 use crate::{Drift, LimitKind, LimitSet, Observed, Pct, Rejection, Scope};
 
 /// Over the position-share limit.
@@ -105,23 +110,35 @@ pub(crate) fn evaluate(st: &mut State, now: u64, out: &mut Vec<Drift>) {
     let equity = st.global_equity();
     let gross = st.exposure.gross();
     let global = st.global.limits;
-    for info in &mut st.symbols {
-        let (symbol, part) = (info.symbol, info.exposure.side_max());
-        let at = |limits, scope| Check {
-            limits,
-            scope,
-            symbol,
-            part,
-            whole: gross,
-            equity,
-        };
-        if has_shares(&global) {
-            at(&global, Scope::Global).cross(&mut info.over[GLOBAL], now, out);
+    let (global_shares, symbol_shares) = (has_shares(&global), st.symbol_shares);
+    if global_shares || symbol_shares {
+        for info in &mut st.symbols {
+            let SymbolInfo {
+                symbol,
+                usage,
+                exposure,
+                over,
+                ..
+            } = info;
+            let at = |limits, scope| Check {
+                limits,
+                scope,
+                symbol: *symbol,
+                part: exposure.side_max(),
+                whole: gross,
+                equity,
+            };
+            let [global_over, symbol_over] = over;
+            if global_shares {
+                at(&global, Scope::Global).cross(global_over, now, out);
+            }
+            if symbol_shares && has_shares(&usage.limits) {
+                at(&usage.limits, Scope::Symbol(*symbol)).cross(symbol_over, now, out);
+            }
         }
-        let own = info.usage.limits;
-        if has_shares(&own) {
-            at(&own, Scope::Symbol(symbol)).cross(&mut info.over[SYMBOL], now, out);
-        }
+    }
+    if !st.accounts.iter().any(|a| has_shares(&a.usage.limits)) {
+        return;
     }
     for slot in &mut st.slots {
         let account = &st.accounts[slot.account as usize];

@@ -63,6 +63,7 @@ impl<C: Clock> RiskBook<C> {
             strategy_ix: Default::default(),
             symbols: Vec::new(),
             symbol_ix: Default::default(),
+            symbol_shares: false,
             assets: Vec::new(),
             asset_ix: Default::default(),
             slots: Vec::new(),
@@ -154,6 +155,7 @@ impl<C: Clock> RiskBook<C> {
         let quote = asset_index(&mut st, quote);
         let ix = u32::try_from(st.symbols.len()).unwrap_or(u32::MAX);
         let usage = Usage::new(self.cfg.limits_for(&Scope::Symbol(symbol)));
+        st.symbol_shares |= usage.limits.position.is_some() || usage.limits.concentration.is_some();
         st.symbols.push(SymbolInfo {
             symbol,
             quote,

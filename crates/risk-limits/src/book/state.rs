@@ -311,6 +311,9 @@ pub(crate) struct State {
     pub(crate) strategy_ix: FxMap<StrategyId, u32>,
     pub(crate) symbols: Vec<SymbolInfo>,
     pub(crate) symbol_ix: FxMap<Symbol, u32>,
+    /// Some symbol scope has a position-share or concentration limit (so a
+    /// revaluation must look at the symbols even without global ones).
+    pub(crate) symbol_shares: bool,
     pub(crate) assets: Vec<AssetInfo>,
     pub(crate) asset_ix: FxMap<Asset, u32>,
     pub(crate) slots: Vec<Slot>,

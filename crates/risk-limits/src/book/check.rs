@@ -147,6 +147,7 @@ pub(crate) fn check(
     st.accounts[a as usize].exposure = account_e;
     st.symbols[y as usize].exposure = symbol_e;
     st.exposure = global_e;
+    super::drift::touch(st, slot);
     let open = Open {
         slot,
         strategy: s,

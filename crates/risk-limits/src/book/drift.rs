@@ -8,18 +8,28 @@
 //! symbol's (global and symbol scopes) and the slot's (account scope). It
 //! is derived state (positions and marks decide it), so it is not persisted.
 //!
-//! Cost: a revaluation (mark, rate, fill) makes one pass over the symbols
-//! when a global or symbol scope has share limits, and one over the
-//! positions when an account has; none otherwise. The check path only
-//! reads the two memory bytes of the order's symbol and slot.
+//! Cost: incremental (see `index`). A revaluation re-checks only the
+//! positions whose value or memory moved since the last one, and at each
+//! scope compares the largest position within and the smallest over with
+//! the limit: O(log n) per moved position and per crossing, plus one step
+//! per account and per distinct symbol-scope share limit. The check path
+//! reads the two memory bytes of the order's symbol and slot and marks
+//! them moved.
 //!
 //! [`with_reduce_only_on_drift`]: crate::PositionLimit::with_reduce_only_on_drift
+
+mod index;
+mod split;
+#[cfg(test)]
+mod tests;
 
 use supreme_order_guard::Symbol;
 
 use super::check::{concentration_active, over};
-use super::state::{State, SymbolInfo};
+use super::state::State;
 use crate::{Drift, LimitKind, LimitSet, Observed, Pct, Rejection, Scope};
+
+pub(crate) use index::{DriftIndex, add_account, add_slot, add_symbol, evaluate, touch};
 
 /// Over the position-share limit.
 const POSITION: u8 = 1;
@@ -31,29 +41,17 @@ pub(crate) const GLOBAL: usize = 0;
 /// Index of the symbol scope's bits in a symbol's memory.
 pub(crate) const SYMBOL: usize = 1;
 
-/// The share limits of `l` that `part` is over, bit per kind, with the
-/// observed share of each (`whole`: the gross exposure concentration is a
-/// share of; `equity`: the scope's equity). Decided as orders are.
-fn shares_over(l: &LimitSet, part: i128, whole: i128, equity: i128) -> (u8, [Option<Observed>; 2]) {
-    let mut bits = 0;
-    let mut observed = [None, None];
-    if let Some(p) = l.position.filter(|p| over(p.max(), part, equity, false)) {
-        bits |= POSITION;
-        observed[0] = Some(Observed::Share {
-            limit: p.max(),
-            observed: Pct::ratio(part, equity),
-        });
-    }
-    if let Some(c) = l.concentration.filter(|c| {
-        concentration_active(c, whole, equity, false) && over(c.max(), part, whole, false)
-    }) {
-        bits |= CONCENTRATION;
-        observed[1] = Some(Observed::Share {
-            limit: c.max(),
-            observed: Pct::ratio(part, whole),
-        });
-    }
-    (bits, observed)
+/// The share limits of `l` that `part` is over, bit per kind (`whole`: the
+/// gross exposure concentration is a share of; `equity`: the scope's
+/// equity). Decided as orders are; each kind is monotone in `part`.
+fn shares_over(l: &LimitSet, part: i128, whole: i128, equity: i128) -> u8 {
+    let position = l
+        .position
+        .is_some_and(|p| over(p.max(), part, equity, false));
+    let concentration = l.concentration.is_some_and(|c| {
+        concentration_active(&c, whole, equity, false) && over(c.max(), part, whole, false)
+    });
+    (u8::from(position) * POSITION) | (u8::from(concentration) * CONCENTRATION)
 }
 
 /// The kinds of `l` that make a drifted symbol reduce-only.
@@ -67,8 +65,13 @@ fn has_shares(l: &LimitSet) -> bool {
     l.position.is_some() || l.concentration.is_some()
 }
 
-/// One position at one scope: what it is over now; a [`Drift`] for each
-/// limit it was not over before.
+/// The limit kinds with their bits.
+const KINDS: [(u8, LimitKind); 2] = [
+    (POSITION, LimitKind::Position),
+    (CONCENTRATION, LimitKind::Concentration),
+];
+
+/// One position at one scope.
 struct Check<'a> {
     limits: &'a LimitSet,
     scope: Scope,
@@ -79,81 +82,60 @@ struct Check<'a> {
 }
 
 impl Check<'_> {
-    fn cross(&self, memory: &mut u8, now: u64, out: &mut Vec<Drift>) {
-        let (bits, observed) = shares_over(self.limits, self.part, self.whole, self.equity);
-        let reduce_only = reduce_only_bits(self.limits);
-        let kinds = [
-            (POSITION, LimitKind::Position),
-            (CONCENTRATION, LimitKind::Concentration),
-        ];
-        for ((bit, kind), observed) in kinds.into_iter().zip(observed) {
-            if let Some(observed) = observed.filter(|_| *memory & bit == 0) {
-                out.push(Drift {
-                    scope: self.scope,
-                    symbol: self.symbol,
-                    kind,
-                    observed,
-                    at_ms: now,
-                    reduce_only: reduce_only & bit != 0,
-                });
+    /// The limit of kind `bit` and the share now (`None` without that limit).
+    fn observed(&self, bit: u8) -> Option<Observed> {
+        let (limit, whole) = if bit == POSITION {
+            (self.limits.position.map(|p| p.max()), self.equity)
+        } else {
+            (self.limits.concentration.map(|c| c.max()), self.whole)
+        };
+        limit.map(|limit| Observed::Share {
+            limit,
+            observed: Pct::ratio(self.part, whole),
+        })
+    }
+
+    /// The warning that the position crossed the limit of kind `bit`.
+    fn drift(&self, bit: u8, kind: LimitKind, now: u64, out: &mut Vec<Drift>) {
+        if let Some(observed) = self.observed(bit) {
+            out.push(Drift {
+                scope: self.scope,
+                symbol: self.symbol,
+                kind,
+                observed,
+                at_ms: now,
+                reduce_only: reduce_only_bits(self.limits) & bit != 0,
+            });
+        }
+    }
+
+    /// Sets `memory` to what the position is over now, with a [`Drift`] for
+    /// each limit it was not over before; returns the bits.
+    fn cross(&self, memory: &mut u8, now: u64, out: &mut Vec<Drift>) -> u8 {
+        let bits = shares_over(self.limits, self.part, self.whole, self.equity);
+        for (bit, kind) in KINDS {
+            if bits & bit != 0 && *memory & bit == 0 {
+                self.drift(bit, kind, now, out);
             }
         }
         *memory = bits;
+        bits
     }
-}
 
-/// Updates what every position is over at every scope with share limits,
-/// after a revaluation; reports each new crossing. One pass over the
-/// symbols and one over the slots (positions), each only where such limits
-/// are set.
-pub(crate) fn evaluate(st: &mut State, now: u64, out: &mut Vec<Drift>) {
-    let equity = st.global_equity();
-    let gross = st.exposure.gross();
-    let global = st.global.limits;
-    let (global_shares, symbol_shares) = (has_shares(&global), st.symbol_shares);
-    if global_shares || symbol_shares {
-        for info in &mut st.symbols {
-            let SymbolInfo {
-                symbol,
-                usage,
-                exposure,
-                over,
-                ..
-            } = info;
-            let at = |limits, scope| Check {
-                limits,
-                scope,
-                symbol: *symbol,
-                part: exposure.side_max(),
-                whole: gross,
-                equity,
+    /// Records that the position crossed (`over`) or came back within the
+    /// limit of kind `bit`, reporting a crossing.
+    fn flip(&self, memory: &mut u8, bit: u8, over: bool, now: u64, out: &mut Vec<Drift>) {
+        if over {
+            *memory |= bit;
+            let kind = if bit == POSITION {
+                LimitKind::Position
+            } else {
+                LimitKind::Concentration
             };
-            let [global_over, symbol_over] = over;
-            if global_shares {
-                at(&global, Scope::Global).cross(global_over, now, out);
-            }
-            if symbol_shares && has_shares(&usage.limits) {
-                at(&usage.limits, Scope::Symbol(*symbol)).cross(symbol_over, now, out);
-            }
+            self.drift(bit, kind, now, out);
+        } else {
+            *memory &= !bit;
         }
-    }
-    if !st.accounts.iter().any(|a| has_shares(&a.usage.limits)) {
-        return;
-    }
-    for slot in &mut st.slots {
-        let account = &st.accounts[slot.account as usize];
-        if !has_shares(&account.usage.limits) {
-            continue;
-        }
-        let check = Check {
-            limits: &account.usage.limits,
-            scope: Scope::Account(account.id),
-            symbol: st.symbols[slot.symbol as usize].symbol,
-            part: slot.exposure.side_max(),
-            whole: account.exposure.gross(),
-            equity: account.equity(),
-        };
-        check.cross(&mut slot.over, now, out);
     }
 }
 
@@ -172,6 +154,8 @@ pub(crate) fn gate(st: &mut State, a: u32, y: u32, s: u32) -> Result<(), Rejecti
 
 #[cold]
 fn gate_slow(st: &mut State, a: u32, y: u32, s: u32) -> Result<(), Rejection> {
+    // The memory may change here: the next revaluation re-checks them.
+    touch(st, s);
     let equity = st.global_equity();
     let gross = st.exposure.gross();
     let global = st.global.limits;
@@ -181,48 +165,46 @@ fn gate_slow(st: &mut State, a: u32, y: u32, s: u32) -> Result<(), Rejection> {
     let symbol_part = info.exposure.side_max();
     let (own, symbol) = (info.usage.limits, info.symbol);
     let [global_over, symbol_over] = &mut info.over;
+    let at = |limits, scope, part, whole, equity| Check {
+        limits,
+        scope,
+        symbol,
+        part,
+        whole,
+        equity,
+    };
     let checks = [
         (
-            &global,
-            Scope::Global,
-            symbol_part,
-            gross,
-            equity,
+            at(&global, Scope::Global, symbol_part, gross, equity),
             global_over,
         ),
         (
-            &account.usage.limits,
-            Scope::Account(account.id),
-            slot.exposure.side_max(),
-            account.exposure.gross(),
-            account.equity(),
+            at(
+                &account.usage.limits,
+                Scope::Account(account.id),
+                slot.exposure.side_max(),
+                account.exposure.gross(),
+                account.equity(),
+            ),
             &mut slot.over,
         ),
         (
-            &own,
-            Scope::Symbol(symbol),
-            symbol_part,
-            gross,
-            equity,
+            at(&own, Scope::Symbol(symbol), symbol_part, gross, equity),
             symbol_over,
         ),
     ];
-    for (limits, scope, part, whole, equity, memory) in checks {
-        let held = *memory & reduce_only_bits(limits);
+    for (check, memory) in checks {
+        let held = *memory & reduce_only_bits(check.limits);
         if held == 0 {
             continue;
         }
-        let (bits, observed) = shares_over(limits, part, whole, equity);
+        let bits = shares_over(check.limits, check.part, check.whole, check.equity);
         // Only clears: a new crossing is for the next revaluation to report.
         *memory &= bits;
-        let kinds = [
-            (POSITION, LimitKind::Position),
-            (CONCENTRATION, LimitKind::Concentration),
-        ];
-        for ((bit, kind), observed) in kinds.into_iter().zip(observed) {
-            if let Some(observed) = observed.filter(|_| held & bit != 0) {
+        for (bit, kind) in KINDS {
+            if let Some(observed) = check.observed(bit).filter(|_| held & bits & bit != 0) {
                 return Err(Rejection::Drifted {
-                    scope,
+                    scope: check.scope,
                     kind,
                     observed,
                 });

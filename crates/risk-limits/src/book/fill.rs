@@ -115,6 +115,7 @@ fn release(st: &mut State, id: ReservationId, open: &Open, used: i128) -> (bool,
         st.accounts[a as usize].exposure.reserve(open.side, -freed);
         st.symbols[y as usize].exposure.reserve(open.side, -freed);
         st.exposure.reserve(open.side, -freed);
+        super::drift::touch(st, open.slot);
     }
     let entry = &mut st.orders[id.index as usize];
     if done {

@@ -143,6 +143,7 @@ pub(crate) fn revalue(st: &mut State, s: u32) {
     st.accounts[a as usize].exposure.revalue(old, new);
     st.symbols[y as usize].exposure.revalue(old, new);
     st.exposure.revalue(old, new);
+    super::drift::touch(st, s);
 }
 
 pub(crate) fn revalue_cash(st: &mut State, a: usize) {

@@ -50,12 +50,14 @@ impl<C: Clock> RiskBook<C> {
     /// [`start_fresh`](Self::start_fresh) or [`restore`](Self::restore).
     pub fn new(config: RiskConfig, clock: C) -> Result<Self, Error> {
         let now = clock.now_ms();
+        let global = config.limits_for(&Scope::Global);
         let st = State {
             started: false,
             persist_failed: false,
             saved_hwm: 0,
             day: config.reset.day_index(now),
-            global: Usage::new(config.limits_for(&Scope::Global)),
+            drift: drift::DriftIndex::new(&global),
+            global: Usage::new(global),
             exposure: Exposure::default(),
             accounts: Vec::new(),
             account_ix: Default::default(),
@@ -63,7 +65,6 @@ impl<C: Clock> RiskBook<C> {
             strategy_ix: Default::default(),
             symbols: Vec::new(),
             symbol_ix: Default::default(),
-            symbol_shares: false,
             assets: Vec::new(),
             asset_ix: Default::default(),
             slots: Vec::new(),
@@ -122,6 +123,7 @@ impl<C: Clock> RiskBook<C> {
             cash_value: 0,
         });
         st.account_ix.insert(id, ix);
+        drift::add_account(&mut st, ix);
         Ok(())
     }
 
@@ -155,7 +157,6 @@ impl<C: Clock> RiskBook<C> {
         let quote = asset_index(&mut st, quote);
         let ix = u32::try_from(st.symbols.len()).unwrap_or(u32::MAX);
         let usage = Usage::new(self.cfg.limits_for(&Scope::Symbol(symbol)));
-        st.symbol_shares |= usage.limits.position.is_some() || usage.limits.concentration.is_some();
         st.symbols.push(SymbolInfo {
             symbol,
             quote,
@@ -164,8 +165,12 @@ impl<C: Clock> RiskBook<C> {
             exposure: Exposure::default(),
             slots: Vec::new(),
             over: [0; 2],
+            family: u32::MAX,
+            local: [u32::MAX; 2],
+            dirty: false,
         });
         st.symbol_ix.insert(symbol, ix);
+        drift::add_symbol(&mut st, ix);
         Ok(())
     }
 
@@ -367,6 +372,7 @@ fn slot_index(st: &mut State, a: u32, y: u32) -> u32 {
         ..Slot::default()
     });
     st.symbols[y as usize].slots.push((a, slot));
+    drift::add_slot(st, slot);
     slot
 }
 

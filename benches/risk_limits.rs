@@ -16,6 +16,9 @@
 //! - `market/set_mark`: a revaluation (one position) on the same book, with
 //!   drift detection at the global and account scopes (seed share limits on
 //!   1,000 symbols); alternating two marks that cross no limit.
+//! - `market/set_mark_without_share_limits`: the same on a book without
+//!   position or concentration limits (no drift detection): what drift
+//!   detection adds.
 //! - `raw/mutex_hashmap_set_mark`: its primitive, a `Mutex` lock plus one
 //!   `HashMap<Symbol, _>` lookup and a write of the mark.
 //!
@@ -48,12 +51,17 @@ fn symbol(i: usize) -> Symbol {
 /// 1,000 symbols each with a position of 1 unit at 100 (100,000 in all),
 /// 1,000 open orders (one small buy per symbol), 10,000,000 USDT of cash.
 fn book() -> RiskBook<SystemClock> {
+    book_with(LimitSet::SEED)
+}
+
+/// The same with `shares` (position and concentration) instead of the seed's.
+fn book_with(shares: LimitSet) -> RiskBook<SystemClock> {
     let usdt = Asset::new("USDT").unwrap();
     let limits = LimitSet {
         gross_exposure: Some("5000000".parse().unwrap()),
         net_exposure: Some("5000000".parse().unwrap()),
         max_open_orders: NonZeroU32::new(5_000),
-        ..LimitSet::SEED
+        ..shares
     };
     let symbol_limits = LimitSet {
         max_open_orders: NonZeroU32::new(100),
@@ -193,6 +201,13 @@ fn bench_reserve(c: &mut Criterion) {
         b.iter(|| {
             i ^= 1;
             book.set_mark(black_box(s), black_box(marks[i])).unwrap();
+        })
+    });
+    let plain = book_with(LimitSet::default());
+    g.bench_function("set_mark_without_share_limits", |b| {
+        b.iter(|| {
+            i ^= 1;
+            plain.set_mark(black_box(s), black_box(marks[i])).unwrap();
         })
     });
     g.finish();

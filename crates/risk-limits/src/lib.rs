@@ -67,6 +67,10 @@
 //! [`with_reduce_only_on_drift`](PositionLimit::with_reduce_only_on_drift)
 //! also makes the symbol reduce-only at that scope while it stays over
 //! ([`Rejection::Drifted`]), lifting by itself once it is back within.
+//! Detection is incremental, not a scan of the book: a revaluation costs
+//! O(log n) in the number of positions for each position whose value moved
+//! and each crossing, plus a constant per account and per distinct
+//! symbol-scope share limit.
 //!
 //! # Persistence
 //!

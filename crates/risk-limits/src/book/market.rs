@@ -212,7 +212,7 @@ pub(crate) fn evaluate(st: &mut State, now: u64) -> Events {
         let e = a.equity();
         equity_breaches(&mut a.usage, Scope::Account(a.id), e, now, breaches);
     }
-    super::drift::evaluate(st, now, &mut out.drifts);
+    super::drift::evaluate(st, equity, now, &mut out.drifts);
     out
 }
 

@@ -200,11 +200,11 @@ pub(crate) fn touch(st: &mut State, s: u32) {
 }
 
 /// Updates what every position is over at every scope with share limits,
-/// after a revaluation; reports each new crossing, in symbol order (global
-/// then symbol scope), then slot order (account scope).
-pub(crate) fn evaluate(st: &mut State, now: u64, out: &mut Vec<Drift>) {
+/// after a revaluation (`equity`: the global equity now); reports each new
+/// crossing, in symbol order (global then symbol scope), then slot order
+/// (account scope).
+pub(crate) fn evaluate(st: &mut State, equity: i128, now: u64, out: &mut Vec<Drift>) {
     let first = out.len();
-    let equity = st.global_equity();
     let gross = st.exposure.gross();
     let State {
         drift,

@@ -78,9 +78,13 @@ impl Split {
         };
         if place.over == over {
             let (heap, at) = self.heap(over);
-            heap[place.index].0 = value;
-            let i = sift_up(heap, at, place.index, over);
-            sift_down(heap, at, i, over);
+            let old = std::mem::replace(&mut heap[place.index].0, value);
+            // Moving toward the top only goes up, away from it only down.
+            if above(over, value, old) {
+                sift_up(heap, at, place.index, over);
+            } else if above(over, old, value) {
+                sift_down(heap, at, place.index, over);
+            }
             return;
         }
         let (heap, at) = self.heap(place.over);

@@ -27,7 +27,7 @@ use supreme_order_guard::Symbol;
 
 use super::check::{concentration_active, over};
 use super::state::State;
-use crate::{Drift, LimitKind, LimitSet, Observed, Pct, Rejection, Scope};
+use crate::{AccountId, Drift, LimitKind, LimitSet, Observed, Pct, Rejection, Scope};
 
 pub(crate) use index::{DriftIndex, add_account, add_slot, add_symbol, evaluate, touch};
 
@@ -44,6 +44,7 @@ pub(crate) const SYMBOL: usize = 1;
 /// The share limits of `l` that `part` is over, bit per kind (`whole`: the
 /// gross exposure concentration is a share of; `equity`: the scope's
 /// equity). Decided as orders are; each kind is monotone in `part`.
+#[inline]
 fn shares_over(l: &LimitSet, part: i128, whole: i128, equity: i128) -> u8 {
     let position = l
         .position
@@ -71,17 +72,33 @@ const KINDS: [(u8, LimitKind); 2] = [
     (CONCENTRATION, LimitKind::Concentration),
 ];
 
+/// The scope of a [`Check`], named only when reported.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Global,
+    Symbol,
+    Account(&'a AccountId),
+}
+
 /// One position at one scope.
 struct Check<'a> {
     limits: &'a LimitSet,
-    scope: Scope,
-    symbol: Symbol,
+    scope: At<'a>,
+    symbol: &'a Symbol,
     part: i128,
     whole: i128,
     equity: i128,
 }
 
 impl Check<'_> {
+    fn scope(&self) -> Scope {
+        match self.scope {
+            At::Global => Scope::Global,
+            At::Symbol => Scope::Symbol(*self.symbol),
+            At::Account(id) => Scope::Account(*id),
+        }
+    }
+
     /// The limit of kind `bit` and the share now (`None` without that limit).
     fn observed(&self, bit: u8) -> Option<Observed> {
         let (limit, whole) = if bit == POSITION {
@@ -99,8 +116,8 @@ impl Check<'_> {
     fn drift(&self, bit: u8, kind: LimitKind, now: u64, out: &mut Vec<Drift>) {
         if let Some(observed) = self.observed(bit) {
             out.push(Drift {
-                scope: self.scope,
-                symbol: self.symbol,
+                scope: self.scope(),
+                symbol: *self.symbol,
                 kind,
                 observed,
                 at_ms: now,
@@ -111,6 +128,7 @@ impl Check<'_> {
 
     /// Sets `memory` to what the position is over now, with a [`Drift`] for
     /// each limit it was not over before; returns the bits.
+    #[inline]
     fn cross(&self, memory: &mut u8, now: u64, out: &mut Vec<Drift>) -> u8 {
         let bits = shares_over(self.limits, self.part, self.whole, self.equity);
         for (bit, kind) in KINDS {
@@ -164,6 +182,7 @@ fn gate_slow(st: &mut State, a: u32, y: u32, s: u32) -> Result<(), Rejection> {
     let slot = &mut st.slots[s as usize];
     let symbol_part = info.exposure.side_max();
     let (own, symbol) = (info.usage.limits, info.symbol);
+    let symbol = &symbol;
     let [global_over, symbol_over] = &mut info.over;
     let at = |limits, scope, part, whole, equity| Check {
         limits,
@@ -175,13 +194,13 @@ fn gate_slow(st: &mut State, a: u32, y: u32, s: u32) -> Result<(), Rejection> {
     };
     let checks = [
         (
-            at(&global, Scope::Global, symbol_part, gross, equity),
+            at(&global, At::Global, symbol_part, gross, equity),
             global_over,
         ),
         (
             at(
                 &account.usage.limits,
-                Scope::Account(account.id),
+                At::Account(&account.id),
                 slot.exposure.side_max(),
                 account.exposure.gross(),
                 account.equity(),
@@ -189,7 +208,7 @@ fn gate_slow(st: &mut State, a: u32, y: u32, s: u32) -> Result<(), Rejection> {
             &mut slot.over,
         ),
         (
-            at(&own, Scope::Symbol(symbol), symbol_part, gross, equity),
+            at(&own, At::Symbol, symbol_part, gross, equity),
             symbol_over,
         ),
     ];
@@ -204,7 +223,7 @@ fn gate_slow(st: &mut State, a: u32, y: u32, s: u32) -> Result<(), Rejection> {
         for (bit, kind) in KINDS {
             if let Some(observed) = check.observed(bit).filter(|_| held & bits & bit != 0) {
                 return Err(Rejection::Drifted {
-                    scope: check.scope,
+                    scope: check.scope(),
                     kind,
                     observed,
                 });

@@ -12,7 +12,7 @@
 //! (those symbols), each account with share limits (its slots).
 
 use super::split::Split;
-use super::{CONCENTRATION, Check, GLOBAL, KINDS, POSITION, SYMBOL, has_shares};
+use super::{At, CONCENTRATION, Check, GLOBAL, KINDS, POSITION, SYMBOL, has_shares};
 use crate::book::check::concentration_active;
 use crate::book::state::{State, SymbolInfo};
 use crate::{ConcentrationLimit, Drift, LimitKind, LimitSet, Pct, Scope};
@@ -65,6 +65,7 @@ impl Family {
     }
 
     /// A member's value and memory bits after it was re-checked.
+    #[inline]
     fn place(&mut self, id: u32, part: i128, bits: u8) {
         for ((bit, _), split) in KINDS.into_iter().zip(&mut self.splits) {
             split.set(id, part, bits & bit != 0);
@@ -73,6 +74,7 @@ impl Family {
 
     /// Moves every member whose side changed with the denominators `whole`
     /// (gross) and `equity`, telling `on` (member, bit, value, now over).
+    #[inline]
     fn settle(&mut self, whole: i128, equity: i128, mut on: impl FnMut(u32, u8, i128, bool)) {
         let Self {
             thresholds,
@@ -231,17 +233,17 @@ pub(crate) fn evaluate(st: &mut State, equity: i128, now: u64, out: &mut Vec<Dri
         let at = |limits, scope| Check {
             limits,
             scope,
-            symbol: *symbol,
+            symbol,
             part,
             whole: gross,
             equity,
         };
         if let Some(f) = &mut drift.global {
-            let bits = at(global, Scope::Global).cross(&mut over[GLOBAL], now, out);
+            let bits = at(global, At::Global).cross(&mut over[GLOBAL], now, out);
             f.place(local[GLOBAL], part, bits);
         }
         if let Some(f) = drift.symbols.get_mut(*family as usize) {
-            let check = at(&usage.limits, Scope::Symbol(*symbol));
+            let check = at(&usage.limits, At::Symbol);
             let bits = check.cross(&mut over[SYMBOL], now, out);
             f.place(local[SYMBOL], part, bits);
         }
@@ -254,8 +256,8 @@ pub(crate) fn evaluate(st: &mut State, equity: i128, now: u64, out: &mut Vec<Dri
             let part = slot.exposure.side_max();
             let check = Check {
                 limits: &account.usage.limits,
-                scope: Scope::Account(account.id),
-                symbol: symbols[slot.symbol as usize].symbol,
+                scope: At::Account(&account.id),
+                symbol: &symbols[slot.symbol as usize].symbol,
                 part,
                 whole: account.exposure.gross(),
                 equity: account.equity(),
@@ -265,17 +267,17 @@ pub(crate) fn evaluate(st: &mut State, equity: i128, now: u64, out: &mut Vec<Dri
         }
     }
     // Members not moved: only the extremes of each family can have crossed.
-    let mut symbol_side = |f: &mut Family, memory: usize, scope: Option<Scope>| {
+    let mut symbol_side = |f: &mut Family, memory: usize, global_scope: bool| {
         f.settle(gross, equity, |y, bit, part, over| {
             let info = &mut symbols[y as usize];
             let check = Check {
-                limits: if scope.is_some() {
+                limits: if global_scope {
                     global
                 } else {
                     &info.usage.limits
                 },
-                scope: scope.unwrap_or(Scope::Symbol(info.symbol)),
-                symbol: info.symbol,
+                scope: if global_scope { At::Global } else { At::Symbol },
+                symbol: &info.symbol,
                 part,
                 whole: gross,
                 equity,
@@ -284,10 +286,10 @@ pub(crate) fn evaluate(st: &mut State, equity: i128, now: u64, out: &mut Vec<Dri
         });
     };
     if let Some(f) = &mut drift.global {
-        symbol_side(f, GLOBAL, Some(Scope::Global));
+        symbol_side(f, GLOBAL, true);
     }
     for f in &mut drift.symbols {
-        symbol_side(f, SYMBOL, None);
+        symbol_side(f, SYMBOL, false);
     }
     for (account, f) in accounts.iter().zip(&mut drift.accounts) {
         let Some(f) = f else { continue };
@@ -296,8 +298,8 @@ pub(crate) fn evaluate(st: &mut State, equity: i128, now: u64, out: &mut Vec<Dri
             let slot = &mut slots[s as usize];
             let check = Check {
                 limits: &account.usage.limits,
-                scope: Scope::Account(account.id),
-                symbol: symbols[slot.symbol as usize].symbol,
+                scope: At::Account(&account.id),
+                symbol: &symbols[slot.symbol as usize].symbol,
                 part,
                 whole,
                 equity,

@@ -72,6 +72,7 @@ impl Split {
 
     /// Member `id` now has `value` and is over or not (unknown ids are
     /// ignored).
+    #[inline]
     pub(crate) fn set(&mut self, id: u32, value: i128, over: bool) {
         let Some(&place) = self.at.get(id as usize) else {
             return;
@@ -124,12 +125,14 @@ fn above(min_heap: bool, a: i128, b: i128) -> bool {
     if min_heap { a < b } else { a > b }
 }
 
+#[inline]
 fn swap(heap: &mut [(i128, u32)], at: &mut [Place], i: usize, j: usize) {
     heap.swap(i, j);
     at[heap[i].1 as usize].index = i;
     at[heap[j].1 as usize].index = j;
 }
 
+#[inline]
 fn sift_up(heap: &mut [(i128, u32)], at: &mut [Place], mut i: usize, min_heap: bool) -> usize {
     while i > 0 {
         let parent = (i - 1) / 2;
@@ -142,6 +145,7 @@ fn sift_up(heap: &mut [(i128, u32)], at: &mut [Place], mut i: usize, min_heap: b
     i
 }
 
+#[inline]
 fn sift_down(heap: &mut [(i128, u32)], at: &mut [Place], mut i: usize, min_heap: bool) {
     loop {
         let left = 2 * i + 1;

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use proptest::prelude::*;
 use supreme_order_guard::{Order, Price, Quantity, Side, Symbol};
 
-use super::super::{Check, GLOBAL, SYMBOL, has_shares};
+use super::super::{At, Check, GLOBAL, SYMBOL, has_shares};
 use crate::book::state::State;
 use crate::*;
 
@@ -41,17 +41,17 @@ fn scan(st: &State, memory: &mut Memory, now: u64) -> Vec<Drift> {
         let at = |limits, scope| Check {
             limits,
             scope,
-            symbol: info.symbol,
+            symbol: &info.symbol,
             part: info.exposure.side_max(),
             whole: gross,
             equity,
         };
         if has_shares(global) {
-            at(global, Scope::Global).cross(&mut memory[GLOBAL], now, &mut out);
+            at(global, At::Global).cross(&mut memory[GLOBAL], now, &mut out);
         }
         let own = &info.usage.limits;
         if has_shares(own) {
-            at(own, Scope::Symbol(info.symbol)).cross(&mut memory[SYMBOL], now, &mut out);
+            at(own, At::Symbol).cross(&mut memory[SYMBOL], now, &mut out);
         }
     }
     for (slot, memory) in st.slots.iter().zip(&mut memory.slots) {
@@ -59,8 +59,8 @@ fn scan(st: &State, memory: &mut Memory, now: u64) -> Vec<Drift> {
         if has_shares(&account.usage.limits) {
             let check = Check {
                 limits: &account.usage.limits,
-                scope: Scope::Account(account.id),
-                symbol: st.symbols[slot.symbol as usize].symbol,
+                scope: At::Account(&account.id),
+                symbol: &st.symbols[slot.symbol as usize].symbol,
                 part: slot.exposure.side_max(),
                 whole: account.exposure.gross(),
                 equity: account.equity(),

@@ -13,6 +13,14 @@
 //!   reservation is made).
 //! - `raw/mutex_hashmap_lookup`: an uncontended `std::sync::Mutex` lock plus
 //!   one std `HashMap<Symbol, _>` lookup: the least any locked book costs.
+//! - `market/set_mark`: a revaluation (one position) on the same book, with
+//!   drift detection at the global and account scopes (seed share limits on
+//!   1,000 symbols); alternating two marks that cross no limit.
+//! - `market/set_mark_without_share_limits`: the same on a book without
+//!   position or concentration limits (no drift detection): what drift
+//!   detection adds.
+//! - `raw/mutex_hashmap_set_mark`: its primitive, a `Mutex` lock plus one
+//!   `HashMap<Symbol, _>` lookup and a write of the mark.
 //!
 //! Also printed: the fastest of 2,000 runs of 64 calls of each, per call
 //! (robust to other processes on a shared machine).
@@ -43,12 +51,17 @@ fn symbol(i: usize) -> Symbol {
 /// 1,000 symbols each with a position of 1 unit at 100 (100,000 in all),
 /// 1,000 open orders (one small buy per symbol), 10,000,000 USDT of cash.
 fn book() -> RiskBook<SystemClock> {
+    book_with(LimitSet::SEED)
+}
+
+/// The same with `shares` (position and concentration) instead of the seed's.
+fn book_with(shares: LimitSet) -> RiskBook<SystemClock> {
     let usdt = Asset::new("USDT").unwrap();
     let limits = LimitSet {
         gross_exposure: Some("5000000".parse().unwrap()),
         net_exposure: Some("5000000".parse().unwrap()),
         max_open_orders: NonZeroU32::new(5_000),
-        ..LimitSet::SEED
+        ..shares
     };
     let symbol_limits = LimitSet {
         max_open_orders: NonZeroU32::new(100),
@@ -136,6 +149,14 @@ fn bench_reserve(c: &mut Criterion) {
         let _ = book.check_and_reserve(&reject).unwrap_err();
     });
     println!("heap allocations in 1000 rejected check_and_reserve: {allocs}");
+    let marks = [
+        Price::from_units(10_000_000_000),
+        Price::from_units(10_100_000_000),
+    ];
+    let allocs = count_allocations(|| {
+        marks.iter().for_each(|m| book.set_mark(s, *m).unwrap());
+    });
+    println!("heap allocations in 2000 set_mark: {allocs}");
 
     let mut g = c.benchmark_group("reserve");
     // check_and_reserve alone: 64 timed reservations, then 64 untimed cancels.
@@ -174,6 +195,23 @@ fn bench_reserve(c: &mut Criterion) {
     });
     g.finish();
 
+    let mut g = c.benchmark_group("market");
+    let mut i = 0;
+    g.bench_function("set_mark", |b| {
+        b.iter(|| {
+            i ^= 1;
+            book.set_mark(black_box(s), black_box(marks[i])).unwrap();
+        })
+    });
+    let plain = book_with(LimitSet::default());
+    g.bench_function("set_mark_without_share_limits", |b| {
+        b.iter(|| {
+            i ^= 1;
+            plain.set_mark(black_box(s), black_box(marks[i])).unwrap();
+        })
+    });
+    g.finish();
+
     let map: HashMap<Symbol, (i128, i128)> = (0..SYMBOLS).map(|i| (symbol(i), (0, 0))).collect();
     let raw = Mutex::new(map);
     let mut g = c.benchmark_group("raw");
@@ -181,6 +219,15 @@ fn bench_reserve(c: &mut Criterion) {
         b.iter(|| {
             let guard = raw.lock().unwrap();
             black_box(guard.get(black_box(&s)).map(|e| e.0))
+        })
+    });
+    g.bench_function("mutex_hashmap_set_mark", |b| {
+        b.iter(|| {
+            i ^= 1;
+            let mut guard = raw.lock().unwrap();
+            if let Some(e) = guard.get_mut(black_box(&s)) {
+                e.0 = i128::from(black_box(marks[i]).units());
+            }
         })
     });
     g.finish();
@@ -225,6 +272,32 @@ fn bench_min(_: &mut Criterion) {
     println!(
         "min-of-runs per call: check_and_reserve {reserve:.1} ns, raw mutex+HashMap {primitive:.1} ns, ratio {:.2}",
         reserve / primitive
+    );
+    let marks = [
+        Price::from_units(10_000_000_000),
+        Price::from_units(10_100_000_000),
+    ];
+    let mark = min_per_call(|| {
+        let start = std::time::Instant::now();
+        for i in 0..64 {
+            book.set_mark(black_box(s), black_box(marks[i & 1]))
+                .unwrap();
+        }
+        start.elapsed()
+    });
+    let written = min_per_call(|| {
+        let start = std::time::Instant::now();
+        for i in 0..64 {
+            let mut guard = raw.lock().unwrap();
+            if let Some(e) = guard.get_mut(black_box(&s)) {
+                e.0 = i128::from(black_box(marks[i & 1]).units());
+            }
+        }
+        start.elapsed()
+    });
+    println!(
+        "min-of-runs per call: set_mark {mark:.1} ns, raw mutex+HashMap write {written:.1} ns, ratio {:.2}",
+        mark / written
     );
 }
 

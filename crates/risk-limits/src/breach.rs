@@ -1,5 +1,7 @@
-//! [`Breach`]es and where they go ([`BreachSink`]): trip a kill switch from
-//! a sink without this crate depending on one.
+//! [`Breach`]es and [`Drift`] warnings, and where they go ([`BreachSink`]):
+//! trip a kill switch from a sink without this crate depending on one.
+
+use supreme_order_guard::Symbol;
 
 use crate::{LimitKind, Observed, Scope, TradingState};
 
@@ -31,7 +33,94 @@ impl std::fmt::Display for Breach {
     }
 }
 
-/// Receives every breach, outside the book's lock (it may call the book).
+/// A warning: a position crossed a share limit (position share of equity,
+/// concentration) by price moves alone, from within it to over it, with no
+/// order crossing it (an order would have been refused). Reported once per
+/// crossing, when a mark, a rate or a fill revalues the book; again only
+/// after it was back within the limit. Measured as orders are checked:
+/// worst case, positions at the mark plus open increasing orders.
+///
+/// While over a limit set [`with_reduce_only_on_drift`](crate::PositionLimit::with_reduce_only_on_drift),
+/// the symbol is reduce-only at that scope: orders that would grow it are
+/// refused with [`Rejection::Drifted`](crate::Rejection::Drifted); reducing
+/// orders pass as always. The state lifts by itself once the share is back
+/// within the limit (by price or by reducing), and it is not persisted: it
+/// follows from positions and marks, which a restart re-applies before
+/// [`restore`](crate::RiskBook::restore) (which reports it again).
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use supreme_order_guard::{Order, Side, Symbol};
+/// use supreme_risk_limits::*;
+///
+/// #[derive(Clone, Default)]
+/// struct Warnings(Arc<Mutex<Vec<Drift>>>);
+/// impl BreachSink for Warnings {
+///     fn on_breach(&self, _: &Breach) {}
+///     fn on_drift(&self, drift: &Drift) {
+///         self.0.lock().unwrap().push(*drift);
+///     }
+/// }
+///
+/// let usdt = Asset::new("USDT")?;
+/// let limit = PositionLimit::new(Pct::percent(10), None)?.with_reduce_only_on_drift(true);
+/// let limits = LimitSet { position: Some(limit), ..LimitSet::default() };
+/// let config = RiskConfig::new(usdt)?.with_limits(Scope::Global, limits)?;
+/// let seen = Warnings::default();
+/// let book = RiskBook::new(config, FakeClock::new(0))?.with_breach_sink(seen.clone());
+/// let btc = Symbol::new("BTCUSDT")?;
+/// let main = AccountId::new("main")?;
+/// book.add_symbol(btc, Asset::new("BTC")?, usdt)?;
+/// book.deposit(main, usdt, "100000".parse()?)?;
+/// book.set_mark(btc, "50000".parse()?)?;
+/// book.set_position(main, btc, "0.15".parse()?, "50000".parse()?)?; // 7 % of equity
+/// book.start_fresh()?;
+///
+/// book.set_mark(btc, "80000".parse()?)?; // 12,000 of 112,000: 10.7 %
+/// book.set_mark(btc, "90000".parse()?)?; // still over: no second warning
+/// assert_eq!(seen.0.lock().unwrap().len(), 1);
+/// let buy = Order::market(btc, Side::Buy, "0.01".parse()?);
+/// assert!(matches!(book.check_and_reserve(&buy), Err(Rejection::Drifted { .. })));
+/// let sell = Order::market(btc, Side::Sell, "0.05".parse()?);
+/// assert!(book.check_and_reserve(&sell)?.reducing);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Drift {
+    /// The scope whose limit was crossed (global, the account, the symbol).
+    pub scope: Scope,
+    /// The symbol that drifted.
+    pub symbol: Symbol,
+    /// [`LimitKind::Position`] or [`LimitKind::Concentration`].
+    pub kind: LimitKind,
+    /// The limit and the share now.
+    pub observed: Observed,
+    /// When, in ms since the epoch.
+    pub at_ms: u64,
+    /// The symbol is now reduce-only at `scope`.
+    pub reduce_only: bool,
+}
+
+impl std::fmt::Display for Drift {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} drifted past {} at {}: {}",
+            self.symbol, self.kind, self.scope, self.observed
+        )?;
+        if self.reduce_only {
+            f.write_str(" (reduce-only)")?;
+        }
+        Ok(())
+    }
+}
+
+/// Receives every breach and drift warning, outside the book's lock (it may
+/// call the book).
+///
+/// A closure receives breaches only; implement the trait to receive
+/// [`Drift`] warnings too (they are warnings: a sink that trips a kill
+/// switch on every breach should not trip on them).
 ///
 /// ```
 /// use std::sync::atomic::{AtomicBool, Ordering};
@@ -48,6 +137,26 @@ impl std::fmt::Display for Breach {
 pub trait BreachSink: Send + Sync {
     /// Called once per breach.
     fn on_breach(&self, breach: &Breach);
+
+    /// Called once per drift crossing (default: ignored).
+    ///
+    /// ```
+    /// use std::sync::Mutex;
+    /// use supreme_risk_limits::{Breach, BreachSink, Drift};
+    ///
+    /// struct Log(Mutex<Vec<String>>);
+    /// impl BreachSink for Log {
+    ///     fn on_breach(&self, breach: &Breach) {
+    ///         self.0.lock().unwrap().push(breach.to_string());
+    ///     }
+    ///     fn on_drift(&self, drift: &Drift) {
+    ///         self.0.lock().unwrap().push(drift.to_string());
+    ///     }
+    /// }
+    /// ```
+    fn on_drift(&self, drift: &Drift) {
+        let _ = drift;
+    }
 }
 
 impl<F: Fn(&Breach) + Send + Sync> BreachSink for F {

@@ -198,6 +198,18 @@ pub enum Rejection {
         /// Its state.
         state: TradingState,
     },
+    /// The symbol drifted past a share limit set reduce-only on drift
+    /// (see [`Drift`](crate::Drift)): only reducing orders until it is back
+    /// within the limit.
+    #[error("reduce-only after drift: {kind} at {scope}: {observed}")]
+    Drifted {
+        /// The scope whose limit the symbol is over.
+        scope: Scope,
+        /// Which limit (position share or concentration).
+        kind: LimitKind,
+        /// The limit and the share before the order.
+        observed: Observed,
+    },
     /// A losing-trade cooldown.
     #[error("{scope} cooling down after losing trades until {until_ms} ms")]
     CoolingDown {

@@ -58,6 +58,20 @@
 //! and over every limit. Breaches (daily loss, drawdown, losing trades) go
 //! to a [`BreachSink`] (trip a kill switch there).
 //!
+//! # Drift
+//!
+//! Marks, rates and fills revalue every position; one that moves from
+//! within a position-share or concentration limit to over it, with no order
+//! crossing it, is reported once per crossing as a [`Drift`] warning
+//! ([`BreachSink::on_drift`]). A limit set
+//! [`with_reduce_only_on_drift`](PositionLimit::with_reduce_only_on_drift)
+//! also makes the symbol reduce-only at that scope while it stays over
+//! ([`Rejection::Drifted`]), lifting by itself once it is back within.
+//! Detection is incremental, not a scan of the book: a revaluation costs
+//! O(log n) in the number of positions for each position whose value moved
+//! and each crossing, plus a constant per account and per distinct
+//! symbol-scope share limit.
+//!
 //! # Persistence
 //!
 //! [`StateFile`] keeps breaches, states, high-water marks and the day's
@@ -84,7 +98,7 @@ pub use book::{
     Accepted, Dangerous, Fee, FillReport, Origin, PositionView, ReservationId, RiskBook,
     RiskConfig, ScopeView, Warnings,
 };
-pub use breach::{Breach, BreachSink};
+pub use breach::{Breach, BreachSink, Drift};
 pub use clock::{Clock, FakeClock, PreciseClock, SystemClock};
 pub use error::{Error, LimitKind, Observed, Rejection, Warning};
 pub use limits::{

@@ -12,6 +12,7 @@ use crate::{Error, Pct, Scope, Value};
 pub struct PositionLimit {
     max: Pct,
     warn: Option<Pct>,
+    reduce_only_on_drift: bool,
 }
 
 impl PositionLimit {
@@ -19,6 +20,7 @@ impl PositionLimit {
     pub const SEED: Self = Self {
         max: Pct::percent(10),
         warn: Some(Pct::percent(5)),
+        reduce_only_on_drift: false,
     };
 
     /// `max` share of equity, warning above `warn` (which must be below `max`).
@@ -29,7 +31,32 @@ impl PositionLimit {
                 reason: "the warning share must be below the max share",
             });
         }
-        Ok(Self { max, warn })
+        Ok(Self {
+            max,
+            warn,
+            reduce_only_on_drift: false,
+        })
+    }
+
+    /// With `on`, a position that drifts past `max` by price moves alone
+    /// (marks, rates) makes its symbol reduce-only at this scope until it is
+    /// back within `max` (default: a warning only; see
+    /// [`Drift`](crate::Drift)).
+    ///
+    /// ```
+    /// use supreme_risk_limits::{Pct, PositionLimit};
+    /// let limit = PositionLimit::new(Pct::percent(10), None)?.with_reduce_only_on_drift(true);
+    /// assert!(limit.reduce_only_on_drift());
+    /// # Ok::<(), supreme_risk_limits::Error>(())
+    /// ```
+    pub const fn with_reduce_only_on_drift(mut self, on: bool) -> Self {
+        self.reduce_only_on_drift = on;
+        self
+    }
+
+    /// Whether drifting past `max` makes the symbol reduce-only.
+    pub const fn reduce_only_on_drift(&self) -> bool {
+        self.reduce_only_on_drift
     }
 
     /// The hard limit.
@@ -51,6 +78,7 @@ impl PositionLimit {
 pub struct ConcentrationLimit {
     max: Pct,
     active_from: Pct,
+    reduce_only_on_drift: bool,
 }
 
 impl ConcentrationLimit {
@@ -58,11 +86,36 @@ impl ConcentrationLimit {
     pub const SEED: Self = Self {
         max: Pct::percent(20),
         active_from: Pct::percent(50),
+        reduce_only_on_drift: false,
     };
 
     /// `max` share of gross exposure, applying from `active_from` of equity.
     pub const fn new(max: Pct, active_from: Pct) -> Self {
-        Self { max, active_from }
+        Self {
+            max,
+            active_from,
+            reduce_only_on_drift: false,
+        }
+    }
+
+    /// With `on`, a symbol whose share drifts past `max` by price moves
+    /// alone makes it reduce-only at this scope until it is back within
+    /// `max` (default: a warning only; see [`Drift`](crate::Drift)).
+    ///
+    /// ```
+    /// use supreme_risk_limits::{ConcentrationLimit, Pct};
+    /// let limit = ConcentrationLimit::new(Pct::percent(20), Pct::percent(50))
+    ///     .with_reduce_only_on_drift(true);
+    /// assert!(limit.reduce_only_on_drift());
+    /// ```
+    pub const fn with_reduce_only_on_drift(mut self, on: bool) -> Self {
+        self.reduce_only_on_drift = on;
+        self
+    }
+
+    /// Whether drifting past `max` makes the symbol reduce-only.
+    pub const fn reduce_only_on_drift(&self) -> bool {
+        self.reduce_only_on_drift
     }
 
     /// The hard limit.

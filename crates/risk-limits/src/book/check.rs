@@ -7,7 +7,9 @@ use super::state::{Entry, Exposure, Open, Remaining, State, Usage};
 use super::{Accepted, Config, Origin, ReservationId, Warnings};
 
 use crate::amount::{SMALL, convert, mul_small};
-use crate::{LimitKind, LimitSet, Observed, Pct, Rejection, Scope, TradingState, Value};
+use crate::{
+    ConcentrationLimit, LimitKind, LimitSet, Observed, Pct, Rejection, Scope, TradingState, Value,
+};
 
 /// Account and strategy indices of `origin`.
 pub(crate) fn resolve(st: &State, origin: Origin) -> Result<(u32, u32), Rejection> {
@@ -84,6 +86,7 @@ pub(crate) fn check(
         || Scope::Symbol(symbol),
         now,
     )?;
+    super::drift::gate(st, a, y, slot)?;
 
     let info = &st.symbols[y as usize];
     let mark = info.mark.ok_or(Rejection::NoMark(symbol))?;
@@ -144,6 +147,7 @@ pub(crate) fn check(
     st.accounts[a as usize].exposure = account_e;
     st.symbols[y as usize].exposure = symbol_e;
     st.exposure = global_e;
+    super::drift::touch(st, slot);
     let open = Open {
         slot,
         strategy: s,
@@ -258,20 +262,7 @@ fn limits(
     if let Some(c) = l.concentration {
         let whole = x.whole.gross();
         let plain = plain && small(whole);
-        // Applies once gross reaches `active_from` of equity (always without equity).
-        let active = x.equity <= 0
-            || if plain {
-                whole * i128::from(ONE) >= x.equity * c.active_from().units()
-            } else {
-                match (
-                    mul_small(whole, i128::from(ONE)),
-                    mul_small(x.equity, c.active_from().units()),
-                ) {
-                    (Some(l), Some(r)) => l >= r,
-                    _ => true,
-                }
-            };
-        if active && over(c.max(), part, whole, plain) {
+        if concentration_active(&c, whole, x.equity, plain) && over(c.max(), part, whole, plain) {
             let observed = Observed::Share {
                 limit: c.max(),
                 observed: Pct::ratio(part, whole),
@@ -300,6 +291,29 @@ fn limits(
         }
     }
     Ok(())
+}
+
+/// Concentration applies once the gross exposure `whole` reaches
+/// `active_from` of `equity` (always without equity); `plain` as for [`over`].
+#[inline]
+pub(crate) fn concentration_active(
+    c: &ConcentrationLimit,
+    whole: i128,
+    equity: i128,
+    plain: bool,
+) -> bool {
+    equity <= 0
+        || if plain {
+            whole * i128::from(ONE) >= equity * c.active_from().units()
+        } else {
+            match (
+                mul_small(whole, i128::from(ONE)),
+                mul_small(equity, c.active_from().units()),
+            ) {
+                (Some(l), Some(r)) => l >= r,
+                _ => true,
+            }
+        }
 }
 
 /// `part / whole > limit` as [`Pct::exceeded_by`] decides it; with `plain`

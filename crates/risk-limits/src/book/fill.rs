@@ -40,7 +40,7 @@ impl<C: Clock> RiskBook<C> {
         fee: Option<Fee>,
     ) -> Result<FillReport, Error> {
         let now = self.clock.now_ms();
-        let (report, rolled, breaches) = {
+        let (report, rolled, events) = {
             let mut st = self.lock();
             let rolled = super::market::roll_day(&mut st, &self.cfg, now);
             let open = take(&st, id)?;
@@ -52,16 +52,18 @@ impl<C: Clock> RiskBook<C> {
             let (closed, overfilled) = release(&mut st, id, &open, used);
             let mut breaches = Vec::new();
             let realized = trade(&mut st, &open, fq, price, fee, now, &mut breaches);
-            breaches.extend(super::market::evaluate(&mut st, now));
+            let mut events = super::market::evaluate(&mut st, now);
+            breaches.append(&mut events.breaches);
+            events.breaches = breaches;
             let rolled = rolled || st.hwm_moved(self.cfg.hwm_save_step);
             let report = FillReport {
                 closed,
                 realized: Value::from_units(realized),
                 overfilled,
             };
-            (report, rolled, breaches)
+            (report, rolled, events)
         };
-        self.after(breaches, rolled);
+        self.after(events, rolled);
         Ok(report)
     }
 
@@ -113,6 +115,7 @@ fn release(st: &mut State, id: ReservationId, open: &Open, used: i128) -> (bool,
         st.accounts[a as usize].exposure.reserve(open.side, -freed);
         st.symbols[y as usize].exposure.reserve(open.side, -freed);
         st.exposure.reserve(open.side, -freed);
+        super::drift::touch(st, open.slot);
     }
     let entry = &mut st.orders[id.index as usize];
     if done {

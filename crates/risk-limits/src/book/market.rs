@@ -7,14 +7,16 @@ use super::state::{Latch, State, Usage};
 use super::{Config, RiskBook};
 use crate::amount::convert;
 use crate::{
-    AccountId, Asset, Breach, Clock, Error, LimitKind, Observed, Pct, Scope, TradingState, Value,
+    AccountId, Asset, Breach, Clock, Drift, Error, LimitKind, Observed, Pct, Scope, TradingState,
+    Value,
 };
 
 impl<C: Clock> RiskBook<C> {
     /// Sets the mark price of `symbol` (in its quote asset) and revalues
-    /// every position in it.
+    /// every position in it; reports daily-loss and drawdown breaches and
+    /// positions drifting past a share limit ([`Drift`]), at every scope.
     pub fn set_mark(&self, symbol: Symbol, mark: Price) -> Result<(), Error> {
-        let (breaches, moved) = {
+        let (events, moved) = {
             let mut st = self.lock();
             let y = *st
                 .symbol_ix
@@ -25,18 +27,19 @@ impl<C: Clock> RiskBook<C> {
                 let s = st.symbols[y as usize].slots[i].1;
                 revalue(&mut st, s);
             }
-            let breaches = evaluate(&mut st, self.clock.now_ms());
-            (breaches, st.started && st.hwm_moved(self.cfg.hwm_save_step))
+            let events = evaluate(&mut st, self.clock.now_ms());
+            (events, st.started && st.hwm_moved(self.cfg.hwm_save_step))
         };
-        self.after(breaches, moved);
+        self.after(events, moved);
         Ok(())
     }
 
     /// Sets what one unit of `asset` is worth in the valuation currency and
-    /// revalues cash and positions quoted in it. Cash in an asset without a
-    /// rate counts as zero.
+    /// revalues cash and positions quoted in it (reporting as
+    /// [`set_mark`](Self::set_mark) does). Cash in an asset without a rate
+    /// counts as zero.
     pub fn set_rate(&self, asset: Asset, rate: Price) {
-        let (breaches, moved) = {
+        let (events, moved) = {
             let mut st = self.lock();
             let ix = super::asset_index(&mut st, asset);
             st.assets[ix as usize].rate = Some(rate);
@@ -48,10 +51,10 @@ impl<C: Clock> RiskBook<C> {
                 .filter_map(|s| u32::try_from(s).ok())
                 .collect();
             slots.into_iter().for_each(|s| revalue(&mut st, s));
-            let breaches = evaluate(&mut st, self.clock.now_ms());
-            (breaches, st.started && st.hwm_moved(self.cfg.hwm_save_step))
+            let events = evaluate(&mut st, self.clock.now_ms());
+            (events, st.started && st.hwm_moved(self.cfg.hwm_save_step))
         };
-        self.after(breaches, moved);
+        self.after(events, moved);
     }
 
     /// Adds `amount` of `asset` to `account`'s cash. A transfer, not a
@@ -140,6 +143,7 @@ pub(crate) fn revalue(st: &mut State, s: u32) {
     st.accounts[a as usize].exposure.revalue(old, new);
     st.symbols[y as usize].exposure.revalue(old, new);
     st.exposure.revalue(old, new);
+    super::drift::touch(st, s);
 }
 
 pub(crate) fn revalue_cash(st: &mut State, a: usize) {
@@ -187,19 +191,28 @@ pub(crate) fn reset_day_starts(st: &mut State) {
     st.symbols.iter_mut().for_each(|s| new_day(&mut s.usage, 0));
 }
 
-/// Raises high-water marks and latches daily-loss and drawdown breaches of
-/// the global scope and every account.
-pub(crate) fn evaluate(st: &mut State, now: u64) -> Vec<Breach> {
-    let mut out = Vec::new();
+/// What an update reports once the lock is released.
+#[derive(Debug, Default)]
+pub(crate) struct Events {
+    pub(crate) breaches: Vec<Breach>,
+    pub(crate) drifts: Vec<Drift>,
+}
+
+/// Raises high-water marks, latches daily-loss and drawdown breaches of
+/// the global scope and every account, and notes share-limit drift.
+pub(crate) fn evaluate(st: &mut State, now: u64) -> Events {
+    let mut out = Events::default();
     if !st.started {
         return out;
     }
     let equity = st.global_equity();
-    equity_breaches(&mut st.global, Scope::Global, equity, now, &mut out);
+    let breaches = &mut out.breaches;
+    equity_breaches(&mut st.global, Scope::Global, equity, now, breaches);
     for a in &mut st.accounts {
         let e = a.equity();
-        equity_breaches(&mut a.usage, Scope::Account(a.id), e, now, &mut out);
+        equity_breaches(&mut a.usage, Scope::Account(a.id), e, now, breaches);
     }
+    super::drift::evaluate(st, equity, now, &mut out.drifts);
     out
 }
 

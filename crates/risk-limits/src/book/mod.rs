@@ -3,6 +3,7 @@
 mod accepted;
 mod check;
 mod config;
+mod drift;
 mod fill;
 pub(crate) mod market;
 pub(crate) mod state;
@@ -14,8 +15,9 @@ use supreme_order_guard::{Order, Price, Symbol};
 
 use crate::persist::{PersistedState, StateFile};
 use crate::{
-    AccountId, Asset, Breach, BreachSink, Clock, Error, Rejection, Scope, StrategyId, TradingState,
+    AccountId, Asset, BreachSink, Clock, Error, Rejection, Scope, StrategyId, TradingState,
 };
+use market::Events;
 use state::{Account, AssetInfo, Exposure, Slot, State, StrategyInfo, SymbolInfo, Usage};
 
 pub use accepted::{Accepted, ReservationId, Warnings};
@@ -48,12 +50,14 @@ impl<C: Clock> RiskBook<C> {
     /// [`start_fresh`](Self::start_fresh) or [`restore`](Self::restore).
     pub fn new(config: RiskConfig, clock: C) -> Result<Self, Error> {
         let now = clock.now_ms();
+        let global = config.limits_for(&Scope::Global);
         let st = State {
             started: false,
             persist_failed: false,
             saved_hwm: 0,
             day: config.reset.day_index(now),
-            global: Usage::new(config.limits_for(&Scope::Global)),
+            drift: drift::DriftIndex::new(&global),
+            global: Usage::new(global),
             exposure: Exposure::default(),
             accounts: Vec::new(),
             account_ix: Default::default(),
@@ -119,6 +123,7 @@ impl<C: Clock> RiskBook<C> {
             cash_value: 0,
         });
         st.account_ix.insert(id, ix);
+        drift::add_account(&mut st, ix);
         Ok(())
     }
 
@@ -159,8 +164,13 @@ impl<C: Clock> RiskBook<C> {
             usage,
             exposure: Exposure::default(),
             slots: Vec::new(),
+            over: [0; 2],
+            family: u32::MAX,
+            local: [u32::MAX; 2],
+            dirty: false,
         });
         st.symbol_ix.insert(symbol, ix);
+        drift::add_symbol(&mut st, ix);
         Ok(())
     }
 
@@ -190,7 +200,7 @@ impl<C: Clock> RiskBook<C> {
         if market::roll_day(&mut st, &self.cfg, now) {
             // Once a day: persist the new day's base outside the lock.
             drop(st);
-            self.after(Vec::new(), true);
+            self.after(Events::default(), true);
             st = self.lock();
         }
         let ix = match origin {
@@ -218,6 +228,11 @@ impl<C: Clock> RiskBook<C> {
             a.usage.hwm = a.equity();
         }
         st.started = true;
+        // Nothing to latch at the high-water mark; a position already over
+        // a share limit is reported now.
+        let events = market::evaluate(&mut st, now);
+        drop(st);
+        self.after(events, false);
         Ok(())
     }
 
@@ -233,9 +248,9 @@ impl<C: Clock> RiskBook<C> {
         let now = self.clock.now_ms();
         crate::persist::apply(&mut st, &self.cfg, state, now)?;
         st.started = true;
-        let breaches = market::evaluate(&mut st, now);
+        let events = market::evaluate(&mut st, now);
         drop(st);
-        self.after(breaches, true);
+        self.after(events, true);
         Ok(())
     }
 
@@ -282,7 +297,7 @@ impl<C: Clock> RiskBook<C> {
             let mut st = self.lock();
             market::usage_mut(&mut st, &scope)?.operator_state = state;
         }
-        self.after(Vec::new(), true);
+        self.after(Events::default(), true);
         Ok(())
     }
 
@@ -291,10 +306,13 @@ impl<C: Clock> RiskBook<C> {
         Dangerous { book: self }
     }
 
-    /// Reports breaches and persists after an update (outside the lock).
-    fn after(&self, breaches: Vec<Breach>, changed: bool) {
+    /// Reports breaches and drift warnings and persists after an update
+    /// (outside the lock). Drift warnings alone change nothing durable.
+    fn after(&self, events: Events, changed: bool) {
+        let Events { breaches, drifts } = events;
         if let Some(sink) = &self.sink {
             breaches.iter().for_each(|b| sink.on_breach(b));
+            drifts.iter().for_each(|d| sink.on_drift(d));
         }
         if changed || !breaches.is_empty() {
             // A failed save blocks new risk (StateNotPersisted) until one succeeds.
@@ -322,7 +340,7 @@ impl<C: Clock> Dangerous<'_, C> {
                 usage.hwm = e;
             }
         }
-        self.book.after(Vec::new(), true);
+        self.book.after(Events::default(), true);
         Ok(())
     }
 }
@@ -354,6 +372,7 @@ fn slot_index(st: &mut State, a: u32, y: u32) -> u32 {
         ..Slot::default()
     });
     st.symbols[y as usize].slots.push((a, slot));
+    drift::add_slot(st, slot);
     slot
 }
 

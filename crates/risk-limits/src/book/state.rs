@@ -229,6 +229,15 @@ pub(crate) struct SymbolInfo {
     pub(crate) exposure: Exposure,
     /// (account index, slot index) of every position in this symbol.
     pub(crate) slots: Vec<(u32, u32)>,
+    /// Share limits it was over at the last revaluation, at the global and
+    /// its own scope (see `drift`).
+    pub(crate) over: [u8; 2],
+    /// Its symbol-scope drift family (`u32::MAX`: none) and its ids in the
+    /// global and that family.
+    pub(crate) family: u32,
+    pub(crate) local: [u32; 2],
+    /// Moved since the last revaluation (queued for drift re-checking).
+    pub(crate) dirty: bool,
 }
 
 /// One account's position in one symbol.
@@ -246,6 +255,12 @@ pub(crate) struct Slot {
     /// Base quantity of open reducing buys / sells.
     pub(crate) reducing_buy: i128,
     pub(crate) reducing_sell: i128,
+    /// Share limits of its account it was over at the last revaluation.
+    pub(crate) over: u8,
+    /// Its id in its account's drift family (`u32::MAX`: none).
+    pub(crate) local: u32,
+    /// Moved since the last revaluation (queued for drift re-checking).
+    pub(crate) dirty: bool,
 }
 
 /// A registered strategy.
@@ -306,6 +321,8 @@ pub(crate) struct State {
     pub(crate) strategy_ix: FxMap<StrategyId, u32>,
     pub(crate) symbols: Vec<SymbolInfo>,
     pub(crate) symbol_ix: FxMap<Symbol, u32>,
+    /// Incremental drift detection over the share limits.
+    pub(crate) drift: super::drift::DriftIndex,
     pub(crate) assets: Vec<AssetInfo>,
     pub(crate) asset_ix: FxMap<Asset, u32>,
     pub(crate) slots: Vec<Slot>,

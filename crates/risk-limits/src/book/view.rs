@@ -9,7 +9,8 @@ use crate::{AccountId, Clock, Error, LimitKind, Scope, TradingState, Value};
 /// A scope's figures now (valuation currency).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct ScopeView {
-    /// The state in force.
+    /// The state in force (a symbol reduce-only by [`Drift`](crate::Drift)
+    /// at the global or its own scope shows `ReduceOnly`).
     pub state: TradingState,
     /// The latched breach, if any.
     pub latched: Option<LimitKind>,
@@ -58,8 +59,16 @@ impl<C: Clock> RiskBook<C> {
             Scope::Symbol(s) => st.symbols[st.symbol_ix[&s] as usize].exposure,
             Scope::Strategy(_) => Default::default(),
         };
+        let drifted = match scope {
+            Scope::Symbol(s) => super::drift::symbol_reduce_only(&st, st.symbol_ix[&s] as usize),
+            _ => false,
+        };
+        let state = match u.state(now) {
+            TradingState::Active if drifted => TradingState::ReduceOnly,
+            state => state,
+        };
         Ok(ScopeView {
-            state: u.state(now),
+            state,
             latched: u.latch.map(|l| l.kind),
             cooldown_until_ms: u.cooldown_until,
             open_orders: u.open_orders,

@@ -24,8 +24,18 @@ use std::ops::Range;
 /// a space or tab (after `Bearer`/`Basic`); text with none of them (most
 /// values: numbers, symbols, ids) has nothing to find.
 pub(super) fn may_hold_secret(s: &[u8]) -> bool {
-    s.iter().any(|&b| matches!(b, b'=' | b':' | b' ' | b'\t'))
+    s.iter().any(|&b| TRIGGERS[usize::from(b)])
 }
+
+/// The bytes [`may_hold_secret`] looks for.
+static TRIGGERS: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'=' as usize] = true;
+    t[b':' as usize] = true;
+    t[b' ' as usize] = true;
+    t[b'\t' as usize] = true;
+    t
+};
 
 fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')

@@ -24,16 +24,24 @@ use std::ops::Range;
 /// a space or tab (after `Bearer`/`Basic`); text with none of them (most
 /// values: numbers, symbols, ids) has nothing to find.
 pub(super) fn may_hold_secret(s: &[u8]) -> bool {
-    s.iter().any(|&b| TRIGGERS[usize::from(b)])
+    s.iter().any(|&b| TRIGGERS[usize::from(b)] & 1 != 0)
 }
 
-/// The bytes [`may_hold_secret`] looks for.
-static TRIGGERS: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'=' as usize] = true;
-    t[b':' as usize] = true;
-    t[b' ' as usize] = true;
-    t[b'\t' as usize] = true;
+/// [`may_hold_secret`] for the inside of a JSON string: an escape (`\t`,
+/// `\u003d`) may stand for one of those bytes, so it is a trigger too.
+pub(super) fn json_may_hold_secret(s: &[u8]) -> bool {
+    s.iter().any(|&b| TRIGGERS[usize::from(b)] != 0)
+}
+
+/// The bytes [`may_hold_secret`] (bit 1) and [`json_may_hold_secret`]
+/// (any bit) look for.
+static TRIGGERS: [u8; 256] = {
+    let mut t = [0; 256];
+    t[b'=' as usize] = 1;
+    t[b':' as usize] = 1;
+    t[b' ' as usize] = 1;
+    t[b'\t' as usize] = 1;
+    t[b'\\' as usize] = 2;
     t
 };
 

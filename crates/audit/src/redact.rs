@@ -188,10 +188,8 @@ impl Redactor {
     /// string replaced.
     pub(crate) fn write_scalar(&self, out: &mut Vec<u8>, json: &[u8]) {
         let inner = match json {
-            // An escape may stand for a tab or a newline: decode to know.
             [b'"', inner @ .., b'"']
-                if !self.matcher.is_empty()
-                    && (values::may_hold_secret(inner) || inner.contains(&b'\\')) =>
+                if !self.matcher.is_empty() && values::json_may_hold_secret(inner) =>
             {
                 inner
             }

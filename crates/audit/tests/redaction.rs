@@ -138,3 +138,33 @@ fn evidence_fields_survive_in_the_log_file() {
         }
     }
 }
+
+/// The attack: a credential after `Bearer` or `Basic` and a tab (a header
+/// dump, a tab-separated trace line), or after `pwd=` following a tab, held
+/// in a typed detail whose canonical JSON escapes the tab as `\t`.
+#[test]
+fn bearer_after_a_tab_never_reaches_the_log_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.log");
+    let clock = FakeClock::new(T0);
+    let log = AuditLog::open(&path, options(key(), &clock)).unwrap();
+    let values = [
+        "Bearer\tTABLEAK1",
+        "Authorization\tBasic\tTABLEAK2",
+        "x\tpwd=TABLEAK3",
+    ];
+    for v in values {
+        log.append(Event::new(EventType::ApiAccess).detail("note", v))
+            .unwrap();
+        log.append(Event::new(EventType::ApiAccess).details(json!({ "note": v })))
+            .unwrap();
+    }
+    log.close().unwrap();
+    let text = read(&path);
+    for i in 1..=3 {
+        assert!(
+            !text.contains(&format!("TABLEAK{i}")),
+            "TABLEAK{i} reached the file"
+        );
+    }
+}

@@ -21,6 +21,8 @@
 
 use std::ops::Range;
 
+use super::grams::Grams;
+
 /// Words matched inside a segment.
 pub(super) const WORDS: &[&str] = &[
     "secret",
@@ -168,6 +170,8 @@ pub(super) struct Matcher {
     /// Whether some sequence starts with this byte (either ASCII case).
     sequence_starts: Box<[bool; 256]>,
     evidence: Vec<Box<[u8]>>,
+    /// The starts of the words and of the sequences' first segments.
+    grams: Grams,
     empty: bool,
 }
 
@@ -186,6 +190,7 @@ impl Matcher {
             sequences: Box::new(std::array::from_fn(|_| Vec::new())),
             sequence_starts: Box::new([false; 256]),
             evidence: Vec::new(),
+            grams: Grams::new(),
             empty: true,
         }
     }
@@ -202,6 +207,7 @@ impl Matcher {
         };
         self.word_starts[usize::from(first)] = true;
         self.word_starts[usize::from(first.to_ascii_uppercase())] = true;
+        self.grams.add(&w);
         self.words[usize::from(first)].push(w);
         self.empty = false;
         true
@@ -214,6 +220,9 @@ impl Matcher {
         let Some(&first) = parts.first().and_then(|p| p.first()) else {
             return false;
         };
+        if let Some(head) = parts.first() {
+            self.grams.add(head);
+        }
         self.sequences[usize::from(first)].push(parts.into_boxed_slice());
         self.sequence_starts[usize::from(first)] = true;
         self.sequence_starts[usize::from(first.to_ascii_uppercase())] = true;
@@ -234,7 +243,16 @@ impl Matcher {
     /// so it never spans two segments but across a camelCase boundary, as
     /// in `apiKey`), sequences segment by segment; the segments after a
     /// match are read only on a match.
+    ///
+    /// Names no marker can start in (most field names: `symbol`, `qty`)
+    /// are passed over by the [`Grams`] pre-filter; the verdict is the same
+    /// as [`is_secret_full`](Self::is_secret_full)'s.
     pub(super) fn is_secret(&self, name: &[u8]) -> bool {
+        self.grams.may_match(name) && self.is_secret_full(name)
+    }
+
+    /// [`is_secret`](Self::is_secret) without the pre-filter: the reference.
+    pub(super) fn is_secret_full(&self, name: &[u8]) -> bool {
         if self.empty {
             return false;
         }

@@ -238,3 +238,155 @@ proptest::proptest! {
         }
     }
 }
+
+/// The reference for string values: every string scanned, names judged
+/// without the pre-filter.
+fn redact_str_full(r: &Redactor, text: &str) -> String {
+    if r.matcher.is_empty() {
+        return text.to_owned();
+    }
+    let spans = values::spans(text.as_bytes(), |n| r.matcher.is_secret_full(n));
+    values::replace(text, &spans, REDACTED)
+}
+
+/// Pieces secrets are built from: markers, evidence, separators, and the
+/// values of the log-file corpus (tests/redaction.rs).
+const PIECES: &[&str] = &[
+    "api",
+    "Key",
+    "KEY",
+    "private",
+    "session",
+    "start",
+    "token",
+    "used",
+    "auth",
+    "author",
+    "id",
+    "pwd",
+    "pass",
+    "sig",
+    "otp",
+    "seed",
+    "jwt",
+    "secret",
+    "price",
+    "side",
+    "symbol",
+    "client",
+    "order",
+    "iban",
+    "pin",
+    "x",
+    "ab",
+    "Bearer",
+    "basic",
+    "_",
+    "-",
+    ".",
+    " ",
+    "\t",
+    "=",
+    ":",
+    "\"",
+    "\\\"",
+    "{",
+    "}",
+    "[",
+    "]",
+    "@",
+    "//",
+    "&",
+    "?",
+    ",",
+    ";",
+    "\r\n",
+    "LEAK",
+    "é",
+    "https://bot:LEAK24@proxy.internal:8080/",
+    "redis://:LEAK25@127.0.0.1:6379/0",
+    "?symbol=BTCUSDT&apiKey=LEAK20&signature=LEAK21",
+    "X-MBX-APIKEY: LEAK26",
+    "Authorization: Bearer LEAK27\r\n",
+    "Cookie: session=LEAK28; theme=dark",
+    "retrying with Bearer LEAK29",
+    "x-api-key:LEAK30",
+    r#"{"code":-2015,"apiKey":"LEAK31","msg":"Invalid API-key"}"#,
+    r#"{"body":"{\"password\":\"LEAK33\"}"}"#,
+    r#"{"tokens":["LEAK34","LEAK35"],"pin":1}"#,
+    r#"{"privateKey": 36, "otp": "LEAK36"}"#,
+];
+
+fn texts() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        ".{0,40}",
+        "[a-zA-Z0-9_\\-. =:\t\"{}@/&]{0,40}",
+        proptest::collection::vec(proptest::sample::select(PIECES), 0..8).prop_map(|p| p.concat()),
+    ]
+}
+
+fn redactors() -> [Redactor; 3] {
+    [
+        Redactor::default(),
+        Redactor::new(["x", "pi n", "ab"])
+            .with_word("q")
+            .with_word("iban"),
+        Redactor::new(Vec::<String>::new()),
+    ]
+}
+
+proptest::proptest! {
+    /// The name pre-filter never changes a verdict.
+    #[test]
+    fn name_fast_path_matches_the_full_path(name in texts()) {
+        for r in redactors() {
+            proptest::prop_assert_eq!(
+                r.is_secret(&name),
+                r.matcher.is_secret_full(name.as_bytes()),
+                "{:?}", name
+            );
+        }
+    }
+
+    /// The value pre-filters (in `redact_str` and on canonical JSON in
+    /// `write_scalar`) never change the output, byte for byte.
+    #[test]
+    fn value_fast_path_matches_the_full_path(text in texts()) {
+        for r in redactors() {
+            let want = redact_str_full(&r, &text);
+            let got_str = r.redact_str(&text);
+            proptest::prop_assert_eq!(got_str.as_ref(), want.as_str());
+            let mut json = Vec::new();
+            crate::record::write_str(&mut json, &text);
+            let mut got = Vec::new();
+            r.write_scalar(&mut got, &json);
+            let mut expect = Vec::new();
+            crate::record::write_str(&mut expect, &want);
+            proptest::prop_assert_eq!(
+                String::from_utf8_lossy(&got), String::from_utf8_lossy(&expect), "{:?}", text
+            );
+        }
+    }
+}
+
+#[test]
+fn fast_paths_match_the_full_path_on_the_corpora() {
+    for r in redactors() {
+        let tabs = ["Bearer\tLEAK", "x\tBasic\tLEAK", "pwd\t=\tLEAK"];
+        for name in PIECES.iter().chain(SURVIVE).chain(SECRET).chain(&tabs) {
+            assert_eq!(
+                r.is_secret(name),
+                r.matcher.is_secret_full(name.as_bytes()),
+                "{name}"
+            );
+            let want = redact_str_full(&r, name);
+            assert_eq!(r.redact_str(name), want, "{name}");
+            let (mut json, mut got, mut expect) = (Vec::new(), Vec::new(), Vec::new());
+            crate::record::write_str(&mut json, name);
+            r.write_scalar(&mut got, &json);
+            crate::record::write_str(&mut expect, &want);
+            assert_eq!(got, expect, "{name}");
+        }
+    }
+}

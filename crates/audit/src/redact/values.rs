@@ -19,15 +19,31 @@
 
 use std::ops::Range;
 
-use super::names::Matcher;
-
-/// Whether the text may hold something [`spans`] finds: only then is it scanned.
+/// Whether the text may hold something [`spans`] finds: only then is it
+/// scanned. Every span follows a `=` or a `:` (a pair, a URL's `://`) or
+/// a space or tab (after `Bearer`/`Basic`); text with none of them (most
+/// values: numbers, symbols, ids) has nothing to find.
 pub(super) fn may_hold_secret(s: &[u8]) -> bool {
-    // No early exit: the whole scan vectorizes.
-    s.iter().fold(false, |any, &b| {
-        any | (b == b'=') | (b == b':') | (b == b' ')
-    })
+    s.iter().any(|&b| TRIGGERS[usize::from(b)] & 1 != 0)
 }
+
+/// [`may_hold_secret`] for the inside of a JSON string: an escape (`\t`,
+/// `\u003d`) may stand for one of those bytes, so it is a trigger too.
+pub(super) fn json_may_hold_secret(s: &[u8]) -> bool {
+    s.iter().any(|&b| TRIGGERS[usize::from(b)] != 0)
+}
+
+/// The bytes [`may_hold_secret`] (bit 1) and [`json_may_hold_secret`]
+/// (any bit) look for.
+static TRIGGERS: [u8; 256] = {
+    let mut t = [0; 256];
+    t[b'=' as usize] = 1;
+    t[b':' as usize] = 1;
+    t[b' ' as usize] = 1;
+    t[b'\t' as usize] = 1;
+    t[b'\\' as usize] = 2;
+    t
+};
 
 fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
@@ -69,7 +85,7 @@ fn bracket_end(s: &[u8], from: usize) -> usize {
 }
 
 /// The ranges of `s` that hold secrets, in order, not overlapping.
-pub(super) fn spans(s: &[u8], names: &Matcher) -> Vec<Range<usize>> {
+pub(super) fn spans(s: &[u8], is_secret: impl Fn(&[u8]) -> bool) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < s.len() {
@@ -88,7 +104,7 @@ pub(super) fn spans(s: &[u8], names: &Matcher) -> Vec<Range<usize>> {
                 userinfo_password(s, sep_at + 3, &mut out);
                 i = sep_at + 3;
             }
-            Some(&sep @ (b'=' | b':')) if names.is_secret(name) => {
+            Some(&sep @ (b'=' | b':')) if is_secret(name) => {
                 let open = skip(s, sep_at + 1, |b| b == b' ' || b == b'\t');
                 let from = skip(s, open, is_quote);
                 let end = if from > open {

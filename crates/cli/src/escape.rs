@@ -18,7 +18,7 @@ fn is_dangerous(c: char) -> bool {
 }
 
 /// `text` with every dangerous character written as a JSON-style escape:
-/// `\n`, `\r`, `\t`, or `\uXXXX` (so an escaped JSON document stays valid
+/// `\n`, `\r`, `\t`, or a `\u` escape such as `\u001b` (so an escaped JSON document stays valid
 /// JSON with the same value). Other text, backslashes included, is unchanged.
 pub(crate) fn escape(text: &str) -> Cow<'_, str> {
     if !text.chars().any(is_dangerous) {

@@ -30,7 +30,7 @@ fn is_root() -> bool {
 fn refusal(path: &Path) -> (std::path::PathBuf, UnsafeReason) {
     match VaultFile::open(path, &pass()) {
         Err(VaultError::UnsafeFile { path, reason, .. }) => (path, reason),
-        other => panic!("expected an unsafe-file refusal, got {other:?}"),
+        other => panic!("expected a refusal of the path, got {other:?}"),
     }
 }
 

@@ -108,17 +108,26 @@ fn refused(e: &KillSwitchError) -> ExitCode {
     }
 }
 
+/// The reset policy and the operators' signed requests: what `init` and
+/// `reset` both need before they touch the latch.
+fn policy_and_requests(
+    policy: &Path,
+    operators: Vec<String>,
+    tokens: &Tokens,
+) -> Result<(ResetPolicy, Vec<ResetRequest>), String> {
+    Ok((load_policy(policy)?, tokens.requests(operators)?))
+}
+
 pub(super) fn init(
     path: &Path,
     policy: &Path,
     operators: Vec<String>,
     tokens: &Tokens,
 ) -> ExitCode {
-    let (policy, requests) =
-        match load_policy(policy).and_then(|p| Ok((p, tokens.requests(operators)?))) {
-            Ok(v) => v,
-            Err(e) => return exit::input_error(e),
-        };
+    let (policy, requests) = match policy_and_requests(policy, operators, tokens) {
+        Ok(v) => v,
+        Err(e) => return exit::input_error(e),
+    };
     let built = KillSwitch::builder()
         .latch(path)
         .reset_policy(policy)
@@ -139,11 +148,10 @@ pub(super) fn reset(
     policy: &Path,
     tokens: &Tokens,
 ) -> ExitCode {
-    let (policy, requests) =
-        match load_policy(policy).and_then(|p| Ok((p, tokens.requests(operators)?))) {
-            Ok(v) => v,
-            Err(e) => return exit::input_error(e),
-        };
+    let (policy, requests) = match policy_and_requests(policy, operators, tokens) {
+        Ok(v) => v,
+        Err(e) => return exit::input_error(e),
+    };
     let switch = KillSwitch::builder()
         .latch(path)
         .reset_policy(policy)

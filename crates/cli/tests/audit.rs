@@ -1,28 +1,10 @@
 //! `supreme audit ...` through the real binary.
 
+mod audit_support;
+
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
-use std::process::{Command, Output};
 
-fn supreme(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_supreme"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run supreme")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exit code")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use audit_support::{code, supreme, text};
 
 #[test]
 fn append_show_checkpoint_verify_round_trip() {

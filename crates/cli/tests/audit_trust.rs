@@ -2,30 +2,14 @@
 //! binary: a forged history, a key written beside the log, an empty log, a
 //! missing active file, an uncovered tail.
 
+mod audit_support;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use audit_support::{code, supreme, text};
 
 use supreme_audit::{Digest, EventType, Record, Severity, record_hash};
-
-fn supreme(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_supreme"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run supreme")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exit code")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 fn ok(dir: &Path, args: &[&str]) -> Output {
     let o = supreme(dir, args);

@@ -13,14 +13,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use support::{API_KEY, SECRET, vault};
+use support::{API_KEY, SECRET, order, vault};
 use supreme_binance::*;
 use supreme_kill_switch::{FlattenConfig, HaltConfig, KillSwitch, State, TripRequest};
 use supreme_net_guard::pin::{PinSet, spki_of_cert};
 use supreme_net_guard::ratelimit::{ExchangeLimiter, LimitKind, RateLimit};
 use supreme_net_guard::resolve::{Nameserver, ResolverSettings};
 use supreme_net_guard::{EgressPolicy, GuardedClient, SystemClock};
-use supreme_order_guard::{ClientOrderId, ExchangeInfo, Order, SAMPLE_EXCHANGE_INFO, Side, Symbol};
+use supreme_order_guard::{ExchangeInfo, SAMPLE_EXCHANGE_INFO};
 use supreme_testkit::binance::{
     ApiKey, ApiRestrictions, Faults, KeyCredential, SimBinance, SimServer,
 };
@@ -28,16 +28,6 @@ use supreme_testkit::dns::DnsServer;
 use supreme_testkit::tls::spki_pin;
 
 const HOST: &str = "api.binance.test";
-
-fn order(id: &str) -> Order {
-    Order::limit(
-        Symbol::new("BTCUSDT").unwrap(),
-        Side::Buy,
-        "0.01".parse().unwrap(),
-        "20000".parse().unwrap(),
-    )
-    .with_client_order_id(ClientOrderId::new(id).unwrap())
-}
 
 struct Rig {
     sim: SimBinance,

@@ -13,14 +13,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
-use support::{API_KEY, SECRET, vault};
+use support::{API_KEY, SECRET, order, vault};
 use supreme_binance::*;
 use supreme_net_guard::hsts::HstsMode;
 use supreme_net_guard::pin::{PinSet, spki_of_cert};
 use supreme_net_guard::ratelimit::{ExchangeLimiter, RateLimit};
 use supreme_net_guard::resolve::{Nameserver, ResolverSettings};
 use supreme_net_guard::{EgressPolicy, GuardedClient, SystemClock};
-use supreme_order_guard::{ClientOrderId, Order, SAMPLE_EXCHANGE_INFO, Side, Symbol};
+use supreme_order_guard::SAMPLE_EXCHANGE_INFO;
 use supreme_testkit::binance::{ApiKey, ApiRestrictions, KeyCredential, SimBinance, SimServer};
 use supreme_testkit::dns::DnsServer;
 use supreme_testkit::relay::Relay;
@@ -101,16 +101,6 @@ fn rig_with(hsts: HstsMode) -> Rig {
         client,
         _server: server,
     }
-}
-
-fn order(id: &str) -> Order {
-    Order::limit(
-        Symbol::new("BTCUSDT").unwrap(),
-        Side::Buy,
-        "0.01".parse().unwrap(),
-        "20000".parse().unwrap(),
-    )
-    .with_client_order_id(ClientOrderId::new(id).unwrap())
 }
 
 fn seen(sim: &SimBinance, id: &str) -> bool {

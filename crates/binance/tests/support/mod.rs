@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use secrecy::{SecretSlice, SecretString};
 use supreme_binance::{BinanceClient, Request, Response, Transport, TransportError};
+use supreme_order_guard::{ClientOrderId, Order, Side, Symbol};
 use supreme_testkit::binance::{
     ApiKey, ApiRestrictions, KeyCredential, SimBinance, SimRequest, SimServer,
 };
@@ -100,4 +101,15 @@ pub(crate) fn ed25519_client(sim: &SimBinance, server: &Arc<SimServer>) -> Binan
         restrictions: ApiRestrictions::TRADING_ONLY,
     });
     BinanceClient::new(TlsTransport(server.clone()), "sim-api-key-ed25519", signer)
+}
+
+/// A resting limit buy of 0.01 BTCUSDT at 20,000 with client order id `id`.
+pub(crate) fn order(id: &str) -> Order {
+    Order::limit(
+        Symbol::new("BTCUSDT").unwrap(),
+        Side::Buy,
+        "0.01".parse().unwrap(),
+        "20000".parse().unwrap(),
+    )
+    .with_client_order_id(ClientOrderId::new(id).unwrap())
 }

@@ -1,0 +1,32 @@
+//! The shared vocabulary of Supreme Security, and nothing else.
+//!
+//! Every crate of the workspace reads time, keeps files, reports security
+//! events and names orders. Each used to carry its own copy of those few
+//! things (six clocks with four signatures, five atomic writers with
+//! different rules). This crate holds the one copy, in the spirit of
+//! `rustls-pki-types`: small, dependency-light, depended on by every other
+//! supreme crate and depending on none of them.
+//!
+//! What lives here:
+//!
+//! - [`time`]: one [`Clock`] trait (wall time in ms and a monotonic
+//!   reading), the [`SystemClock`] (and [`CoarseClock`] for hot paths), and one [`FakeClock`] that tests move by
+//!   a [`Duration`](std::time::Duration).
+//!
+//! A bot builds one clock and hands it to every part, so one decision reads
+//! one time:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use supreme_core::{Clock, FakeClock};
+//!
+//! let clock = Arc::new(FakeClock::new(1_700_000_000_000));
+//! let shared: Arc<dyn Clock> = clock.clone();
+//! clock.advance(Duration::from_secs(2));
+//! assert_eq!(shared.now_ms(), 1_700_000_002_000);
+//! ```
+
+pub mod time;
+
+pub use time::{Clock, CoarseClock, FakeClock, SystemClock};

@@ -8,6 +8,8 @@
 use supreme_security::audit::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Core dumps off and the process not dumpable, before any secret is loaded.
+    supreme_security::vault::harden_process()?;
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("audit.log");
     let (key, _) = SigningKey::generate("bot-audit")?;

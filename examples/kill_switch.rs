@@ -11,6 +11,8 @@ use std::time::Duration;
 use supreme_security::kill_switch::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Core dumps off and the process not dumpable, before any secret is loaded.
+    supreme_security::vault::harden_process()?;
     let dir = tempfile::tempdir()?;
     let latch = dir.path().join("kill-switch.latch");
     // The operator's private key stays with the operator; the bot holds the public half.

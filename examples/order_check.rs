@@ -7,6 +7,8 @@
 use supreme_security::order_guard::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Core dumps off and the process not dumpable, before any secret is loaded.
+    supreme_security::vault::harden_process()?;
     // Rules from the exchange's exchangeInfo (here: the sample this project ships).
     let info = ExchangeInfo::from_json(SAMPLE_EXCHANGE_INFO)?;
     let now = 1_694_131_200_000;

@@ -9,6 +9,8 @@ use supreme_security::order_guard::{Order, Side, Symbol};
 use supreme_security::risk_limits::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Core dumps off and the process not dumpable, before any secret is loaded.
+    supreme_security::vault::harden_process()?;
     let usdt = Asset::new("USDT")?;
     let limits = LimitSet {
         max_drawdown: Some(Pct::percent(2)),

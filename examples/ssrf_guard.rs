@@ -9,6 +9,8 @@ use std::net::IpAddr;
 use supreme_security::net_guard::{EgressPolicy, classify};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Core dumps off and the process not dumpable, before any secret is loaded.
+    supreme_security::vault::harden_process()?;
     let policy = EgressPolicy::builder()
         .allow_host("api.binance.com")?
         .allow_host("*.binance.vision")?

@@ -8,6 +8,8 @@ use secrecy::SecretString;
 use supreme_security::vault::{EntrySecret, KdfParams, VaultFile};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Core dumps off and the process not dumpable, before any secret is loaded.
+    supreme_security::vault::harden_process()?;
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("keys").join("bot.vault");
     let passphrase = SecretString::from("correct horse battery staple");

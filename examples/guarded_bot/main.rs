@@ -7,7 +7,8 @@
 //! log, gate), sends good orders and deliberately bad ones, drives a
 //! drawdown that trips the kill switch (orders cancelled, positions
 //! flattened, the venue verified clean), verifies the audit log, and prints
-//! a summary.
+//! a summary. Net-guard's warnings (a missing HSTS header: the simulator
+//! sends none) go to standard error, once each.
 
 #![allow(clippy::print_stdout, missing_docs)]
 
@@ -33,6 +34,12 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     println!("Supreme Security: a guarded trading bot against a simulated Binance (loopback only)");
 
     section("1. Setting up");
+    // Core dumps off and the process not dumpable, before any secret is loaded.
+    let hardening = supreme_security::vault::harden_process()?;
+    println!(
+        "  {:<26} core dumps off: {}, not dumpable: {}",
+        "process hardened", hardening.core_dumps_disabled, hardening.not_dumpable
+    );
     let bot = setup::start()?;
     let mut run = strategy::Run::default();
 

@@ -48,6 +48,7 @@ type EventSink = Arc<dyn Fn(&Event) + Send + Sync>;
 mod builder;
 mod connect;
 mod limited;
+mod warnings;
 
 pub use builder::{DangerousClientBuilder, GuardedClientBuilder};
 
@@ -62,7 +63,7 @@ pub struct GuardedClient {
     policy: Arc<EgressPolicy>,
     hsts: HstsMode,
     max_redirects: usize,
-    on_event: Option<EventSink>,
+    on_event: EventSink,
     hsts_seen: Arc<Mutex<HashMap<String, Hsts>>>,
 }
 
@@ -274,9 +275,7 @@ impl GuardedClient {
     }
 
     fn emit(&self, e: &Event) {
-        if let Some(f) = &self.on_event {
-            f(e);
-        }
+        (self.on_event)(e);
     }
 }
 

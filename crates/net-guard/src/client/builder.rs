@@ -66,7 +66,10 @@ impl GuardedClientBuilder {
         self
     }
 
-    /// Called for each warning [`Event`].
+    /// Called for each warning [`Event`] instead of the default, which
+    /// prints each distinct warning once on standard error (`net-guard
+    /// warning: ...`). Warnings never go nowhere: to silence them, pass a
+    /// closure that ignores them, on purpose.
     pub fn on_event(mut self, f: impl Fn(&Event) + Send + Sync + 'static) -> Self {
         self.on_event = Some(Arc::new(f));
         self
@@ -105,7 +108,7 @@ impl GuardedClientBuilder {
             policy,
             hsts: self.hsts,
             max_redirects: self.max_redirects,
-            on_event: self.on_event,
+            on_event: self.on_event.unwrap_or_else(super::warnings::stderr_once),
             hsts_seen: Arc::default(),
         })
     }

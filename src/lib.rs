@@ -6,6 +6,7 @@
 //!
 //! | module | crate | guards |
 //! |---|---|---|
+//! | [`core`] | `supreme-core` | the shared vocabulary: one clock (and one fake), always present |
 //! | [`order_guard`] | `supreme-order-guard` | exchange filters, exact decimals, fat-finger caps |
 //! | [`vault`] | `supreme-vault` | encrypted credentials, a signer that never reveals its key |
 //! | [`audit`] | `supreme-audit` | tamper-evident, durable security log |
@@ -49,6 +50,8 @@ pub mod gate;
 pub use gate::Gate;
 #[cfg(feature = "audit")]
 pub use supreme_audit as audit;
+/// The shared vocabulary every crate speaks: clock, files, events, orders.
+pub use supreme_core as core;
 #[cfg(feature = "binance")]
 pub use supreme_binance as binance;
 #[cfg(feature = "kill-switch")]

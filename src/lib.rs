@@ -50,10 +50,10 @@ pub mod gate;
 pub use gate::Gate;
 #[cfg(feature = "audit")]
 pub use supreme_audit as audit;
-/// The shared vocabulary every crate speaks: clock, files, events, orders.
-pub use supreme_core as core;
 #[cfg(feature = "binance")]
 pub use supreme_binance as binance;
+/// The shared vocabulary every crate speaks: clock, files, events, orders.
+pub use supreme_core as core;
 #[cfg(feature = "kill-switch")]
 pub use supreme_kill_switch as kill_switch;
 #[cfg(feature = "net-guard")]

@@ -50,7 +50,8 @@ mod connect;
 mod limited;
 mod warnings;
 
-pub use builder::{DangerousClientBuilder, GuardedClientBuilder};
+pub use crate::danger::DangerousClientBuilder;
+pub use builder::GuardedClientBuilder;
 
 /// The headers that carry credentials and never cross origins.
 const CREDENTIAL_HEADERS: [&str; 3] = ["x-mbx-apikey", "authorization", "cookie"];

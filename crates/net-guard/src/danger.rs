@@ -64,3 +64,22 @@ impl ExtraRoots {
         self
     }
 }
+
+/// Dangerous additions to a [`GuardedClientBuilder`](crate::GuardedClientBuilder).
+#[derive(Debug)]
+pub struct DangerousClientBuilder {
+    pub(crate) inner: crate::GuardedClientBuilder,
+}
+
+impl DangerousClientBuilder {
+    /// Trusts exactly this CA certificate in addition to webpki-roots.
+    pub fn add_root_ca(mut self, ca: rustls::pki_types::CertificateDer<'static>) -> Self {
+        self.inner.extra_roots = std::mem::take(&mut self.inner.extra_roots).with_ca(ca);
+        self
+    }
+
+    /// Back to the ordinary builder.
+    pub fn done(self) -> crate::GuardedClientBuilder {
+        self.inner
+    }
+}

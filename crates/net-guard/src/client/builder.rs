@@ -21,7 +21,7 @@ pub struct GuardedClientBuilder {
     pub(super) hsts: HstsMode,
     pub(super) max_redirects: usize,
     pub(super) timeout: Duration,
-    pub(super) extra_roots: ExtraRoots,
+    pub(crate) extra_roots: ExtraRoots,
     pub(super) on_event: Option<EventSink>,
 }
 
@@ -76,8 +76,8 @@ impl GuardedClientBuilder {
     }
 
     /// Test-only trust additions.
-    pub fn dangerous(self) -> DangerousClientBuilder {
-        DangerousClientBuilder { inner: self }
+    pub fn dangerous(self) -> crate::danger::DangerousClientBuilder {
+        crate::danger::DangerousClientBuilder { inner: self }
     }
 
     /// The client (needs a tokio runtime for the resolver).
@@ -111,24 +111,5 @@ impl GuardedClientBuilder {
             on_event: self.on_event.unwrap_or_else(super::warnings::stderr_once),
             hsts_seen: Arc::default(),
         })
-    }
-}
-
-/// Dangerous additions to a [`GuardedClientBuilder`].
-#[derive(Debug)]
-pub struct DangerousClientBuilder {
-    inner: GuardedClientBuilder,
-}
-
-impl DangerousClientBuilder {
-    /// Trusts exactly this CA certificate in addition to webpki-roots.
-    pub fn add_root_ca(mut self, ca: rustls::pki_types::CertificateDer<'static>) -> Self {
-        self.inner.extra_roots = std::mem::take(&mut self.inner.extra_roots).with_ca(ca);
-        self
-    }
-
-    /// Back to the ordinary builder.
-    pub fn done(self) -> GuardedClientBuilder {
-        self.inner
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 /// Everything that can go wrong while writing, opening or checking a log.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum AuditError {
+pub enum Error {
     /// An I/O operation on a log, key or checkpoint file failed.
     #[error("{op} {path}: {source}")]
     Io {
@@ -83,7 +83,7 @@ pub enum AuditError {
     InvalidOption(String),
 }
 
-impl AuditError {
+impl Error {
     pub(crate) fn io(op: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Self::Io {
             op,
@@ -94,4 +94,10 @@ impl AuditError {
 }
 
 /// Result alias for this crate.
-pub type Result<T, E = AuditError> = std::result::Result<T, E>;
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The former name of [`Error`] (every crate's error is now `Error`, as in
+/// rustls and std::io); it will be removed.
+pub type AuditError = Error;

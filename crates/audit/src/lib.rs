@@ -123,7 +123,7 @@ pub use checkpoint::{Checkpoint, NoteSignature};
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use details::{Detail, DetailValue};
 pub use digest::{Digest, record_hash};
-pub use error::{AuditError, Result};
+pub use error::{AuditError, Error, Result};
 pub use event::{Event, EventType, REDACTED, Severity};
 pub use key::{PublicKey, SigningKey, public_path};
 #[cfg(feature = "tracing")]

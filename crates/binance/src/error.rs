@@ -5,7 +5,7 @@ use crate::TransportError;
 /// Why a Binance call failed. Each variant says what the caller can do.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum BinanceError {
+pub enum Error {
     /// The exchange refused the request (`{"code":..,"msg":..}`).
     #[error("Binance error {code} (HTTP {status}): {msg}")]
     Api {
@@ -63,3 +63,10 @@ pub enum BinanceError {
     #[error("exchange rules: {0}")]
     Rules(#[from] supreme_order_guard::Error),
 }
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The former name of [`Error`] (every crate's error is now `Error`, as in
+/// rustls and std::io); it will be removed.
+pub type BinanceError = Error;

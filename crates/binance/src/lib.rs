@@ -54,7 +54,7 @@ mod weights;
 pub use account::AssetBalance;
 pub use client::{BinanceClient, ResponseObserver, Usage};
 pub use clock::{Clock, ServerTime, SystemClock};
-pub use error::BinanceError;
+pub use error::{BinanceError, Error, Result};
 pub use guarded::GuardedTransport;
 pub use orders::{OrderState, Reconciled};
 pub use payload::Params;

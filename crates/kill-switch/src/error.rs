@@ -11,7 +11,7 @@ use crate::state::State;
 /// closed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum KillSwitchError {
+pub enum Error {
     /// The latch file could not be written, read or removed. When this comes
     /// from `trip()`, the gate is closed anyway (in memory).
     #[error("latch {path}: {detail}")]
@@ -81,3 +81,10 @@ pub enum KillSwitchError {
         detail: String,
     },
 }
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The former name of [`Error`] (every crate's error is now `Error`, as in
+/// rustls and std::io); it will be removed.
+pub type KillSwitchError = Error;

@@ -107,7 +107,7 @@ pub mod triggers;
 mod venue;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use error::KillSwitchError;
+pub use error::{Error, KillSwitchError, Result};
 pub use event::{Action, Event, EventSink};
 pub use gate::{Gate, InFlight};
 pub use halt::{FlattenConfig, HaltConfig, HaltReport, RetryPolicy, close_orders};

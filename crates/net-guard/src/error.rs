@@ -214,3 +214,6 @@ pub enum Error {
     #[error("invalid configuration: {0}")]
     Config(String),
 }
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -45,6 +45,6 @@ mod tls_config;
 pub use classify::{AddrClass, Denied, classify};
 pub use client::{Event, GuardedClient, GuardedClientBuilder};
 pub use clock::{Clock, FakeClock, SystemClock};
-pub use error::Error;
+pub use error::{Error, Result};
 pub use policy::{EgressPolicy, EgressPolicyBuilder, Target, TargetHost};
 pub use ratelimit::{Cost, EndpointWeights, ExchangeLimiter, KeyedLimiter, LimitKind, RateLimit};

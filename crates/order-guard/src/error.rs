@@ -56,3 +56,6 @@ impl From<serde_json::Error> for Error {
         }
     }
 }
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

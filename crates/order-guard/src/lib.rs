@@ -74,7 +74,7 @@ mod validate;
 mod violation;
 
 pub use context::{InFlightOrders, OrderContext, ReferencePrice};
-pub use error::Error;
+pub use error::{Error, Result};
 pub use filters::OpenOrderCounts;
 pub use fixed::{AmountError, Multiplier, Notional, ONE, Price, Quantity, SCALE};
 pub use inline_str::InlineStr;

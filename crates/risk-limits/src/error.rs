@@ -265,3 +265,6 @@ impl fmt::Display for Warning {
         )
     }
 }
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -100,7 +100,7 @@ pub use book::{
 };
 pub use breach::{Breach, BreachSink, Drift};
 pub use clock::{Clock, FakeClock, PreciseClock, SystemClock};
-pub use error::{Error, LimitKind, Observed, Rejection, Warning};
+pub use error::{Error, LimitKind, Observed, Rejection, Result, Warning};
 pub use limits::{
     ConcentrationLimit, CooldownLimit, DailyReset, LimitSet, OrderRateLimit, PositionLimit,
 };

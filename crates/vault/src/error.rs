@@ -37,7 +37,7 @@ pub enum UnsafeReason {
 /// No variant ever carries secret bytes.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum VaultError {
+pub enum Error {
     /// Reading or writing a file failed.
     #[error("I/O error on {path}: {source}")]
     Io {
@@ -201,7 +201,7 @@ pub enum VaultError {
     Limit(&'static str),
 }
 
-impl VaultError {
+impl Error {
     /// True for refusals (tampering, expiry, wrong passphrase, unsafe files),
     /// false for usage or I/O errors. The CLI maps these to exit codes 1 and 2.
     #[must_use]
@@ -228,3 +228,10 @@ impl VaultError {
         }
     }
 }
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The former name of [`Error`] (every crate's error is now `Error`, as in
+/// rustls and std::io); it will be removed.
+pub type VaultError = Error;

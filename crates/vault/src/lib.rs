@@ -83,7 +83,7 @@ mod vault;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use entry::{EntryInfo, EntryKind, EntrySecret};
 pub use env::{PlainEnv, read_env_secret, read_secret_with};
-pub use error::{UnsafeReason, VaultError};
+pub use error::{Error, Result, UnsafeReason, VaultError};
 pub use file::VaultFile;
 pub use harden::{Hardening, harden_process};
 pub use hygiene::{

@@ -138,6 +138,11 @@ fn reseal_then_retire_refuses_the_old_value_and_stream_and_opens_the_resealed() 
         new_stream.to_str().expect("utf-8"),
     );
     assert_ok(&e.run(&["reseal", "--stream", "--in", i, "--out", o], &[], ""));
+    // In place: the output replaces the input only once all of it is re-sealed.
+    let in_place = e.dir.path().join("in-place.enc");
+    fs::copy(&old_stream, &in_place).expect("copy");
+    let p = in_place.to_str().expect("utf-8");
+    assert_ok(&e.run(&["reseal", "--stream", "--in", p, "--out", p], &[], ""));
     // Entries: rotate already moved them; reseal says so and changes nothing.
     let out = e.run(&["reseal"], &[], "");
     assert_ok(&out);
@@ -176,8 +181,11 @@ fn reseal_then_retire_refuses_the_old_value_and_stream_and_opens_the_resealed() 
         stderr(&out)
     );
     assert!(!back.exists(), "nothing written from a refused stream");
-    assert_ok(&stream(&e, "decrypt", &new_stream, &back));
-    assert_eq!(fs::read(&back).expect("decrypted"), data);
+    for resealed in [&new_stream, &in_place] {
+        fs::remove_file(&back).ok();
+        assert_ok(&stream(&e, "decrypt", resealed, &back));
+        assert_eq!(fs::read(&back).expect("decrypted"), data);
+    }
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! The vault in memory: open, verify, read, encode (changes in `change.rs`).
+//! The vault in memory: open, verify, read, encode (changes in `change.rs`,
+//! key versions: rotate, reseal, retire in `rekey.rs`).
 
 mod change;
 mod options;

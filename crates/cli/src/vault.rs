@@ -13,6 +13,7 @@
 
 mod commands;
 mod input;
+mod rekey;
 mod session;
 mod streams;
 
@@ -22,6 +23,7 @@ use std::process::ExitCode;
 use supreme_vault::VaultError;
 
 use crate::exit;
+use crate::number;
 
 /// `supreme vault [--accept-rollback] COMMAND`.
 #[derive(Debug, clap::Args)]
@@ -76,10 +78,20 @@ pub(crate) enum VaultCommand {
         /// The entry.
         name: String,
     },
-    /// New data key (version + 1); every entry re-sealed; every older version dropped, so values sealed before are refused.
+    /// New data key (version + 1); every entry re-sealed under it; older versions kept, so values and streams sealed before still open (until `retire`).
     Rotate {
         /// The vault.
         path: PathBuf,
+    },
+    /// Re-seal under the newest key version: every entry (default), or an `sv1:` value from standard input (--value LABEL, printed re-sealed), or an encrypted stream (--stream).
+    Reseal(rekey::ResealArgs),
+    /// Drop every key version below N (never the newest); refused while an entry is sealed under one. What they sealed is refused afterwards.
+    Retire {
+        /// The vault.
+        path: PathBuf,
+        /// The oldest key version to keep.
+        #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = |s: &str| number::whole::<u32>("key version", s))]
+        below: u32,
     },
     /// Change the passphrase (new one from SUPREME_VAULT_NEW_PASSPHRASE or a prompt) and start a new data-key version: older versions stay readable, and an old copy of the file opens nothing sealed or stored afterwards.
     Passwd {
@@ -91,7 +103,7 @@ pub(crate) enum VaultCommand {
         /// The vault.
         path: PathBuf,
         /// Refuse a file older than this generation (rollback).
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true, value_parser = |s: &str| number::whole::<u64>("min generation", s))]
         min_generation: u64,
     },
     /// Seal standard input as an `sv1:` value for environment variable LABEL.

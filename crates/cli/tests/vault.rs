@@ -173,7 +173,14 @@ fn rotate_and_passwd() {
         SIGNATURE
     );
     let out = e.run(&["unseal", "BINANCE_API_SECRET", "--reveal"], &[], &sealed);
-    assert_eq!(code(&out), 1, "sealed before rotation: refused");
+    assert_eq!(
+        stdout(&out),
+        format!("{SECRET}\n"),
+        "sealed before rotation: kept"
+    );
+    assert_ok(&e.run(&["retire", "--below", "2"], &[], ""));
+    let out = e.run(&["unseal", "BINANCE_API_SECRET", "--reveal"], &[], &sealed);
+    assert_eq!(code(&out), 1, "sealed under a retired version: refused");
     assert!(stderr(&out).contains("stale key version"));
 
     assert_ok(&e.run(

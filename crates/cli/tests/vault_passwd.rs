@@ -130,7 +130,7 @@ fn old_copy_with_old_passphrase_opens_nothing_sealed_or_stored_after_passwd() {
 }
 
 #[test]
-fn rotate_after_passwd_refuses_every_value_sealed_before() {
+fn rotate_after_passwd_keeps_every_value_sealed_before_until_retired() {
     let e = Env::new();
     let first = on(&e.path, PASS, &["seal", "L"], b"one\n");
     assert_ok(&e.run(
@@ -139,7 +139,18 @@ fn rotate_after_passwd_refuses_every_value_sealed_before() {
         "",
     ));
     let second = on(&e.path, NEW_PASS, &["seal", "L"], b"two\n");
-    assert_ok(&on(&e.path, NEW_PASS, &["rotate"], b""));
+    let out = on(&e.path, NEW_PASS, &["rotate"], b"");
+    assert_ok(&out);
+    assert!(
+        stderr(&out).contains("versions 1..2 still decrypt values and streams sealed before"),
+        "{}",
+        stderr(&out)
+    );
+    for (old, plain) in [(&first, "one\n"), (&second, "two\n")] {
+        let out = on(&e.path, NEW_PASS, &["unseal", "L", "--reveal"], &old.stdout);
+        assert_eq!(stdout(&out), plain);
+    }
+    assert_ok(&on(&e.path, NEW_PASS, &["retire", "--below", "3"], b""));
     for old in [&first, &second] {
         let out = on(&e.path, NEW_PASS, &["unseal", "L", "--reveal"], &old.stdout);
         assert_eq!(code(&out), 1);

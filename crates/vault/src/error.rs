@@ -144,9 +144,10 @@ pub enum Error {
         /// Its expiry, in Unix seconds.
         expired_at: i64,
     },
-    /// The entry or sealed value was made under a data-key version this
-    /// vault no longer holds (dropped by a rotation).
-    #[error("stale key version {found}, the vault is at {current}")]
+    /// The entry, sealed value or stream was made under a data-key version
+    /// this vault no longer holds (retired with [`crate::Vault::retire_below`],
+    /// or dropped by a rotation of an earlier release).
+    #[error("stale key version {found} (retired), the vault is at {current}")]
     StaleKeyVersion {
         /// Version found.
         found: u32,
@@ -163,6 +164,28 @@ pub enum Error {
         /// Version found.
         found: u32,
         /// The newest version this vault holds.
+        newest: u32,
+    },
+    /// Retiring would drop a data-key version an entry is still sealed
+    /// under; re-seal the entries first ([`crate::Vault::reseal`]).
+    #[error(
+        "entry {name:?} is still sealed under key version {key_version}, which retiring would drop; reseal the entries first"
+    )]
+    KeyVersionInUse {
+        /// The first such entry, by name.
+        name: String,
+        /// The version it is sealed under.
+        key_version: u32,
+    },
+    /// `retire_below(below)` would drop the newest data-key version, which
+    /// seals everything new; rotate first to retire what it holds now.
+    #[error(
+        "cannot retire below key version {below}: version {newest} is the newest and is never retired (rotate first)"
+    )]
+    RetireNewest {
+        /// The version asked for.
+        below: u32,
+        /// The newest version, which stays.
         newest: u32,
     },
     /// The operation needs another entry kind (e.g. signing with a text secret).
@@ -217,6 +240,7 @@ impl Error {
                 | Self::Serde(_)
                 | Self::KdfParams(_)
                 | Self::WrongKind { .. }
+                | Self::RetireNewest { .. }
                 | Self::Limit(_)
         )
     }

@@ -8,22 +8,38 @@
 //! version's key, and a version the ring does not hold is refused with a
 //! typed error: [`VaultError::UnknownKeyVersion`] when it is newer than the
 //! newest (an old copy of the file meeting something sealed after it),
-//! [`VaultError::StaleKeyVersion`] when it was dropped.
+//! [`VaultError::StaleKeyVersion`] when it was retired.
 //!
-//! How the operations use it:
+//! How the operations use it (as Vault transit's `min_decryption_version`:
+//! a new version seals, older ones keep opening until the operator retires
+//! them):
 //!
 //! - `passwd` ([`KeyRing::with_new_version`]): a new newest version, every
-//!   version re-wrapped under the new passphrase. An old copy of the file
-//!   plus the old passphrase yields only the old versions, so it opens
-//!   nothing sealed or stored after the change.
-//! - `rotate` ([`KeyRing::only_new_version`]): a new newest version, every
-//!   entry re-sealed under it, every older version dropped (so values sealed
-//!   before are refused).
-//! - Built to extend, not built yet: `retire V` drops one older version
-//!   (never the newest) once no entry is sealed under it — a ring minus one
-//!   element, then a re-wrap; `reseal` re-seals every entry under the newest
-//!   (the re-seal loop of `rotate`, without dropping versions), after which
-//!   every older version can be retired.
+//!   version re-wrapped under the new passphrase; entries stay where they
+//!   are. An old copy of the file plus the old passphrase yields only the
+//!   old versions, so it opens nothing sealed or stored after the change.
+//! - `rotate` ([`KeyRing::with_new_version`] too): a new newest version,
+//!   every entry re-sealed under it; older versions are kept, so `sv1:`
+//!   values, serde values and streams sealed before still open. It reports
+//!   which older versions remain.
+//! - `reseal`: every entry re-sealed under the newest (the re-seal loop of
+//!   `rotate`, without a new version); `Vault::reseal_value` and
+//!   `Vault::reseal_stream` do the same for what the operator keeps outside
+//!   the file.
+//! - `retire_below(N)` ([`KeyRing::retired_below`]): every version below `N`
+//!   dropped, never the newest, and only once no entry is sealed under one
+//!   of them (the vault checks its entries first). Afterwards what they
+//!   sealed is refused with [`VaultError::StaleKeyVersion`].
+//!
+//! What holds after a retirement: the ring is in the header, so the
+//! whole-file MAC covers it and the retirement bumps the generation. An old
+//! copy of the file, which still holds the retired keys, is authentic (same
+//! passphrase, same newest key) and is refused only by the rollback floor
+//! ([`crate::OpenOptions::min_generation`], [`crate::SeenGenerations`], which
+//! the CLI uses on every command). Retiring is not erasure: whoever kept a
+//! copy of the file and knows the passphrase still holds the retired keys.
+//! So if a data key leaked, rotate, reseal, retire, and change the
+//! passphrase too.
 
 use ring::hmac;
 
@@ -194,14 +210,14 @@ impl KeyRing {
         DataKey::new(version, Key32::random()?, &self.vault_id)
     }
 
-    /// This ring plus a fresh newest version (for `passwd`).
+    /// This ring plus a fresh newest version (for `passwd` and `rotate`).
     ///
     /// # Errors
     /// [`VaultError::Limit`] past 1,024 versions or version `u32::MAX`.
     pub(crate) fn with_new_version(&self) -> Result<Self, VaultError> {
         if self.older.len() + 1 >= MAX_KEY_VERSIONS {
             return Err(VaultError::Limit(
-                "key ring full (1,024 versions): rotate the vault",
+                "key ring full (1,024 versions): reseal, then retire older versions",
             ));
         }
         let older = self
@@ -216,15 +232,27 @@ impl KeyRing {
         })
     }
 
-    /// A ring of one fresh version, newer than every version here (for `rotate`).
+    /// This ring without the versions below `below` (for `retire`). The
+    /// newest is never dropped; the caller checks that no entry needs a
+    /// dropped version.
     ///
     /// # Errors
-    /// [`VaultError::Limit`] at version `u32::MAX`.
-    pub(crate) fn only_new_version(&self) -> Result<Self, VaultError> {
+    /// [`VaultError::RetireNewest`] if `below` is above the newest version.
+    pub(crate) fn retired_below(&self, below: u32) -> Result<Self, VaultError> {
+        let newest = self.newest.version;
+        if below > newest {
+            return Err(VaultError::RetireNewest { below, newest });
+        }
+        let older = self
+            .older
+            .iter()
+            .filter(|k| k.version >= below)
+            .map(|k| k.copy(&self.vault_id))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
             vault_id: self.vault_id,
-            older: Vec::new(),
-            newest: self.next_key()?,
+            older,
+            newest: self.newest.copy(&self.vault_id)?,
         })
     }
 

@@ -11,7 +11,10 @@
 //!   new seals use the newest. [`Vault::passwd`] adds a version and re-wraps
 //!   the ring under the new passphrase (an old copy of the file plus the old
 //!   passphrase opens nothing sealed afterwards); [`Vault::rotate`] adds a
-//!   version, re-seals every entry under it and drops every older one.
+//!   version and re-seals every entry under it, keeping older versions
+//!   readable until [`Vault::retire_below`] drops them ([`Vault::reseal`],
+//!   [`Vault::reseal_value`] and [`Vault::reseal_stream`] move what they
+//!   sealed to the newest first).
 //! - Each entry **sealed with XChaCha20-Poly1305**; its associated data binds
 //!   the vault id, name, kind, key version and expiry, so an entry cannot be
 //!   moved, renamed, or have its expiry changed.
@@ -99,4 +102,4 @@ pub use secrecy;
 pub use seen::{STATE_DIR_ENV, SeenGenerations};
 pub use signer::{Signature, Signer};
 pub use stream::CHUNK_SIZE;
-pub use vault::{OpenOptions, Vault};
+pub use vault::{OpenOptions, Rotation, Vault};

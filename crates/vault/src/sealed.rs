@@ -5,8 +5,10 @@
 //! The associated data binds the vault id, the key version and a label
 //! (the environment variable's name), so a value cannot be moved to another
 //! variable or vault. A value opens with the key of the version it records:
-//! values sealed before a [`Vault::rotate`] are refused with
-//! [`VaultError::StaleKeyVersion`], values sealed after a [`Vault::passwd`]
+//! values sealed before a [`Vault::rotate`] still open until their version
+//! is retired ([`Vault::retire_below`]; [`Vault::reseal_value`] moves a
+//! value to the newest first), then they are refused with
+//! [`VaultError::StaleKeyVersion`]; values sealed after a [`Vault::passwd`]
 //! cannot be opened by an older copy of the vault
 //! ([`VaultError::UnknownKeyVersion`]).
 
@@ -123,7 +125,7 @@ impl Vault {
     ///
     /// # Errors
     /// [`VaultError::SealedValue`] (malformed, other label, altered),
-    /// [`VaultError::StaleKeyVersion`] (sealed before a rotation),
+    /// [`VaultError::StaleKeyVersion`] (under a retired version),
     /// [`VaultError::UnknownKeyVersion`] (sealed by a newer copy of the vault).
     pub fn open_bytes(&self, label: &str, text: &str) -> Result<Zeroizing<Vec<u8>>, VaultError> {
         let sealed = SealedText::parse(text.trim())?;
@@ -137,6 +139,28 @@ impl Vault {
         .ok_or(VaultError::SealedValue(
             "authentication failed (altered, other label or other vault)",
         ))
+    }
+
+    /// Re-seals a value made by [`Vault::seal_bytes`] or [`Vault::seal_value`]
+    /// for `label` under the newest data-key version (before its version is
+    /// retired). The plaintext exists only in zeroizing memory in between.
+    ///
+    /// ```
+    /// # use supreme_vault::{KdfParams, SealedText, Vault};
+    /// # let pass = supreme_vault::secrecy::SecretString::from("p");
+    /// let mut v = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// let old = v.seal_bytes("API_SECRET", b"s3cret")?;
+    /// v.rotate()?;
+    /// let new = v.reseal_value("API_SECRET", &old)?;
+    /// assert_eq!(SealedText::parse(&new)?.key_version, 2);
+    /// # Ok::<(), supreme_vault::VaultError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Vault::open_bytes`] and [`Vault::seal_bytes`].
+    pub fn reseal_value(&self, label: &str, text: &str) -> Result<String, VaultError> {
+        let plain = self.open_bytes(label, text)?;
+        self.seal_bytes(label, &plain)
     }
 
     /// Opens a sealed UTF-8 secret.

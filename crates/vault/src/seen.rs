@@ -4,7 +4,7 @@
 //! The whole-file MAC proves a file is one the vault wrote, not that it is
 //! the newest: an old copy (a backup, a sync conflict, a restored snapshot)
 //! authenticates too, and brings back entries that were replaced or
-//! removed, and key versions a rotation dropped. [`SeenGenerations`]
+//! removed, and key versions that were retired. [`SeenGenerations`]
 //! remembers, per vault id, the highest generation opened or saved, in a
 //! directory of 0600 files (one per vault, named by the id in hex), and
 //! refuses an older one with [`VaultError::Rollback`].

@@ -30,6 +30,8 @@ const HEADER_LEN: usize = 8 + 1 + 4 + 16 + 4 + 32;
 const TAG: usize = 16;
 /// Plaintext bytes per chunk.
 pub const CHUNK_SIZE: usize = 64 * 1024;
+/// [`CHUNK_SIZE`] as the header records it.
+const CHUNK_U32: u32 = 64 * 1024;
 
 fn stream_key(vault: &Vault, key: &DataKey, salt: &[u8; 32]) -> Result<LessSafeKey, VaultError> {
     let k = key
@@ -61,6 +63,132 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> Result<usize, VaultError> {
     Ok(filled)
 }
 
+/// Seals chunks in order under one stream key (the writing half).
+struct Sealer {
+    key: LessSafeKey,
+    header: Vec<u8>,
+    counter: u64,
+}
+
+impl Sealer {
+    /// A fresh salt and key under `data_key`; writes the header.
+    fn start(
+        vault: &Vault,
+        data_key: &DataKey,
+        output: &mut impl Write,
+    ) -> Result<Self, VaultError> {
+        let salt = keys::random::<32>()?;
+        let key = stream_key(vault, data_key, &salt)?;
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(MAGIC);
+        header.push(1);
+        header.extend_from_slice(&data_key.version().to_be_bytes());
+        header.extend_from_slice(&vault.id());
+        header.extend_from_slice(&CHUNK_U32.to_be_bytes());
+        header.extend_from_slice(&salt);
+        output.write_all(&header).map_err(VaultError::StreamIo)?;
+        Ok(Self {
+            key,
+            header,
+            counter: 0,
+        })
+    }
+
+    /// Seals `buf[..n]` in place, the tag after it, and writes both.
+    fn chunk(
+        &mut self,
+        buf: &mut [u8],
+        n: usize,
+        last: bool,
+        output: &mut impl Write,
+    ) -> Result<(), VaultError> {
+        let (data, tag_space) = buf.split_at_mut(n);
+        let tag = self
+            .key
+            .seal_in_place_separate_tag(nonce(self.counter, last), Aad::from(&self.header), data)
+            .map_err(|_| VaultError::Crypto("stream seal"))?;
+        tag_space[..TAG].copy_from_slice(tag.as_ref());
+        output
+            .write_all(&buf[..n + TAG])
+            .map_err(VaultError::StreamIo)?;
+        self.counter = self
+            .counter
+            .checked_add(1)
+            .ok_or(VaultError::Limit("stream too long"))?;
+        Ok(())
+    }
+}
+
+/// Opens chunks in order (the reading half).
+struct Opener {
+    key: LessSafeKey,
+    header: [u8; HEADER_LEN],
+    counter: u64,
+}
+
+impl Opener {
+    /// Reads and checks the header; the key of the version it records.
+    fn start(vault: &Vault, input: &mut impl Read) -> Result<Self, VaultError> {
+        let mut header = [0u8; HEADER_LEN];
+        if read_full(input, &mut header)? != HEADER_LEN || &header[..8] != MAGIC {
+            return Err(VaultError::Stream("not an encrypted stream (bad header)"));
+        }
+        if header[8] != 1 {
+            return Err(VaultError::Stream("unsupported stream version"));
+        }
+        let mut version = [0u8; 4];
+        version.copy_from_slice(&header[9..13]);
+        if header[13..29] != vault.id() {
+            return Err(VaultError::Stream("made with another vault"));
+        }
+        let data_key = vault.key(u32::from_be_bytes(version))?;
+        if header[29..33] != CHUNK_U32.to_be_bytes() {
+            return Err(VaultError::Stream("unsupported chunk size"));
+        }
+        let mut salt = [0u8; 32];
+        salt.copy_from_slice(&header[33..]);
+        Ok(Self {
+            key: stream_key(vault, data_key, &salt)?,
+            header,
+            counter: 0,
+        })
+    }
+
+    /// Reads and authenticates the next chunk into `buf`; returns the
+    /// plaintext length (at the start of `buf`) and whether it was the last.
+    fn chunk(
+        &mut self,
+        input: &mut impl Read,
+        buf: &mut [u8],
+    ) -> Result<(usize, bool), VaultError> {
+        let n = read_full(input, &mut buf[..CHUNK_SIZE + TAG])?;
+        if n < TAG {
+            return Err(VaultError::Stream("truncated"));
+        }
+        let last = n < CHUNK_SIZE + TAG;
+        let plain = self
+            .key
+            .open_in_place(
+                nonce(self.counter, last),
+                Aad::from(&self.header),
+                &mut buf[..n],
+            )
+            .map_err(|_| {
+                VaultError::Stream("chunk failed authentication (altered, reordered or truncated)")
+            })?;
+        let len = plain.len();
+        self.counter = self
+            .counter
+            .checked_add(1)
+            .ok_or(VaultError::Limit("stream too long"))?;
+        Ok((len, last))
+    }
+}
+
+fn count(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
 impl Vault {
     /// Encrypts everything `input` yields into `output` under the newest
     /// data-key version; returns plaintext bytes.
@@ -72,38 +200,17 @@ impl Vault {
         input: &mut impl Read,
         output: &mut impl Write,
     ) -> Result<u64, VaultError> {
-        let salt = keys::random::<32>()?;
-        let data_key = self.newest_key();
-        let key = stream_key(self, data_key, &salt)?;
-        let mut header = Vec::with_capacity(HEADER_LEN);
-        header.extend_from_slice(MAGIC);
-        header.push(1);
-        header.extend_from_slice(&data_key.version().to_be_bytes());
-        header.extend_from_slice(&self.id());
-        header.extend_from_slice(&u32::try_from(CHUNK_SIZE).unwrap_or(u32::MAX).to_be_bytes());
-        header.extend_from_slice(&salt);
-        output.write_all(&header).map_err(VaultError::StreamIo)?;
+        let mut sealer = Sealer::start(self, self.newest_key(), output)?;
         let mut buf = zeroize::Zeroizing::new(vec![0u8; CHUNK_SIZE + TAG]);
         let mut total = 0u64;
-        let mut counter = 0u64;
         loop {
             let n = read_full(input, &mut buf[..CHUNK_SIZE])?;
             let last = n < CHUNK_SIZE;
-            let (data, tag_space) = buf.split_at_mut(n);
-            let tag = key
-                .seal_in_place_separate_tag(nonce(counter, last), Aad::from(&header), data)
-                .map_err(|_| VaultError::Crypto("stream seal"))?;
-            tag_space[..TAG].copy_from_slice(tag.as_ref());
-            output
-                .write_all(&buf[..n + TAG])
-                .map_err(VaultError::StreamIo)?;
-            total += u64::try_from(n).unwrap_or(u64::MAX);
+            sealer.chunk(&mut buf, n, last, output)?;
+            total += count(n);
             if last {
                 break;
             }
-            counter = counter
-                .checked_add(1)
-                .ok_or(VaultError::Limit("stream too long"))?;
         }
         output.flush().map_err(VaultError::StreamIo)?;
         Ok(total)
@@ -115,57 +222,69 @@ impl Vault {
     /// # Errors
     /// [`VaultError::Stream`] for a bad header, an altered, reordered or
     /// missing chunk, or truncation; [`VaultError::StaleKeyVersion`] (made
-    /// before a rotation); [`VaultError::UnknownKeyVersion`] (made by a newer
-    /// copy of the vault); [`VaultError::StreamIo`].
+    /// under a retired version); [`VaultError::UnknownKeyVersion`] (made by
+    /// a newer copy of the vault); [`VaultError::StreamIo`].
     pub fn decrypt_stream(
         &self,
         input: &mut impl Read,
         output: &mut impl Write,
     ) -> Result<u64, VaultError> {
-        let mut header = [0u8; HEADER_LEN];
-        if read_full(input, &mut header)? != HEADER_LEN || &header[..8] != MAGIC {
-            return Err(VaultError::Stream("not an encrypted stream (bad header)"));
-        }
-        if header[8] != 1 {
-            return Err(VaultError::Stream("unsupported stream version"));
-        }
-        let mut version = [0u8; 4];
-        version.copy_from_slice(&header[9..13]);
-        let version = u32::from_be_bytes(version);
-        if header[13..29] != self.id() {
-            return Err(VaultError::Stream("made with another vault"));
-        }
-        let data_key = self.key(version)?;
-        if header[29..33] != u32::try_from(CHUNK_SIZE).unwrap_or(u32::MAX).to_be_bytes() {
-            return Err(VaultError::Stream("unsupported chunk size"));
-        }
-        let mut salt = [0u8; 32];
-        salt.copy_from_slice(&header[33..]);
-        let key = stream_key(self, data_key, &salt)?;
+        let mut opener = Opener::start(self, input)?;
         let mut buf = zeroize::Zeroizing::new(vec![0u8; CHUNK_SIZE + TAG]);
         let mut total = 0u64;
-        let mut counter = 0u64;
         loop {
-            let n = read_full(input, &mut buf)?;
-            if n < TAG {
-                return Err(VaultError::Stream("truncated"));
-            }
-            let last = n < CHUNK_SIZE + TAG;
-            let plain = key
-                .open_in_place(nonce(counter, last), Aad::from(&header), &mut buf[..n])
-                .map_err(|_| {
-                    VaultError::Stream(
-                        "chunk failed authentication (altered, reordered or truncated)",
-                    )
-                })?;
-            output.write_all(plain).map_err(VaultError::StreamIo)?;
-            total += u64::try_from(plain.len()).unwrap_or(u64::MAX);
+            let (n, last) = opener.chunk(input, &mut buf)?;
+            output.write_all(&buf[..n]).map_err(VaultError::StreamIo)?;
+            total += count(n);
             if last {
                 return Ok(total);
             }
-            counter = counter
-                .checked_add(1)
-                .ok_or(VaultError::Limit("stream too long"))?;
+        }
+    }
+
+    /// Re-encrypts a stream made by [`Vault::encrypt_stream`] (under any
+    /// version this vault holds) under the newest version, chunk by chunk:
+    /// each chunk authenticates before it is re-sealed, and the plaintext
+    /// never leaves one zeroizing buffer. Returns plaintext bytes. As with
+    /// decryption, a truncated input is reported only at its end: write to
+    /// a temporary file and keep it only on success (the CLI does).
+    ///
+    /// ```
+    /// # use supreme_vault::{KdfParams, Vault};
+    /// # let pass = supreme_vault::secrecy::SecretString::from("p");
+    /// let mut v = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// let mut old = Vec::new();
+    /// v.encrypt_stream(&mut &b"trades"[..], &mut old)?;
+    /// v.rotate()?;
+    /// let mut new = Vec::new();
+    /// v.reseal_stream(&mut old.as_slice(), &mut new)?;
+    /// v.retire_below(2)?;
+    /// let mut plain = Vec::new();
+    /// v.decrypt_stream(&mut new.as_slice(), &mut plain)?;
+    /// assert_eq!(plain, b"trades");
+    /// assert!(v.decrypt_stream(&mut old.as_slice(), &mut Vec::new()).is_err());
+    /// # Ok::<(), supreme_vault::VaultError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Vault::decrypt_stream`] and [`Vault::encrypt_stream`].
+    pub fn reseal_stream(
+        &self,
+        input: &mut impl Read,
+        output: &mut impl Write,
+    ) -> Result<u64, VaultError> {
+        let mut opener = Opener::start(self, input)?;
+        let mut sealer = Sealer::start(self, self.newest_key(), output)?;
+        let mut buf = zeroize::Zeroizing::new(vec![0u8; CHUNK_SIZE + TAG]);
+        let mut total = 0u64;
+        loop {
+            let (n, last) = opener.chunk(input, &mut buf)?;
+            sealer.chunk(&mut buf, n, last, output)?;
+            total += count(n);
+            if last {
+                output.flush().map_err(VaultError::StreamIo)?;
+                return Ok(total);
+            }
         }
     }
 }

@@ -1,7 +1,9 @@
-//! The vault in memory: open, verify, read, encode (changes in `change.rs`).
+//! The vault in memory: open, verify, read, encode (changes in `change.rs`,
+//! key versions: rotate, reseal, retire in `rekey.rs`).
 
 mod change;
 mod options;
+mod rekey;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -18,13 +20,14 @@ use crate::keyring::{DataKey, KeyRing};
 use crate::keys::{self, Key32};
 
 pub use options::OpenOptions;
+pub use rekey::Rotation;
 
 /// An open vault. Entries stay sealed in memory; a secret is decrypted only
 /// for the moment it is needed ([`Vault::reveal`], [`Vault::signer`]).
 ///
 /// While open it holds, in zeroizing memory, every data-key version of its
-/// key ring and the key-encryption key (so [`Vault::rotate`] needs no second
-/// passphrase); all are wiped when it is dropped.
+/// key ring and the key-encryption key (so [`Vault::rotate`] and
+/// [`Vault::retire_below`] need no second passphrase); all are wiped when it is dropped.
 pub struct Vault {
     header: Header,
     kek: Key32,
@@ -155,7 +158,7 @@ impl Vault {
 
     /// The newest data-key version: what new entries, sealed values and
     /// streams are sealed under (+1 on every [`Vault::rotate`] and
-    /// [`Vault::passwd`]).
+    /// [`Vault::passwd`]; never retired).
     #[must_use]
     pub fn key_version(&self) -> u32 {
         self.ring.newest().version()
@@ -172,7 +175,9 @@ impl Vault {
     /// v.passwd(&pass, KdfParams::dangerous_insecure_for_tests())?;
     /// assert_eq!(v.key_versions(), [1, 2]); // passwd keeps version 1 readable
     /// v.rotate()?;
-    /// assert_eq!(v.key_versions(), [3]); // rotate drops every older version
+    /// assert_eq!(v.key_versions(), [1, 2, 3]); // and so does rotate
+    /// v.retire_below(3)?;
+    /// assert_eq!(v.key_versions(), [3]); // until the operator retires them
     /// # Ok::<(), supreme_vault::VaultError>(())
     /// ```
     #[must_use]

@@ -13,7 +13,7 @@ use super::input::{
     pkcs8_from, print_secret, stdin_bytes, stdin_secret,
 };
 use super::session::{Session, kdf_floor};
-use super::{Failure, PutArgs, VaultCommand, streams};
+use super::{Failure, PutArgs, VaultCommand, rekey, streams};
 
 pub(super) fn dispatch(s: &Session, cmd: VaultCommand) -> Result<(), Failure> {
     match cmd {
@@ -29,16 +29,9 @@ pub(super) fn dispatch(s: &Session, cmd: VaultCommand) -> Result<(), Failure> {
             eprintln!("removed {name}");
             Ok(())
         }
-        VaultCommand::Rotate { path } => {
-            let mut vf = s.open(&path)?;
-            vf.vault_mut().rotate()?;
-            s.save(&mut vf)?;
-            eprintln!(
-                "rotated: data key version {}; every older version dropped",
-                vf.vault().key_version()
-            );
-            Ok(())
-        }
+        VaultCommand::Rotate { path } => rekey::rotate(s, &path),
+        VaultCommand::Reseal(args) => rekey::reseal(s, &args),
+        VaultCommand::Retire { path, below } => rekey::retire(s, &path, below),
         VaultCommand::Passwd { path } => {
             let mut vf = s.open(&path)?;
             let new = new_passphrase()?;

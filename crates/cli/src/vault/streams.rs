@@ -30,14 +30,15 @@ fn io_err(path: &Path, e: std::io::Error) -> Failure {
 /// Runs `f` from the input to the output. A file output is written to a
 /// temporary 0600 file beside it and renamed into place only on success.
 fn with_streams(
-    args: &StreamArgs,
+    input: Option<&Path>,
+    output: Option<&Path>,
     f: impl FnOnce(&mut dyn std::io::Read, &mut dyn Write) -> Result<u64, VaultError>,
 ) -> Result<u64, Failure> {
-    let mut input: Box<dyn std::io::Read> = match &args.input {
+    let mut input: Box<dyn std::io::Read> = match input {
         Some(p) => Box::new(File::open(p).map_err(|e| io_err(p, e))?),
         None => Box::new(std::io::stdin().lock()),
     };
-    let Some(out) = &args.output else {
+    let Some(out) = output else {
         let mut stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         let n = f(&mut input, &mut stdout)?;
         stdout
@@ -76,9 +77,16 @@ fn with_streams(
     result
 }
 
+impl StreamArgs {
+    fn ends(&self) -> (Option<&Path>, Option<&Path>) {
+        (self.input.as_deref(), self.output.as_deref())
+    }
+}
+
 pub(super) fn encrypt(s: &Session, args: &StreamArgs) -> Result<(), Failure> {
     let vf = s.open(&args.path)?;
-    let n = with_streams(args, |r, w| {
+    let (input, output) = args.ends();
+    let n = with_streams(input, output, |r, w| {
         vf.vault().encrypt_stream(&mut { r }, &mut { w })
     })?;
     eprintln!("encrypted {n} bytes");
@@ -87,9 +95,29 @@ pub(super) fn encrypt(s: &Session, args: &StreamArgs) -> Result<(), Failure> {
 
 pub(super) fn decrypt(s: &Session, args: &StreamArgs) -> Result<(), Failure> {
     let vf = s.open(&args.path)?;
-    let n = with_streams(args, |r, w| {
+    let (input, output) = args.ends();
+    let n = with_streams(input, output, |r, w| {
         vf.vault().decrypt_stream(&mut { r }, &mut { w })
     })?;
     eprintln!("decrypted {n} bytes");
+    Ok(())
+}
+
+/// `reseal --stream`: the same temporary-file rule as `decrypt`, so a
+/// stream that fails authentication half-way leaves no output.
+pub(super) fn reseal(
+    s: &Session,
+    path: &Path,
+    input: Option<&Path>,
+    output: Option<&Path>,
+) -> Result<(), Failure> {
+    let vf = s.open(path)?;
+    let n = with_streams(input, output, |r, w| {
+        vf.vault().reseal_stream(&mut { r }, &mut { w })
+    })?;
+    eprintln!(
+        "resealed a stream of {n} bytes under key version {}",
+        vf.vault().key_version()
+    );
     Ok(())
 }

@@ -33,18 +33,31 @@ fn new_versions_only_grow_and_lookups_are_typed() {
             newest: 1
         })
     ));
-    let rotated = three.only_new_version().expect("rotate");
-    assert_eq!(rotated.versions(), [4]);
+    let four = three.with_new_version().expect("v4");
+    let retired = four.retired_below(3).expect("retire");
+    assert_eq!(retired.versions(), [3, 4]);
+    assert_eq!(
+        retired.get(3).expect("v3").key().expose(),
+        three.newest().key().expose()
+    );
     assert!(matches!(
-        rotated.get(2),
+        retired.get(2),
         Err(VaultError::StaleKeyVersion {
             found: 2,
             current: 4
         })
     ));
     assert!(matches!(
-        rotated.get(0),
+        retired.get(0),
         Err(VaultError::StaleKeyVersion { .. })
+    ));
+    assert_eq!(four.retired_below(4).expect("all older").versions(), [4]);
+    assert!(matches!(
+        four.retired_below(5),
+        Err(VaultError::RetireNewest {
+            below: 5,
+            newest: 4
+        })
     ));
 }
 

@@ -87,12 +87,53 @@ fn other_vault_and_old_key_version_refused() {
         Err(VaultError::Stream(_))
     ));
     v.rotate().expect("rotate");
+    assert_eq!(decrypt(&v, &enc).expect("kept after rotate"), b"data");
+    v.retire_below(2).expect("retire");
     assert!(matches!(
         decrypt(&v, &enc),
         Err(VaultError::StaleKeyVersion {
             found: 1,
             current: 2
         })
+    ));
+}
+
+fn reseal(v: &Vault, data: &[u8]) -> Result<Vec<u8>, VaultError> {
+    let mut out = Vec::new();
+    v.reseal_stream(&mut Cursor::new(data), &mut out)
+        .map(|_| out)
+}
+
+#[test]
+fn reseal_round_trips_at_chunk_boundaries_under_the_newest_version() {
+    let mut v = new_vault();
+    let lens = [0, 1, CHUNK_SIZE, CHUNK_SIZE + 1, 3 * CHUNK_SIZE + 7];
+    let old: Vec<Vec<u8>> = lens.iter().map(|&n| encrypt(&v, &pattern(n))).collect();
+    v.rotate().expect("rotate");
+    let new: Vec<Vec<u8>> = old.iter().map(|e| reseal(&v, e).expect("reseal")).collect();
+    v.retire_below(2).expect("retire");
+    for ((len, old), new) in lens.iter().zip(&old).zip(&new) {
+        assert_eq!(new.len(), old.len(), "same layout, len {len}");
+        assert_eq!(new[9..13], 2u32.to_be_bytes(), "header records version 2");
+        assert_eq!(decrypt(&v, new).expect("decrypt"), pattern(*len));
+        assert!(decrypt(&v, old).is_err());
+    }
+}
+
+#[test]
+fn reseal_refuses_truncated_altered_or_foreign_streams() {
+    let v = new_vault();
+    let enc = encrypt(&v, &pattern(2 * CHUNK_SIZE + 5));
+    let chunk = CHUNK_SIZE + 16;
+    for cut in [enc.len() - 1, 65 + chunk, 65 + 2 * chunk, 65, 10] {
+        assert!(reseal(&v, &enc[..cut]).is_err(), "cut at {cut}");
+    }
+    let mut bad = enc.clone();
+    bad[65 + chunk + 3] ^= 1;
+    assert!(matches!(reseal(&v, &bad), Err(VaultError::Stream(_))));
+    assert!(matches!(
+        reseal(&new_vault(), &enc),
+        Err(VaultError::Stream(_))
     ));
 }
 

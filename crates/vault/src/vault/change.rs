@@ -1,7 +1,4 @@
-//! Changing a vault: entries, data-key rotation, passphrase change.
-
-use std::collections::BTreeMap;
-use std::sync::Arc;
+//! Changing a vault: entries and the passphrase (key versions in `rekey.rs`).
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -10,17 +7,17 @@ use crate::entry::{EntrySecret, entry_aad};
 use crate::error::VaultError;
 use crate::format::{self, SealedEntry};
 use crate::kdf::KdfParams;
-use crate::keys::{self, Key32};
+use crate::keys;
 
 impl Vault {
-    fn next_generation(&self) -> Result<u64, VaultError> {
+    pub(super) fn next_generation(&self) -> Result<u64, VaultError> {
         self.header
             .generation
             .checked_add(1)
             .ok_or(VaultError::Limit("generation counter exhausted"))
     }
 
-    fn bump(&mut self) -> Result<(), VaultError> {
+    pub(super) fn bump(&mut self) -> Result<(), VaultError> {
         self.header.generation = self.next_generation()?;
         Ok(())
     }
@@ -34,6 +31,18 @@ impl Vault {
     ) -> Result<SealedEntry, VaultError> {
         format::check_name(name)?;
         crate::hygiene::check_entry(secret)?;
+        self.seal_as_is(name, secret, expires)
+    }
+
+    /// Seals an entry under the newest data-key version without the input
+    /// checks: for re-sealing what is already stored (a hygiene rule added
+    /// since it was stored must not block a rotation).
+    pub(super) fn seal_as_is(
+        &self,
+        name: &str,
+        secret: &EntrySecret,
+        expires: Option<i64>,
+    ) -> Result<SealedEntry, VaultError> {
         let plain = secret.encode()?;
         if plain.len() + 16 > format::MAX_CIPHERTEXT {
             return Err(VaultError::Limit("secret over 1 MiB"));
@@ -105,41 +114,6 @@ impl Vault {
             .remove(name)
             .ok_or_else(|| VaultError::NotFound(name.to_owned()))?;
         self.bump()
-    }
-
-    /// Makes a new random data key (the newest version + 1), re-seals every
-    /// entry under it, drops every older version and wraps the new one with
-    /// the same passphrase. Anything sealed under an older version
-    /// ([`crate::SealedText`], serde values, streams, entries from old
-    /// copies) is refused afterwards with [`VaultError::StaleKeyVersion`].
-    /// Use it when a data key may have leaked; [`Vault::passwd`] when the
-    /// passphrase may have.
-    ///
-    /// # Errors
-    /// [`VaultError::EntryTampered`] if an entry fails to open, [`VaultError::Limit`].
-    pub fn rotate(&mut self) -> Result<(), VaultError> {
-        let plains: Vec<(String, EntrySecret, Option<i64>)> = self
-            .entries
-            .values()
-            .map(|e| Ok((e.name.clone(), self.open_entry(e)?, e.expires)))
-            .collect::<Result<_, VaultError>>()?;
-        let ring = self.ring.only_new_version()?;
-        let mut header = self.header.clone();
-        header.generation = self.next_generation()?;
-        header.keys = ring.wrap(&self.kek, &header)?;
-        let mut next = Self {
-            header,
-            kek: Key32::from_bytes(self.kek.expose()),
-            ring,
-            entries: BTreeMap::new(),
-            clock: Arc::clone(&self.clock),
-        };
-        for (name, secret, expires) in &plains {
-            let sealed = next.seal_entry(name, secret, *expires)?;
-            next.entries.insert(name.clone(), sealed);
-        }
-        *self = next;
-        Ok(())
     }
 
     /// Changes the passphrase (and the KDF parameters): a new salt and

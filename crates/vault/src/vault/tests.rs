@@ -157,7 +157,7 @@ fn entry_cannot_be_renamed_or_moved() {
 }
 
 #[test]
-fn rotate_reseals_and_refuses_old_versions() {
+fn rotate_reseals_then_retire_refuses_old_versions() {
     let mut v = new_vault();
     v.put("api", &hmac_secret(), None).expect("put");
     let sealed = v.seal_bytes("LABEL", b"hello").expect("seal");
@@ -169,6 +169,11 @@ fn rotate_reseals_and_refuses_old_versions() {
     assert_eq!(v.list()[0].key_version, 2);
     let sig = v.signer("api").expect("signer").sign(b"p").expect("sign");
     assert_eq!(sig.as_str().len(), 64);
+    assert_eq!(
+        v.open_bytes("LABEL", &sealed).expect("kept").as_slice(),
+        b"hello"
+    );
+    v.retire_below(2).expect("retire");
     assert!(matches!(
         v.open_bytes("LABEL", &sealed),
         Err(VaultError::StaleKeyVersion {

@@ -158,15 +158,23 @@ fn new_file_opens_everything_with_the_new_passphrase() {
 }
 
 #[test]
-fn rotate_after_passwd_drops_every_older_version() {
+fn rotate_after_passwd_keeps_every_older_version_until_retired() {
     let mut v = new_vault();
     let first = v.seal_bytes("L", b"one").expect("seal");
     v.passwd(&new_pass(), weak()).expect("passwd");
     let second = v.seal_bytes("L", b"two").expect("seal");
     v.put("e", &text("x"), None).expect("put");
-    v.rotate().expect("rotate");
-    assert_eq!(v.key_versions(), [3]);
+    let rotation = v.rotate().expect("rotate");
+    assert_eq!(
+        (rotation.key_version, rotation.still_readable),
+        (3, vec![1, 2])
+    );
+    assert_eq!(v.key_versions(), [1, 2, 3]);
     assert_eq!(v.list()[0].key_version, 3);
+    for (old, plain) in [(&first, b"one"), (&second, b"two")] {
+        assert_eq!(v.open_bytes("L", old).expect("kept").as_slice(), plain);
+    }
+    assert_eq!(v.retire_below(3).expect("retire"), [1, 2]);
     for old in [&first, &second] {
         assert!(matches!(
             v.open_bytes("L", old),

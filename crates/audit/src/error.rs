@@ -93,8 +93,6 @@ impl Error {
     }
 }
 
-/// Result alias for this crate.
-
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

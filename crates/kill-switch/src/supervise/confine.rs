@@ -10,8 +10,9 @@ use super::{ChildSpec, Output, env, limits};
 use crate::error::KillSwitchError;
 
 impl ChildSpec {
-    /// Limits the child (and each process it starts) to `secs` seconds of
-    /// CPU time: SIGXCPU when they are used up, SIGKILL if it goes on.
+    /// Limits the child to `secs` seconds of CPU time: SIGXCPU when they
+    /// are used up, SIGKILL if it goes on. Like every limit here it is per
+    /// process: each process the child starts inherits its own `secs`.
     #[must_use]
     pub fn cpu_secs(mut self, secs: u64) -> Self {
         self.limits.cpu_secs = Some(secs);

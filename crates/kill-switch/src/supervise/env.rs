@@ -28,14 +28,27 @@ pub(super) enum EnvMode {
     Inherit,
 }
 
-/// What the caller asked for, beyond the mode.
-#[derive(Debug, Clone, Default)]
+/// What the caller asked for, beyond the mode. Its `Debug` shows the names
+/// of the variables set, never their values (an API key handed to a
+/// strategy through [`ChildSpec::env`](super::ChildSpec::env)).
+#[derive(Clone, Default)]
 pub(super) struct EnvSpec {
     pub(super) mode: EnvMode,
     /// Names passed through from this process, if set here.
     pub(super) keep: Vec<OsString>,
     /// Variables set explicitly (the last setting of a name wins).
     pub(super) set: Vec<(OsString, OsString)>,
+}
+
+impl std::fmt::Debug for EnvSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let set: Vec<&OsStr> = self.set.iter().map(|(k, _)| k.as_os_str()).collect();
+        f.debug_struct("EnvSpec")
+            .field("mode", &self.mode)
+            .field("keep", &self.keep)
+            .field("set", &set)
+            .finish()
+    }
 }
 
 fn is_vault_passphrase(name: &OsStr) -> bool {

@@ -223,3 +223,11 @@ fn fdinfo_flags_are_read_as_octal() {
     fds::seal().unwrap();
     assert_eq!(fds::inheritable().unwrap(), Vec::<i32>::new());
 }
+
+#[test]
+fn debug_of_a_spec_names_variables_without_their_values() {
+    let spec = ChildSpec::new("strategy").env("BINANCE_API_SECRET", "NhqPtmdSJYdKjVHj");
+    let shown = format!("{spec:?}");
+    assert!(shown.contains("BINANCE_API_SECRET"), "{shown}");
+    assert!(!shown.contains("NhqPtmdSJYdKjVHj"), "{shown}");
+}

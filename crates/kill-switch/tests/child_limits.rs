@@ -188,3 +188,21 @@ fn output_past_the_cap_is_truncated_and_the_child_still_exits() {
     assert_eq!(small.stderr.bytes, b"err\n");
     assert!(!small.stderr.truncated);
 }
+
+/// A descendant that leaves the process group (`setsid`) and keeps the
+/// output pipe open cannot hold the run: after the grace period the stream
+/// is returned as read so far, marked truncated.
+#[test]
+fn escaped_descendant_holding_the_pipe_does_not_hang_the_run() {
+    let started = Instant::now();
+    let out = sh("echo before; setsid sleep 20 & echo after")
+        .capture_output(1000)
+        .grace(Duration::from_millis(300))
+        .run()
+        .unwrap();
+    assert!(out.status.unwrap().success());
+    let captured = out.output.unwrap();
+    assert_eq!(captured.stdout.bytes, b"before\nafter\n");
+    assert!(captured.stdout.truncated, "the pipe was still open");
+    assert!(started.elapsed() < Duration::from_secs(10));
+}

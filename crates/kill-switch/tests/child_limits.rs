@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
 
 use std::os::unix::process::ExitStatusExt;
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -20,6 +21,14 @@ fn sh(script: &str) -> ChildSpec {
         .arg("-c")
         .arg(script)
         .timeout(Duration::from_secs(60))
+}
+
+/// A fresh directory for one test.
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ks-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 fn stdout(out: &ChildOutcome) -> String {
@@ -112,9 +121,7 @@ fn inner_reports_core_limits() {
 
 #[test]
 fn core_dumps_are_off_in_a_child_of_a_bot_that_allows_them() {
-    let dir = std::env::temp_dir().join(format!("ks-core-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp("core");
     let out = dir.join("core.txt");
     let run = Command::new("prlimit")
         .arg("--core=unlimited")
@@ -132,9 +139,7 @@ fn core_dumps_are_off_in_a_child_of_a_bot_that_allows_them() {
 
 #[test]
 fn limits_without_prlimit_are_refused_not_run_unlimited() {
-    let dir = std::env::temp_dir().join(format!("ks-noprlimit-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp("noprlimit");
     let ran = dir.join("ran");
     let script = format!("touch '{}'", ran.display());
     for spec in [

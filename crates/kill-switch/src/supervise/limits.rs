@@ -8,6 +8,10 @@
 //! `prlimit` sets the limits on itself and then `exec`s the program, which
 //! inherits them from its first instruction (same pid, same process group).
 //!
+//! If `prlimit` cannot set a limit (one above this process's hard limit)
+//! or cannot `exec` the program, it exits non-zero with its reason on the
+//! child's stderr and the program never runs.
+//!
 //! When limits are asked for (core dumps off is the default) and no
 //! `prlimit` can be found, the child is not started: the caller gets
 //! [`KillSwitchError::Unconfined`](crate::KillSwitchError::Unconfined), never

@@ -110,7 +110,7 @@ pub(crate) enum KillSwitchCommand {
         #[arg(long)]
         key: PathBuf,
         /// Validity in seconds.
-        #[arg(long, default_value_t = 300)]
+        #[arg(long, default_value_t = 300, allow_negative_numbers = true, value_parser = |s: &str| crate::number::whole::<u64>("ttl secs", s))]
         ttl_secs: u64,
     },
 }

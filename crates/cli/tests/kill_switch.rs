@@ -393,3 +393,32 @@ fn two_person_reset() {
     assert_eq!(code(&out), 0, "{out:?}");
     assert_eq!(code(&ks(&["status", "--state", s(&latch)])), 0);
 }
+
+/// An operator's typo, `--ttl-secs -5`, is refused in words naming the
+/// field, not as an unknown flag of the argument parser.
+#[test]
+fn negative_ttl_is_refused_naming_the_field() {
+    let d = dir("ttl");
+    let key = d.join("k.pk8");
+    assert_eq!(code(&ks(&["keygen", "--out", s(&key)])), 0);
+    for (ttl, want) in [
+        ("-5", "ttl secs must not be negative (got -5)"),
+        ("soon", "ttl secs \"soon\" is not a whole number"),
+    ] {
+        let out = ks(&[
+            "sign-reset",
+            "--init",
+            "--operator",
+            "a",
+            "--key",
+            s(&key),
+            "--ttl-secs",
+            ttl,
+        ]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(code(&out), 2, "{ttl}: {err}");
+        assert!(err.contains(want), "{ttl}: {err}");
+        assert!(!err.contains("unexpected argument"), "{ttl}: {err}");
+        assert!(out.stdout.is_empty(), "{ttl}: no token is printed");
+    }
+}

@@ -72,6 +72,16 @@ pub enum Error {
         /// What failed.
         detail: String,
     },
+    /// A child was not started because it could not be confined as asked:
+    /// resource limits with no `prlimit(1)` to apply them, or a descriptor
+    /// of this process that stays inheritable. Never run unconfined instead.
+    #[error("process {program:?} not started: {detail}")]
+    Unconfined {
+        /// The program.
+        program: String,
+        /// What could not be applied.
+        detail: String,
+    },
     /// A trigger or notifier could not be set up (signal handler, thread).
     #[error("{what}: {detail}")]
     Setup {

@@ -37,7 +37,10 @@
 //!   trip file, and a latch written by another process (`supreme kill-switch
 //!   trigger`).
 //! - **Response**: ordered shutdown hooks, rate-limited notifiers (log,
-//!   command), supervised child processes killed as a tree.
+//!   command), supervised child processes killed as a tree. Children are
+//!   confined ([`ChildSpec`]): a clean environment, no inherited
+//!   descriptors, core dumps off and resource limits through `prlimit(1)`,
+//!   output captured up to a cap.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -122,6 +125,9 @@ pub use reset::{
 };
 pub use respond::{Responder, ResponderHandle};
 pub use state::{State, Trigger, TripRecord, TripRequest};
-pub use supervise::{ChildOutcome, ChildSpec, Supervised, VAULT_PASSPHRASE_PREFIX};
+pub use supervise::{
+    BASELINE_ENV, Captured, CapturedOutput, ChildOutcome, ChildSpec, PRLIMIT_PATHS, Supervised,
+    VAULT_PASSPHRASE_PREFIX,
+};
 pub use switch::{KillSwitch, KillSwitchBuilder};
 pub use venue::{CloseOrder, LeftHolding, OpenOrder, Position, Side, Venue, VenueError};

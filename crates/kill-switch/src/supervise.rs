@@ -1,71 +1,116 @@
-//! Child processes in their own process group, with a timeout, killed as a
-//! tree: SIGTERM to the group, a grace period, then SIGKILL.
+//! Child processes confined and supervised: a clean environment, no
+//! inherited descriptors, resource limits, output captured with a cap, in
+//! their own process group, with a timeout, killed as a tree (SIGTERM to the
+//! group, a grace period, then SIGKILL).
+//!
+//! What a child gets by default:
+//!
+//! - **Environment**: only `PATH`, `HOME`, `LANG` and `TZ` (those this
+//!   process has, [`BASELINE_ENV`]) plus what the caller names with
+//!   [`ChildSpec::keep_env`] and [`ChildSpec::env`]. Exchange keys and the
+//!   vault passphrase stay in the bot. [`ChildSpec::inherit_env`] passes
+//!   everything, and even then no `SUPREME_VAULT_PASSPHRASE*` variable.
+//! - **Descriptors**: stdin (`/dev/null`), stdout and stderr only; every
+//!   other descriptor of this process is marked close-on-exec first.
+//! - **Limits**: core dumps off; CPU seconds, address space and open files
+//!   when asked. They are set by `prlimit(1)` (util-linux) as the launcher,
+//!   so the child never runs an instruction unlimited; without `prlimit`
+//!   the child is not started ([`KillSwitchError::Unconfined`]).
 
+mod capture;
+mod child;
+mod confine;
+mod env;
+mod fds;
 mod group;
+mod limits;
 
 use std::ffi::{OsStr, OsString};
-use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::path::PathBuf;
+use std::process::ExitStatus;
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::Signal;
 use nix::unistd::Pid;
 
+pub use capture::{Captured, CapturedOutput};
+pub use child::Supervised;
+pub use env::{BASELINE_ENV, VAULT_PASSPHRASE_PREFIX};
+pub use limits::PRLIMIT_PATHS;
+
 use crate::error::KillSwitchError;
-use group::{group_alive, signal_group};
+use capture::Reader;
+use env::{EnvMode, EnvSpec};
+use limits::Limits;
 
 const POLL: Duration = Duration::from_millis(5);
 
+/// Where the child's stdout and stderr go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Output {
+    /// This process's stdout and stderr.
+    #[default]
+    Inherit,
+    /// `/dev/null`.
+    Null,
+    /// Pipes read by threads, keeping this many bytes of each.
+    Capture(usize),
+}
+
 /// How to run a child.
+///
+/// ```
+/// use std::time::Duration;
+/// use supreme_kill_switch::ChildSpec;
+///
+/// let out = ChildSpec::new("/bin/sh")
+///     .arg("-c")
+///     .arg("echo \"$GREETING\"; ulimit -c")
+///     .env("GREETING", "hello")
+///     .capture_output(4096)
+///     .cpu_secs(10)
+///     .timeout(Duration::from_secs(10))
+///     .run()?;
+/// assert!(out.status.is_some_and(|s| s.success()));
+/// assert_eq!(out.output.unwrap().stdout.bytes, b"hello\n0\n");
+/// # Ok::<(), supreme_kill_switch::KillSwitchError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ChildSpec {
     program: OsString,
     args: Vec<OsString>,
-    clean_env: bool,
-    env: Vec<(OsString, OsString)>,
+    env: EnvSpec,
     timeout: Option<Duration>,
     grace: Duration,
-    quiet: bool,
-}
-
-/// Environment variables starting with this are removed from every child.
-pub const VAULT_PASSPHRASE_PREFIX: &str = "SUPREME_VAULT_PASSPHRASE";
-
-/// Removes every `SUPREME_VAULT_PASSPHRASE*` variable from `cmd`: those this
-/// process has (inherited by default) and those the spec set.
-fn strip_vault_passphrases(cmd: &mut Command, explicit: &[(OsString, OsString)]) {
-    let inherited = std::env::vars_os().map(|(k, _)| k);
-    let set = explicit.iter().map(|(k, _)| k.clone());
-    for name in inherited.chain(set) {
-        if name
-            .as_encoded_bytes()
-            .starts_with(VAULT_PASSPHRASE_PREFIX.as_bytes())
-        {
-            cmd.env_remove(&name);
-        }
-    }
+    output: Output,
+    limits: Limits,
+    prlimit: Option<PathBuf>,
 }
 
 /// How a supervised child ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChildOutcome {
     /// The exit status, `None` when it timed out and was killed.
     pub status: Option<ExitStatus>,
     /// Whether SIGKILL was needed (the group outlived the grace period).
     pub killed_hard: bool,
+    /// What it wrote, with [`ChildSpec::capture_output`] and
+    /// [`ChildSpec::run`].
+    pub output: Option<CapturedOutput>,
 }
 
 impl ChildSpec {
-    /// Runs `program` (found on `PATH` unless a path).
+    /// Runs `program` (found on the child's `PATH`, else this process's,
+    /// unless it holds a `/`).
     pub fn new(program: impl AsRef<OsStr>) -> Self {
         Self {
             program: program.as_ref().to_owned(),
             args: Vec::new(),
-            clean_env: false,
-            env: Vec::new(),
+            env: EnvSpec::default(),
             timeout: None,
             grace: Duration::from_secs(2),
-            quiet: false,
+            output: Output::Inherit,
+            limits: Limits::default(),
+            prlimit: None,
         }
     }
 
@@ -76,10 +121,33 @@ impl ChildSpec {
         self
     }
 
-    /// Starts from an empty environment (only what [`ChildSpec::env`] adds).
+    /// `true`: starts from an empty environment (only what
+    /// [`ChildSpec::env`] and [`ChildSpec::keep_env`] add, not even `PATH`).
+    /// `false`: back to the default, [`BASELINE_ENV`] plus those.
     #[must_use]
     pub fn clean_env(mut self, clean: bool) -> Self {
-        self.clean_env = clean;
+        self.env.mode = if clean {
+            EnvMode::Empty
+        } else {
+            EnvMode::Baseline
+        };
+        self
+    }
+
+    /// Passes this process's whole environment, less every
+    /// `SUPREME_VAULT_PASSPHRASE*` variable. Prefer [`ChildSpec::keep_env`]:
+    /// an inherited environment holds whatever the bot was started with.
+    #[must_use]
+    pub fn inherit_env(mut self) -> Self {
+        self.env.mode = EnvMode::Inherit;
+        self
+    }
+
+    /// Passes this process's variable `name` (when it is set). A
+    /// `SUPREME_VAULT_PASSPHRASE*` name is not passed.
+    #[must_use]
+    pub fn keep_env(mut self, name: impl AsRef<OsStr>) -> Self {
+        self.env.keep.push(name.as_ref().to_owned());
         self
     }
 
@@ -88,6 +156,7 @@ impl ChildSpec {
     #[must_use]
     pub fn env(mut self, k: impl AsRef<OsStr>, v: impl AsRef<OsStr>) -> Self {
         self.env
+            .set
             .push((k.as_ref().to_owned(), v.as_ref().to_owned()));
         self
     }
@@ -104,17 +173,30 @@ impl ChildSpec {
         self.timeout.is_some()
     }
 
-    /// Time between SIGTERM and SIGKILL (default 2 s).
+    /// Time between SIGTERM and SIGKILL (default 2 s); also how long
+    /// [`Supervised::take_output`] waits for the pipes to end.
     #[must_use]
     pub fn grace(mut self, d: Duration) -> Self {
         self.grace = d;
         self
     }
 
-    /// Discards the child's stdout and stderr; stdin is always null.
+    /// Discards the child's stdout and stderr (`false`: back to this
+    /// process's); stdin is always null. Replaces
+    /// [`ChildSpec::capture_output`].
     #[must_use]
     pub fn quiet(mut self, q: bool) -> Self {
-        self.quiet = q;
+        self.output = if q { Output::Null } else { Output::Inherit };
+        self
+    }
+
+    /// Captures stdout and stderr, keeping the first `max_bytes` of each
+    /// (the rest is read and discarded, so the child never blocks on a full
+    /// pipe); [`ChildSpec::run`] returns them in [`ChildOutcome::output`].
+    /// Replaces [`ChildSpec::quiet`].
+    #[must_use]
+    pub fn capture_output(mut self, max_bytes: usize) -> Self {
+        self.output = Output::Capture(max_bytes);
         self
     }
 
@@ -125,34 +207,50 @@ impl ChildSpec {
         }
     }
 
-    /// Starts the child as the leader of a new process group.
+    /// Starts the child as the leader of a new process group, confined as
+    /// the module documentation says.
     ///
     /// The child never sees a variable whose name starts with
     /// [`VAULT_PASSPHRASE_PREFIX`] (`SUPREME_VAULT_PASSPHRASE`,
-    /// `SUPREME_VAULT_PASSPHRASE_FILE`, ...), inherited or set with
+    /// `SUPREME_VAULT_PASSPHRASE_FILE`, ...), inherited, kept or set with
     /// [`ChildSpec::env`]: a notifier or a strategy has no business with the
     /// vault's passphrase.
+    ///
+    /// # Errors
+    ///
+    /// [`KillSwitchError::Unconfined`] when limits apply and no `prlimit`
+    /// was found, or a descriptor stays inheritable; the child was not
+    /// started. [`KillSwitchError::Process`] when the program is not found
+    /// or cannot be started.
     pub fn spawn(&self) -> Result<Supervised, KillSwitchError> {
-        let mut cmd = Command::new(&self.program);
-        cmd.args(&self.args).process_group(0).stdin(Stdio::null());
-        if self.quiet {
-            cmd.stdout(Stdio::null()).stderr(Stdio::null());
-        }
-        if self.clean_env {
-            cmd.env_clear();
-        }
-        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
-        strip_vault_passphrases(&mut cmd, &self.env);
+        let mut cmd = self.command()?;
+        fds::seal().map_err(|e| self.unconfined(e))?;
         let child = cmd.spawn().map_err(|e| self.err(e))?;
         let pgid = i32::try_from(child.id()).map_err(|e| self.err(e))?;
-        Ok(Supervised {
+        let program = self.program.to_string_lossy().into_owned();
+        let mut supervised = Supervised {
             child,
             pgid: Pid::from_raw(pgid),
             grace: self.grace,
-            program: self.program.to_string_lossy().into_owned(),
+            program,
             done: None,
             gone: false,
-        })
+            capture: None,
+        };
+        if let Output::Capture(cap) = self.output {
+            let pipes = (
+                supervised.child.stdout.take(),
+                supervised.child.stderr.take(),
+            );
+            let (Some(out), Some(err)) = pipes else {
+                return Err(self.err("stdout or stderr pipe missing"));
+            };
+            // On an error here, dropping `supervised` kills the tree.
+            let out = Reader::start(out, cap).map_err(|e| self.err(e))?;
+            let err = Reader::start(err, cap).map_err(|e| self.err(e))?;
+            supervised.capture = Some((out, err));
+        }
+        Ok(supervised)
     }
 
     /// Spawns, waits up to the timeout, kills the tree if it is still running.
@@ -160,113 +258,20 @@ impl ChildSpec {
         let mut child = self.spawn()?;
         let deadline = self.timeout.map(|t| Instant::now() + t);
         loop {
-            if let Some(status) = child.try_wait()? {
-                // The leader exited; stragglers in its group go too.
-                let killed_hard = child.kill_tree()?.killed_hard;
-                return Ok(ChildOutcome {
-                    status: Some(status),
-                    killed_hard,
-                });
-            }
-            if deadline.is_some_and(|d| Instant::now() >= d) {
-                let out = child.kill_tree()?;
-                return Ok(ChildOutcome {
-                    status: None,
-                    killed_hard: out.killed_hard,
-                });
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-}
-
-/// A running child leading its own process group. Dropping it kills the
-/// tree.
-#[derive(Debug)]
-pub struct Supervised {
-    child: Child,
-    pgid: Pid,
-    grace: Duration,
-    program: String,
-    done: Option<ExitStatus>,
-    /// The group was seen empty after the leader was reaped: its id may be
-    /// reused by an unrelated group, so it is never signalled again.
-    gone: bool,
-}
-
-impl Supervised {
-    /// The child's pid (also its process group id).
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    fn err(&self, detail: impl ToString) -> KillSwitchError {
-        KillSwitchError::Process {
-            program: self.program.clone(),
-            detail: detail.to_string(),
-        }
-    }
-
-    /// The leader's exit status, if it has exited (reaps it).
-    pub fn try_wait(&mut self) -> Result<Option<ExitStatus>, KillSwitchError> {
-        if self.done.is_none() {
-            self.done = self.child.try_wait().map_err(|e| self.err(e))?;
-        }
-        Ok(self.done)
-    }
-
-    /// Whether any process of the group is still running.
-    pub fn group_running(&mut self) -> Result<bool, KillSwitchError> {
-        if self.gone {
-            return Ok(false);
-        }
-        let reaped = self.try_wait()?.is_some();
-        let alive = group_alive(self.pgid);
-        if reaped && !alive {
-            self.gone = true;
-        }
-        Ok(alive)
-    }
-
-    /// SIGTERM to the whole group; after the grace period, SIGKILL. Returns
-    /// once no process of the group is running (or errs after a further
-    /// grace period if even SIGKILL did not end it).
-    pub fn kill_tree(&mut self) -> Result<ChildOutcome, KillSwitchError> {
-        let mut killed_hard = false;
-        if self.group_running()? {
-            signal_group(self.pgid, Signal::SIGTERM).map_err(|e| self.err(e))?;
-            if !self.wait_group(self.grace)? {
-                killed_hard = true;
-                signal_group(self.pgid, Signal::SIGKILL).map_err(|e| self.err(e))?;
-                if !self.wait_group(self.grace.max(Duration::from_secs(1)))? {
-                    return Err(self.err("process group survived SIGKILL"));
+            let exited = child.try_wait()?;
+            let timed_out = exited.is_none() && deadline.is_some_and(|d| Instant::now() >= d);
+            if exited.is_some() || timed_out {
+                // The leader exited (stragglers in its group go too), or
+                // the time is up.
+                let mut out = child.kill_tree()?;
+                if timed_out {
+                    out.status = None;
                 }
-            }
-        }
-        Ok(ChildOutcome {
-            status: self.try_wait()?,
-            killed_hard,
-        })
-    }
-
-    /// Waits up to `d` for the group to end; `true` if it did.
-    fn wait_group(&mut self, d: Duration) -> Result<bool, KillSwitchError> {
-        let deadline = Instant::now() + d;
-        loop {
-            if !self.group_running()? {
-                return Ok(true);
-            }
-            if Instant::now() >= deadline {
-                return Ok(false);
+                out.output = child.take_output();
+                return Ok(out);
             }
             std::thread::sleep(POLL);
         }
-    }
-}
-
-impl Drop for Supervised {
-    fn drop(&mut self) {
-        let _ = self.kill_tree();
     }
 }
 

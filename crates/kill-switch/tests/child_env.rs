@@ -1,10 +1,12 @@
 //! A child started by the kill switch (a notifier command, a supervised
-//! strategy) never sees the vault passphrase, whatever this process holds.
+//! strategy) never sees the vault passphrase or the exchange keys the bot
+//! holds in its environment.
 //!
-//! The test re-runs this test binary with the passphrase variables set (the
-//! bot's situation: `SUPREME_VAULT_PASSPHRASE` in its environment), and that
-//! process starts a real `/bin/sh` through [`ChildSpec`] that writes its whole
-//! environment to a file.
+//! Each test re-runs this test binary with the secrets set (the bot's
+//! situation: `SUPREME_VAULT_PASSPHRASE` and `BINANCE_API_SECRET` in its
+//! environment), and that process starts a real `/bin/sh` through
+//! [`ChildSpec`] that prints its whole environment (captured, then written
+//! to a file for the outer half to read).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -12,6 +14,7 @@ use std::process::Command;
 use supreme_kill_switch::ChildSpec;
 
 const OUT: &str = "KS_CHILD_ENV_TEST_OUT";
+const INHERIT: &str = "KS_CHILD_ENV_TEST_INHERIT";
 
 /// The inner half: runs only inside the re-executed binary.
 #[test]
@@ -19,39 +22,61 @@ fn inner_spawn_writes_the_child_environment() {
     let Some(out) = std::env::var_os(OUT) else {
         return;
     };
-    let out = PathBuf::from(out);
-    let script = format!("env > '{}'", out.display());
-    let status = ChildSpec::new("/bin/sh")
+    let mut spec = ChildSpec::new("/bin/sh")
         .arg("-c")
-        .arg(script)
+        .arg("env")
+        .keep_env("KS_NAMED_BY_THE_CALLER")
+        .keep_env("SUPREME_VAULT_PASSPHRASE")
         .env("SUPREME_VAULT_PASSPHRASE_EXPLICIT", "set-by-the-spec")
         .env("KS_EXPLICIT_KEPT", "yes")
-        .run()
-        .expect("run child")
-        .status
-        .expect("child exited");
-    assert!(status.success());
+        .capture_output(1 << 20);
+    if std::env::var_os(INHERIT).is_some() {
+        spec = spec.inherit_env();
+    }
+    let outcome = spec.run().expect("run child");
+    assert!(outcome.status.expect("child exited").success());
+    let env = outcome.output.expect("captured").stdout;
+    assert!(!env.truncated);
+    std::fs::write(PathBuf::from(out), env.bytes).expect("write env");
 }
 
-#[test]
-fn vault_passphrase_in_the_bot_environment_never_reaches_a_child() {
-    let dir = std::env::temp_dir().join(format!("ks-child-env-{}", std::process::id()));
+/// Runs the inner half with the bot's secrets in its environment; returns
+/// what the child printed.
+fn child_environment(name: &str, inherit: bool) -> String {
+    let dir = std::env::temp_dir().join(format!("ks-child-env-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     let out = dir.join("env.txt");
-    let status = Command::new(std::env::current_exe().expect("test binary"))
-        .args(["--exact", "inner_spawn_writes_the_child_environment"])
+    let mut cmd = Command::new(std::env::current_exe().expect("test binary"));
+    cmd.args(["--exact", "inner_spawn_writes_the_child_environment"])
         .env(OUT, &out)
         .env("SUPREME_VAULT_PASSPHRASE", "hunter2-correct-horse")
         .env("SUPREME_VAULT_PASSPHRASE_FILE", "/run/secrets/vault")
         .env("SUPREME_VAULT_PASSPHRASE_NEW", "battery-staple")
-        .env("KS_INHERITED_KEPT", "yes")
-        .status()
-        .expect("re-run test binary");
-    assert!(status.success());
-    let env = std::fs::read_to_string(&out).expect("child wrote its environment");
-    assert!(env.contains("KS_INHERITED_KEPT=yes"), "{env}");
-    assert!(env.contains("KS_EXPLICIT_KEPT=yes"), "{env}");
+        .env("BINANCE_API_KEY", "vmPUZE6mv9SD5VNHk4HlWFsOr")
+        .env(
+            "BINANCE_API_SECRET",
+            "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j",
+        )
+        .env("KS_NAMED_BY_THE_CALLER", "named")
+        .env("LANG", "C.UTF-8")
+        .env("PATH", "/usr/bin:/bin");
+    if inherit {
+        cmd.env(INHERIT, "1");
+    }
+    let run = cmd.output().expect("re-run test binary");
+    assert!(run.status.success(), "{run:?}");
+    std::fs::read_to_string(&out).expect("child printed its environment")
+}
+
+fn names(env: &str) -> Vec<&str> {
+    env.lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, _)| k)
+        .collect()
+}
+
+fn assert_no_vault_passphrase(env: &str) {
     for line in env.lines() {
         assert!(
             !line.starts_with("SUPREME_VAULT_PASSPHRASE"),
@@ -61,4 +86,44 @@ fn vault_passphrase_in_the_bot_environment_never_reaches_a_child() {
     for secret in ["hunter2-correct-horse", "battery-staple", "set-by-the-spec"] {
         assert!(!env.contains(secret), "child saw {secret}");
     }
+}
+
+#[test]
+fn vault_passphrase_and_exchange_keys_do_not_reach_the_child() {
+    let env = child_environment("default", false);
+    assert_no_vault_passphrase(&env);
+    assert!(!env.contains("BINANCE_API"), "{env}");
+    assert!(!env.contains("NhqPtmdSJYdKjVHjA7PZj4Mge3R5"), "{env}");
+    assert!(env.contains("PATH=/usr/bin:/bin\n"), "{env}");
+    assert!(env.contains("LANG=C.UTF-8\n"), "{env}");
+    assert!(env.contains("KS_NAMED_BY_THE_CALLER=named\n"), "{env}");
+    assert!(env.contains("KS_EXPLICIT_KEPT=yes\n"), "{env}");
+    // Nothing else: the baseline, the named, and what sh itself sets.
+    let allowed = [
+        "PATH",
+        "HOME",
+        "LANG",
+        "TZ",
+        "KS_NAMED_BY_THE_CALLER",
+        "KS_EXPLICIT_KEPT",
+        "PWD",
+        "OLDPWD",
+        "SHLVL",
+        "_",
+    ];
+    for name in names(&env) {
+        assert!(allowed.contains(&name), "child saw {name}: {env}");
+    }
+}
+
+#[test]
+fn inherited_environment_still_drops_the_vault_passphrase() {
+    let env = child_environment("inherit", true);
+    assert_no_vault_passphrase(&env);
+    // Inheriting was asked for: the rest of the environment is there.
+    assert!(
+        env.contains("BINANCE_API_KEY=vmPUZE6mv9SD5VNHk4HlWFsOr\n"),
+        "{env}"
+    );
+    assert!(env.contains("KS_EXPLICIT_KEPT=yes\n"), "{env}");
 }

@@ -1,3 +1,4 @@
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use super::*;
@@ -143,4 +144,90 @@ fn parse_stat_handles_odd_names() {
         group::parse_stat_for_tests("123 (a) b) c) S 1 456 789"),
         Some(('S', 456))
     );
+}
+
+fn vars(pairs: &[(&str, &str)]) -> Vec<(OsString, OsString)> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect()
+}
+
+#[test]
+fn env_modes_resolve_from_the_parent_and_never_pass_the_passphrase() {
+    let parent = vars(&[
+        ("PATH", "/bin"),
+        ("TZ", "UTC"),
+        ("BINANCE_API_SECRET", "s3cr3t"),
+        ("NAMED", "n"),
+        ("SUPREME_VAULT_PASSPHRASE", "pw"),
+    ]);
+    let mut spec = env::EnvSpec {
+        keep: vec![
+            "NAMED".into(),
+            "MISSING".into(),
+            "SUPREME_VAULT_PASSPHRASE".into(),
+        ],
+        set: vars(&[("SET", "1"), ("SUPREME_VAULT_PASSPHRASE_X", "pw2")]),
+        ..Default::default()
+    };
+    let names = |spec: &env::EnvSpec| -> Vec<String> {
+        spec.resolve(parent.clone())
+            .into_keys()
+            .map(|k| k.to_string_lossy().into_owned())
+            .collect()
+    };
+    assert_eq!(names(&spec), ["NAMED", "PATH", "SET", "TZ"]);
+    spec.mode = env::EnvMode::Empty;
+    assert_eq!(names(&spec), ["NAMED", "SET"]);
+    spec.mode = env::EnvMode::Inherit;
+    assert_eq!(
+        names(&spec),
+        ["BINANCE_API_SECRET", "NAMED", "PATH", "SET", "TZ"]
+    );
+}
+
+#[test]
+fn programs_are_found_on_absolute_path_entries_only() {
+    let sh = env::find_program(OsStr::new("sh"), Some(OsStr::new("relative:/bin"))).unwrap();
+    assert_eq!(sh, PathBuf::from("/bin/sh"));
+    assert!(env::find_program(OsStr::new("sh"), Some(OsStr::new("bin:"))).is_err());
+    assert!(env::find_program(OsStr::new("sh"), None).is_err());
+    assert!(env::find_program(OsStr::new(""), Some(OsStr::new("/bin"))).is_err());
+    assert!(env::find_program(OsStr::new("/etc/passwd"), None).is_err());
+}
+
+#[test]
+fn prlimit_options_follow_the_limits() {
+    let mut l = limits::Limits::default();
+    assert_eq!(l.prlimit_args(), [OsString::from("--core=0")]);
+    l.core_dumps = true;
+    assert!(l.prlimit_args().is_empty());
+    l.cpu_secs = Some(3);
+    l.address_space = Some(1 << 20);
+    l.open_files = Some(16);
+    assert_eq!(
+        l.prlimit_args(),
+        ["--cpu=3", "--as=1048576", "--nofile=16"].map(OsString::from)
+    );
+    assert!(limits::find_prlimit(Some(Path::new("/no/such/prlimit")), None).is_err());
+}
+
+#[test]
+fn fdinfo_flags_are_read_as_octal() {
+    assert_eq!(
+        fds::parse_flags("pos:\t0\nflags:\t02100002\nmnt_id:\t9\n"),
+        Some(0o2_100_002)
+    );
+    assert_eq!(fds::parse_flags("pos:\t0\n"), None);
+    fds::seal().unwrap();
+    assert_eq!(fds::inheritable().unwrap(), Vec::<i32>::new());
+}
+
+#[test]
+fn debug_of_a_spec_names_variables_without_their_values() {
+    let spec = ChildSpec::new("strategy").env("BINANCE_API_SECRET", "NhqPtmdSJYdKjVHj");
+    let shown = format!("{spec:?}");
+    assert!(shown.contains("BINANCE_API_SECRET"), "{shown}");
+    assert!(!shown.contains("NhqPtmdSJYdKjVHj"), "{shown}");
 }

@@ -46,7 +46,7 @@
 //!
 //! // The operator's key lives with the operator; the bot gets the public half.
 //! let operator = OperatorKey::generate()?;
-//! let clock = Arc::new(ManualClock::new(1_700_000_000_000));
+//! let clock = Arc::new(FakeClock::new(1_700_000_000_000));
 //! let switch = KillSwitch::builder()
 //!     .clock(clock.clone())
 //!     .reset_policy(ResetPolicy::new(Duration::from_secs(60)).operator("alice", operator.public_key()))
@@ -88,7 +88,6 @@
 //!
 //! None: the crate has no optional parts. Unix only (signals, process groups).
 
-mod clock;
 mod error;
 mod event;
 mod gate;
@@ -106,7 +105,6 @@ mod switch;
 pub mod triggers;
 mod venue;
 
-pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::KillSwitchError;
 pub use event::{Action, Event, EventSink};
 pub use gate::{Gate, InFlight};
@@ -123,5 +121,6 @@ pub use reset::{
 pub use respond::{Responder, ResponderHandle};
 pub use state::{State, Trigger, TripRecord, TripRequest};
 pub use supervise::{ChildOutcome, ChildSpec, Supervised, VAULT_PASSPHRASE_PREFIX};
+pub use supreme_core::{Clock, FakeClock, SystemClock};
 pub use switch::{KillSwitch, KillSwitchBuilder};
 pub use venue::{CloseOrder, LeftHolding, OpenOrder, Position, Side, Venue, VenueError};

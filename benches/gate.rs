@@ -103,7 +103,7 @@ fn bench_with_risk_book(
         .unwrap()
         .with_limits(Scope::Global, LimitSet::SEED)
         .unwrap();
-    let book = RiskBook::new(config, SystemClock).unwrap();
+    let book = RiskBook::new(config, CoarseClock).unwrap();
     book.add_symbol(order.symbol, Asset::new("BTC").unwrap(), usdt)
         .unwrap();
     book.deposit(

@@ -191,7 +191,7 @@ fn keyed_bench(c: &mut Criterion) {
     });
     g.finish();
 
-    let clock = FakeClock::at(1_694_131_200_000);
+    let clock = std::sync::Arc::new(FakeClock::new(1_694_131_200_000));
     let limiter = ExchangeLimiter::new(RateLimit::binance_spot_defaults(), clock.clone()).unwrap();
     let mut g = c.benchmark_group("exchange");
     g.bench_function("try_acquire", |b| {

@@ -50,12 +50,12 @@ fn symbol(i: usize) -> Symbol {
 
 /// 1,000 symbols each with a position of 1 unit at 100 (100,000 in all),
 /// 1,000 open orders (one small buy per symbol), 10,000,000 USDT of cash.
-fn book() -> RiskBook<SystemClock> {
+fn book() -> RiskBook<CoarseClock> {
     book_with(LimitSet::SEED)
 }
 
 /// The same with `shares` (position and concentration) instead of the seed's.
-fn book_with(shares: LimitSet) -> RiskBook<SystemClock> {
+fn book_with(shares: LimitSet) -> RiskBook<CoarseClock> {
     let usdt = Asset::new("USDT").unwrap();
     let limits = LimitSet {
         gross_exposure: Some("5000000".parse().unwrap()),
@@ -79,7 +79,7 @@ fn book_with(shares: LimitSet) -> RiskBook<SystemClock> {
             .with_limits(Scope::Symbol(symbol(i)), symbol_limits)
             .unwrap();
     }
-    let book = RiskBook::new(config, SystemClock).unwrap();
+    let book = RiskBook::new(config, CoarseClock).unwrap();
     let main = AccountId::new("main").unwrap();
     book.deposit(main, usdt, "10000000".parse().unwrap())
         .unwrap();

@@ -17,7 +17,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let latch = dir.path().join("kill-switch.latch");
     // The operator's private key stays with the operator; the bot holds the public half.
     let alice = OperatorKey::generate()?;
-    let clock = Arc::new(ManualClock::new(1_700_000_000_000));
+    let clock = Arc::new(FakeClock::new(1_700_000_000_000));
     let policy =
         || ResetPolicy::new(Duration::from_secs(300)).operator("alice", alice.public_key());
     // A new switch is armed once, by alice's signed init token.

@@ -99,7 +99,6 @@
 
 mod binding;
 mod checkpoint;
-mod clock;
 pub mod danger;
 mod details;
 mod digest;
@@ -120,7 +119,6 @@ mod verify;
 mod writer;
 
 pub use checkpoint::{Checkpoint, NoteSignature};
-pub use clock::{Clock, FakeClock, SystemClock};
 pub use details::{Detail, DetailValue};
 pub use digest::{Digest, record_hash};
 pub use error::{AuditError, Error, Result};
@@ -134,6 +132,7 @@ pub use proofs::proofs_path;
 pub use record::Record;
 pub use redact::Redactor;
 pub use segment::{exported_path, last_exported, list_segments, log_files, segment_path};
+pub use supreme_core::{Clock, FakeClock, SystemClock};
 pub use time::{format_utc_ms, parse_rfc3339_ms};
 pub use verify::{
     Finding, FindingKind, Report, VerifyOptions, missing_active, verify_files, verify_log,

@@ -4,7 +4,8 @@ use std::num::NonZeroU64;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::clock::{Clock, SystemClock};
+use supreme_core::{Clock, SystemClock};
+
 use crate::error::AuditError;
 use crate::event::{EventType, Severity};
 use crate::key::SigningKey;

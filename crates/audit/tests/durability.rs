@@ -17,7 +17,7 @@ use supreme_audit::*;
 fn secrets_never_reach_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.log");
-    let clock = FakeClock::new(T0);
+    let clock = t0_clock();
     let log = AuditLog::open(&path, options(key(), &clock)).unwrap();
     let secret = SecretString::from("hunter2-api-secret");
     log.append(
@@ -41,7 +41,7 @@ fn secrets_never_reach_the_file() {
 #[test]
 fn critical_events_are_synced_before_append_returns() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = FakeClock::new(T0);
+    let clock = t0_clock();
     let opts = options(key(), &clock).flush(FlushPolicy::None);
     let log = AuditLog::open(dir.path().join("audit.log"), opts).unwrap();
     assert_eq!(
@@ -73,7 +73,7 @@ fn critical_events_are_synced_before_append_returns() {
 #[test]
 fn batch_policy_group_commits_by_count_and_time() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = FakeClock::new(T0);
+    let clock = t0_clock();
     let flush = FlushPolicy::Batch {
         records: NonZeroU64::new(10).unwrap(),
         interval: Duration::from_millis(30),
@@ -102,7 +102,7 @@ fn batch_policy_group_commits_by_count_and_time() {
 fn a_full_queue_pushes_back_and_nothing_accepted_is_lost() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.log");
-    let clock = FakeClock::new(T0);
+    let clock = t0_clock();
     let key = key();
     let public = key.public_key();
     let opts = options(key, &clock)
@@ -128,7 +128,7 @@ fn a_full_queue_pushes_back_and_nothing_accepted_is_lost() {
 #[test]
 fn write_failure_fails_closed_under_error_policy() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = FakeClock::new(T0);
+    let clock = t0_clock();
     let faults = FaultInjector::new();
     let mut opts = options(key(), &clock);
     opts.dangerous().inject_faults(faults.clone());
@@ -149,7 +149,7 @@ fn write_failure_fails_closed_under_error_policy() {
 #[test]
 fn write_failure_calls_the_halt_callback_once() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = FakeClock::new(T0);
+    let clock = t0_clock();
     let faults = FaultInjector::new();
     let halted = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&halted);
@@ -169,7 +169,7 @@ fn write_failure_calls_the_halt_callback_once() {
 fn write_failure_blocks_and_retries_under_block_policy() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.log");
-    let clock = FakeClock::new(T0);
+    let clock = t0_clock();
     let faults = FaultInjector::new();
     let key = key();
     let public = key.public_key();
@@ -196,7 +196,7 @@ fn write_failure_blocks_and_retries_under_block_policy() {
 fn checkpoints_by_time_and_on_close() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.log");
-    let clock = FakeClock::new(T0);
+    let clock = t0_clock();
     let key = key();
     let public = key.public_key();
     let opts = options(key, &clock)
@@ -204,7 +204,7 @@ fn checkpoints_by_time_and_on_close() {
         .checkpoint_interval(Some(Duration::from_secs(60)));
     let log = AuditLog::open(&path, opts).unwrap();
     log.append(Event::new(EventType::ApiAccess)).unwrap();
-    clock.advance_ms(61_000);
+    clock.advance(std::time::Duration::from_millis(61_000));
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
     while log.appended() < 2 {
         assert!(

@@ -96,7 +96,7 @@ fn forged_segment_start_past_anchor_is_refused() {
         assert!(finding.detail.contains("no signed checkpoint"), "{report}");
     }
     let before = std::fs::read(&path).unwrap();
-    let err = AuditLog::open(&path, options(same_key, &FakeClock::new(T0))).unwrap_err();
+    let err = AuditLog::open(&path, options(same_key, &t0_clock())).unwrap_err();
     assert!(matches!(err, AuditError::Damaged { line: 1, .. }), "{err}");
     assert_eq!(
         std::fs::read(&path).unwrap(),
@@ -140,7 +140,7 @@ fn rotated_log(
     };
     let log = AuditLog::open(
         &path,
-        options(key, &FakeClock::new(T0))
+        options(key, &t0_clock())
             .rotation(rotation)
             .keep_segments(keep)
             .checkpoint_every(std::num::NonZeroU64::new(7)),
@@ -200,7 +200,7 @@ fn segment_start_with_right_size_but_wrong_hashes_is_refused() {
             .unwrap()
             .is_intact()
     );
-    assert!(AuditLog::open(&path, options(same_key, &FakeClock::new(T0))).is_err());
+    assert!(AuditLog::open(&path, options(same_key, &t0_clock())).is_err());
 }
 
 #[test]
@@ -275,7 +275,7 @@ fn a_replaced_active_file_is_not_continued_by_the_writer() {
     let (fresh, _, _) = write_log_with(other.path(), 3, 100, handle());
     let same_key = handle();
     std::fs::copy(&fresh, &path).unwrap();
-    let err = AuditLog::open(&path, options(same_key, &FakeClock::new(T0))).unwrap_err();
+    let err = AuditLog::open(&path, options(same_key, &t0_clock())).unwrap_err();
     assert!(err.to_string().contains("rotated file"), "{err}");
 }
 

@@ -15,7 +15,7 @@ fn records_events_of_the_chosen_target() {
     let path = dir.path().join("audit.log");
     let key = key();
     let public = key.public_key();
-    let log = Arc::new(AuditLog::open(&path, options(key, &FakeClock::new(T0))).unwrap());
+    let log = Arc::new(AuditLog::open(&path, options(key, &t0_clock())).unwrap());
     let layer = AuditLayer::new(Arc::clone(&log), "security");
     let subscriber = tracing_subscriber::registry().with(layer);
     tracing::subscriber::with_default(subscriber, || {

@@ -9,7 +9,7 @@ use supreme_audit::*;
 #[test]
 fn a_second_writer_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = FakeClock::new(T0);
+    let clock = t0_clock();
     let path = dir.path().join("audit.log");
     let _log = AuditLog::open(&path, options(key(), &clock)).unwrap();
     assert!(matches!(
@@ -30,10 +30,10 @@ fn torn_line_is_cut_recorded_and_the_chain_continues() {
     // Another key would sign over checkpoints it did not sign: refused.
     let other = SigningKey::generate("test-audit").unwrap().0;
     assert!(matches!(
-        AuditLog::open(&path, options(other, &FakeClock::new(T0))),
+        AuditLog::open(&path, options(other, &t0_clock())),
         Err(AuditError::Damaged { .. })
     ));
-    let log = AuditLog::open(&path, options(same_key, &FakeClock::new(T0))).unwrap();
+    let log = AuditLog::open(&path, options(same_key, &t0_clock())).unwrap();
     let rec = log.recovery().cloned().unwrap();
     assert_eq!(
         (rec.offset, rec.torn_bytes, rec.recorded_as),
@@ -64,7 +64,7 @@ fn damage_other_than_a_torn_line_refuses_to_open() {
     let mut l = lines(&path);
     l[3] = l[3].replace("BTCUSDT", "ETHUSDT");
     write_lines(&path, &l);
-    let err = AuditLog::open(&path, options(key(), &FakeClock::new(T0))).unwrap_err();
+    let err = AuditLog::open(&path, options(key(), &t0_clock())).unwrap_err();
     assert!(matches!(err, AuditError::Damaged { line: 5, .. }), "{err}");
 }
 
@@ -76,7 +76,7 @@ fn reopening_continues_the_chain() {
     for round in 0..3u64 {
         let (key, created) = SigningKey::load_or_create(&key_path, "test-audit").unwrap();
         assert_eq!(created, round == 0);
-        let log = AuditLog::open(&path, options(key, &FakeClock::new(T0))).unwrap();
+        let log = AuditLog::open(&path, options(key, &t0_clock())).unwrap();
         log.append(Event::new(EventType::VaultOpened).detail("round", round))
             .unwrap();
         log.close().unwrap();

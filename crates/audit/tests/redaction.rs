@@ -71,7 +71,7 @@ fn read(path: &std::path::Path) -> String {
 fn secret_names_and_values_never_reach_the_log_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.log");
-    let clock = FakeClock::new(T0);
+    let clock = t0_clock();
     let log = AuditLog::open(&path, options(key(), &clock)).unwrap();
     let cases = corpus();
     assert!(cases.len() >= 30);
@@ -106,7 +106,7 @@ fn secret_names_and_values_never_reach_the_log_file() {
 fn evidence_fields_survive_in_the_log_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.log");
-    let clock = FakeClock::new(T0);
+    let clock = t0_clock();
     let log = AuditLog::open(&path, options(key(), &clock)).unwrap();
     let names = [
         "public_key",
@@ -146,7 +146,7 @@ fn evidence_fields_survive_in_the_log_file() {
 fn bearer_after_a_tab_never_reaches_the_log_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.log");
-    let clock = FakeClock::new(T0);
+    let clock = t0_clock();
     let log = AuditLog::open(&path, options(key(), &clock)).unwrap();
     let values = [
         "Bearer\tTABLEAK1",

@@ -12,7 +12,7 @@ use supreme_audit::*;
 fn rotation_keeps_the_chain_across_files() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.log");
-    let clock = FakeClock::new(T0);
+    let clock = t0_clock();
     let key = key();
     let public = key.public_key();
     let rotation = Rotation {
@@ -30,7 +30,7 @@ fn rotation_keeps_the_chain_across_files() {
         log.append(Event::new(EventType::OrderSent).detail("i", i))
             .unwrap();
     }
-    clock.advance_ms(3_600_000);
+    clock.advance(std::time::Duration::from_millis(3_600_000));
     log.append(Event::new(EventType::OrderSent).detail("i", 100))
         .unwrap(); // rotates by age
     let last = log.close().unwrap();
@@ -88,7 +88,7 @@ fn rotation_keeps_the_chain_across_files() {
 fn retention_deletes_only_what_an_exported_checkpoint_covers() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.log");
-    let clock = FakeClock::new(T0);
+    let clock = t0_clock();
     let key = key();
     let public = key.public_key();
     let rotation = Rotation {
@@ -155,7 +155,7 @@ fn a_crash_in_the_middle_of_rotation_is_recovered() {
     let key_path = dir.path().join("audit.key");
     let (key, _) = SigningKey::load_or_create(&key_path, "test-audit").unwrap();
     let public = key.public_key();
-    let log = AuditLog::open(&path, options(key, &FakeClock::new(T0))).unwrap();
+    let log = AuditLog::open(&path, options(key, &t0_clock())).unwrap();
     for i in 0..5u64 {
         log.append(Event::new(EventType::ApiAccess).detail("i", i))
             .unwrap();
@@ -165,7 +165,7 @@ fn a_crash_in_the_middle_of_rotation_is_recovered() {
     std::fs::rename(&path, segment_path(&path, 0)).unwrap();
     let reopen = || {
         let key = SigningKey::load(&key_path).unwrap();
-        let log = AuditLog::open(&path, options(key, &FakeClock::new(T0))).unwrap();
+        let log = AuditLog::open(&path, options(key, &t0_clock())).unwrap();
         log.append(Event::new(EventType::ApiAccess)).unwrap();
         log.close().unwrap();
     };

@@ -28,7 +28,7 @@ thread_local! {
 #[test]
 fn append_from_a_thread_local_destructor_is_recorded() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = FakeClock::new(T0);
+    let clock = t0_clock();
     let path = dir.path().join("audit.log");
     let log = Arc::new(AuditLog::open(&path, options(key(), &clock)).unwrap());
     let shared = Arc::clone(&log);

@@ -112,7 +112,7 @@ impl BinanceClient {
 
     /// Waits on the local clock.
     pub(crate) fn sleep_ms(&self, ms: u64) {
-        self.clock.sleep_ms(ms);
+        self.clock.sleep(std::time::Duration::from_millis(ms));
     }
 
     pub(crate) fn recv_window_ms(&self) -> u64 {

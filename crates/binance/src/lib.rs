@@ -39,7 +39,6 @@
 
 mod account;
 mod client;
-mod clock;
 mod error;
 mod guarded;
 mod orders;
@@ -47,18 +46,20 @@ mod payload;
 pub mod privileges;
 mod reconcile;
 mod scrub;
+mod server_time;
 mod transport;
 mod venue;
 mod weights;
 
 pub use account::AssetBalance;
 pub use client::{BinanceClient, ResponseObserver, Usage};
-pub use clock::{Clock, ServerTime, SystemClock};
 pub use error::{BinanceError, Error, Result};
 pub use guarded::GuardedTransport;
 pub use orders::{OrderState, Reconciled};
 pub use payload::Params;
 pub use privileges::{ApiRestrictions, KeyPolicy, judge};
+pub use server_time::ServerTime;
+pub use supreme_core::{Clock, FakeClock, SystemClock};
 pub use transport::{DEFAULT_MAX_BODY_BYTES, Request, Response, Transport, TransportError};
 pub use venue::BinanceVenue;
 pub use weights::{is_order, weight};

@@ -6,7 +6,6 @@
 
 mod support;
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use support::*;
@@ -16,27 +15,15 @@ use supreme_testkit::binance::{ApiKey, ApiRestrictions, Faults, KeyCredential, S
 
 const T0: u64 = 1_764_547_200_000;
 
-/// A clock the test drives: sleeping advances it.
-#[derive(Clone)]
-struct TestClock(Arc<AtomicU64>);
-
-impl Clock for TestClock {
-    fn now_ms(&self) -> u64 {
-        self.0.load(Ordering::SeqCst)
-    }
-    fn sleep_ms(&self, ms: u64) {
-        self.0.fetch_add(ms, Ordering::SeqCst);
-    }
-}
-
 struct Rig {
     sim: SimBinance,
     client: BinanceClient,
-    clock: TestClock,
+    /// Driven by the test; the client sleeping advances it.
+    clock: Arc<FakeClock>,
 }
 
 fn rig_with<T: Transport + 'static>(wrap: impl FnOnce(TlsTransport) -> T) -> Rig {
-    let clock = TestClock(Arc::new(AtomicU64::new(T0)));
+    let clock = Arc::new(FakeClock::new(T0));
     let sim_clock = clock.clone();
     let sim = SimBinance::with_sample().with_clock(Arc::new(move || sim_clock.now_ms()));
     sim.add_key(ApiKey {
@@ -51,7 +38,7 @@ fn rig_with<T: Transport + 'static>(wrap: impl FnOnce(TlsTransport) -> T) -> Rig
         API_KEY,
         vault().signer("binance-hmac").unwrap(),
     )
-    .with_clock(Arc::new(clock.clone()));
+    .with_clock(clock.clone());
     Rig { sim, client, clock }
 }
 

@@ -104,5 +104,18 @@ pub fn duration_ms(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
+/// `v` as an `i64`, saturating at `i64::MAX`: for formats that keep times
+/// signed (the audit record's `time_ms`, the vault's expiry in Unix seconds).
+///
+/// ```
+/// use supreme_core::{Clock, FakeClock, time::saturating_i64};
+/// let clock = FakeClock::new(1_700_000_000_000);
+/// assert_eq!(saturating_i64(clock.now_unix_secs()), 1_700_000_000);
+/// assert_eq!(saturating_i64(u64::MAX), i64::MAX);
+/// ```
+pub fn saturating_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
 #[cfg(test)]
 mod tests;

@@ -80,7 +80,7 @@ pub struct HaltReport {
     pub flatten_attempts: u32,
     /// Close orders sent.
     pub close_orders_sent: usize,
-    /// Milliseconds from start to verified (by the switch's clock).
+    /// Milliseconds from start to verified (by the switch's clock, monotonic).
     pub elapsed_ms: u64,
     /// Holdings the venue left on purpose (assets the bot does not trade,
     /// dust), with their amounts.
@@ -112,7 +112,7 @@ impl KillSwitch {
         config: &HaltConfig,
     ) -> Result<HaltReport, KillSwitchError> {
         let _exempt = self.gate().halt_scope();
-        let started = self.clock().now_ms();
+        let started = self.clock().monotonic();
         let current = self.state();
         if current == State::Armed {
             return Err(KillSwitchError::WrongState {
@@ -146,7 +146,8 @@ impl KillSwitch {
         report.left = venue.left_alone();
         let from = self.state();
         self.transition(from, State::Halted)?;
-        report.elapsed_ms = self.clock().now_ms().saturating_sub(started);
+        report.elapsed_ms =
+            supreme_core::time::duration_ms(self.clock().monotonic().saturating_sub(started));
         Ok(report)
     }
 

@@ -49,7 +49,7 @@
 //!
 //! // The operator's key lives with the operator; the bot gets the public half.
 //! let operator = OperatorKey::generate()?;
-//! let clock = Arc::new(ManualClock::new(1_700_000_000_000));
+//! let clock = Arc::new(FakeClock::new(1_700_000_000_000));
 //! let switch = KillSwitch::builder()
 //!     .clock(clock.clone())
 //!     .reset_policy(ResetPolicy::new(Duration::from_secs(60)).operator("alice", operator.public_key()))
@@ -91,7 +91,6 @@
 //!
 //! None: the crate has no optional parts. Unix only (signals, process groups).
 
-mod clock;
 mod error;
 mod event;
 mod gate;
@@ -109,7 +108,6 @@ mod switch;
 pub mod triggers;
 mod venue;
 
-pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, KillSwitchError, Result};
 pub use event::{Action, Event, EventSink};
 pub use gate::{Gate, InFlight};
@@ -129,5 +127,6 @@ pub use supervise::{
     BASELINE_ENV, Captured, CapturedOutput, ChildOutcome, ChildSpec, PRLIMIT_PATHS, Supervised,
     VAULT_PASSPHRASE_PREFIX,
 };
+pub use supreme_core::{Clock, FakeClock, SystemClock};
 pub use switch::{KillSwitch, KillSwitchBuilder};
 pub use venue::{CloseOrder, LeftHolding, OpenOrder, Position, Side, Venue, VenueError};

@@ -329,11 +329,11 @@ pub(crate) fn authorize(
             expires_ms: token.expires_ms(),
         });
     }
-    let lifetime = crate::clock::duration_ms(policy.max_token_lifetime);
+    let lifetime = supreme_core::time::duration_ms(policy.max_token_lifetime);
     if token.expires_ms() > now_ms.saturating_add(lifetime) {
         return Err(ResetRefusal::LifetimeTooLong);
     }
-    let ready_at = tripped_at_ms.saturating_add(crate::clock::duration_ms(policy.cooldown));
+    let ready_at = tripped_at_ms.saturating_add(supreme_core::time::duration_ms(policy.cooldown));
     if now_ms < ready_at {
         return Err(ResetRefusal::CoolingDown {
             remaining_ms: ready_at - now_ms,

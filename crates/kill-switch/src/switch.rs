@@ -7,8 +7,8 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use ring::rand::{SecureRandom, SystemRandom};
+use supreme_core::Clock;
 
-use crate::clock::Clock;
 use crate::error::KillSwitchError;
 use crate::event::{Event, EventSink, emit};
 use crate::gate::Gate;

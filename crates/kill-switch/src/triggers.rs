@@ -3,7 +3,7 @@
 //! Each trigger holds a clone of the [`KillSwitch`](crate::KillSwitch) and trips it with its own
 //! [`Trigger`](crate::Trigger) kind, a reason and the observed values. Polled triggers
 //! (dead-man's heartbeat, stale data, trip file) implement [`Watch`] and can
-//! be driven by a [`Monitor`] thread or by hand (with a manual clock in
+//! be driven by a [`Monitor`] thread or by hand (with a [`FakeClock`](supreme_core::FakeClock) in
 //! tests).
 
 mod error_rate;

@@ -163,7 +163,7 @@ fn venue_errors_are_retried_with_backoff_then_recover() {
     seed_orders(&ex, 20);
     ex.fail_next(3, 503);
     let venue = HttpVenue::new(ex.addr());
-    let clock = Arc::new(ManualClock::new(1_000));
+    let clock = Arc::new(FakeClock::new(1_000));
     let events: Arc<Mutex<Vec<Event>>> = Arc::default();
     let sink = Arc::clone(&events);
     let switch = KillSwitch::builder()
@@ -191,7 +191,7 @@ fn venue_errors_are_retried_with_backoff_then_recover() {
     assert_eq!(switch.state(), State::Halted);
     assert!(ex.open_orders().is_empty());
     assert_eq!(report.cancel_attempts, 4);
-    // Backoff 100 + 200 + 250 on the manual clock.
+    // Backoff 100 + 200 + 250 on the fake clock.
     assert_eq!(clock.now_ms(), 1_000 + 550);
     let failed = events
         .lock()

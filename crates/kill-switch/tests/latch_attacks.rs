@@ -14,7 +14,7 @@ const T0: u64 = 1_700_000_000_000;
 
 struct Bot {
     latch: PathBuf,
-    clock: Arc<ManualClock>,
+    clock: Arc<FakeClock>,
     alice: OperatorKey,
 }
 
@@ -26,7 +26,7 @@ impl Bot {
         std::fs::create_dir_all(&dir).unwrap();
         let bot = Self {
             latch: dir.join("latch.json"),
-            clock: Arc::new(ManualClock::new(T0)),
+            clock: Arc::new(FakeClock::new(T0)),
             alice: OperatorKey::generate().unwrap(),
         };
         let token = bot.alice.sign_init("alice", T0 + 60_000).unwrap();
@@ -198,7 +198,7 @@ fn init_has_no_cooldown_to_wait_for() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let alice = OperatorKey::generate().unwrap();
-    let clock = Arc::new(ManualClock::new(1_000));
+    let clock = Arc::new(FakeClock::new(1_000));
     let s = KillSwitch::builder()
         .latch(dir.join("latch.json"))
         .clock(clock)

@@ -57,7 +57,7 @@ proptest! {
     #[test]
     fn invariants_hold(ops in proptest::collection::vec(op(), 1..25), case in any::<u64>()) {
         let path = latch_path(case);
-        let clock = Arc::new(ManualClock::new(1_700_000_000_000));
+        let clock = Arc::new(FakeClock::new(1_700_000_000_000));
         let alice = OperatorKey::generate().unwrap();
         let mallory = OperatorKey::generate().unwrap();
         let policy = ResetPolicy::new(Duration::from_secs(60)).operator("alice", alice.public_key());

@@ -31,7 +31,6 @@
 
 pub mod classify;
 pub mod client;
-pub mod clock;
 pub mod danger;
 mod error;
 pub mod hsts;
@@ -44,7 +43,7 @@ mod tls_config;
 
 pub use classify::{AddrClass, Denied, classify};
 pub use client::{Event, GuardedClient, GuardedClientBuilder};
-pub use clock::{Clock, FakeClock, SystemClock};
 pub use error::{Error, Result};
 pub use policy::{EgressPolicy, EgressPolicyBuilder, Target, TargetHost};
 pub use ratelimit::{Cost, EndpointWeights, ExchangeLimiter, KeyedLimiter, LimitKind, RateLimit};
+pub use supreme_core::{Clock, FakeClock, SystemClock};

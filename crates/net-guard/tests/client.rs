@@ -358,7 +358,7 @@ async fn ip_literal_urls_pass_the_same_policy() {
 mod limited {
     use std::sync::atomic::{AtomicU32, Ordering};
 
-    use supreme_net_guard::clock::SystemClock;
+    use supreme_net_guard::SystemClock;
     use supreme_net_guard::ratelimit::{Cost, ExchangeLimiter, LimitKind, RateLimit};
     use supreme_net_guard::retry::{RequestKind, RetryPolicy};
 
@@ -474,7 +474,7 @@ mod limited {
         // A fake clock: the count is read back without a window rolling over.
         let l = ExchangeLimiter::new(
             RateLimit::binance_spot_defaults(),
-            supreme_net_guard::FakeClock::at(1_694_131_200_000),
+            std::sync::Arc::new(supreme_net_guard::FakeClock::new(1_694_131_200_000)),
         )
         .unwrap();
         for query in ["a", "slow"] {

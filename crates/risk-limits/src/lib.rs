@@ -86,7 +86,6 @@
 mod amount;
 mod book;
 mod breach;
-mod clock;
 mod error;
 mod limits;
 mod name;
@@ -99,7 +98,6 @@ pub use book::{
     RiskConfig, ScopeView, Warnings,
 };
 pub use breach::{Breach, BreachSink, Drift};
-pub use clock::{Clock, FakeClock, PreciseClock, SystemClock};
 pub use error::{Error, LimitKind, Observed, Rejection, Result, Warning};
 pub use limits::{
     ConcentrationLimit, CooldownLimit, DailyReset, LimitSet, OrderRateLimit, PositionLimit,
@@ -107,3 +105,4 @@ pub use limits::{
 pub use name::{AccountId, Asset, StrategyId};
 pub use persist::{LatchRecord, PersistedState, ScopeRecord, StateFile};
 pub use scope::{Scope, TradingState};
+pub use supreme_core::{Clock, CoarseClock, FakeClock, SystemClock};

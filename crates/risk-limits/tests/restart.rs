@@ -91,7 +91,7 @@ fn the_high_water_mark_and_daily_loss_survive() {
     }
     // Down while the bot was down: 150,000 → 145,500 is a 4,500 loss, within
     // the daily limit; the restored day start says so.
-    clock.advance_ms(60_000);
+    clock.advance(std::time::Duration::from_millis(60_000));
     let book = unstarted(config(limits()), clock.clone());
     book.set_position(main_account(), btc(), q("1"), p("50000"))
         .unwrap();
@@ -115,7 +115,7 @@ fn the_high_water_mark_and_daily_loss_survive() {
     assert_eq!(global.latch.unwrap().kind, LimitKind::DailyLoss);
 
     // The next day the daily-loss breach ends, also across a restart.
-    clock.advance_ms(86_400_000);
+    clock.advance(std::time::Duration::from_millis(86_400_000));
     let book = unstarted(config(limits()), clock.clone());
     book.set_position(main_account(), btc(), q("1"), p("50000"))
         .unwrap();

@@ -62,7 +62,6 @@
 //! None: the crate has no optional parts. Unix only (file permission checks).
 
 mod atomic;
-mod clock;
 mod entry;
 mod env;
 mod error;
@@ -83,7 +82,6 @@ mod stream;
 mod test_support;
 mod vault;
 
-pub use clock::{Clock, ManualClock, SystemClock};
 pub use entry::{EntryInfo, EntryKind, EntrySecret};
 pub use env::{PlainEnv, read_env_secret, read_secret_with};
 pub use error::{Error, Result, UnsafeReason, VaultError};
@@ -102,4 +100,5 @@ pub use secrecy;
 pub use seen::{STATE_DIR_ENV, SeenGenerations};
 pub use signer::{Signature, Signer};
 pub use stream::CHUNK_SIZE;
+pub use supreme_core::{Clock, CoarseClock, FakeClock, SystemClock};
 pub use vault::{OpenOptions, Rotation, Vault};

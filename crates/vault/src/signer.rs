@@ -20,9 +20,9 @@ use ring::hmac;
 use ring::signature::{Ed25519KeyPair, KeyPair};
 use secrecy::ExposeSecret;
 
-use crate::clock::Clock;
 use crate::entry::{EntryKind, EntrySecret};
 use crate::error::VaultError;
+use supreme_core::{Clock, time::saturating_i64};
 
 /// A signature in its text form: 64 hex digits (HMAC-SHA256) or 88 base64
 /// characters (Ed25519).
@@ -143,7 +143,7 @@ impl Signer {
     /// [`VaultError::Expired`] once the entry's expiry has passed.
     pub fn sign(&self, payload: &[u8]) -> Result<Signature, VaultError> {
         if let Some(at) = self.expires
-            && self.clock.now_unix() >= at
+            && saturating_i64(self.clock.now_unix_secs()) >= at
         {
             return Err(VaultError::Expired {
                 name: self.name.clone(),

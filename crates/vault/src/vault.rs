@@ -11,13 +11,13 @@ use std::sync::Arc;
 use ring::hmac;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::clock::{Clock, SystemClock};
 use crate::entry::{EntryInfo, EntryKind, EntrySecret, entry_aad};
 use crate::error::VaultError;
 use crate::format::{self, Header, SealedEntry};
 use crate::kdf::KdfParams;
 use crate::keyring::{DataKey, KeyRing};
 use crate::keys::{self, Key32};
+use supreme_core::{Clock, CoarseClock, time::saturating_i64};
 
 pub use options::OpenOptions;
 pub use rekey::Rotation;
@@ -70,7 +70,7 @@ impl Vault {
             kek,
             ring,
             entries: BTreeMap::new(),
-            clock: Arc::new(SystemClock),
+            clock: Arc::new(CoarseClock),
         })
     }
 
@@ -219,10 +219,12 @@ impl Vault {
 
     pub(crate) fn check_expiry(&self, name: &str, expires: Option<i64>) -> Result<(), VaultError> {
         match expires {
-            Some(at) if self.clock.now_unix() >= at => Err(VaultError::Expired {
-                name: name.to_owned(),
-                expired_at: at,
-            }),
+            Some(at) if saturating_i64(self.clock.now_unix_secs()) >= at => {
+                Err(VaultError::Expired {
+                    name: name.to_owned(),
+                    expired_at: at,
+                })
+            }
             _ => Ok(()),
         }
     }

@@ -11,6 +11,8 @@ use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+use supreme_core::time::saturating_i64;
+
 use crate::checkpoint::Checkpoint;
 use crate::error::{AuditError, Result};
 use crate::event::{Event, EventType, Severity};
@@ -158,7 +160,7 @@ pub struct AuditLog {
     tx: Option<SyncSender<Msg>>,
     thread: Option<JoinHandle<()>>,
     shared: Arc<Shared>,
-    clock: Arc<dyn crate::Clock>,
+    clock: Arc<dyn supreme_core::Clock>,
     redactor: crate::Redactor,
     sync_events: Vec<EventType>,
     sync_severity: Option<Severity>,
@@ -230,8 +232,8 @@ impl AuditLog {
             severity: event.severity,
             actor_len,
             bytes,
-            time_ms: self.clock.now_utc_ms(),
-            mono_ns: self.clock.monotonic_ns(),
+            time_ms: saturating_i64(self.clock.now_ms()),
+            mono_ns: mono_ns(&*self.clock),
         };
         let tx = self.tx.as_ref().ok_or(AuditError::Closed)?;
         if wants_sync {
@@ -338,4 +340,10 @@ impl Drop for AuditLog {
             let _ = self.shutdown();
         }
     }
+}
+
+/// The clock's monotonic reading in whole nanoseconds (saturating), as a
+/// record keeps it.
+fn mono_ns(clock: &dyn supreme_core::Clock) -> u64 {
+    u64::try_from(clock.monotonic().as_nanos()).unwrap_or(u64::MAX)
 }

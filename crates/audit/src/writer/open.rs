@@ -82,7 +82,7 @@ pub(crate) fn open(path: &Path, options: Options) -> Result<AuditLog> {
     sync_dir(path)?;
     let file_len = if needs_start { 0 } else { scan.valid_len };
     let clock = Arc::clone(&options.clock);
-    let now = clock.now_utc_ms();
+    let now = supreme_core::time::saturating_i64(clock.now_ms());
     let state: ChainState = scan.state;
     let public_key = key;
     let proofs = create_log_file(&crate::proofs::proofs_path(path))?;

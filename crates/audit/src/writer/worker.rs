@@ -9,6 +9,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
+use supreme_core::time::saturating_i64;
 
 use super::syncer::Syncer;
 use super::{Msg, Pending, Reply, Shared};
@@ -210,7 +211,7 @@ impl Worker {
             self.answer(replies);
             return;
         }
-        let now = self.opts.clock.now_utc_ms();
+        let now = saturating_i64(self.opts.clock.now_ms());
         if let Some(interval) = self.opts.checkpoint_interval {
             let due = now.saturating_sub(self.last_checkpoint_ms)
                 >= i64::try_from(interval.as_millis()).unwrap_or(i64::MAX);
@@ -302,7 +303,10 @@ impl Worker {
     }
 
     pub(crate) fn write_internal(&mut self, event: &str, details: &Map<String, Value>) -> u64 {
-        let (now, mono) = (self.opts.clock.now_utc_ms(), self.opts.clock.monotonic_ns());
+        let (now, mono) = (
+            saturating_i64(self.opts.clock.now_ms()),
+            super::mono_ns(&*self.opts.clock),
+        );
         let details = crate::record::canonical_object(details);
         let actor = LOG_ACTOR_JSON.as_bytes();
         self.write_record(event, Severity::Notice, actor, &details, now, mono)
@@ -328,7 +332,7 @@ impl Worker {
         self.state.mark_checkpoint(cp.clone());
         self.write_internal("CHECKPOINT", &details);
         self.since_checkpoint = 0;
-        self.last_checkpoint_ms = self.opts.clock.now_utc_ms();
+        self.last_checkpoint_ms = saturating_i64(self.opts.clock.now_ms());
         Ok(cp)
     }
 

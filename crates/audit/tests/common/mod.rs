@@ -12,9 +12,14 @@ pub fn key() -> SigningKey {
     SigningKey::generate("test-audit").unwrap().0
 }
 
-pub fn options(key: SigningKey, clock: &FakeClock) -> Options {
+/// A fake clock at [`T0`], shared by the log and the test that moves it.
+pub fn t0_clock() -> Arc<FakeClock> {
+    Arc::new(FakeClock::new(T0.unsigned_abs()))
+}
+
+pub fn options(key: SigningKey, clock: &Arc<FakeClock>) -> Options {
     Options::new(key)
-        .clock(Arc::new(clock.clone()))
+        .clock(clock.clone())
         .host("test-host")
         .actor("tester")
 }
@@ -42,14 +47,14 @@ pub fn write_log_with(
 ) -> (PathBuf, PublicKey, Checkpoint) {
     let path = dir.join("audit.log");
     let public = key.public_key();
-    let clock = FakeClock::new(T0);
+    let clock = t0_clock();
     let log = AuditLog::open(
         &path,
         options(key, &clock).checkpoint_every(std::num::NonZeroU64::new(every)),
     )
     .unwrap();
     for i in 0..n {
-        clock.advance_ms(3);
+        clock.advance(std::time::Duration::from_millis(3));
         log.append(
             Event::new(EventType::OrderSent)
                 .detail("i", i)

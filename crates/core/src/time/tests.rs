@@ -63,3 +63,29 @@ proptest! {
         }
     }
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn system_monotonic_counts_from_boot_so_processes_compare() {
+    use nix::time::{ClockId, clock_gettime};
+    let read = || {
+        let ts = clock_gettime(ClockId::CLOCK_MONOTONIC).expect("CLOCK_MONOTONIC");
+        Duration::new(
+            u64::try_from(ts.tv_sec()).expect("secs"),
+            u32::try_from(ts.tv_nsec()).expect("nanos"),
+        )
+    };
+    // Another process reading CLOCK_MONOTONIC sees the same origin (boot),
+    // so our reading lies between two of its readings.
+    let before = read();
+    let ours = SystemClock.monotonic();
+    let coarse = CoarseClock.monotonic();
+    let after = read();
+    assert!(before <= ours && ours <= coarse && coarse <= after);
+}
+
+#[test]
+fn saturating_i64_keeps_signed_formats_in_range() {
+    assert_eq!(saturating_i64(FakeClock::new(42).now_ms()), 42);
+    assert_eq!(saturating_i64(u64::MAX), i64::MAX);
+}

@@ -8,9 +8,12 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::{Notice, Notifier, NotifyError, Urgency};
-use crate::clock::{Clock, duration_ms};
+use supreme_core::Clock;
+use supreme_core::time::duration_ms;
 
-/// At most one routine notice per interval through the inner notifier; the
+/// At most one routine notice per interval (measured on the clock's
+/// monotonic reading, so a wall-clock step neither floods nor mutes) through
+/// the inner notifier; the
 /// rest are suppressed and counted, and the count is appended to the next
 /// one sent. A [`Urgency::Critical`] notice is never suppressed (it carries
 /// the count too). The count also goes out on its own once the interval has
@@ -20,9 +23,9 @@ use crate::clock::{Clock, duration_ms};
 /// ```
 /// use std::sync::Arc;
 /// use std::time::Duration;
-/// use supreme_kill_switch::{FnNotifier, ManualClock, Notice, Notifier, RateLimited};
+/// use supreme_kill_switch::{FakeClock, FnNotifier, Notice, Notifier, RateLimited};
 ///
-/// let clock = Arc::new(ManualClock::new(0));
+/// let clock = Arc::new(FakeClock::new(0));
 /// let sent = Arc::new(std::sync::Mutex::new(Vec::new()));
 /// let log = Arc::clone(&sent);
 /// let inner = FnNotifier::new("chat", move |n: &Notice| {
@@ -39,7 +42,7 @@ pub struct RateLimited<N> {
     inner: N,
     clock: Arc<dyn Clock>,
     interval_ms: u64,
-    /// Last send (ms) and the routine notices suppressed since.
+    /// Last send (monotonic ms) and the routine notices suppressed since.
     state: Mutex<(Option<u64>, u64)>,
 }
 
@@ -62,7 +65,7 @@ impl<N: Notifier> RateLimited<N> {
     /// Sends the suppressed count on its own if there is one and the
     /// interval has passed since the last send; `None` when nothing was due.
     pub fn flush_due(&self) -> Option<Result<(), NotifyError>> {
-        let now = self.clock.now_ms();
+        let now = duration_ms(self.clock.monotonic());
         let count = {
             let mut st = self.state.lock().unwrap_or_else(PoisonError::into_inner);
             let due =
@@ -138,7 +141,7 @@ impl<N: Notifier> Notifier for RateLimited<N> {
     }
 
     fn notify(&self, n: &Notice) -> Result<(), NotifyError> {
-        let now = self.clock.now_ms();
+        let now = duration_ms(self.clock.monotonic());
         let suppressed = {
             let mut st = self.state.lock().unwrap_or_else(PoisonError::into_inner);
             if n.urgency == Urgency::Routine

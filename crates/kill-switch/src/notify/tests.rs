@@ -1,7 +1,8 @@
 use std::sync::Arc;
 
+use supreme_core::FakeClock;
+
 use super::*;
-use crate::clock::ManualClock;
 
 #[derive(Default, Clone)]
 struct Buf(Arc<Mutex<Vec<u8>>>);
@@ -31,7 +32,7 @@ fn log_notifier_writes_one_line() {
 #[test]
 fn rate_limit_suppresses_and_counts() {
     let buf = Buf::default();
-    let clock = Arc::new(ManualClock::new(0));
+    let clock = Arc::new(FakeClock::new(0));
     let n = RateLimited::new(
         LogNotifier::new(Box::new(buf.clone())),
         Duration::from_secs(60),
@@ -84,7 +85,7 @@ fn command_notifier_runs_with_a_clean_env() {
 fn fn_notifier_behind_a_rate_limit() {
     let sent: Arc<Mutex<Vec<String>>> = Arc::default();
     let log = Arc::clone(&sent);
-    let clock = Arc::new(ManualClock::new(0));
+    let clock = Arc::new(FakeClock::new(0));
     let webhook = FnNotifier::new("webhook", move |n: &Notice| {
         log.lock().unwrap().push(n.subject.clone());
         Ok(())
@@ -130,7 +131,7 @@ fn recorder() -> (FnNotifier<impl Fn(&Notice) -> Result<(), String>>, Sent) {
 /// must not swallow the second.
 #[test]
 fn critical_notices_are_never_suppressed_and_carry_the_count() {
-    let clock = Arc::new(ManualClock::new(0));
+    let clock = Arc::new(FakeClock::new(0));
     let (rec, sent) = recorder();
     let n = RateLimited::new(rec, Duration::from_secs(3600), clock.clone());
     n.notify(&notice("warning")).unwrap();
@@ -154,7 +155,7 @@ fn critical_notices_are_never_suppressed_and_carry_the_count() {
 
 #[test]
 fn suppressed_counts_are_flushed_on_a_timer() {
-    let clock = Arc::new(ManualClock::new(0));
+    let clock = Arc::new(FakeClock::new(0));
     let (rec, sent) = recorder();
     let n = Arc::new(RateLimited::new(
         rec,
@@ -181,7 +182,7 @@ fn suppressed_counts_are_flushed_on_a_timer() {
 
 #[test]
 fn a_failed_flush_keeps_the_count() {
-    let clock = Arc::new(ManualClock::new(0));
+    let clock = Arc::new(FakeClock::new(0));
     let fail = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = Arc::clone(&fail);
     let inner = FnNotifier::new("flaky", move |_: &Notice| {

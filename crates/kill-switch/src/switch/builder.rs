@@ -6,8 +6,9 @@ use std::sync::atomic::AtomicU8;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
+use supreme_core::{Clock, SystemClock};
+
 use super::{Inner, KillSwitch};
-use crate::clock::{Clock, SystemClock};
 use crate::event::{Event, EventSink};
 use crate::latch::{self, Standing};
 use crate::reset::ResetPolicy;

@@ -1,8 +1,9 @@
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::AtomicUsize;
 
+use supreme_core::FakeClock;
+
 use super::*;
-use crate::clock::ManualClock;
 use crate::reset::OperatorKey;
 use crate::reset::{ResetRefusal, ResetRequest};
 use crate::state::Trigger;
@@ -17,7 +18,7 @@ fn temp_latch(name: &str) -> PathBuf {
 }
 
 struct Fixture {
-    clock: Arc<ManualClock>,
+    clock: Arc<FakeClock>,
     key: OperatorKey,
     events: Arc<Mutex<Vec<Event>>>,
 }
@@ -25,7 +26,7 @@ struct Fixture {
 impl Fixture {
     fn new() -> Self {
         Self {
-            clock: Arc::new(ManualClock::new(T0)),
+            clock: Arc::new(FakeClock::new(T0)),
             key: OperatorKey::generate().unwrap(),
             events: Arc::default(),
         }
@@ -376,7 +377,7 @@ fn a_running_switch_adopts_a_latch_written_by_another_process() {
 
 #[test]
 fn two_person_rule_needs_two_distinct_operators() {
-    let clock = Arc::new(ManualClock::new(T0));
+    let clock = Arc::new(FakeClock::new(T0));
     let alice = OperatorKey::generate().unwrap();
     let bob = OperatorKey::generate().unwrap();
     let s = KillSwitch::builder()

@@ -3,9 +3,9 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::clock::duration_ms;
 use crate::state::{Trigger, TripRecord, TripRequest};
 use crate::switch::KillSwitch;
+use supreme_core::time::duration_ms;
 
 /// Buckets per window.
 const BUCKETS: usize = 16;
@@ -65,7 +65,7 @@ impl ErrorRateTrigger {
 
     /// (errors, total) in the window now.
     pub fn counts(&self) -> (u64, u64) {
-        let now = self.switch.clock().now_ms();
+        let now = duration_ms(self.switch.clock().monotonic());
         let buckets = self
             .buckets
             .lock()
@@ -82,7 +82,7 @@ impl ErrorRateTrigger {
     }
 
     fn record(&self, error: bool) -> Option<TripRecord> {
-        let now = self.switch.clock().now_ms();
+        let now = duration_ms(self.switch.clock().monotonic());
         let start = now - now % self.width_ms;
         let slot = usize::try_from((start / self.width_ms) % BUCKETS_U64).unwrap_or(0);
         let (errors, total) = {

@@ -5,12 +5,13 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use super::Watch;
-use crate::clock::duration_ms;
 use crate::state::{Trigger, TripRecord, TripRequest};
 use crate::switch::KillSwitch;
+use supreme_core::time::duration_ms;
 
 /// Tracks the last update per symbol. A watched symbol that never ticks is
-/// stale once the maximum age has passed since it was watched.
+/// stale once the maximum age has passed since it was watched. Ages are
+/// measured on the clock's monotonic reading.
 #[derive(Debug)]
 pub struct StaleDataTrigger {
     switch: KillSwitch,
@@ -30,19 +31,19 @@ impl StaleDataTrigger {
 
     /// Starts watching `symbol` (now counts as its last update).
     pub fn watch(&self, symbol: &str) {
-        let now = self.switch.clock().now_ms();
+        let now = duration_ms(self.switch.clock().monotonic());
         self.lock().entry(symbol.to_owned()).or_insert(now);
     }
 
     /// Market data for `symbol` arrived.
     pub fn tick(&self, symbol: &str) {
-        let now = self.switch.clock().now_ms();
+        let now = duration_ms(self.switch.clock().monotonic());
         self.lock().insert(symbol.to_owned(), now);
     }
 
     /// Trips if any watched symbol is stale (the stalest is reported).
     pub fn check(&self) -> Option<TripRecord> {
-        let now = self.switch.clock().now_ms();
+        let now = duration_ms(self.switch.clock().monotonic());
         let (symbol, last) = {
             let last = self.lock();
             let (s, t) = last.iter().min_by_key(|(_, t)| **t)?;

@@ -1,13 +1,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use supreme_core::{Clock, FakeClock};
+
 use super::*;
-use crate::clock::ManualClock;
 use crate::state::{State, Trigger};
 use crate::switch::KillSwitch;
 
-fn switch() -> (KillSwitch, Arc<ManualClock>) {
-    let clock = Arc::new(ManualClock::new(1_000_000));
+fn switch() -> (KillSwitch, Arc<FakeClock>) {
+    let clock = Arc::new(FakeClock::new(1_000_000));
     (KillSwitch::builder().clock(clock.clone()).build(), clock)
 }
 
@@ -133,4 +134,34 @@ fn risk_breach_callback_trips_with_values() {
     assert_eq!(rec.trigger, Trigger::RiskBreach);
     assert_eq!(rec.values["observed"], "7.2%");
     assert_eq!(rec.who, "risk-limits");
+}
+
+#[test]
+fn wall_clock_stepped_back_does_not_keep_a_dead_strategy_alive() {
+    let (s, clock) = switch();
+    let dms = DeadMansSwitch::new(s.clone(), Duration::from_secs(5));
+    let start = clock.now_ms();
+    clock.advance(Duration::from_secs(6));
+    // An NTP correction (or an attacker with the host's clock) steps the
+    // wall back to the last beat: the strategy is still silent for 6 s.
+    clock.set_ms(start);
+    let rec = dms.check().expect("tripped on monotonic silence");
+    assert_eq!(rec.values["silent_ms"], "6000");
+    assert_eq!(rec.values["last_beat_ms"], (start - 6_000).to_string());
+    assert!(!s.gate().is_open());
+}
+
+#[test]
+fn wall_clock_stepped_forward_does_not_trip_fresh_data_as_stale() {
+    let (s, clock) = switch();
+    let stale = StaleDataTrigger::new(s.clone(), Duration::from_secs(5));
+    stale.watch("BTCUSDT");
+    clock.advance(Duration::from_secs(1));
+    stale.tick("BTCUSDT");
+    clock.set_ms(clock.now_ms() + 3_600_000);
+    assert!(stale.check().is_none());
+    let dms = DeadMansSwitch::new(s.clone(), Duration::from_secs(5));
+    clock.set_ms(clock.now_ms() + 3_600_000);
+    assert!(dms.check().is_none());
+    assert!(s.gate().is_open());
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::limits::{Cost, LimitKind, RateLimit, interval_unit_ms};
 use crate::Error;
-use crate::clock::Clock;
+use supreme_core::Clock;
 
 #[derive(Debug, Clone)]
 struct Window {

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::clock::{Clock, SystemClock};
 use crate::kdf::KdfLimits;
+use supreme_core::{Clock, CoarseClock};
 
 /// How to open a vault: read caps, rollback floor, clock.
 #[derive(Clone)]
@@ -18,7 +18,7 @@ impl Default for OpenOptions {
         Self {
             limits: KdfLimits::default(),
             min_generation: 0,
-            clock: Arc::new(SystemClock),
+            clock: Arc::new(CoarseClock),
         }
     }
 }

@@ -3,7 +3,7 @@ use std::sync::Arc;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::*;
-use crate::{KdfLimits, ManualClock};
+use crate::{FakeClock, KdfLimits};
 
 use crate::test_support::*;
 
@@ -100,12 +100,12 @@ fn duplicate_and_missing_names() {
 
 #[test]
 fn expiry_is_enforced_with_injected_clock() {
-    let clock = Arc::new(ManualClock::new(1_000));
+    let clock = Arc::new(FakeClock::new(1_000_000));
     let mut v = new_vault().with_clock(clock.clone());
     v.put("api", &hmac_secret(), Some(2_000)).expect("put");
     let signer = v.signer("api").expect("signer before expiry");
     assert!(v.reveal("api").is_ok());
-    clock.set(2_000);
+    clock.advance(std::time::Duration::from_secs(1_000));
     assert!(matches!(
         v.reveal("api"),
         Err(VaultError::Expired {

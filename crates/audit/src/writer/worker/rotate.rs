@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use supreme_core::time::saturating_i64;
+
 use super::Worker;
 use crate::binding::segment_start_details;
 use crate::error::{AuditError, Result};
@@ -15,11 +17,7 @@ impl Worker {
         let by_size = r
             .max_bytes
             .is_some_and(|m| self.file_len + self.buf.len() as u64 >= m);
-        let age = self
-            .opts
-            .clock
-            .now_utc_ms()
-            .saturating_sub(self.active_started_ms);
+        let age = saturating_i64(self.opts.clock.now_ms()).saturating_sub(self.active_started_ms);
         let by_age = r
             .max_age
             .is_some_and(|a| age >= i64::try_from(a.as_millis()).unwrap_or(i64::MAX));
@@ -43,7 +41,7 @@ impl Worker {
         self.file = Arc::new(file);
         self.file_len = 0;
         self.active_first_seq = self.state.next_seq;
-        self.active_started_ms = self.opts.clock.now_utc_ms();
+        self.active_started_ms = saturating_i64(self.opts.clock.now_ms());
         let prev_name = old
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

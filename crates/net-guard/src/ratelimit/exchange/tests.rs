@@ -1,10 +1,12 @@
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use proptest::prelude::*;
 
+use supreme_core::FakeClock;
+
 use super::*;
-use crate::clock::FakeClock;
 
 // 2023-09-08T00:00:00Z, a UTC midnight.
 const T0: u64 = 1_694_131_200_000;
@@ -20,7 +22,7 @@ fn small_limits() -> Vec<RateLimit> {
 
 #[test]
 fn weight_window_is_aligned_to_the_minute() {
-    let clock = FakeClock::at(T0 + 59_000);
+    let clock = Arc::new(FakeClock::new(T0 + 59_000));
     let l = ExchangeLimiter::new(small_limits(), clock.clone()).unwrap();
     l.try_acquire(Cost::weight(100)).unwrap();
     let err = l.try_acquire(Cost::weight(1)).unwrap_err();
@@ -37,7 +39,7 @@ fn weight_window_is_aligned_to_the_minute() {
 
 #[test]
 fn orders_per_ten_seconds_and_per_day() {
-    let clock = FakeClock::at(T0);
+    let clock = Arc::new(FakeClock::new(T0));
     let l = ExchangeLimiter::new(small_limits(), clock.clone()).unwrap();
     for _ in 0..5 {
         l.try_acquire(Cost::order(1)).unwrap();
@@ -52,7 +54,7 @@ fn orders_per_ten_seconds_and_per_day() {
 
 #[test]
 fn a_cost_that_never_fits_is_an_error() {
-    let l = ExchangeLimiter::new(small_limits(), FakeClock::at(T0)).unwrap();
+    let l = ExchangeLimiter::new(small_limits(), Arc::new(FakeClock::new(T0))).unwrap();
     assert!(matches!(
         l.try_acquire(Cost::weight(101)),
         Err(Error::RateLimits(_))
@@ -61,7 +63,7 @@ fn a_cost_that_never_fits_is_an_error() {
 
 #[test]
 fn headers_raise_counts_never_lower_them() {
-    let clock = FakeClock::at(T0);
+    let clock = Arc::new(FakeClock::new(T0));
     let l = ExchangeLimiter::new(small_limits(), clock).unwrap();
     l.try_acquire(Cost::weight(10)).unwrap();
     l.sync_headers([
@@ -94,7 +96,7 @@ fn header_names() {
 
 #[test]
 fn status_429_backs_off_and_418_bans() {
-    let clock = FakeClock::at(T0);
+    let clock = Arc::new(FakeClock::new(T0));
     let l = ExchangeLimiter::new(small_limits(), clock.clone()).unwrap();
     l.on_status(429, Some(Duration::from_secs(7)));
     assert_eq!(
@@ -188,7 +190,7 @@ proptest! {
     fn never_sends_a_request_that_breaks_a_window(
         steps in prop::collection::vec((0u64..3_000, 1u32..30, any::<bool>(), prop::option::of(0u32..120)), 1..600)
     ) {
-        let clock = FakeClock::at(T0 - 30_000);
+        let clock = Arc::new(FakeClock::new(T0 - 30_000));
         let limits = small_limits();
         let l = ExchangeLimiter::new(limits.clone(), clock.clone()).unwrap();
         let mut sent = Vec::new();
@@ -210,7 +212,7 @@ proptest! {
 #[test]
 fn saturating_load_fills_windows_exactly() {
     // A greedy caller that retries as soon as told: every window ends up full, never over.
-    let clock = FakeClock::at(T0);
+    let clock = Arc::new(FakeClock::new(T0));
     let limits = small_limits();
     let l = ExchangeLimiter::new(limits.clone(), clock.clone()).unwrap();
     let mut sent = Vec::new();
@@ -236,7 +238,7 @@ fn saturating_load_fills_windows_exactly() {
 
 #[tokio::test]
 async fn acquire_waits_then_admits() {
-    let clock = crate::clock::SystemClock;
+    let clock = supreme_core::SystemClock;
     let l = ExchangeLimiter::new(
         vec![RateLimit::new(LimitKind::RawRequests, 200, 1).unwrap()],
         clock,

@@ -50,7 +50,7 @@ fn order_rate_window_boundary() {
             .check_and_reserve(&buy(btc(), "0.01", "50000"))
             .unwrap();
         book.cancel(a.id).unwrap();
-        clock.advance_ms(100);
+        clock.advance(std::time::Duration::from_millis(100));
     }
     let r = book
         .check_and_reserve(&buy(btc(), "0.01", "50000"))

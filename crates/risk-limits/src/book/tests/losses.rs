@@ -152,7 +152,7 @@ fn losing_trades_start_a_cooldown() {
             round,
             "a cooldown after the second loss only"
         );
-        clock.advance_ms(1000);
+        clock.advance(std::time::Duration::from_millis(1000));
     }
     let b = breaches.lock().unwrap()[0];
     assert_eq!(

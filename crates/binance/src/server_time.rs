@@ -1,30 +1,7 @@
-//! Time, injected: [`Clock`] and the exchange's clock offset ([`ServerTime`]).
+//! The exchange's clock: [`ServerTime`], our estimate of it from the local
+//! clock plus a measured offset.
 
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
-
-/// A source of Unix milliseconds.
-pub trait Clock: Send + Sync {
-    /// Now, Unix milliseconds.
-    fn now_ms(&self) -> u64;
-
-    /// Waits `ms` milliseconds on this clock (a test clock advances instead).
-    fn sleep_ms(&self, ms: u64) {
-        std::thread::sleep(std::time::Duration::from_millis(ms));
-    }
-}
-
-/// The system clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now_ms(&self) -> u64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-    }
-}
 
 /// Our estimate of the exchange's clock: local time plus an offset measured
 /// from `GET /api/v3/time` (midpoint of the round trip).

@@ -9,7 +9,8 @@
 //!   process has, [`BASELINE_ENV`]) plus what the caller names with
 //!   [`ChildSpec::keep_env`] and [`ChildSpec::env`]. Exchange keys and the
 //!   vault passphrase stay in the bot. [`ChildSpec::inherit_env`] passes
-//!   everything, and even then no `SUPREME_VAULT_PASSPHRASE*` variable.
+//!   everything, and even then no `SUPREME_VAULT_PASSPHRASE*` or
+//!   `SUPREME_VAULT_NEW_PASSPHRASE*` variable.
 //! - **Descriptors**: stdin (`/dev/null`), stdout and stderr only; every
 //!   other descriptor of this process is marked close-on-exec first.
 //! - **Limits**: core dumps off; CPU seconds, address space and open files
@@ -212,7 +213,8 @@ impl ChildSpec {
     ///
     /// The child never sees a variable whose name starts with
     /// [`VAULT_PASSPHRASE_PREFIX`] (`SUPREME_VAULT_PASSPHRASE`,
-    /// `SUPREME_VAULT_PASSPHRASE_FILE`, ...), inherited, kept or set with
+    /// `SUPREME_VAULT_PASSPHRASE_FILE`, ...) or `SUPREME_VAULT_NEW_PASSPHRASE`
+    /// (what `supreme vault passwd` reads), inherited, kept or set with
     /// [`ChildSpec::env`]: a notifier or a strategy has no business with the
     /// vault's passphrase.
     ///

@@ -13,6 +13,10 @@ use std::path::{Path, PathBuf};
 /// Environment variables starting with this are removed from every child.
 pub const VAULT_PASSPHRASE_PREFIX: &str = "SUPREME_VAULT_PASSPHRASE";
 
+/// The new passphrase `supreme vault passwd` reads: removed too (with
+/// every name it starts), as it is the vault's passphrase from then on.
+const VAULT_NEW_PASSPHRASE_PREFIX: &str = "SUPREME_VAULT_NEW_PASSPHRASE";
+
 /// The variables a child gets by default, when this process has them.
 pub const BASELINE_ENV: [&str; 4] = ["PATH", "HOME", "LANG", "TZ"];
 
@@ -52,14 +56,17 @@ impl std::fmt::Debug for EnvSpec {
 }
 
 fn is_vault_passphrase(name: &OsStr) -> bool {
-    name.as_encoded_bytes()
-        .starts_with(VAULT_PASSPHRASE_PREFIX.as_bytes())
+    let name = name.as_encoded_bytes();
+    [VAULT_PASSPHRASE_PREFIX, VAULT_NEW_PASSPHRASE_PREFIX]
+        .iter()
+        .any(|p| name.starts_with(p.as_bytes()))
 }
 
 impl EnvSpec {
     /// The child's whole environment, computed from `parent` (this process's
     /// variables): the mode's start, the kept names, the explicit settings,
-    /// and never a `SUPREME_VAULT_PASSPHRASE*` variable, however it came.
+    /// and never a `SUPREME_VAULT_PASSPHRASE*` or
+    /// `SUPREME_VAULT_NEW_PASSPHRASE*` variable, however it came.
     pub(super) fn resolve(
         &self,
         parent: impl IntoIterator<Item = (OsString, OsString)>,

@@ -17,6 +17,11 @@
 //!   when asked. They are set by `prlimit(1)` (util-linux) as the launcher,
 //!   so the child never runs an instruction unlimited; without `prlimit`
 //!   the child is not started ([`KillSwitchError::Unconfined`]).
+//! - **This process**: marked not dumpable (`PR_SET_DUMPABLE` 0, as
+//!   `supreme_vault::harden_process` does) before the first spawn, so a
+//!   child of the same user can neither read `/proc/<bot>/environ` (the
+//!   bot's environment as it started, the vault passphrase included) nor
+//!   ptrace the bot. It stays so: no core dumps, and debuggers need root.
 
 mod capture;
 mod child;
@@ -221,12 +226,14 @@ impl ChildSpec {
     /// # Errors
     ///
     /// [`KillSwitchError::Unconfined`] when limits apply and no `prlimit`
-    /// was found, or a descriptor stays inheritable; the child was not
+    /// was found, a descriptor stays inheritable, or this process cannot be
+    /// marked not dumpable; the child was not
     /// started. [`KillSwitchError::Process`] when the program is not found
     /// or cannot be started.
     pub fn spawn(&self) -> Result<Supervised, KillSwitchError> {
         let mut cmd = self.command()?;
         fds::seal().map_err(|e| self.unconfined(e))?;
+        confine::not_dumpable().map_err(|e| self.unconfined(e))?;
         let child = cmd.spawn().map_err(|e| self.err(e))?;
         let pgid = i32::try_from(child.id()).map_err(|e| self.err(e))?;
         let program = self.program.to_string_lossy().into_owned();

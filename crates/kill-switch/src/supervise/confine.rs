@@ -9,6 +9,15 @@ use std::process::{Command, Stdio};
 use super::{ChildSpec, Output, env, limits};
 use crate::error::KillSwitchError;
 
+/// Marks this process not dumpable, so a child of the same user cannot read
+/// `/proc/<this>/environ` or `/proc/<this>/mem`, nor ptrace it.
+pub(super) fn not_dumpable() -> Result<(), String> {
+    #[cfg(target_os = "linux")]
+    nix::sys::prctl::set_dumpable(false)
+        .map_err(|e| format!("cannot mark this process not dumpable: {e}"))?;
+    Ok(())
+}
+
 impl ChildSpec {
     /// Limits the child to `secs` seconds of CPU time: SIGXCPU when they
     /// are used up, SIGKILL if it goes on. Like every limit here it is per

@@ -229,7 +229,8 @@ impl ChildSpec {
     /// was found, a descriptor stays inheritable, or this process cannot be
     /// marked not dumpable; the child was not
     /// started. [`KillSwitchError::Process`] when the program is not found
-    /// or cannot be started.
+    /// or cannot be started, or a name given to [`ChildSpec::env`] or
+    /// [`ChildSpec::keep_env`] is empty or holds `=`.
     pub fn spawn(&self) -> Result<Supervised, KillSwitchError> {
         let mut cmd = self.command()?;
         fds::seal().map_err(|e| self.unconfined(e))?;

@@ -148,3 +148,33 @@ fn new_vault_passphrase_of_passwd_does_not_reach_an_inheriting_child() {
         assert!(!env.contains("SUPREME_VAULT_NEW_PASSPHRASE"), "{env}");
     }
 }
+
+/// `env("PATH=/planted:/usr/bin", ..)` would reach the child as `PATH`
+/// (the name ends at the first `=`): a variable other than the one named,
+/// and one the program search never saw. Such a name is refused.
+#[test]
+fn env_name_holding_an_equals_sign_is_refused_not_passed_as_another_variable() {
+    for spec in [
+        ChildSpec::new("/bin/sh").env("PATH=/planted:/usr/bin", "x"),
+        ChildSpec::new("/bin/sh").env("API_SECRET=s3cr3t-value", ""),
+        ChildSpec::new("/bin/sh").env("", "x"),
+        ChildSpec::new("/bin/sh").keep_env("PATH=/planted"),
+    ] {
+        let spec = spec
+            .arg("-c")
+            .arg("env")
+            .clean_env(true)
+            .capture_output(1 << 16);
+        match spec.run() {
+            Err(e) => {
+                let shown = e.to_string();
+                assert!(shown.contains("environment variable name"), "{shown}");
+                assert!(
+                    !shown.contains("s3cr3t") && !shown.contains("planted"),
+                    "{shown}"
+                );
+            }
+            Ok(out) => panic!("ran: {:?}", out.output),
+        }
+    }
+}

@@ -69,6 +69,7 @@ impl ChildSpec {
     /// The command to spawn: the environment resolved, the program found,
     /// `prlimit` in front when limits apply.
     pub(super) fn command(&self) -> Result<Command, KillSwitchError> {
+        self.env.check_names().map_err(|e| self.err(e))?;
         let env = self.env.resolve(std::env::vars_os());
         let parent_path = std::env::var_os("PATH");
         let search = env.get(OsStr::new("PATH")).or(parent_path.as_ref());

@@ -63,6 +63,27 @@ fn is_vault_passphrase(name: &OsStr) -> bool {
 }
 
 impl EnvSpec {
+    /// Refuses a name the caller gave (kept or set) that is empty or holds
+    /// `=`: the child would see the variable named by what comes before the
+    /// first `=` (`PATH=/planted:` sets `PATH`), not the one asked for.
+    pub(super) fn check_names(&self) -> Result<(), String> {
+        let given = self.keep.iter().chain(self.set.iter().map(|(k, _)| k));
+        for name in given {
+            let bytes = name.as_encoded_bytes();
+            if let Some(at) = bytes.iter().position(|&b| b == b'=') {
+                // What follows the `=` may be a value: never shown.
+                return Err(format!(
+                    "environment variable name {:?}... holds '='",
+                    String::from_utf8_lossy(&bytes[..at])
+                ));
+            }
+            if bytes.is_empty() {
+                return Err("environment variable name is empty".to_owned());
+            }
+        }
+        Ok(())
+    }
+
     /// The child's whole environment, computed from `parent` (this process's
     /// variables): the mode's start, the kept names, the explicit settings,
     /// and never a `SUPREME_VAULT_PASSPHRASE*` or

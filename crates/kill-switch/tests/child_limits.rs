@@ -200,11 +200,18 @@ fn output_past_the_cap_is_truncated_and_the_child_still_exits() {
 #[test]
 fn escaped_descendant_holding_the_pipe_does_not_hang_the_run() {
     let started = Instant::now();
-    let out = sh("echo before; setsid sleep 20 & echo after")
-        .capture_output(1000)
-        .grace(Duration::from_millis(300))
-        .run()
-        .unwrap();
+    // The leader waits until the descendant has left the group: exiting
+    // before would let the kill of the group end it (flaky under load).
+    let escaped = temp("escaped").join("escaped");
+    let out = sh(&format!(
+        "echo before; setsid sh -c ': > {0}; exec sleep 20' & \
+         while [ ! -e {0} ]; do sleep 0.01; done; echo after",
+        escaped.display()
+    ))
+    .capture_output(1000)
+    .grace(Duration::from_millis(300))
+    .run()
+    .unwrap();
     assert!(out.status.unwrap().success());
     let captured = out.output.unwrap();
     assert_eq!(captured.stdout.bytes, b"before\nafter\n");

@@ -85,7 +85,8 @@
 //! are reduce-only with a slippage bound, only an operator's key re-arms,
 //! the process group id is kept from spawn time, the grace period ends as
 //! soon as the group is gone, a child can start from an empty environment,
-//! and no child ever sees `SUPREME_VAULT_PASSPHRASE*`.
+//! and no child ever sees `SUPREME_VAULT_PASSPHRASE*` (nor
+//! `SUPREME_VAULT_NEW_PASSPHRASE*`).
 //!
 //! # Features
 //!

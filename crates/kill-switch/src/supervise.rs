@@ -9,13 +9,19 @@
 //!   process has, [`BASELINE_ENV`]) plus what the caller names with
 //!   [`ChildSpec::keep_env`] and [`ChildSpec::env`]. Exchange keys and the
 //!   vault passphrase stay in the bot. [`ChildSpec::inherit_env`] passes
-//!   everything, and even then no `SUPREME_VAULT_PASSPHRASE*` variable.
+//!   everything, and even then no `SUPREME_VAULT_PASSPHRASE*` or
+//!   `SUPREME_VAULT_NEW_PASSPHRASE*` variable.
 //! - **Descriptors**: stdin (`/dev/null`), stdout and stderr only; every
 //!   other descriptor of this process is marked close-on-exec first.
 //! - **Limits**: core dumps off; CPU seconds, address space and open files
 //!   when asked. They are set by `prlimit(1)` (util-linux) as the launcher,
 //!   so the child never runs an instruction unlimited; without `prlimit`
 //!   the child is not started ([`KillSwitchError::Unconfined`]).
+//! - **This process**: marked not dumpable (`PR_SET_DUMPABLE` 0, as
+//!   `supreme_vault::harden_process` does) before the first spawn, so a
+//!   child of the same user can neither read `/proc/<bot>/environ` (the
+//!   bot's environment as it started, the vault passphrase included) nor
+//!   ptrace the bot. It stays so: no core dumps, and debuggers need root.
 
 mod capture;
 mod child;
@@ -212,19 +218,23 @@ impl ChildSpec {
     ///
     /// The child never sees a variable whose name starts with
     /// [`VAULT_PASSPHRASE_PREFIX`] (`SUPREME_VAULT_PASSPHRASE`,
-    /// `SUPREME_VAULT_PASSPHRASE_FILE`, ...), inherited, kept or set with
+    /// `SUPREME_VAULT_PASSPHRASE_FILE`, ...) or `SUPREME_VAULT_NEW_PASSPHRASE`
+    /// (what `supreme vault passwd` reads), inherited, kept or set with
     /// [`ChildSpec::env`]: a notifier or a strategy has no business with the
     /// vault's passphrase.
     ///
     /// # Errors
     ///
     /// [`KillSwitchError::Unconfined`] when limits apply and no `prlimit`
-    /// was found, or a descriptor stays inheritable; the child was not
+    /// was found, a descriptor stays inheritable, or this process cannot be
+    /// marked not dumpable; the child was not
     /// started. [`KillSwitchError::Process`] when the program is not found
-    /// or cannot be started.
+    /// or cannot be started, or a name given to [`ChildSpec::env`] or
+    /// [`ChildSpec::keep_env`] is empty or holds `=`.
     pub fn spawn(&self) -> Result<Supervised, KillSwitchError> {
         let mut cmd = self.command()?;
         fds::seal().map_err(|e| self.unconfined(e))?;
+        confine::not_dumpable().map_err(|e| self.unconfined(e))?;
         let child = cmd.spawn().map_err(|e| self.err(e))?;
         let pgid = i32::try_from(child.id()).map_err(|e| self.err(e))?;
         let program = self.program.to_string_lossy().into_owned();

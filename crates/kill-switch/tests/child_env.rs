@@ -27,7 +27,9 @@ fn inner_spawn_writes_the_child_environment() {
         .arg("env")
         .keep_env("KS_NAMED_BY_THE_CALLER")
         .keep_env("SUPREME_VAULT_PASSPHRASE")
+        .keep_env("SUPREME_VAULT_NEW_PASSPHRASE")
         .env("SUPREME_VAULT_PASSPHRASE_EXPLICIT", "set-by-the-spec")
+        .env("SUPREME_VAULT_NEW_PASSPHRASE_FILE", "set-by-the-spec-too")
         .env("KS_EXPLICIT_KEPT", "yes")
         .capture_output(1 << 20);
     if std::env::var_os(INHERIT).is_some() {
@@ -53,6 +55,8 @@ fn child_environment(name: &str, inherit: bool) -> String {
         .env("SUPREME_VAULT_PASSPHRASE", "hunter2-correct-horse")
         .env("SUPREME_VAULT_PASSPHRASE_FILE", "/run/secrets/vault")
         .env("SUPREME_VAULT_PASSPHRASE_NEW", "battery-staple")
+        // The one `supreme vault passwd` reads: a vault passphrase too.
+        .env("SUPREME_VAULT_NEW_PASSPHRASE", "tr0ub4dor-and-3")
         .env("BINANCE_API_KEY", "vmPUZE6mv9SD5VNHk4HlWFsOr")
         .env(
             "BINANCE_API_SECRET",
@@ -79,11 +83,17 @@ fn names(env: &str) -> Vec<&str> {
 fn assert_no_vault_passphrase(env: &str) {
     for line in env.lines() {
         assert!(
-            !line.starts_with("SUPREME_VAULT_PASSPHRASE"),
+            !line.starts_with("SUPREME_VAULT_PASSPHRASE")
+                && !line.starts_with("SUPREME_VAULT_NEW_PASSPHRASE"),
             "child saw {line:?}"
         );
     }
-    for secret in ["hunter2-correct-horse", "battery-staple", "set-by-the-spec"] {
+    for secret in [
+        "hunter2-correct-horse",
+        "battery-staple",
+        "set-by-the-spec",
+        "tr0ub4dor-and-3",
+    ] {
         assert!(!env.contains(secret), "child saw {secret}");
     }
 }
@@ -126,4 +136,45 @@ fn inherited_environment_still_drops_the_vault_passphrase() {
         "{env}"
     );
     assert!(env.contains("KS_EXPLICIT_KEPT=yes\n"), "{env}");
+}
+
+#[test]
+fn new_vault_passphrase_of_passwd_does_not_reach_an_inheriting_child() {
+    // `SUPREME_VAULT_NEW_PASSPHRASE` (what `supreme vault passwd` reads) is
+    // the vault's passphrase from then on: kept, set or inherited, it stays.
+    for inherit in [false, true] {
+        let env = child_environment(&format!("new-pass-{inherit}"), inherit);
+        assert!(!env.contains("tr0ub4dor-and-3"), "child saw it: {env}");
+        assert!(!env.contains("SUPREME_VAULT_NEW_PASSPHRASE"), "{env}");
+    }
+}
+
+/// `env("PATH=/planted:/usr/bin", ..)` would reach the child as `PATH`
+/// (the name ends at the first `=`): a variable other than the one named,
+/// and one the program search never saw. Such a name is refused.
+#[test]
+fn env_name_holding_an_equals_sign_is_refused_not_passed_as_another_variable() {
+    for spec in [
+        ChildSpec::new("/bin/sh").env("PATH=/planted:/usr/bin", "x"),
+        ChildSpec::new("/bin/sh").env("API_SECRET=s3cr3t-value", ""),
+        ChildSpec::new("/bin/sh").env("", "x"),
+        ChildSpec::new("/bin/sh").keep_env("PATH=/planted"),
+    ] {
+        let spec = spec
+            .arg("-c")
+            .arg("env")
+            .clean_env(true)
+            .capture_output(1 << 16);
+        match spec.run() {
+            Err(e) => {
+                let shown = e.to_string();
+                assert!(shown.contains("environment variable name"), "{shown}");
+                assert!(
+                    !shown.contains("s3cr3t") && !shown.contains("planted"),
+                    "{shown}"
+                );
+            }
+            Ok(out) => panic!("ran: {:?}", out.output),
+        }
+    }
 }

@@ -200,14 +200,58 @@ fn output_past_the_cap_is_truncated_and_the_child_still_exits() {
 #[test]
 fn escaped_descendant_holding_the_pipe_does_not_hang_the_run() {
     let started = Instant::now();
-    let out = sh("echo before; setsid sleep 20 & echo after")
-        .capture_output(1000)
-        .grace(Duration::from_millis(300))
-        .run()
-        .unwrap();
+    // The leader waits until the descendant has left the group: exiting
+    // before would let the kill of the group end it (flaky under load).
+    let escaped = temp("escaped").join("escaped");
+    let out = sh(&format!(
+        "echo before; setsid sh -c ': > {0}; exec sleep 20' & \
+         while [ ! -e {0} ]; do sleep 0.01; done; echo after",
+        escaped.display()
+    ))
+    .capture_output(1000)
+    .grace(Duration::from_millis(300))
+    .run()
+    .unwrap();
     assert!(out.status.unwrap().success());
     let captured = out.output.unwrap();
     assert_eq!(captured.stdout.bytes, b"before\nafter\n");
     assert!(captured.stdout.truncated, "the pipe was still open");
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+/// The cap is exact: a child writing exactly the cap keeps all of it, not
+/// truncated; one byte more is truncated to the cap.
+#[test]
+fn output_of_exactly_the_cap_is_kept_whole_and_one_byte_more_is_truncated() {
+    for (len, truncated) in [(4096, false), (4097, true)] {
+        let out = sh(&format!("head -c {len} /dev/zero >&2"))
+            .capture_output(4096)
+            .timeout(Duration::from_secs(30))
+            .run()
+            .unwrap()
+            .output
+            .unwrap();
+        assert_eq!(out.stderr.bytes, vec![0u8; 4096], "len {len}");
+        assert_eq!(out.stderr.truncated, truncated, "len {len}");
+        assert!(out.stdout.bytes.is_empty() && !out.stdout.truncated);
+    }
+}
+
+/// A child that writes to stderr forever (nothing on stdout) neither blocks
+/// on the pipe nor outlives its timeout, and its capture stays at the cap.
+#[test]
+fn child_writing_forever_to_stderr_only_is_capped_and_killed_at_its_timeout() {
+    let started = Instant::now();
+    let out = sh("exec yes flood >&2")
+        .capture_output(100)
+        .timeout(Duration::from_millis(500))
+        .grace(Duration::from_millis(300))
+        .run()
+        .unwrap();
+    assert_eq!(out.status, None, "timed out");
+    let captured = out.output.unwrap();
+    assert_eq!(captured.stderr.bytes, b"flood\n".repeat(17)[..100]);
+    assert!(captured.stderr.truncated);
+    assert!(captured.stdout.bytes.is_empty());
     assert!(started.elapsed() < Duration::from_secs(10));
 }

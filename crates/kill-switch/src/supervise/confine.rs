@@ -9,6 +9,15 @@ use std::process::{Command, Stdio};
 use super::{ChildSpec, Output, env, limits};
 use crate::error::KillSwitchError;
 
+/// Marks this process not dumpable, so a child of the same user cannot read
+/// `/proc/<this>/environ` or `/proc/<this>/mem`, nor ptrace it.
+pub(super) fn not_dumpable() -> Result<(), String> {
+    #[cfg(target_os = "linux")]
+    nix::sys::prctl::set_dumpable(false)
+        .map_err(|e| format!("cannot mark this process not dumpable: {e}"))?;
+    Ok(())
+}
+
 impl ChildSpec {
     /// Limits the child to `secs` seconds of CPU time: SIGXCPU when they
     /// are used up, SIGKILL if it goes on. Like every limit here it is per
@@ -60,6 +69,7 @@ impl ChildSpec {
     /// The command to spawn: the environment resolved, the program found,
     /// `prlimit` in front when limits apply.
     pub(super) fn command(&self) -> Result<Command, KillSwitchError> {
+        self.env.check_names().map_err(|e| self.err(e))?;
         let env = self.env.resolve(std::env::vars_os());
         let parent_path = std::env::var_os("PATH");
         let search = env.get(OsStr::new("PATH")).or(parent_path.as_ref());

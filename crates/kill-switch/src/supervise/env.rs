@@ -13,6 +13,10 @@ use std::path::{Path, PathBuf};
 /// Environment variables starting with this are removed from every child.
 pub const VAULT_PASSPHRASE_PREFIX: &str = "SUPREME_VAULT_PASSPHRASE";
 
+/// The new passphrase `supreme vault passwd` reads: removed too (with
+/// every name it starts), as it is the vault's passphrase from then on.
+const VAULT_NEW_PASSPHRASE_PREFIX: &str = "SUPREME_VAULT_NEW_PASSPHRASE";
+
 /// The variables a child gets by default, when this process has them.
 pub const BASELINE_ENV: [&str; 4] = ["PATH", "HOME", "LANG", "TZ"];
 
@@ -52,14 +56,38 @@ impl std::fmt::Debug for EnvSpec {
 }
 
 fn is_vault_passphrase(name: &OsStr) -> bool {
-    name.as_encoded_bytes()
-        .starts_with(VAULT_PASSPHRASE_PREFIX.as_bytes())
+    let name = name.as_encoded_bytes();
+    [VAULT_PASSPHRASE_PREFIX, VAULT_NEW_PASSPHRASE_PREFIX]
+        .iter()
+        .any(|p| name.starts_with(p.as_bytes()))
 }
 
 impl EnvSpec {
+    /// Refuses a name the caller gave (kept or set) that is empty or holds
+    /// `=`: the child would see the variable named by what comes before the
+    /// first `=` (`PATH=/planted:` sets `PATH`), not the one asked for.
+    pub(super) fn check_names(&self) -> Result<(), String> {
+        let given = self.keep.iter().chain(self.set.iter().map(|(k, _)| k));
+        for name in given {
+            let bytes = name.as_encoded_bytes();
+            if let Some(at) = bytes.iter().position(|&b| b == b'=') {
+                // What follows the `=` may be a value: never shown.
+                return Err(format!(
+                    "environment variable name {:?}... holds '='",
+                    String::from_utf8_lossy(&bytes[..at])
+                ));
+            }
+            if bytes.is_empty() {
+                return Err("environment variable name is empty".to_owned());
+            }
+        }
+        Ok(())
+    }
+
     /// The child's whole environment, computed from `parent` (this process's
     /// variables): the mode's start, the kept names, the explicit settings,
-    /// and never a `SUPREME_VAULT_PASSPHRASE*` variable, however it came.
+    /// and never a `SUPREME_VAULT_PASSPHRASE*` or
+    /// `SUPREME_VAULT_NEW_PASSPHRASE*` variable, however it came.
     pub(super) fn resolve(
         &self,
         parent: impl IntoIterator<Item = (OsString, OsString)>,

@@ -110,3 +110,32 @@ fn a_wrapped_key_cannot_be_moved_to_another_version() {
     v1.format = VERSION_1;
     assert!(KeyRing::unwrap(&kek, &v1).is_err());
 }
+
+/// A full ring (1,024 versions) refuses a new version with a clear limit,
+/// still wraps, encodes, parses and unwraps (a full vault still opens), and
+/// after a retirement the next version number is fresh (never reused).
+#[test]
+fn a_full_ring_refuses_a_new_version_and_still_opens() {
+    let id = [3; 16];
+    let older = (1..1024)
+        .map(|v| DataKey::new(v, Key32::random().expect("rng"), &id).expect("key"))
+        .collect();
+    let full = KeyRing {
+        vault_id: id,
+        older,
+        newest: DataKey::new(1024, Key32::random().expect("rng"), &id).expect("key"),
+    };
+    assert!(matches!(full.with_new_version(), Err(VaultError::Limit(_))));
+    let kek = Key32::random().expect("rng");
+    let h = header(&full, &kek);
+    let mut bytes = crate::format::encode(&h, std::iter::empty());
+    bytes.extend_from_slice(&[0; crate::format::MAC_LEN]);
+    let parsed = crate::format::parse(&bytes, &Default::default()).expect("parse a full ring");
+    let back = KeyRing::unwrap(&kek, &parsed.header).expect("unwrap a full ring");
+    assert_eq!(back.versions(), full.versions());
+    let next = full
+        .retired_below(1024)
+        .and_then(|r| r.with_new_version())
+        .expect("a version after a retirement");
+    assert_eq!(next.versions(), [1024, 1025]);
+}

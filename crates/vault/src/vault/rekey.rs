@@ -132,6 +132,12 @@ impl Vault {
     /// is refused only by the rollback floor ([`crate::OpenOptions::min_generation`],
     /// [`crate::SeenGenerations`]).
     ///
+    /// Only entries are checked: `sv1:` values and streams kept elsewhere
+    /// are not seen, and neither is another process that opened the vault
+    /// before the last [`Vault::rotate`] (a running bot): it still seals
+    /// under the version it holds as newest. Reopen such processes after
+    /// rotating, reseal what they sealed, then retire.
+    ///
     /// ```
     /// # use supreme_vault::{KdfParams, Vault, VaultError};
     /// # let pass = supreme_vault::secrecy::SecretString::from("p");

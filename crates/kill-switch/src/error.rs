@@ -81,3 +81,17 @@ pub enum KillSwitchError {
         detail: String,
     },
 }
+
+impl From<supreme_core::operator::Error> for KillSwitchError {
+    fn from(e: supreme_core::operator::Error) -> Self {
+        use supreme_core::operator::Error as E;
+        match e {
+            E::Malformed { what, detail } => Self::Malformed { what, detail },
+            E::Setup { what, detail } => Self::Setup { what, detail },
+            other => Self::Setup {
+                what: "operator",
+                detail: other.to_string(),
+            },
+        }
+    }
+}

@@ -118,7 +118,7 @@ pub use notify::{
     Urgency,
 };
 pub use reset::{
-    OperatorKey, OperatorPublicKey, ResetPolicy, ResetRefusal, ResetRequest, ResetToken,
+    OperatorKey, OperatorPublicKey, ResetPolicy, ResetRefusal, ResetRequest, ResetToken, SignReset,
 };
 pub use respond::{Responder, ResponderHandle};
 pub use state::{State, Trigger, TripRecord, TripRequest};

@@ -3,7 +3,7 @@ use std::sync::atomic::AtomicUsize;
 
 use super::*;
 use crate::clock::ManualClock;
-use crate::reset::OperatorKey;
+use crate::reset::{OperatorKey, SignReset};
 use crate::reset::{ResetRefusal, ResetRequest};
 use crate::state::Trigger;
 

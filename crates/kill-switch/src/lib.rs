@@ -108,7 +108,7 @@ mod venue;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::KillSwitchError;
-pub use event::{Action, Event, EventSink};
+pub use event::{Action, Event, EventSink, core_sink};
 pub use gate::{Gate, InFlight};
 pub use halt::{FlattenConfig, HaltConfig, HaltReport, RetryPolicy, close_orders};
 pub use hooks::ShutdownHooks;

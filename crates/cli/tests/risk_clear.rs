@@ -282,9 +282,11 @@ fn a_kill_switch_reset_token_is_refused_as_a_clear_token() {
     ]);
     assert_eq!(code(&o), 0, "{}", text(&o));
     let token = token_file(&f, &String::from_utf8_lossy(&o.stdout));
-    let o = clear(&f, "global", &token, &["--operator", "alice"]);
-    assert_eq!(code(&o), 1, "{}", text(&o));
-    assert!(text(&o).contains("prefix"), "{}", text(&o));
+    for named in [&["--operator", "alice"][..], &[]] {
+        let o = clear(&f, "global", &token, named);
+        assert_eq!(code(&o), 1, "{}", text(&o));
+        assert!(text(&o).contains("unknown prefix \"ksr1\""), "{}", text(&o));
+    }
     assert!(latched(&f, "global"));
 }
 

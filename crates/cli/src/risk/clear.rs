@@ -61,34 +61,50 @@ fn scope(text: &str) -> Result<Scope, String> {
     text.parse().map_err(|e: Error| format!("--scope: {e}"))
 }
 
-fn requests(args: &ClearArgs) -> Result<Vec<Request>, String> {
+/// Why the requests could not be made.
+enum NoRequests {
+    /// A token is not a clear token: refused, as a bad token is.
+    Refused(String),
+    /// The token files could not be read, or do not match `--operator`.
+    Input(String),
+}
+
+/// The requests: one per `--operator`, or, without, each in the name its
+/// token gives.
+fn requests(args: &ClearArgs) -> Result<Vec<Request>, NoRequests> {
     if !args.operator.is_empty() {
-        return args.tokens.requests(args.operator.clone());
+        return args
+            .tokens
+            .requests(args.operator.clone())
+            .map_err(NoRequests::Input);
     }
-    Ok(args
-        .tokens
-        .read()?
+    args.tokens
+        .read()
+        .map_err(NoRequests::Input)?
         .into_iter()
-        .map(|token| Request {
-            operator: Token::<RiskClear>::parse(&token)
-                .map(|t| t.operator().to_owned())
-                .unwrap_or_default(),
-            token,
+        .map(|token| match Token::<RiskClear>::parse(&token) {
+            Ok(t) => Ok(Request {
+                operator: t.operator().to_owned(),
+                token,
+            }),
+            Err(e) => Err(NoRequests::Refused(format!("malformed token: {e}"))),
         })
-        .collect())
+        .collect()
 }
 
 pub(crate) fn clear(args: &ClearArgs) -> ExitCode {
-    let input = (|| {
-        Ok::<_, String>((
-            scope(&args.scope)?,
-            load_policy(&args.policy)?,
-            requests(args)?,
-        ))
-    })();
-    let (scope, policy, reqs) = match input {
+    let input = (|| Ok::<_, String>((scope(&args.scope)?, load_policy(&args.policy)?)))();
+    let (scope, policy) = match input {
         Ok(v) => v,
         Err(e) => return exit::input_error(e),
+    };
+    let reqs = match requests(args) {
+        Ok(r) => r,
+        Err(NoRequests::Refused(refusal)) => {
+            println!("refused: clearing the breach at {scope} refused: {refusal}");
+            return ExitCode::from(REFUSED);
+        }
+        Err(NoRequests::Input(e)) => return exit::input_error(e),
     };
     let file = StateFile::new(&args.state);
     match file.clear_breach(scope, &policy, &reqs, SystemClock.now_ms()) {

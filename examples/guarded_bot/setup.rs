@@ -14,7 +14,7 @@ use supreme_security::binance::{BinanceClient, BinanceVenue, KeyPolicy};
 use supreme_security::gate::{DecisionLog, GateBuilder};
 use supreme_security::kill_switch::{
     Clock as _, Event as KsEvent, KillSwitch, OperatorKey, ResetPolicy, ResetRequest,
-    SystemClock as KsClock, triggers::RiskBreach,
+    SignReset as _, SystemClock as KsClock, triggers::RiskBreach,
 };
 use supreme_security::net_guard::SystemClock as NetClock;
 use supreme_security::net_guard::ratelimit::ExchangeLimiter;

@@ -19,6 +19,10 @@ impl Digest {
         s
     }
 
+    // Hand-written rather than the `hex` crate: every record writes a
+    // digest, and for 32 bytes this loop measured about 46 ns against 56 ns
+    // for `hex::encode_to_slice` (min of 30 runs of 5M, release). `from_hex`
+    // accepts lower case only (the canonical form), which the crate does not.
     pub(crate) fn write_hex(&self, out: &mut String) {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         for b in self.0 {

@@ -113,6 +113,7 @@ mod proofs;
 mod record;
 mod redact;
 mod segment;
+mod sink;
 mod state;
 mod time;
 mod verify;

@@ -7,6 +7,8 @@
 
 mod arm;
 
+pub(crate) use arm::{Tokens, load_policy};
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;

@@ -55,7 +55,7 @@ enum Command {
     /// Check or normalize an order against exchange rules.
     #[command(subcommand)]
     Order(order::OrderCommand),
-    /// Risk limits: show a persisted risk state (breaches, halts, high-water marks).
+    /// Risk limits: show a persisted risk state (breaches, halts, high-water marks), clear a breach with signed tokens.
     #[command(subcommand)]
     Risk(risk::RiskCommand),
     /// Operate the kill switch: init, status, trigger, reset, operator keys.

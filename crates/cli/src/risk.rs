@@ -1,5 +1,7 @@
 //! `supreme risk state FILE`: read a risk-limits state file (breaches,
-//! trading states, high-water marks) the way a restarting bot would.
+//! trading states, high-water marks) the way a restarting bot would;
+//! `supreme risk clear` / `sign-clear`: clear a latched breach with
+//! operators' signed tokens (see `risk/clear.rs`).
 //!
 //! Exit 0 when every scope is active with nothing latched, 1 when any scope
 //! is halted, reduce-only, latched or cooling down (one line per scope, or
@@ -14,6 +16,8 @@ use supreme_risk_limits::{
 
 use crate::exit;
 
+mod clear;
+
 /// Risk-limits subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum RiskCommand {
@@ -25,11 +29,18 @@ pub(crate) enum RiskCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Clear the breach latched at a scope with operators' signed tokens
+    /// (exit 0 cleared, 1 refused, 2 input error). Stop the bot first.
+    Clear(clear::ClearArgs),
+    /// Sign a token clearing the breach latched at a scope (run by the operator).
+    SignClear(clear::SignClearArgs),
 }
 
 pub(crate) fn run(cmd: RiskCommand) -> ExitCode {
     match cmd {
         RiskCommand::State { file, json } => state(file, json),
+        RiskCommand::Clear(args) => clear::clear(&args),
+        RiskCommand::SignClear(args) => clear::sign_clear(&args),
     }
 }
 

@@ -12,6 +12,10 @@
 //! - [`time`]: one [`Clock`] trait (wall time in ms and a monotonic
 //!   reading), the [`SystemClock`] (and [`CoarseClock`] for hot paths), and one [`FakeClock`] that tests move by
 //!   a [`Duration`](std::time::Duration).
+//! - [`event`]: one security [`Event`](event::Event) and one
+//!   [`Sink`](event::Sink) that can refuse it, so a caller can fail closed.
+//! - [`operator`]: operator keys, signed tokens (one purpose each: a kill
+//!   switch reset, a risk breach clear) and the policy that verifies them.
 //!
 //! A bot builds one clock and hands it to every part, so one decision reads
 //! one time:
@@ -27,6 +31,8 @@
 //! assert_eq!(shared.now_ms(), 1_700_000_002_000);
 //! ```
 
+pub mod event;
+pub mod operator;
 pub mod time;
 
 pub use time::{Clock, CoarseClock, FakeClock, SystemClock};

@@ -98,3 +98,17 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// The former name of [`Error`] (every crate's error is now `Error`, as in
 /// rustls and std::io); it will be removed.
 pub type KillSwitchError = Error;
+
+impl From<supreme_core::operator::Error> for Error {
+    fn from(e: supreme_core::operator::Error) -> Self {
+        use supreme_core::operator::Error as E;
+        match e {
+            E::Malformed { what, detail } => Self::Malformed { what, detail },
+            E::Setup { what, detail } => Self::Setup { what, detail },
+            other => Self::Setup {
+                what: "operator",
+                detail: other.to_string(),
+            },
+        }
+    }
+}

@@ -7,6 +7,10 @@ use std::sync::Arc;
 use crate::reset::ResetRefusal;
 use crate::state::{State, TripRecord, TripRequest};
 
+mod to_core;
+
+pub use to_core::core_sink;
+
 /// A callback receiving every event. It runs on the thread that caused the
 /// event, so it should be quick (append to a log, push to a channel).
 pub type EventSink = Arc<dyn Fn(&Event) + Send + Sync>;
@@ -153,3 +157,6 @@ pub(crate) fn emit(sink: Option<&EventSink>, event: Event) {
         sink(&event);
     }
 }
+
+#[cfg(test)]
+mod tests;

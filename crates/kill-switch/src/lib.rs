@@ -110,7 +110,7 @@ pub mod triggers;
 mod venue;
 
 pub use error::{Error, KillSwitchError, Result};
-pub use event::{Action, Event, EventSink};
+pub use event::{Action, Event, EventSink, core_sink};
 pub use gate::{Gate, InFlight};
 pub use halt::{FlattenConfig, HaltConfig, HaltReport, RetryPolicy, close_orders};
 pub use hooks::ShutdownHooks;
@@ -120,7 +120,7 @@ pub use notify::{
     Urgency,
 };
 pub use reset::{
-    OperatorKey, OperatorPublicKey, ResetPolicy, ResetRefusal, ResetRequest, ResetToken,
+    OperatorKey, OperatorPublicKey, ResetPolicy, ResetRefusal, ResetRequest, ResetToken, SignReset,
 };
 pub use respond::{Responder, ResponderHandle};
 pub use state::{State, Trigger, TripRecord, TripRequest};

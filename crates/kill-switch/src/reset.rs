@@ -5,151 +5,74 @@
 //! operator's name, a nonce and an expiry, so nothing on the trip path (the
 //! bot, a trigger, the `trigger` command) can undo a trip.
 
-mod token;
-
-use std::collections::BTreeMap;
 use std::fmt;
-use std::time::Duration;
 
-use serde::Deserialize;
+use supreme_core::operator::{KillSwitchReset, Refusal};
 
 use crate::error::KillSwitchError;
-pub(crate) use token::INIT_PREFIX;
-pub use token::{OperatorKey, OperatorPublicKey, ResetToken};
 
-/// Who may reset, and how long after a trip.
-#[derive(Debug, Clone)]
-pub struct ResetPolicy {
-    operators: BTreeMap<String, OperatorPublicKey>,
-    cooldown: Duration,
-    max_token_lifetime: Duration,
-    quorum: usize,
+pub use supreme_core::operator::{OperatorKey, OperatorPublicKey};
+
+/// Who may reset, and how long after a trip: core's operator
+/// [`Policy`](supreme_core::operator::Policy), the one policy file format
+/// shared with risk-limits' breach clearing.
+pub type ResetPolicy = supreme_core::operator::Policy;
+
+/// A reset request: the operator and their signed token (`ksr1. ...`).
+pub type ResetRequest = supreme_core::operator::Request;
+
+/// A parsed reset token:
+/// `ksr1.<trip id>.<operator>.<nonce>.<expires ms>.<signature>`, signed
+/// under the kill switch's own domain, so no other purpose's token (a risk
+/// breach clear) is one.
+pub type ResetToken = supreme_core::operator::Token<KillSwitchReset>;
+
+/// Trip ids of tokens for a first arming start with this.
+pub(crate) const INIT_PREFIX: &str = "init-";
+
+/// Signing reset tokens with an [`OperatorKey`].
+///
+/// ```
+/// use supreme_kill_switch::{OperatorKey, ResetToken, SignReset};
+/// let key = OperatorKey::generate()?;
+/// let text = key.sign_reset("trip-1", "alice", 1_700_000_060_000)?;
+/// assert_eq!(ResetToken::parse(&text).unwrap().subject(), "trip-1");
+/// # Ok::<(), supreme_kill_switch::KillSwitchError>(())
+/// ```
+pub trait SignReset {
+    /// Signs a reset token for trip `trip_id` as `operator`, valid until
+    /// `expires_ms`, with a fresh random nonce.
+    fn sign_reset(
+        &self,
+        trip_id: &str,
+        operator: &str,
+        expires_ms: u64,
+    ) -> Result<String, KillSwitchError>;
+
+    /// Signs a token for the first arming of a new switch
+    /// ([`KillSwitchBuilder::init`](crate::KillSwitchBuilder::init)) with a
+    /// fresh `init-` id. For a quorum, the other operators sign the same id
+    /// with [`SignReset::sign_reset`] (read it with [`ResetToken::parse`]).
+    fn sign_init(&self, operator: &str, expires_ms: u64) -> Result<String, KillSwitchError>;
 }
 
-impl ResetPolicy {
-    /// No operators (every reset is refused) and the given cooldown.
-    pub fn new(cooldown: Duration) -> Self {
-        Self {
-            operators: BTreeMap::new(),
-            cooldown,
-            max_token_lifetime: Duration::from_secs(3600),
-            quorum: 1,
-        }
+impl SignReset for OperatorKey {
+    fn sign_reset(
+        &self,
+        trip_id: &str,
+        operator: &str,
+        expires_ms: u64,
+    ) -> Result<String, KillSwitchError> {
+        Ok(self.sign::<KillSwitchReset>(trip_id, operator, expires_ms)?)
     }
 
-    /// Requires tokens from this many distinct operators (default 1; 2 is
-    /// the two-person rule). Values below 1 count as 1. Operators are
-    /// counted by key: two names with one key count once.
-    #[must_use]
-    pub fn quorum(mut self, operators: usize) -> Self {
-        self.quorum = operators.max(1);
-        self
+    fn sign_init(&self, operator: &str, expires_ms: u64) -> Result<String, KillSwitchError> {
+        let id = crate::nonce_store::random_id(INIT_PREFIX, 8).ok_or(KillSwitchError::Setup {
+            what: "init token",
+            detail: "random source failed".to_owned(),
+        })?;
+        self.sign_reset(&id, operator, expires_ms)
     }
-
-    /// How many distinct operators a reset needs.
-    pub fn required_operators(&self) -> usize {
-        self.quorum
-    }
-
-    /// Authorizes an operator's public key.
-    #[must_use]
-    pub fn operator(mut self, name: impl Into<String>, key: OperatorPublicKey) -> Self {
-        self.operators.insert(name.into(), key);
-        self
-    }
-
-    /// Tokens expiring further in the future than this are refused
-    /// (default one hour).
-    #[must_use]
-    pub fn max_token_lifetime(mut self, d: Duration) -> Self {
-        self.max_token_lifetime = d;
-        self
-    }
-
-    /// This policy without its cooldown (for `init`: there is no trip to
-    /// cool down from).
-    pub(crate) fn without_cooldown(&self) -> Self {
-        Self {
-            cooldown: Duration::ZERO,
-            ..self.clone()
-        }
-    }
-
-    /// The cooldown since the trip.
-    pub fn cooldown(&self) -> Duration {
-        self.cooldown
-    }
-
-    /// The longest token lifetime accepted.
-    pub fn token_lifetime(&self) -> Duration {
-        self.max_token_lifetime
-    }
-
-    /// Whether any operator is authorized (an armed latch is then checked
-    /// against this policy).
-    pub fn has_operators(&self) -> bool {
-        !self.operators.is_empty()
-    }
-
-    /// The key of `name`, if authorized.
-    pub fn key_of(&self, name: &str) -> Option<&OperatorPublicKey> {
-        self.operators.get(name)
-    }
-
-    /// Parses a policy file: `{"cooldown_secs": 300, "operators": {"alice":
-    /// "<64 hex digits of the Ed25519 public key>"}}`, optionally with
-    /// `"quorum": 2` and `"max_token_lifetime_secs"`. Unknown fields reject.
-    pub fn from_json(text: &str) -> Result<Self, KillSwitchError> {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct File {
-            cooldown_secs: u64,
-            #[serde(default)]
-            max_token_lifetime_secs: Option<u64>,
-            #[serde(default)]
-            quorum: Option<usize>,
-            operators: BTreeMap<String, String>,
-        }
-        let malformed = |detail: String| KillSwitchError::Malformed {
-            what: "reset policy",
-            detail,
-        };
-        let file: File = serde_json::from_str(text).map_err(|e| malformed(e.to_string()))?;
-        let mut policy = Self::new(Duration::from_secs(file.cooldown_secs));
-        if let Some(s) = file.max_token_lifetime_secs {
-            policy = policy.max_token_lifetime(Duration::from_secs(s));
-        }
-        if let Some(q) = file.quorum {
-            if q == 0 || q > file.operators.len() {
-                return Err(malformed(format!(
-                    "quorum {q} must be between 1 and the number of operators"
-                )));
-            }
-            policy = policy.quorum(q);
-        }
-        for (name, key) in file.operators {
-            if !token::valid_operator_name(&name) {
-                return Err(malformed(format!("bad operator name {name:?}")));
-            }
-            let key = OperatorPublicKey::from_hex(&key)?;
-            if let Some((other, _)) = policy.operators.iter().find(|(_, k)| **k == key) {
-                return Err(malformed(format!(
-                    "operators {other:?} and {name:?} have the same key: a quorum counts keys, so each operator needs their own"
-                )));
-            }
-            policy = policy.operator(name, key);
-        }
-        Ok(policy)
-    }
-}
-
-/// A reset request: the operator and their signed token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResetRequest {
-    /// The operator asking.
-    pub operator: String,
-    /// The token text (`ksr1. ...`).
-    pub token: String,
 }
 
 /// Why a reset was refused.
@@ -220,6 +143,8 @@ pub enum ResetRefusal {
     /// The latch is missing: there is no written trip to reset. A new
     /// switch is armed with `init`.
     NeedsInit,
+    /// Refused by core's operator policy for a reason not listed above.
+    Operator(Refusal),
 }
 
 impl fmt::Display for ResetRefusal {
@@ -257,14 +182,38 @@ impl fmt::Display for ResetRefusal {
             Self::NeedsInit => f.write_str(
                 "no latch on disk: a new switch is armed with `supreme kill-switch init`",
             ),
+            Self::Operator(r) => r.fmt(f),
         }
     }
 }
 
-/// Checks every request of a (quorum) reset for the trip `trip_id`: each
-/// passes [`authorize`], from distinct operators with distinct keys, at least
-/// the policy's quorum of them. Returns each token with the key it verified
-/// under. Does not check nonce reuse.
+impl From<Refusal> for ResetRefusal {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::UnknownOperator => Self::UnknownOperator,
+            Refusal::MalformedToken(d) => Self::MalformedToken(d),
+            Refusal::OperatorMismatch => Self::OperatorMismatch,
+            Refusal::WrongSubject { token, expected } => Self::WrongTrip {
+                token,
+                current: expected,
+            },
+            Refusal::Expired { expires_ms } => Self::Expired { expires_ms },
+            Refusal::LifetimeTooLong => Self::LifetimeTooLong,
+            Refusal::BadSignature => Self::BadSignature,
+            Refusal::CoolingDown { remaining_ms } => Self::CoolingDown { remaining_ms },
+            Refusal::DuplicateOperator => Self::DuplicateOperator,
+            Refusal::SameKey { first, second } => Self::SameKey { first, second },
+            Refusal::QuorumNotMet { have, need } => Self::QuorumNotMet { have, need },
+            other => Self::Operator(other),
+        }
+    }
+}
+
+/// Checks every request of a (quorum) reset for the trip `trip_id` with
+/// core's [`Policy::authorize`](supreme_core::operator::Policy::authorize):
+/// each token signed for this trip by a known operator, from distinct
+/// operators with distinct keys, at least the policy's quorum of them, after
+/// the cooldown since `tripped_at_ms`. Does not check nonce reuse.
 pub(crate) fn authorize_all(
     policy: &ResetPolicy,
     reqs: &[ResetRequest],
@@ -272,35 +221,11 @@ pub(crate) fn authorize_all(
     tripped_at_ms: u64,
     now_ms: u64,
 ) -> Result<Vec<(ResetToken, OperatorPublicKey)>, ResetRefusal> {
-    let mut tokens: Vec<(ResetToken, OperatorPublicKey)> = Vec::with_capacity(reqs.len());
-    for req in reqs {
-        if tokens.iter().any(|(t, _)| t.operator() == req.operator) {
-            return Err(ResetRefusal::DuplicateOperator);
-        }
-        let token = authorize(policy, req, trip_id, tripped_at_ms, now_ms)?;
-        let key = *policy
-            .key_of(&req.operator)
-            .ok_or(ResetRefusal::UnknownOperator)?;
-        if let Some((first, _)) = tokens.iter().find(|(_, k)| *k == key) {
-            return Err(ResetRefusal::SameKey {
-                first: first.operator().to_owned(),
-                second: req.operator.clone(),
-            });
-        }
-        tokens.push((token, key));
-    }
-    if tokens.len() < policy.required_operators() {
-        return Err(ResetRefusal::QuorumNotMet {
-            have: tokens.len(),
-            need: policy.required_operators(),
-        });
-    }
-    Ok(tokens)
+    Ok(policy.authorize::<KillSwitchReset>(reqs, trip_id, tripped_at_ms, now_ms)?)
 }
 
-/// Checks `req` against `policy` for the trip `trip_id` tripped at
-/// `tripped_at_ms`, at `now_ms`. Does not check state, nonce reuse or the
-/// latch; the switch does.
+/// Checks one request; see [`authorize_all`].
+#[cfg(test)]
 pub(crate) fn authorize(
     policy: &ResetPolicy,
     req: &ResetRequest,
@@ -308,38 +233,9 @@ pub(crate) fn authorize(
     tripped_at_ms: u64,
     now_ms: u64,
 ) -> Result<ResetToken, ResetRefusal> {
-    let key = policy
-        .key_of(&req.operator)
-        .ok_or(ResetRefusal::UnknownOperator)?;
-    let token = ResetToken::parse(&req.token).map_err(ResetRefusal::MalformedToken)?;
-    if token.operator() != req.operator {
-        return Err(ResetRefusal::OperatorMismatch);
-    }
-    if !token.verify(key) {
-        return Err(ResetRefusal::BadSignature);
-    }
-    if token.trip_id() != trip_id {
-        return Err(ResetRefusal::WrongTrip {
-            token: token.trip_id().to_owned(),
-            current: trip_id.to_owned(),
-        });
-    }
-    if now_ms > token.expires_ms() {
-        return Err(ResetRefusal::Expired {
-            expires_ms: token.expires_ms(),
-        });
-    }
-    let lifetime = supreme_core::time::duration_ms(policy.max_token_lifetime);
-    if token.expires_ms() > now_ms.saturating_add(lifetime) {
-        return Err(ResetRefusal::LifetimeTooLong);
-    }
-    let ready_at = tripped_at_ms.saturating_add(supreme_core::time::duration_ms(policy.cooldown));
-    if now_ms < ready_at {
-        return Err(ResetRefusal::CoolingDown {
-            remaining_ms: ready_at - now_ms,
-        });
-    }
-    Ok(token)
+    Ok(policy
+        .authorize_one::<KillSwitchReset>(req, trip_id, tripped_at_ms, now_ms)?
+        .0)
 }
 
 #[cfg(test)]

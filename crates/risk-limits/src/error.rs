@@ -88,6 +88,14 @@ pub enum Error {
     /// would otherwise be lost).
     #[error("risk state names {0}, which is not registered")]
     StateScopeUnknown(Scope),
+    /// Clearing the breach at `scope` was refused; it stays latched.
+    #[error("clearing the breach at {scope} refused: {refusal}")]
+    ClearRefused {
+        /// The scope.
+        scope: Scope,
+        /// Why.
+        refusal: crate::ClearRefusal,
+    },
     /// Reading or writing the state file failed.
     #[error("risk state file {path}: {source}")]
     StateIo {

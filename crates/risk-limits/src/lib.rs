@@ -56,7 +56,9 @@
 //! or release it. A scope is [`TradingState::Active`], `ReduceOnly` or
 //! `Halted`; an order that only reduces a position passes in every state
 //! and over every limit. Breaches (daily loss, drawdown, losing trades) go
-//! to a [`BreachSink`] (trip a kill switch there).
+//! to a [`BreachSink`] (trip a kill switch there). A latched breach is
+//! cleared only with operators' signed tokens ([`RiskBook::clear_breach`],
+//! [`StateFile::clear_breach`], `supreme risk clear`; see [`breach_subject`]).
 //!
 //! # Drift
 //!
@@ -86,6 +88,7 @@
 mod amount;
 mod book;
 mod breach;
+mod clear;
 mod error;
 mod limits;
 mod name;
@@ -94,10 +97,11 @@ mod scope;
 
 pub use amount::{Pct, Ratio, Value};
 pub use book::{
-    Accepted, Dangerous, Fee, FillReport, Origin, PositionView, ReservationId, RiskBook,
-    RiskConfig, ScopeView, Warnings,
+    Accepted, Fee, FillReport, Origin, PositionView, ReservationId, RiskBook, RiskConfig,
+    ScopeView, Warnings,
 };
 pub use breach::{Breach, BreachSink, Drift};
+pub use clear::{ClearRefusal, breach_subject, clear_nonce_path};
 pub use error::{Error, LimitKind, Observed, Rejection, Result, Warning};
 pub use limits::{
     ConcentrationLimit, CooldownLimit, DailyReset, LimitSet, OrderRateLimit, PositionLimit,
@@ -105,4 +109,7 @@ pub use limits::{
 pub use name::{AccountId, Asset, StrategyId};
 pub use persist::{LatchRecord, PersistedState, ScopeRecord, StateFile};
 pub use scope::{Scope, TradingState};
+/// Operator keys, signed tokens and the policy (supreme-core's, shared with
+/// the kill switch's reset): what [`RiskBook::clear_breach`] takes.
+pub use supreme_core::operator;
 pub use supreme_core::{Clock, CoarseClock, FakeClock, SystemClock};

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use supreme_kill_switch::latch::{self, Standing};
 use supreme_kill_switch::{
-    Clock, Event, KillSwitch, KillSwitchError, OperatorKey, ResetPolicy, ResetRequest, SystemClock,
-    Trigger,
+    Clock, Event, KillSwitch, KillSwitchError, OperatorKey, ResetPolicy, ResetRequest, SignReset,
+    SystemClock, Trigger,
 };
 
 use crate::exit::{self, OK, REFUSED};
@@ -34,7 +34,7 @@ pub(crate) struct Tokens {
 }
 
 impl Tokens {
-    fn read(&self) -> Result<Vec<String>, String> {
+    pub(crate) fn read(&self) -> Result<Vec<String>, String> {
         if !self.token.is_empty() {
             return Ok(self.token.clone());
         }
@@ -66,7 +66,7 @@ impl Tokens {
             .collect()
     }
 
-    fn requests(&self, operators: Vec<String>) -> Result<Vec<ResetRequest>, String> {
+    pub(crate) fn requests(&self, operators: Vec<String>) -> Result<Vec<ResetRequest>, String> {
         let tokens = self.read()?;
         if tokens.len() != operators.len() {
             return Err("give one token per --operator".to_owned());
@@ -208,10 +208,12 @@ pub(super) fn sign_reset(target: Target, operator: &str, key: &Path, ttl_secs: u
             .try_into()
             .unwrap_or(u64::MAX),
     );
-    let signed = OperatorKey::from_pkcs8_file(key).and_then(|k| match &trip_id {
-        Some(id) => k.sign_reset(id, operator, expires),
-        None => k.sign_init(operator, expires),
-    });
+    let signed = OperatorKey::from_pkcs8_file(key)
+        .map_err(KillSwitchError::from)
+        .and_then(|k| match &trip_id {
+            Some(id) => k.sign_reset(id, operator, expires),
+            None => k.sign_init(operator, expires),
+        });
     match signed {
         Ok(token) => {
             if trip_id.is_none()
@@ -219,7 +221,7 @@ pub(super) fn sign_reset(target: Target, operator: &str, key: &Path, ttl_secs: u
             {
                 eprintln!(
                     "init id: {} (other operators: sign-reset --trip-id {0})",
-                    t.trip_id()
+                    t.subject()
                 );
             }
             println!("{token}");

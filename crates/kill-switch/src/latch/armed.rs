@@ -85,7 +85,7 @@ impl ArmRecord {
             if token.operator() != s.operator {
                 return Err(bad("is a token for another operator"));
             }
-            if token.trip_id() != self.trip_id {
+            if token.subject() != self.trip_id {
                 return Err(bad("is for another trip"));
             }
             if !token.verify(&key) {

@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 
 use super::*;
+use crate::reset::SignReset;
 use crate::state::Trigger;
 
 fn contents() -> LatchContents {

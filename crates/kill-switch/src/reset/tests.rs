@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use proptest::prelude::*;
 
 use super::*;
@@ -22,7 +24,7 @@ fn valid_token_after_cooldown_is_accepted() {
     let (key, policy) = setup();
     let token = key.sign_reset("abc-1", "alice", NOW + 60_000).unwrap();
     let t = authorize(&policy, &req(token), "abc-1", NOW - 60_000, NOW).unwrap();
-    assert_eq!(t.trip_id(), "abc-1");
+    assert_eq!(t.subject(), "abc-1");
     assert_eq!(t.operator(), "alice");
     assert_eq!(t.nonce().len(), 32);
 }
@@ -180,4 +182,22 @@ fn a_policy_listing_one_key_under_two_names_is_refused_when_loaded() {
     );
     let err = ResetPolicy::from_json(&text).unwrap_err().to_string();
     assert!(err.contains("same key"), "{err}");
+}
+
+#[test]
+fn a_risk_clear_token_is_refused_as_a_reset() {
+    let (key, policy) = setup();
+    let clear = key
+        .sign::<supreme_core::operator::RiskClear>("abc-1", "alice", NOW + 60_000)
+        .unwrap();
+    let refused = authorize(&policy, &req(clear.clone()), "abc-1", 0, NOW).unwrap_err();
+    assert!(
+        matches!(&refused, ResetRefusal::MalformedToken(m) if m.contains("prefix")),
+        "{refused}"
+    );
+    let relabelled = clear.replacen("rlc1", "ksr1", 1);
+    assert_eq!(
+        authorize(&policy, &req(relabelled), "abc-1", 0, NOW).unwrap_err(),
+        ResetRefusal::BadSignature
+    );
 }

@@ -10,7 +10,7 @@ use crate::state::State;
 
 impl KillSwitchBuilder {
     /// Arms a new switch: writes its first armed latch, signed by `reqs`
-    /// (tokens from [`OperatorKey::sign_init`](crate::OperatorKey::sign_init),
+    /// (tokens from [`SignReset::sign_init`](crate::SignReset::sign_init),
     /// all for one `init-` id, from the policy's quorum of operators), creates
     /// the nonce store if there is none, and builds the switch.
     ///
@@ -67,7 +67,7 @@ impl KillSwitchBuilder {
             })?;
             let id = ResetToken::parse(&first.token)
                 .map_err(ResetRefusal::MalformedToken)?
-                .trip_id()
+                .subject()
                 .to_owned();
             if !id.starts_with(reset::INIT_PREFIX) {
                 return Err(ResetRefusal::MalformedToken(format!(

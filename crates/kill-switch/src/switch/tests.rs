@@ -4,7 +4,7 @@ use std::sync::atomic::AtomicUsize;
 use supreme_core::FakeClock;
 
 use super::*;
-use crate::reset::OperatorKey;
+use crate::reset::{OperatorKey, SignReset};
 use crate::reset::{ResetRefusal, ResetRequest};
 use crate::state::Trigger;
 

@@ -2,6 +2,7 @@
 
 mod accepted;
 mod check;
+mod clear;
 mod config;
 mod drift;
 mod fill;
@@ -291,7 +292,8 @@ impl<C: Clock> RiskBook<C> {
     }
 
     /// Sets the operator's state of `scope`. Lifting it never lifts a
-    /// latched breach (see [`dangerous`](Self::dangerous)).
+    /// latched breach (an operator's signed token does:
+    /// [`clear_breach`](Self::clear_breach)).
     pub fn set_state(&self, scope: Scope, state: TradingState) -> Result<(), Error> {
         {
             let mut st = self.lock();
@@ -301,8 +303,10 @@ impl<C: Clock> RiskBook<C> {
         Ok(())
     }
 
-    /// Operations that weaken protection, kept apart.
-    pub fn dangerous(&self) -> Dangerous<'_, C> {
+    /// Operations that weaken protection, kept apart (tests only: a breach
+    /// is cleared with operators' signed tokens, [`clear_breach`](Self::clear_breach)).
+    #[cfg(test)]
+    pub(crate) fn dangerous(&self) -> Dangerous<'_, C> {
         Dangerous { book: self }
     }
 
@@ -321,16 +325,19 @@ impl<C: Clock> RiskBook<C> {
     }
 }
 
-/// Operations that weaken protection: reached through [`RiskBook::dangerous`].
+/// Operations that weaken protection: reached through `RiskBook::dangerous`
+/// (tests only).
+#[cfg(test)]
 #[derive(Debug)]
-pub struct Dangerous<'a, C> {
+pub(crate) struct Dangerous<'a, C> {
     book: &'a RiskBook<C>,
 }
 
+#[cfg(test)]
 impl<C: Clock> Dangerous<'_, C> {
-    /// Clears a latched breach at `scope` and, for a drawdown, restarts the
-    /// high-water mark at today's equity. Persisted at once.
-    pub fn clear_breach(&self, scope: Scope) -> Result<(), Error> {
+    /// Clears a latched breach at `scope` with no authorization and restarts
+    /// the high-water mark at today's equity. Persisted at once.
+    pub(crate) fn clear_breach(&self, scope: Scope) -> Result<(), Error> {
         {
             let mut st = self.book.lock();
             let equity = market::equity_of(&st, &scope);

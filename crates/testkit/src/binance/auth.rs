@@ -103,8 +103,8 @@ impl KeyCredential {
 
     fn verify(&self, payload: &str, sig: &str) -> bool {
         match self {
-            Self::Hmac(key) => hex_decode(sig)
-                .is_some_and(|tag| hmac::verify(key, payload.as_bytes(), &tag).is_ok()),
+            Self::Hmac(key) => hex::decode(sig)
+                .is_ok_and(|tag| hmac::verify(key, payload.as_bytes(), &tag).is_ok()),
             Self::Ed25519(public) => base64::engine::general_purpose::STANDARD
                 .decode(sig)
                 .is_ok_and(|s| {
@@ -114,16 +114,6 @@ impl KeyCredential {
                 }),
         }
     }
-}
-
-fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect()
 }
 
 /// Checks signature, timestamp and recvWindow of a signed request.

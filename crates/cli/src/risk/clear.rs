@@ -1,0 +1,166 @@
+//! `supreme risk clear` and `supreme risk sign-clear`: a latched breach is
+//! cleared only with operators' signed tokens, as the kill switch is reset.
+//!
+//! `clear` exits 0 when the breach was cleared, 1 when refused (a forged,
+//! expired, spent or misdirected token, nothing latched), 2 on an input
+//! error (missing or corrupt state, unreadable policy, bad scope).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use supreme_risk_limits::operator::{OperatorKey, Request, RiskClear, Token};
+use supreme_risk_limits::{Clock, Error, Scope, StateFile, SystemClock, breach_subject};
+
+use crate::exit::{self, OK, REFUSED};
+use crate::kill_switch::{Tokens, load_policy};
+
+/// Arguments of `supreme risk clear`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ClearArgs {
+    /// The state file (the bot stopped: a running book rewrites it).
+    #[arg(long)]
+    state: PathBuf,
+    /// The scope whose breach to clear: `global`, `account:NAME`,
+    /// `strategy:NAME` or `symbol:SYMBOL`.
+    #[arg(long)]
+    scope: String,
+    /// The operator policy, the kill switch's reset policy file:
+    /// `{"cooldown_secs": N, "operators": {"name": "<hex public key>"}}`.
+    #[arg(long)]
+    policy: PathBuf,
+    /// The operator clearing (repeat for a quorum, in the order of the
+    /// tokens; default: the operator each token names).
+    #[arg(long)]
+    operator: Vec<String>,
+    #[command(flatten)]
+    tokens: Tokens,
+}
+
+/// Arguments of `supreme risk sign-clear`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SignClearArgs {
+    /// The state file (to read the breach latched at the scope).
+    #[arg(long)]
+    state: PathBuf,
+    /// The scope whose breach the token clears.
+    #[arg(long)]
+    scope: String,
+    /// The operator signing.
+    #[arg(long)]
+    operator: String,
+    /// The operator's private key (`supreme kill-switch keygen`).
+    #[arg(long)]
+    key: PathBuf,
+    /// Validity in seconds.
+    #[arg(long, default_value_t = 300)]
+    ttl_secs: u64,
+}
+
+fn scope(text: &str) -> Result<Scope, String> {
+    text.parse().map_err(|e: Error| format!("--scope: {e}"))
+}
+
+/// Why the requests could not be made.
+enum NoRequests {
+    /// A token is not a clear token: refused, as a bad token is.
+    Refused(String),
+    /// The token files could not be read, or do not match `--operator`.
+    Input(String),
+}
+
+/// The requests: one per `--operator`, or, without, each in the name its
+/// token gives.
+fn requests(args: &ClearArgs) -> Result<Vec<Request>, NoRequests> {
+    if !args.operator.is_empty() {
+        return args
+            .tokens
+            .requests(args.operator.clone())
+            .map_err(NoRequests::Input);
+    }
+    args.tokens
+        .read()
+        .map_err(NoRequests::Input)?
+        .into_iter()
+        .map(|token| match Token::<RiskClear>::parse(&token) {
+            Ok(t) => Ok(Request {
+                operator: t.operator().to_owned(),
+                token,
+            }),
+            Err(e) => Err(NoRequests::Refused(format!("malformed token: {e}"))),
+        })
+        .collect()
+}
+
+pub(crate) fn clear(args: &ClearArgs) -> ExitCode {
+    let input = (|| Ok::<_, String>((scope(&args.scope)?, load_policy(&args.policy)?)))();
+    let (scope, policy) = match input {
+        Ok(v) => v,
+        Err(e) => return exit::input_error(e),
+    };
+    let reqs = match requests(args) {
+        Ok(r) => r,
+        Err(NoRequests::Refused(refusal)) => {
+            println!("refused: clearing the breach at {scope} refused: {refusal}");
+            return ExitCode::from(REFUSED);
+        }
+        Err(NoRequests::Input(e)) => return exit::input_error(e),
+    };
+    let file = StateFile::new(&args.state);
+    match file.clear_breach(scope, &policy, &reqs, SystemClock.now_ms()) {
+        Ok(latch) => {
+            println!(
+                "cleared: {} at {scope} (breached at {} ms: {})",
+                latch.kind, latch.at_ms, latch.observed
+            );
+            ExitCode::from(OK)
+        }
+        Err(e @ Error::ClearRefused { .. }) => {
+            println!("refused: {e}");
+            ExitCode::from(REFUSED)
+        }
+        Err(e) => exit::input_error(e),
+    }
+}
+
+pub(crate) fn sign_clear(args: &SignClearArgs) -> ExitCode {
+    let scope = match scope(&args.scope) {
+        Ok(s) => s,
+        Err(e) => return exit::input_error(e),
+    };
+    let state = match StateFile::new(&args.state).load() {
+        Ok(s) => s,
+        Err(e) => return exit::input_error(e),
+    };
+    let Some(latch) = state.record(&scope).and_then(|r| r.latch) else {
+        println!(
+            "refused: no breach is latched at {scope} in {}",
+            args.state.display()
+        );
+        return ExitCode::from(REFUSED);
+    };
+    let expires = SystemClock.now_ms().saturating_add(
+        Duration::from_secs(args.ttl_secs)
+            .as_millis()
+            .try_into()
+            .unwrap_or(u64::MAX),
+    );
+    match sign(
+        &args.key,
+        &breach_subject(&scope, &latch),
+        &args.operator,
+        expires,
+    ) {
+        Ok(token) => {
+            println!("{token}");
+            ExitCode::from(OK)
+        }
+        Err(e) => exit::input_error(e),
+    }
+}
+
+fn sign(key: &Path, subject: &str, operator: &str, expires: u64) -> Result<String, String> {
+    OperatorKey::from_pkcs8_file(key)
+        .and_then(|k| k.sign::<RiskClear>(subject, operator, expires))
+        .map_err(|e| e.to_string())
+}

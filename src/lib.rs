@@ -13,6 +13,7 @@
 //! | [`net_guard`] | `supreme-net-guard` | HTTPS-only, SSRF-safe egress, exact exchange rate limits |
 //! | [`risk_limits`] | `supreme-risk-limits` | position, exposure, loss and drawdown limits with reservations |
 //! | [`binance`] | `supreme-binance` | Binance spot adapter: vault signing, rules, reconciliation, venue |
+//! | [`core`] | `supreme-core` | the shared vocabulary: one `Clock` (and `FakeClock`) for every part |
 //!
 //! ```
 //! use supreme_security::order_guard::*;
@@ -51,6 +52,7 @@ pub use gate::Gate;
 pub use supreme_audit as audit;
 #[cfg(feature = "binance")]
 pub use supreme_binance as binance;
+pub use supreme_core as core;
 #[cfg(feature = "kill-switch")]
 pub use supreme_kill_switch as kill_switch;
 #[cfg(feature = "net-guard")]

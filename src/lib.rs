@@ -14,6 +14,7 @@
 //! | [`net_guard`] | `supreme-net-guard` | HTTPS-only, SSRF-safe egress, exact exchange rate limits |
 //! | [`risk_limits`] | `supreme-risk-limits` | position, exposure, loss and drawdown limits with reservations |
 //! | [`binance`] | `supreme-binance` | Binance spot adapter: vault signing, rules, reconciliation, venue |
+//! | [`core`] | `supreme-core` | the shared vocabulary: one `Clock` (and `FakeClock`) for every part |
 //!
 //! ```
 //! use supreme_security::order_guard::*;

@@ -22,15 +22,15 @@ use supreme_security::net_guard::ratelimit::RateLimit;
 use supreme_security::order_guard::Symbol;
 use supreme_security::order_guard::{ExchangeInfo, Policy, Validator};
 use supreme_security::risk_limits::{
-    AccountId, Asset, Breach, LimitSet, Pct, PositionLimit, RiskBook, RiskConfig, Scope, StateFile,
-    SystemClock,
+    AccountId, Asset, Breach, CoarseClock, LimitSet, Pct, PositionLimit, RiskBook, RiskConfig,
+    Scope, StateFile,
 };
 use supreme_security::vault::{EntrySecret, KdfParams, VaultFile};
 use supreme_testkit::binance::{ApiKey, ApiRestrictions, KeyCredential, SimBinance, SimServer};
 
 use crate::transport::{Guarded, HOST};
 
-pub(crate) type BotGate = Gate<RiskBook<SystemClock>, Arc<ExchangeLimiter<NetClock>>>;
+pub(crate) type BotGate = Gate<RiskBook<CoarseClock>, Arc<ExchangeLimiter<NetClock>>>;
 
 pub(crate) struct Bot {
     pub(crate) sim: SimBinance,
@@ -231,7 +231,7 @@ pub(crate) fn btc() -> Symbol {
 fn risk_book(
     switch: &KillSwitch,
     state: PathBuf,
-) -> Result<RiskBook<SystemClock>, Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<RiskBook<CoarseClock>, Box<dyn std::error::Error + Send + Sync>> {
     let usdt = Asset::new("USDT")?;
     let limits = LimitSet {
         position: Some(PositionLimit::new(
@@ -243,7 +243,7 @@ fn risk_book(
     };
     let config = RiskConfig::new(usdt)?.with_limits(Scope::Global, limits)?;
     let switch = switch.clone();
-    let book = RiskBook::new(config, SystemClock)?.with_breach_sink(move |b: &Breach| {
+    let book = RiskBook::new(config, CoarseClock)?.with_breach_sink(move |b: &Breach| {
         let _ = switch.trip_risk_breach(&RiskBreach {
             limit: format!("{:?}", b.kind),
             limit_value: String::new(),

@@ -8,11 +8,26 @@
 //!
 //! Reading time is the clock's job; waiting is not. Blocking code that must
 //! wait calls [`Clock::sleep`], which a [`FakeClock`] turns into an instant
-//! advance. Async code waits with `tokio::time` instead; in tests it runs
-//! under tokio's paused time (`#[tokio::test(start_paused = true)]`) and
-//! moves the fake with the runtime: advance both by the same duration in one
-//! helper (`tokio::time::advance(d).await; clock.advance(d);`), so there is
-//! one fake clock in the workspace, not two that drift apart.
+//! advance. Async code waits with `tokio::time` instead (net-guard's
+//! `ExchangeLimiter::acquire` sleeps on tokio and judges its windows on the
+//! clock); in tests it runs under tokio's paused time
+//! (`#[tokio::test(start_paused = true)]`) and moves the fake with the
+//! runtime: advance both by the same duration in one helper, the fake first,
+//! so no task tokio wakes reads the old time:
+//!
+//! ```text
+//! async fn step(clock: &FakeClock, d: Duration) {
+//!     clock.advance(d);
+//!     tokio::time::advance(d).await;
+//! }
+//! ```
+//!
+//! Paused time's auto-advance (when every task is idle) moves only tokio's
+//! clock, never the fake: code waiting on both then sees no time pass on the
+//! clock and gives up at its deadline rather than proceed (the limiter
+//! refuses at its `max_wait`; see `crates/net-guard/tests/paused_time.rs`).
+//! There is one fake clock in the workspace, stepped with tokio's, not two
+//! that drift apart.
 
 mod coarse;
 mod fake;

@@ -13,10 +13,9 @@ use supreme_core::event::{Event as CoreEvent, Severity as CoreSeverity, Sink};
 fn core_events_become_verified_records() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.log");
-    let clock = t0_clock();
     let k = key();
     let public = k.public_key();
-    let log = AuditLog::open(&path, options(k, &clock)).unwrap();
+    let log = AuditLog::open(&path, Options::new(k)).unwrap();
     let trip = CoreEvent::new(
         "KILL_SWITCH_TRIGGERED",
         CoreSeverity::Critical,
@@ -49,8 +48,7 @@ fn core_events_become_verified_records() {
 fn a_secret_put_in_a_core_event_field_is_redacted_in_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.log");
-    let clock = t0_clock();
-    let log = AuditLog::open(&path, options(key(), &clock)).unwrap();
+    let log = AuditLog::open(&path, Options::new(key())).unwrap();
     let careless = CoreEvent::new("API_ACCESS", CoreSeverity::Info, "bot", 1)
         .field("apiKey", "LEAK01")
         .field(
@@ -70,8 +68,7 @@ fn a_secret_put_in_a_core_event_field_is_redacted_in_the_file() {
 fn a_core_event_the_log_must_not_write_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.log");
-    let clock = t0_clock();
-    let log = AuditLog::open(&path, options(key(), &clock)).unwrap();
+    let log = AuditLog::open(&path, Options::new(key())).unwrap();
     let forged_checkpoint = CoreEvent::new("CHECKPOINT", CoreSeverity::Info, "mallory", 1);
     let err = Sink::record(&log, &forged_checkpoint).unwrap_err();
     assert_eq!(err.sink(), "audit log");

@@ -300,3 +300,18 @@ fn a_clear_without_a_readable_policy_or_state_is_an_input_error() {
     assert_eq!(code(&o), 2, "{}", text(&o));
     assert!(latched(&f, "global"));
 }
+
+#[test]
+fn a_clear_inside_the_policys_cooldown_since_the_breach_is_refused() {
+    let f = fixture();
+    // A cooldown that outlasts the time since the breach (2023) by far.
+    let policy = std::fs::read_to_string(&f.policy)
+        .unwrap()
+        .replace("\"cooldown_secs\": 0", "\"cooldown_secs\": 9000000000");
+    std::fs::write(&f.policy, policy).unwrap();
+    let token = sign_clear(&f, "global", "alice", &f.alice, "300");
+    let o = clear(&f, "global", &token, &[]);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert!(text(&o).contains("cooldown"), "{}", text(&o));
+    assert!(latched(&f, "global"));
+}

@@ -3,12 +3,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use supreme_core::event::{Event as CoreEvent, FnSink, Severity, SinkError, VecSink};
 
-use crate::{FakeClock, KillSwitch, ResetRequest, Trigger, TripRequest};
+use crate::{Clock, KillSwitch, ResetRequest, SystemClock, Trigger, TripRequest};
 
 #[test]
 fn trips_and_refused_resets_reach_a_core_sink_with_their_fields() {
     let seen = Arc::new(VecSink::new());
-    let clock = Arc::new(FakeClock::new(1_700_000_000_000));
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let switch = KillSwitch::builder()
         .clock(clock.clone())
         .events(super::core_sink(seen.clone(), clock, |_| {}))
@@ -43,7 +43,7 @@ fn trips_and_refused_resets_reach_a_core_sink_with_their_fields() {
 fn a_sink_that_refuses_is_reported_and_the_trip_still_holds() {
     let refusals = Arc::new(AtomicUsize::new(0));
     let counted = refusals.clone();
-    let clock = Arc::new(FakeClock::new(1));
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let closed = FnSink::new(|_: &CoreEvent| Err(SinkError::new("audit log", "disk full")));
     let switch = KillSwitch::builder()
         .clock(clock.clone())

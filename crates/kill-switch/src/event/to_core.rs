@@ -26,10 +26,10 @@ use crate::state::TripRecord;
 /// ```
 /// use std::sync::Arc;
 /// use supreme_core::event::VecSink;
-/// use supreme_kill_switch::{KillSwitch, FakeClock, Trigger, TripRequest, core_sink};
+/// use supreme_kill_switch::{Clock, KillSwitch, SystemClock, Trigger, TripRequest, core_sink};
 ///
 /// let seen = Arc::new(VecSink::new());
-/// let clock = Arc::new(FakeClock::new(1_700_000_000_000));
+/// let clock: Arc<dyn Clock> = Arc::new(SystemClock);
 /// let switch = KillSwitch::builder()
 ///     .clock(clock.clone())
 ///     .events(core_sink(seen.clone(), clock, |e| eprintln!("not recorded: {e}")))

@@ -7,14 +7,14 @@ use std::sync::Arc;
 use secrecy::SecretString;
 use supreme_security::Gate;
 use supreme_security::audit::{
-    AuditLog, Event as AuditEvent, EventType, Options, PublicKey, Severity, SigningKey,
+    AuditLog, Event as AuditEvent, EventType, Options, PublicKey, SigningKey,
 };
 use supreme_security::binance::Params;
 use supreme_security::binance::{BinanceClient, BinanceVenue, KeyPolicy};
 use supreme_security::gate::{DecisionLog, GateBuilder};
 use supreme_security::kill_switch::{
-    Clock as _, Event as KsEvent, KillSwitch, OperatorKey, ResetPolicy, ResetRequest,
-    SignReset as _, SystemClock as KsClock, triggers::RiskBreach,
+    Clock as _, KillSwitch, OperatorKey, ResetPolicy, ResetRequest, SignReset as _,
+    SystemClock as KsClock, triggers::RiskBreach,
 };
 use supreme_security::net_guard::SystemClock as NetClock;
 use supreme_security::net_guard::ratelimit::ExchangeLimiter;
@@ -127,9 +127,7 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
             ResetPolicy::new(std::time::Duration::from_secs(300))
                 .operator("operator", operator.public_key()),
         )
-        .events(Arc::new(move |e: &KsEvent| {
-            record_kill_switch(&sink_log, e)
-        }))
+        .events(sink_log)
         .init(&[init])?;
 
     // 4. The connection: net-guard's guarded client, pinned to the
@@ -256,24 +254,4 @@ fn risk_book(
     book.persist_to(StateFile::new(state))?;
     book.start_fresh()?;
     Ok(book)
-}
-
-fn record_kill_switch(log: &AuditLog, e: &KsEvent) {
-    let (kind, severity) = match e {
-        KsEvent::Tripped { .. } | KsEvent::StartedTripped { .. } => {
-            (EventType::KillSwitchTriggered, Severity::Critical)
-        }
-        KsEvent::ResetAttempt { .. } => (EventType::KillSwitchReset, Severity::Critical),
-        _ => (
-            EventType::new("KILL_SWITCH_ACTION").unwrap_or(EventType::KillSwitchTriggered),
-            Severity::Warning,
-        ),
-    };
-    // A failed audit write is reported by the audit log's own failure policy.
-    let _ = log.append(
-        AuditEvent::new(kind)
-            .severity(severity)
-            .actor("kill-switch")
-            .detail("event", format!("{e:?}")),
-    );
 }

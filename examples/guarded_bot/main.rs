@@ -113,10 +113,13 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     // Each decision becomes an ORDER_APPROVED / ORDER_REJECTED record; the
     // audit log is a core Sink.
     let drained = bot.gate.decisions().drain_into(&*bot.audit)?;
-    // The switch (and the risk book's breach sink, in the gate) hold the
-    // other handles on the log: drop them before closing it.
+    // The switch, the risk book (in the gate) and the exchange client (in
+    // the venue too) hold the other handles on the log: drop them before
+    // closing it.
     drop(bot.gate);
     drop(bot.switch);
+    drop(bot.venue);
+    drop(bot.client);
     let audit = Arc::try_unwrap(bot.audit).map_err(|_| "audit log still shared")?;
     let checkpoint = audit.close()?;
     let options = VerifyOptions {

@@ -153,7 +153,9 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
     );
 
     // 5. The exchange client: signs through the vault.
-    let client = Arc::new(BinanceClient::new(net.clone(), api_key, signer));
+    // Every request is recorded in the audit log (API_ACCESS, no secrets).
+    let client =
+        Arc::new(BinanceClient::new(net.clone(), api_key, signer).with_events(audit.clone()));
     let offset = client.sync_time()?;
     let warnings = client.check_key_privileges(KeyPolicy {
         require_ip_restriction: true,
@@ -181,7 +183,7 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
 
     // 7. Risk limits: a position at most 25 % of equity (warning at 15 %), a
     //    drawdown of 2 % from the high-water mark trips the kill switch.
-    let risk = risk_book(&switch, dir.path().join("risk.state"))?;
+    let risk = risk_book(&switch, &audit, dir.path().join("risk.state"))?;
     step(
         "risk limits",
         "position <= 25% of equity, drawdown <= 2% (breach trips the kill switch)",
@@ -228,6 +230,7 @@ pub(crate) fn btc() -> Symbol {
 
 fn risk_book(
     switch: &KillSwitch,
+    audit: &Arc<AuditLog>,
     state: PathBuf,
 ) -> Result<RiskBook<CoarseClock>, Box<dyn std::error::Error + Send + Sync>> {
     let usdt = Asset::new("USDT")?;
@@ -241,13 +244,16 @@ fn risk_book(
     };
     let config = RiskConfig::new(usdt)?.with_limits(Scope::Global, limits)?;
     let switch = switch.clone();
-    let book = RiskBook::new(config, CoarseClock)?.with_breach_sink(move |b: &Breach| {
-        let _ = switch.trip_risk_breach(&RiskBreach {
-            limit: format!("{:?}", b.kind),
-            limit_value: String::new(),
-            observed: b.observed.to_string(),
-        });
-    });
+    // The breach sink reacts (trips the switch); the audit log records.
+    let book = RiskBook::new(config, CoarseClock)?
+        .with_breach_sink(move |b: &Breach| {
+            let _ = switch.trip_risk_breach(&RiskBreach {
+                limit: format!("{:?}", b.kind),
+                limit_value: String::new(),
+                observed: b.observed.to_string(),
+            });
+        })
+        .with_events(audit.clone());
     book.add_symbol(btc(), Asset::new("BTC")?, usdt)?;
     book.deposit(AccountId::new("main")?, usdt, "100000".parse()?)?;
     book.set_mark(btc(), "25000".parse()?)?;

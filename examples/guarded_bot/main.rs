@@ -21,7 +21,7 @@ mod transport;
 use std::sync::Arc;
 use std::time::Instant;
 
-use supreme_security::audit::{Event as AuditEvent, EventType, VerifyOptions, verify_log};
+use supreme_security::audit::{VerifyOptions, verify_log};
 use supreme_security::kill_switch::{FlattenConfig, HaltConfig, State};
 use supreme_security::risk_limits::Scope;
 
@@ -110,30 +110,16 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     );
 
     section("5. The audit log");
-    let drained = bot.gate.decisions().drain(|d| {
-        let kind = if d.outcome.as_str() == "APPROVED" {
-            EventType::OrderSent
-        } else {
-            EventType::OrderRejected
-        };
-        let _ = bot.audit.append(
-            AuditEvent::new(kind)
-                .actor("gate")
-                .detail("outcome", d.outcome.as_str())
-                .detail("symbol", d.order.symbol.to_string())
-                .detail(
-                    "client_order_id",
-                    d.order
-                        .client_order_id
-                        .map(|c| c.to_string())
-                        .unwrap_or_default(),
-                ),
-        );
-    });
-    // The switch (and the risk book's breach sink, in the gate) hold the
-    // other handles on the log: drop them before closing it.
+    // Each decision becomes an ORDER_APPROVED / ORDER_REJECTED record; the
+    // audit log is a core Sink.
+    let drained = bot.gate.decisions().drain_into(&*bot.audit)?;
+    // The switch, the risk book (in the gate) and the exchange client (in
+    // the venue too) hold the other handles on the log: drop them before
+    // closing it.
     drop(bot.gate);
     drop(bot.switch);
+    drop(bot.venue);
+    drop(bot.client);
     let audit = Arc::try_unwrap(bot.audit).map_err(|_| "audit log still shared")?;
     let checkpoint = audit.close()?;
     let options = VerifyOptions {

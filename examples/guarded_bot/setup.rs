@@ -7,14 +7,14 @@ use std::sync::Arc;
 use secrecy::SecretString;
 use supreme_security::Gate;
 use supreme_security::audit::{
-    AuditLog, Event as AuditEvent, EventType, Options, PublicKey, Severity, SigningKey,
+    AuditLog, Event as AuditEvent, EventType, Options, PublicKey, SigningKey,
 };
 use supreme_security::binance::Params;
 use supreme_security::binance::{BinanceClient, BinanceVenue, KeyPolicy};
 use supreme_security::gate::{DecisionLog, GateBuilder};
 use supreme_security::kill_switch::{
-    Clock as _, Event as KsEvent, KillSwitch, OperatorKey, ResetPolicy, ResetRequest,
-    SignReset as _, SystemClock as KsClock, triggers::RiskBreach,
+    Clock as _, KillSwitch, OperatorKey, ResetPolicy, ResetRequest, SignReset as _,
+    SystemClock as KsClock, triggers::RiskBreach,
 };
 use supreme_security::net_guard::SystemClock as NetClock;
 use supreme_security::net_guard::ratelimit::ExchangeLimiter;
@@ -127,9 +127,7 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
             ResetPolicy::new(std::time::Duration::from_secs(300))
                 .operator("operator", operator.public_key()),
         )
-        .events(Arc::new(move |e: &KsEvent| {
-            record_kill_switch(&sink_log, e)
-        }))
+        .events(sink_log)
         .init(&[init])?;
 
     // 4. The connection: net-guard's guarded client, pinned to the
@@ -155,7 +153,9 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
     );
 
     // 5. The exchange client: signs through the vault.
-    let client = Arc::new(BinanceClient::new(net.clone(), api_key, signer));
+    // Every request is recorded in the audit log (API_ACCESS, no secrets).
+    let client =
+        Arc::new(BinanceClient::new(net.clone(), api_key, signer).with_events(audit.clone()));
     let offset = client.sync_time()?;
     let warnings = client.check_key_privileges(KeyPolicy {
         require_ip_restriction: true,
@@ -183,7 +183,7 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
 
     // 7. Risk limits: a position at most 25 % of equity (warning at 15 %), a
     //    drawdown of 2 % from the high-water mark trips the kill switch.
-    let risk = risk_book(&switch, dir.path().join("risk.state"))?;
+    let risk = risk_book(&switch, &audit, dir.path().join("risk.state"))?;
     step(
         "risk limits",
         "position <= 25% of equity, drawdown <= 2% (breach trips the kill switch)",
@@ -230,6 +230,7 @@ pub(crate) fn btc() -> Symbol {
 
 fn risk_book(
     switch: &KillSwitch,
+    audit: &Arc<AuditLog>,
     state: PathBuf,
 ) -> Result<RiskBook<CoarseClock>, Box<dyn std::error::Error + Send + Sync>> {
     let usdt = Asset::new("USDT")?;
@@ -243,37 +244,20 @@ fn risk_book(
     };
     let config = RiskConfig::new(usdt)?.with_limits(Scope::Global, limits)?;
     let switch = switch.clone();
-    let book = RiskBook::new(config, CoarseClock)?.with_breach_sink(move |b: &Breach| {
-        let _ = switch.trip_risk_breach(&RiskBreach {
-            limit: format!("{:?}", b.kind),
-            limit_value: String::new(),
-            observed: b.observed.to_string(),
-        });
-    });
+    // The breach sink reacts (trips the switch); the audit log records.
+    let book = RiskBook::new(config, CoarseClock)?
+        .with_breach_sink(move |b: &Breach| {
+            let _ = switch.trip_risk_breach(&RiskBreach {
+                limit: format!("{:?}", b.kind),
+                limit_value: String::new(),
+                observed: b.observed.to_string(),
+            });
+        })
+        .with_events(audit.clone());
     book.add_symbol(btc(), Asset::new("BTC")?, usdt)?;
     book.deposit(AccountId::new("main")?, usdt, "100000".parse()?)?;
     book.set_mark(btc(), "25000".parse()?)?;
     book.persist_to(StateFile::new(state))?;
     book.start_fresh()?;
     Ok(book)
-}
-
-fn record_kill_switch(log: &AuditLog, e: &KsEvent) {
-    let (kind, severity) = match e {
-        KsEvent::Tripped { .. } | KsEvent::StartedTripped { .. } => {
-            (EventType::KillSwitchTriggered, Severity::Critical)
-        }
-        KsEvent::ResetAttempt { .. } => (EventType::KillSwitchReset, Severity::Critical),
-        _ => (
-            EventType::new("KILL_SWITCH_ACTION").unwrap_or(EventType::KillSwitchTriggered),
-            Severity::Warning,
-        ),
-    };
-    // A failed audit write is reported by the audit log's own failure policy.
-    let _ = log.append(
-        AuditEvent::new(kind)
-            .severity(severity)
-            .actor("kill-switch")
-            .detail("event", format!("{e:?}")),
-    );
 }

@@ -1,9 +1,10 @@
 //! A bounded, pre-allocated queue of gate decisions, drained into the audit
-//! log off the hot path.
+//! log off the hot path, as core events ([`Decision::to_event`]).
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
 
+use crate::core::event::{Event, Severity, Sink, SinkError};
 use crate::order_guard::Order;
 
 /// What the gate decided.
@@ -32,6 +33,18 @@ impl Outcome {
             Self::RateLimited => "RATE_LIMITED",
         }
     }
+
+    /// The guard that decided: `kill-switch`, `order-guard`, `risk-limits`,
+    /// `rate-limit`, or `gate` for an approval (every guard passed).
+    pub const fn guard(self) -> &'static str {
+        match self {
+            Self::Approved => "gate",
+            Self::Halted => "kill-switch",
+            Self::OrderRejected => "order-guard",
+            Self::RiskRejected => "risk-limits",
+            Self::RateLimited => "rate-limit",
+        }
+    }
 }
 
 /// One decision: the order, the outcome, when.
@@ -43,6 +56,51 @@ pub struct Decision {
     pub outcome: Outcome,
     /// When, Unix ms.
     pub at_ms: u64,
+}
+
+impl Decision {
+    /// This decision as a core event: kind `ORDER_APPROVED` (info) or
+    /// `ORDER_REJECTED` (warning), by `gate`, at the decision's time, with
+    /// fields `guard` ([`Outcome::guard`]), `rule` ([`Outcome::as_str`]),
+    /// `symbol`, `side`, `type`, and `quantity`, `price`, `client_order_id`
+    /// when the order has them. The queue stays allocation-free on the hot
+    /// path, so the rejection's detail (which filter, which limit and the
+    /// observed value) is in the [`Rejection`](super::Rejection) the caller
+    /// got, not here.
+    ///
+    /// ```
+    /// use supreme_security::gate::{Decision, Outcome};
+    /// use supreme_security::order_guard::{Order, Side, Symbol};
+    ///
+    /// let order = Order::market(Symbol::new("BTCUSDT")?, Side::Buy, "0.01".parse()?);
+    /// let e = Decision { order, outcome: Outcome::RiskRejected, at_ms: 7 }.to_event();
+    /// assert_eq!((e.kind(), e.get("guard"), e.get("rule")), ("ORDER_REJECTED", Some("risk-limits"), Some("RISK_REJECTED")));
+    /// assert_eq!(e.get("quantity"), Some("0.01"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_event(&self) -> Event {
+        let (kind, severity) = match self.outcome {
+            Outcome::Approved => ("ORDER_APPROVED", Severity::Info),
+            _ => ("ORDER_REJECTED", Severity::Warning),
+        };
+        let o = &self.order;
+        let mut e = Event::new(kind, severity, "gate", self.at_ms)
+            .field("guard", self.outcome.guard())
+            .field("rule", self.outcome.as_str())
+            .field("symbol", o.symbol.to_string())
+            .field("side", format!("{:?}", o.side).to_uppercase())
+            .field("type", o.order_type.to_string());
+        if let Some(q) = o.quantity {
+            e = e.field("quantity", q.to_string());
+        }
+        if let Some(p) = o.price {
+            e = e.field("price", p.to_string());
+        }
+        if let Some(id) = o.client_order_id {
+            e = e.field("client_order_id", id.to_string());
+        }
+        e
+    }
 }
 
 /// A fixed-capacity queue of decisions: pushing never allocates.
@@ -80,6 +138,46 @@ impl DecisionLog {
         };
         taken.iter().for_each(&mut f);
         taken.len()
+    }
+
+    /// Records every queued decision, oldest first, in `sink` (the audit
+    /// log) as a core event ([`Decision::to_event`]), outside the queue's
+    /// lock. When the sink refuses one, that one and those after it go back
+    /// to the front of the queue, in order, and the refusal is returned: no
+    /// decision is lost, and a queue the sink cannot empty fills up, so
+    /// [`Gate::check`](super::Gate::check) rejects orders
+    /// ([`Rejection::AuditBacklog`](super::Rejection::AuditBacklog)) rather
+    /// than trade unrecorded.
+    ///
+    /// ```
+    /// use supreme_security::core::event::VecSink;
+    /// use supreme_security::gate::{Decision, DecisionLog, Outcome};
+    /// use supreme_security::order_guard::{Order, Side, Symbol};
+    ///
+    /// let log = DecisionLog::with_capacity(16);
+    /// let order = Order::market(Symbol::new("BTCUSDT")?, Side::Sell, "1".parse()?);
+    /// assert!(log.push(Decision { order, outcome: Outcome::Approved, at_ms: 1 }));
+    /// let audit = VecSink::new();
+    /// assert_eq!(log.drain_into(&audit)?, 1);
+    /// assert_eq!(audit.events()[0].kind(), "ORDER_APPROVED");
+    /// assert!(log.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn drain_into(&self, sink: &dyn Sink) -> Result<usize, SinkError> {
+        let taken: Vec<Decision> = {
+            let mut q = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            q.drain(..).collect()
+        };
+        for (i, d) in taken.iter().enumerate() {
+            if let Err(e) = sink.record(&d.to_event()) {
+                let mut q = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+                for back in taken[i..].iter().rev() {
+                    q.push_front(*back);
+                }
+                return Err(e);
+            }
+        }
+        Ok(taken.len())
     }
 
     /// Decisions waiting to be drained.

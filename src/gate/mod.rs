@@ -11,8 +11,10 @@
 //!
 //! The accept path does no I/O and no heap allocation: the decision is
 //! queued in a pre-allocated [`DecisionLog`] that the bot drains into the
-//! audit log off the hot path. A full queue rejects the order (never a
-//! silent drop of an audit record).
+//! audit log off the hot path, as core events ([`DecisionLog::drain_into`]
+//! a [`Sink`](crate::core::event::Sink): `ORDER_APPROVED`, `ORDER_REJECTED`).
+//! A full queue rejects the order (never a silent drop of an audit record),
+//! and a record the sink refuses stays queued.
 
 mod adapters;
 mod check;

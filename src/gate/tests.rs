@@ -125,3 +125,34 @@ fn a_full_decision_queue_rejects_instead_of_dropping_the_record() {
     assert_eq!(g.decisions().drain(|_| {}), 1);
     assert!(g.check(&order("25000"), &ctx()).is_ok());
 }
+
+#[test]
+fn decisions_an_audit_sink_refuses_stay_queued_and_then_orders_are_rejected() {
+    use crate::core::event::{Event, FnSink, SinkError, VecSink};
+    let switch = KillSwitch::builder().build();
+    let g = gate(&switch, NoRateLimit, 2);
+    let a = g.check(&order("25000"), &ctx()).unwrap();
+    g.release(a);
+    assert!(g.check(&order("25000.001"), &ctx()).is_err());
+    let full = FnSink::new(|_: &Event| Err(SinkError::new("audit log", "disk full")));
+    let err = g.decisions().drain_into(&full).unwrap_err();
+    assert_eq!(err.reason(), "disk full");
+    assert_eq!(g.decisions().len(), 2, "nothing lost");
+    assert!(matches!(
+        g.check(&order("25000"), &ctx()),
+        Err(Rejection::AuditBacklog)
+    ));
+    let audit = VecSink::new();
+    assert_eq!(g.decisions().drain_into(&audit).unwrap(), 2);
+    let events = audit.take();
+    let kinds: Vec<_> = events.iter().map(|e| (e.kind(), e.get("guard"))).collect();
+    assert_eq!(
+        kinds,
+        [
+            ("ORDER_APPROVED", Some("gate")),
+            ("ORDER_REJECTED", Some("order-guard"))
+        ]
+    );
+    assert_eq!(events[1].get("price"), Some("25000.001"));
+    assert!(g.check(&order("25000"), &ctx()).is_ok());
+}

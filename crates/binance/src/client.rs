@@ -1,9 +1,11 @@
 //! [`BinanceClient`]: public and signed requests, the exchange's clock, and
 //! usage read back from response headers.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::Value;
+use supreme_core::event::Sink;
 use supreme_vault::Signer;
 
 use crate::reconcile::Unknowns;
@@ -24,9 +26,6 @@ pub struct Usage {
     pub order_count_1d: Option<u32>,
 }
 
-/// Called with every response, to correct a rate limiter from its headers.
-pub type ResponseObserver = Box<dyn Fn(&Response) + Send + Sync>;
-
 /// A Binance spot REST client whose key never leaves the vault.
 ///
 /// Every request goes through the [`Transport`] (net-guard's guarded client
@@ -41,7 +40,8 @@ pub struct BinanceClient {
     recv_window_ms: u64,
     max_body_bytes: usize,
     usage: Mutex<Usage>,
-    observer: Option<ResponseObserver>,
+    events: Option<Arc<dyn Sink>>,
+    unrecorded: AtomicU64,
     unknowns: Unknowns,
 }
 
@@ -73,7 +73,8 @@ impl BinanceClient {
             recv_window_ms: 5_000,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             usage: Mutex::new(Usage::default()),
-            observer: None,
+            events: None,
+            unrecorded: AtomicU64::new(0),
             unknowns: Unknowns::default(),
         }
     }
@@ -99,10 +100,44 @@ impl BinanceClient {
         self
     }
 
-    /// Calls `observer` with every response (rate-limiter correction).
-    pub fn with_response_observer(mut self, observer: ResponseObserver) -> Self {
-        self.observer = Some(observer);
+    /// Records every request to the exchange in `sink` (the audit log), as
+    /// one [`API_ACCESS`](crate::API_ACCESS) core event: method, path (the
+    /// route, not the query), signed, weight, status, the exchange's
+    /// `used_weight_1m`, latency in ms. Never the API key, the signature or
+    /// the signed query. The request has been sent by then, so a refusal
+    /// changes nothing; it is counted ([`unrecorded_events`](Self::unrecorded_events)).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use supreme_binance::{BinanceClient, Request, Response, Transport, TransportError};
+    /// use supreme_core::event::VecSink;
+    /// use supreme_vault::{EntrySecret, KdfParams, Vault};
+    /// # use secrecy::SecretString;
+    ///
+    /// struct Answer; // stands in for the exchange
+    /// impl Transport for Answer {
+    ///     fn send(&self, _: &Request) -> Result<Response, TransportError> {
+    ///         Ok(Response { status: 200, headers: vec![], body: r#"{"serverTime":1}"#.into() })
+    ///     }
+    /// }
+    /// # let mut vault = Vault::create(&SecretString::from("p"), KdfParams::dangerous_insecure_for_tests())?;
+    /// # vault.put("binance", &EntrySecret::Hmac { key_id: "sim-api-key-0001".into(), secret: SecretString::from("NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP") }, None)?;
+    /// let seen = Arc::new(VecSink::new());
+    /// let client = BinanceClient::new(Answer, "sim-api-key-0001", vault.signer("binance")?).with_events(seen.clone());
+    /// client.sync_time()?;
+    /// let e = &seen.events()[0];
+    /// assert_eq!((e.kind(), e.get("path"), e.get("status")), ("API_ACCESS", Some("/api/v3/time"), Some("200")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_events(mut self, sink: Arc<dyn Sink>) -> Self {
+        self.events = Some(sink);
         self
+    }
+
+    /// How many request records the sink ([`with_events`](Self::with_events))
+    /// refused.
+    pub fn unrecorded_events(&self) -> u64 {
+        self.unrecorded.load(Ordering::Relaxed)
     }
 
     /// Now on the local clock, Unix ms.
@@ -234,7 +269,17 @@ impl BinanceClient {
     /// Sends, records usage, and turns error statuses into typed errors
     /// (their text scrubbed of the API key and the signed query).
     fn exchange(&self, req: &Request) -> Result<Response, BinanceError> {
-        let resp = self.transport.send(req).map_err(|e| match e {
+        let started = self.clock.monotonic();
+        let sent = self.transport.send(req);
+        if let Some(sink) = &self.events {
+            let latency =
+                supreme_core::time::duration_ms(self.clock.monotonic().saturating_sub(started));
+            let event = crate::access::access_event(req, &sent, latency, self.clock.now_ms());
+            if sink.record(&event).is_err() {
+                self.unrecorded.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        let resp = sent.map_err(|e| match e {
             TransportError::NotSent(why) => TransportError::NotSent(scrub(&why, req)),
             TransportError::NoResponse(why) => TransportError::NoResponse(scrub(&why, req)),
             TransportError::KillSwitch(why) => TransportError::KillSwitch(scrub(&why, req)),
@@ -250,9 +295,6 @@ impl BinanceClient {
             });
         }
         self.record_usage(&resp);
-        if let Some(observer) = &self.observer {
-            observer(&resp);
-        }
         let retry_after_s = || {
             resp.header("retry-after")
                 .and_then(|v| v.parse().ok())

@@ -8,7 +8,11 @@
 //! - Rules: [`BinanceClient::exchange_info`] loads `exchangeInfo` for
 //!   order-guard; [`weight`] gives each endpoint's request weight; response
 //!   headers (`X-MBX-USED-WEIGHT-1M`, `X-MBX-ORDER-COUNT-*`) are read back
-//!   ([`Usage`]) and handed to a rate limiter ([`ResponseObserver`]).
+//!   ([`Usage`]; [`GuardedTransport`] corrects its rate limiter from them).
+//! - Every request is recorded as one `API_ACCESS` core event in the
+//!   client's sink ([`BinanceClient::with_events`]: the audit log): method,
+//!   path, status, weight, latency; never the key, the signature or the
+//!   signed query.
 //! - Orders carry client order ids. An order whose answer is lost is
 //!   [`BinanceError::OutcomeUnknown`] and is reconciled by asking for that id
 //!   ([`BinanceClient::reconcile`]), never by sending it again.
@@ -37,6 +41,7 @@
 //!
 //! None.
 
+mod access;
 mod account;
 mod client;
 mod error;
@@ -51,8 +56,9 @@ mod transport;
 mod venue;
 mod weights;
 
+pub use access::API_ACCESS;
 pub use account::AssetBalance;
-pub use client::{BinanceClient, ResponseObserver, Usage};
+pub use client::{BinanceClient, Usage};
 pub use error::{BinanceError, Error, Result};
 pub use guarded::GuardedTransport;
 pub use orders::{OrderState, Reconciled};

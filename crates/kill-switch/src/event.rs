@@ -1,19 +1,25 @@
 //! Everything the switch does, as events for the audit log.
+//!
+//! The switch reports to one core [`Sink`](supreme_core::event::Sink)
+//! ([`KillSwitchBuilder::events`](crate::KillSwitchBuilder::events)); each
+//! [`Event`] here reaches it as a core
+//! [`Event`](supreme_core::event::Event) ([`Event::to_core`] names the kinds).
 
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
+
+use supreme_core::event::{Sink, SinkError};
 
 use crate::reset::ResetRefusal;
 use crate::state::{State, TripRecord, TripRequest};
 
 mod to_core;
 
-pub use to_core::core_sink;
-
-/// A callback receiving every event. It runs on the thread that caused the
-/// event, so it should be quick (append to a log, push to a channel).
-pub type EventSink = Arc<dyn Fn(&Event) + Send + Sync>;
+/// Where the switch's events go: any core sink (an audit log, a
+/// [`FanOut`](supreme_core::event::FanOut), a closure in an
+/// [`FnSink`](supreme_core::event::FnSink)).
+pub type EventSink = Arc<dyn Sink>;
 
 /// One thing that happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,10 +157,12 @@ impl fmt::Display for Action {
     }
 }
 
-/// Sends to an optional sink.
-pub(crate) fn emit(sink: Option<&EventSink>, event: Event) {
-    if let Some(sink) = sink {
-        sink(&event);
+/// Sends to an optional sink, as a core event stamped `now_ms` where the
+/// event carries no time of its own.
+pub(crate) fn emit(sink: Option<&EventSink>, now_ms: u64, event: &Event) -> Result<(), SinkError> {
+    match sink {
+        Some(sink) => sink.record(&event.to_core(now_ms)),
+        None => Ok(()),
     }
 }
 

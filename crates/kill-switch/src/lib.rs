@@ -110,7 +110,7 @@ pub mod triggers;
 mod venue;
 
 pub use error::{Error, KillSwitchError, Result};
-pub use event::{Action, Event, EventSink, core_sink};
+pub use event::{Action, Event, EventSink};
 pub use gate::{Gate, InFlight};
 pub use halt::{FlattenConfig, HaltConfig, HaltReport, RetryPolicy, close_orders};
 pub use hooks::ShutdownHooks;

@@ -143,6 +143,10 @@ pub enum ResetRefusal {
     /// The latch is missing: there is no written trip to reset. A new
     /// switch is armed with `init`.
     NeedsInit,
+    /// The event sink refused the reset's record: no reset without a
+    /// record, so the switch stays tripped (the tokens are spent when a
+    /// latch holds them; sign new ones once the sink accepts again).
+    NotRecorded(String),
     /// Refused by core's operator policy for a reason not listed above.
     Operator(Refusal),
 }
@@ -182,6 +186,7 @@ impl fmt::Display for ResetRefusal {
             Self::NeedsInit => f.write_str(
                 "no latch on disk: a new switch is armed with `supreme kill-switch init`",
             ),
+            Self::NotRecorded(d) => write!(f, "the reset could not be recorded: {d}"),
             Self::Operator(r) => r.fmt(f),
         }
     }

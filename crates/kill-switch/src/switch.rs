@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use ring::rand::{SecureRandom, SystemRandom};
 use supreme_core::Clock;
+use supreme_core::event::SinkError;
 
 use crate::error::KillSwitchError;
 use crate::event::{Event, EventSink, emit};
@@ -31,6 +32,8 @@ struct Inner {
     latch: Option<PathBuf>,
     clock: Arc<dyn Clock>,
     events: Option<EventSink>,
+    /// Events the sink refused.
+    unrecorded: AtomicU64,
     policy: ResetPolicy,
     used_nonces: Mutex<HashSet<String>>,
 }
@@ -250,8 +253,42 @@ impl KillSwitch {
         });
     }
 
+    /// Reports `event` to the sink; a refusal is counted
+    /// ([`KillSwitch::unrecorded_events`]) and returned for the callers that
+    /// must not act unrecorded (a reset).
+    pub(crate) fn record(&self, event: &Event) -> Result<(), SinkError> {
+        let now = self.inner.clock.now_ms();
+        emit(self.inner.events.as_ref(), now, event).inspect_err(|_| {
+            self.inner.unrecorded.fetch_add(1, Ordering::Relaxed);
+        })
+    }
+
+    /// Reports `event`; the switch acts whether or not the sink kept it (a
+    /// trip is never held back by its record), and a refusal is counted.
     pub(crate) fn emit(&self, event: Event) {
-        emit(self.inner.events.as_ref(), event);
+        let _ = self.record(&event);
+    }
+
+    /// How many events the sink ([`KillSwitchBuilder::events`]) refused
+    /// since this switch was built. The switch fails closed by itself: a
+    /// trip, a halt and its hooks happen whether or not their record was
+    /// kept, so a refusal never keeps the gate open; this count (alert on it
+    /// going up) is how a refusal is seen. A reset whose record is refused
+    /// is refused itself ([`ResetRefusal::NotRecorded`](crate::ResetRefusal::NotRecorded)).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use supreme_core::event::{Event, FnSink, SinkError};
+    /// use supreme_kill_switch::{KillSwitch, TripRequest};
+    ///
+    /// let full = FnSink::new(|_: &Event| Err(SinkError::new("audit log", "disk full")));
+    /// let switch = KillSwitch::builder().events(Arc::new(full)).build();
+    /// switch.trip(TripRequest::manual("stop", "alice")).unwrap();
+    /// assert!(!switch.gate().is_open(), "tripped although unrecorded");
+    /// assert_eq!(switch.unrecorded_events(), 1);
+    /// ```
+    pub fn unrecorded_events(&self) -> u64 {
+        self.inner.unrecorded.load(Ordering::Relaxed)
     }
 }
 

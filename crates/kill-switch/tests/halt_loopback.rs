@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use rust_decimal::Decimal;
 use support::HttpVenue;
+use supreme_core::event::{Event as CoreEvent, VecSink};
 use supreme_kill_switch::*;
 use supreme_testkit::sim_exchange::SimExchange;
 
@@ -30,15 +31,17 @@ fn seed_orders(ex: &SimExchange, n: usize) {
     }
 }
 
-fn switch_with_events() -> (KillSwitch, Arc<Mutex<Vec<Event>>>) {
-    let events: Arc<Mutex<Vec<Event>>> = Arc::default();
-    let sink = Arc::clone(&events);
-    let s = KillSwitch::builder()
-        .events(Arc::new(move |e: &Event| {
-            sink.lock().unwrap().push(e.clone())
-        }))
-        .build();
+fn switch_with_events() -> (KillSwitch, Arc<VecSink>) {
+    let events = Arc::new(VecSink::new());
+    let s = KillSwitch::builder().events(events.clone()).build();
     (s, events)
+}
+
+/// Whether an event of `kind` has every one of `fields`.
+fn has(events: &[CoreEvent], kind: &str, fields: &[(&str, &str)]) -> bool {
+    events
+        .iter()
+        .any(|e| e.kind() == kind && fields.iter().all(|(n, v)| e.get(n) == Some(*v)))
 }
 
 #[test]
@@ -59,36 +62,24 @@ fn hundred_orders_on_five_symbols_cancelled_and_verified_within_100ms() {
     assert_eq!(report.orders_found, 100);
     assert_eq!(report.cancel_attempts, 1);
     assert!(elapsed < Duration::from_millis(100), "took {elapsed:?}");
-    let ev = events.lock().unwrap();
+    let ev = events.events();
     let cancels = ev
         .iter()
         .filter(|e| {
-            matches!(
-                e,
-                Event::Action {
-                    action: Action::CancelAll { .. },
-                    outcome: Ok(()),
-                    ..
-                }
-            )
+            e.kind() == "KILL_SWITCH_ACTION"
+                && e.get("action").is_some_and(|a| a.starts_with("cancel all"))
+                && e.get("outcome") == Some("ok")
         })
         .count();
     assert_eq!(cancels, 5, "one cancel per symbol");
-    assert!(ev.iter().any(|e| matches!(
-        e,
-        Event::Verified {
-            state: State::Halting,
-            clean: true,
-            ..
-        }
-    )));
-    assert!(ev.iter().any(|e| matches!(
-        e,
-        Event::StateChanged {
-            to: State::Halted,
-            ..
-        }
-    )));
+    let halting = State::Halting.to_string();
+    let halted = State::Halted.to_string();
+    assert!(has(
+        &ev,
+        "KILL_SWITCH_VERIFIED",
+        &[("state", &halting), ("clean", "true")]
+    ));
+    assert!(has(&ev, "KILL_SWITCH_STATE", &[("to", &halted)]));
 }
 
 #[test]
@@ -110,29 +101,29 @@ fn flattening_closes_longs_and_shorts_in_chunks_within_slippage() {
     assert!(ex.open_orders().is_empty());
     assert_eq!(report.positions_found, 2);
     assert_eq!(report.close_orders_sent, 3 + 7);
-    let ev = events.lock().unwrap();
-    for e in ev.iter() {
-        if let Event::Action {
-            action: Action::ClosePosition { order },
-            ..
-        } = e
-        {
-            assert!(order.reduce_only);
-            assert!(order.quantity <= d("1"));
-            match order.side {
-                Side::Sell => assert_eq!(order.limit_price, d("29850")),
-                Side::Buy => assert_eq!(order.limit_price, d("2010")),
-            }
+    let ev = events.events();
+    let closes: Vec<&str> = ev
+        .iter()
+        .filter_map(|e| e.get("action"))
+        .filter(|a| a.starts_with("close "))
+        .collect();
+    assert_eq!(closes.len(), 3 + 7, "{closes:?}");
+    for a in closes {
+        // "close SYMBOL SIDE QTY limit PRICE", reduce-only.
+        let w: Vec<&str> = a.split(' ').collect();
+        assert!(d(w[3]) <= d("1"), "{a}");
+        match w[2] {
+            "Sell" => assert_eq!(w[5], "29850", "{a}"),
+            "Buy" => assert_eq!(w[5], "2010", "{a}"),
+            other => panic!("{other} in {a}"),
         }
     }
-    assert!(ev.iter().any(|e| matches!(
-        e,
-        Event::StateChanged {
-            from: State::Halting,
-            to: State::Flattening,
-            ..
-        }
-    )));
+    let (halting, flattening) = (State::Halting.to_string(), State::Flattening.to_string());
+    assert!(has(
+        &ev,
+        "KILL_SWITCH_STATE",
+        &[("from", &halting), ("to", &flattening)]
+    ));
 }
 
 #[test]
@@ -164,13 +155,10 @@ fn venue_errors_are_retried_with_backoff_then_recover() {
     ex.fail_next(3, 503);
     let venue = HttpVenue::new(ex.addr());
     let clock = Arc::new(FakeClock::new(1_000));
-    let events: Arc<Mutex<Vec<Event>>> = Arc::default();
-    let sink = Arc::clone(&events);
+    let events = Arc::new(VecSink::new());
     let switch = KillSwitch::builder()
         .clock(clock.clone())
-        .events(Arc::new(move |e: &Event| {
-            sink.lock().unwrap().push(e.clone())
-        }))
+        .events(events.clone())
         .build();
     switch.trip(TripRequest::manual("errors", "ci")).unwrap();
     let retry = RetryPolicy {
@@ -194,10 +182,11 @@ fn venue_errors_are_retried_with_backoff_then_recover() {
     // Backoff 100 + 200 + 250 on the fake clock.
     assert_eq!(clock.now_ms(), 1_000 + 550);
     let failed = events
-        .lock()
-        .unwrap()
+        .events()
         .iter()
-        .filter(|e| matches!(e, Event::Action { outcome: Err(m), .. } if m.contains("503")))
+        .filter(|e| {
+            e.kind() == "KILL_SWITCH_ACTION" && e.get("outcome").is_some_and(|m| m.contains("503"))
+        })
         .count();
     assert_eq!(failed, 3);
 }
@@ -227,14 +216,11 @@ fn ignored_cancels_are_caught_by_verification() {
         .unwrap();
     assert_eq!(report.cancel_attempts, 2);
     assert!(ex.open_orders().is_empty());
-    assert!(events.lock().unwrap().iter().any(|e| matches!(
-        e,
-        Event::Verified {
-            clean: false,
-            open_orders: 10,
-            ..
-        }
-    )));
+    assert!(has(
+        &events.events(),
+        "KILL_SWITCH_VERIFIED",
+        &[("clean", "false"), ("open_orders", "10")]
+    ));
 }
 
 #[test]
@@ -273,13 +259,7 @@ fn persistent_failure_leaves_the_switch_halting_and_resumable() {
     );
     assert_eq!(switch.state(), State::Halting);
     assert!(!switch.gate().is_open());
-    assert!(
-        events
-            .lock()
-            .unwrap()
-            .iter()
-            .any(|e| matches!(e, Event::HaltIncomplete { .. }))
-    );
+    assert!(has(&events.events(), "KILL_SWITCH_HALT_INCOMPLETE", &[]));
     // The venue recovers; calling halt again resumes and verifies.
     ex.fail_next(0, 500);
     switch
@@ -341,10 +321,13 @@ fn responder_runs_hooks_in_order_notifies_and_halts_on_trip() {
     let log = String::from_utf8(log.lock().unwrap().clone()).unwrap();
     assert!(log.contains("TRIPPED (manual): respond"), "{log}");
     assert!(log.contains("halted, venue verified clean"), "{log}");
-    let ev = events.lock().unwrap();
     assert!(
-        ev.iter()
-            .any(|e| matches!(e, Event::Hook { name, outcome: Err(_) } if name == "flush"))
+        events
+            .events()
+            .iter()
+            .any(|e| e.kind() == "KILL_SWITCH_HOOK"
+                && e.get("hook") == Some("flush")
+                && e.get("outcome") != Some("ok"))
     );
 }
 

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use rust_decimal::Decimal;
 use support::HttpVenue;
+use supreme_core::event::VecSink;
 use supreme_kill_switch::*;
 use supreme_testkit::sim_exchange::SimExchange;
 
@@ -20,13 +21,8 @@ fn halt_not_verified_reaches_a_rate_limited_and_a_failing_notifier() {
     let ex = SimExchange::start().unwrap();
     ex.add_order("BTCUSDT", "BUY", Decimal::ONE, Decimal::from(100));
     ex.fail_next(1_000, 500);
-    let events: Arc<Mutex<Vec<Event>>> = Arc::default();
-    let sink = Arc::clone(&events);
-    let switch = KillSwitch::builder()
-        .events(Arc::new(move |e: &Event| {
-            sink.lock().unwrap().push(e.clone())
-        }))
-        .build();
+    let events = Arc::new(VecSink::new());
+    let switch = KillSwitch::builder().events(events.clone()).build();
 
     let limited_sent: Arc<Mutex<Vec<String>>> = Arc::default();
     let log = Arc::clone(&limited_sent);
@@ -98,17 +94,16 @@ fn halt_not_verified_reaches_a_rate_limited_and_a_failing_notifier() {
         "the trip notice that failed before the halt is retried after it: {flaky_sent:?}"
     );
 
-    let ev = events.lock().unwrap();
-    let pager_attempts: Vec<(String, u32, bool)> = ev
+    let pager_attempts: Vec<(String, u32, bool)> = events
+        .events()
         .iter()
-        .filter_map(|e| match e {
-            Event::Notified {
-                notifier,
-                subject,
-                attempt,
-                outcome,
-            } if notifier == "pager" => Some((subject.clone(), *attempt, outcome.is_ok())),
-            _ => None,
+        .filter(|e| e.kind() == "KILL_SWITCH_NOTIFIED" && e.get("notifier") == Some("pager"))
+        .map(|e| {
+            (
+                e.get("subject").unwrap().to_owned(),
+                e.get("attempt").unwrap().parse().unwrap(),
+                e.get("outcome") == Some("ok"),
+            )
         })
         .collect();
     let halt = |a: u32, ok: bool| ("HALT NOT VERIFIED".to_string(), a, ok);

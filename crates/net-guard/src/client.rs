@@ -23,7 +23,9 @@ use crate::resolve::{GuardedResolver, ResolverSettings};
 use crate::tls_config::find_our_error;
 use crate::{EgressPolicy, Error, Target, TargetHost};
 
-/// Something worth a warning that did not stop the request.
+/// Something worth a warning that did not stop the request. It reaches the
+/// builder's [`events`](GuardedClientBuilder::events) sink as a core event
+/// ([`Event::to_core`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Event {
@@ -43,7 +45,7 @@ pub enum Event {
     },
 }
 
-type EventSink = Arc<dyn Fn(&Event) + Send + Sync>;
+type EventSink = Arc<dyn supreme_core::event::Sink>;
 
 mod builder;
 mod connect;
@@ -64,7 +66,7 @@ pub struct GuardedClient {
     policy: Arc<EgressPolicy>,
     hsts: HstsMode,
     max_redirects: usize,
-    on_event: EventSink,
+    events: EventSink,
     hsts_seen: Arc<Mutex<HashMap<String, Hsts>>>,
 }
 
@@ -87,7 +89,7 @@ impl GuardedClient {
             max_redirects: 0,
             timeout: Duration::from_secs(10),
             extra_roots: ExtraRoots::default(),
-            on_event: None,
+            events: None,
         }
     }
 
@@ -275,8 +277,12 @@ impl GuardedClient {
         }
     }
 
+    /// A warning never stops the request, so a sink's refusal changes
+    /// nothing here (the sink says what it could not keep).
     fn emit(&self, e: &Event) {
-        (self.on_event)(e);
+        let _ = self
+            .events
+            .record(&e.to_core(supreme_core::Clock::now_ms(&supreme_core::SystemClock)));
     }
 }
 

@@ -1,7 +1,20 @@
-//! [`Breach`]es and [`Drift`] warnings, and where they go ([`BreachSink`]):
-//! trip a kill switch from a sink without this crate depending on one.
+//! [`Breach`]es and [`Drift`] warnings, and where they go.
+//!
+//! Two places, for two jobs. A [`BreachSink`] *reacts*: it trips a kill
+//! switch, typed, with no dependency on one and nothing that could refuse
+//! (a trip must never wait on a record). The book's event sink
+//! ([`RiskBook::with_events`](crate::RiskBook::with_events), a core
+//! [`Sink`](supreme_core::event::Sink) such as the audit log) *records*:
+//! every breach and drift as a core event ([`Breach::to_event`],
+//! [`Drift::to_event`]). A refused record is counted
+//! ([`RiskBook::unrecorded_events`](crate::RiskBook::unrecorded_events));
+//! the breach stands (it is latched in the book's state either way).
 
 use supreme_order_guard::Symbol;
+
+mod record;
+
+pub use record::{BREACH_KIND, DRIFT_KIND};
 
 use crate::{LimitKind, Observed, Scope, TradingState};
 

@@ -56,7 +56,8 @@
 //! or release it. A scope is [`TradingState::Active`], `ReduceOnly` or
 //! `Halted`; an order that only reduces a position passes in every state
 //! and over every limit. Breaches (daily loss, drawdown, losing trades) go
-//! to a [`BreachSink`] (trip a kill switch there). A latched breach is
+//! to a [`BreachSink`] (trip a kill switch there) and, as core events, to
+//! the book's event sink ([`RiskBook::with_events`]: the audit log). A latched breach is
 //! cleared only with operators' signed tokens ([`RiskBook::clear_breach`],
 //! [`StateFile::clear_breach`], `supreme risk clear`; see [`breach_subject`]).
 //!
@@ -65,7 +66,7 @@
 //! Marks, rates and fills revalue every position; one that moves from
 //! within a position-share or concentration limit to over it, with no order
 //! crossing it, is reported once per crossing as a [`Drift`] warning
-//! ([`BreachSink::on_drift`]). A limit set
+//! ([`BreachSink::on_drift`], and a `RISK_DRIFT` event). A limit set
 //! [`with_reduce_only_on_drift`](PositionLimit::with_reduce_only_on_drift)
 //! also makes the symbol reduce-only at that scope while it stays over
 //! ([`Rejection::Drifted`]), lifting by itself once it is back within.
@@ -100,7 +101,7 @@ pub use book::{
     Accepted, Fee, FillReport, Origin, PositionView, ReservationId, RiskBook, RiskConfig,
     ScopeView, Warnings,
 };
-pub use breach::{Breach, BreachSink, Drift};
+pub use breach::{BREACH_KIND, Breach, BreachSink, DRIFT_KIND, Drift};
 pub use clear::{ClearRefusal, breach_subject, clear_nonce_path};
 pub use error::{Error, LimitKind, Observed, Rejection, Result, Warning};
 pub use limits::{

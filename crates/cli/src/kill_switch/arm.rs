@@ -7,9 +7,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use supreme_core::event::{Event, FnSink, SinkError};
 use supreme_kill_switch::latch::{self, Standing};
 use supreme_kill_switch::{
-    Clock, Event, KillSwitch, KillSwitchError, OperatorKey, ResetPolicy, ResetRequest, SignReset,
+    Clock, KillSwitch, KillSwitchError, OperatorKey, ResetPolicy, ResetRequest, SignReset,
     SystemClock, Trigger,
 };
 
@@ -86,16 +87,15 @@ pub(crate) fn load_policy(path: &Path) -> Result<ResetPolicy, String> {
         .and_then(|t| ResetPolicy::from_json(&t).map_err(|e| format!("{}: {e}", path.display())))
 }
 
-fn report(e: &Event) {
-    if let Event::ResetAttempt {
-        operator, outcome, ..
-    } = e
-    {
-        match outcome {
-            Ok(()) => eprintln!("reset by {operator}: accepted"),
-            Err(r) => eprintln!("reset by {operator}: refused: {r}"),
-        }
+/// Prints the reset's record (the switch's core events) to stderr.
+fn report(e: &Event) -> Result<(), SinkError> {
+    let operator = e.actor();
+    match (e.kind(), e.get("outcome")) {
+        ("KILL_SWITCH_RESET", _) => eprintln!("reset by {operator}: accepted"),
+        ("KILL_SWITCH_RESET_REFUSED", Some(r)) => eprintln!("reset by {operator}: refused: {r}"),
+        _ => {}
     }
+    Ok(())
 }
 
 fn refused(e: &KillSwitchError) -> ExitCode {
@@ -131,7 +131,7 @@ pub(super) fn init(
     let built = KillSwitch::builder()
         .latch(path)
         .reset_policy(policy)
-        .events(Arc::new(report))
+        .events(Arc::new(FnSink::new(report)))
         .init(&requests);
     match built {
         Ok(_) => {
@@ -155,7 +155,7 @@ pub(super) fn reset(
     let switch = KillSwitch::builder()
         .latch(path)
         .reset_policy(policy)
-        .events(Arc::new(report))
+        .events(Arc::new(FnSink::new(report)))
         .build();
     match switch.reset_quorum(&requests) {
         Ok(()) => {

@@ -1,54 +1,9 @@
-//! The switch's events as core security events: [`core_sink`].
+//! The switch's events as core security events: [`Event::to_core`].
 
-use std::sync::Arc;
+use supreme_core::event::{Event as CoreEvent, Severity};
 
-use supreme_core::event::{Event as CoreEvent, Severity, Sink};
-
-use super::{Event, EventSink};
-use crate::Clock;
+use super::Event;
 use crate::state::TripRecord;
-
-/// An [`EventSink`] that hands every switch event, as a core
-/// [`Event`](supreme_core::event::Event), to `sink` (an audit log, a
-/// [`FanOut`](supreme_core::event::FanOut)), stamped with `clock`.
-///
-/// A trip, a halt and a reset never wait on the sink's answer: the switch
-/// fails closed by itself (a trip is never undone because it went
-/// unrecorded). A refusal is therefore not returned to the switch; it goes
-/// to `on_refused` (count it, raise an alarm).
-///
-/// Kinds: `KILL_SWITCH_TRIGGERED` (a trip, or a start tripped from the
-/// latch), `KILL_SWITCH_RESET` / `KILL_SWITCH_RESET_REFUSED`, and
-/// `KILL_SWITCH_<WHAT>` for the rest (`STATE`, `LATCH_WRITTEN`,
-/// `LATCH_FAILED`, `ACTION`, `VERIFIED`, `HALT_INCOMPLETE`, `HOOK`,
-/// `NOTIFIED`, `TRIP_REPEATED`).
-///
-/// ```
-/// use std::sync::Arc;
-/// use supreme_core::event::VecSink;
-/// use supreme_kill_switch::{Clock, KillSwitch, SystemClock, Trigger, TripRequest, core_sink};
-///
-/// let seen = Arc::new(VecSink::new());
-/// let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-/// let switch = KillSwitch::builder()
-///     .clock(clock.clone())
-///     .events(core_sink(seen.clone(), clock, |e| eprintln!("not recorded: {e}")))
-///     .build();
-/// switch.trip(TripRequest::new(Trigger::Manual, "operator stop", "alice")).ok();
-/// let kinds: Vec<_> = seen.events().iter().map(|e| e.kind()).collect();
-/// assert!(kinds.contains(&"KILL_SWITCH_TRIGGERED"), "{kinds:?}");
-/// ```
-pub fn core_sink<S, F>(sink: S, clock: Arc<dyn Clock>, on_refused: F) -> EventSink
-where
-    S: Sink + 'static,
-    F: Fn(&supreme_core::event::SinkError) + Send + Sync + 'static,
-{
-    Arc::new(move |event: &Event| {
-        if let Err(e) = sink.record(&to_core(event, clock.now_ms())) {
-            on_refused(&e);
-        }
-    })
-}
 
 fn outcome<E: std::fmt::Display>(r: &Result<(), E>) -> String {
     match r {
@@ -71,8 +26,37 @@ fn trip(kind: &'static str, r: &TripRecord) -> CoreEvent {
         .field("values", values)
 }
 
-/// The core event for `event`, at `now_ms` where it carries no time.
-pub(crate) fn to_core(event: &Event, now_ms: u64) -> CoreEvent {
+impl Event {
+    /// This event as a core security event, stamped `now_ms` where it
+    /// carries no time of its own. The kinds are stable (audit queries and
+    /// alerts match on them):
+    ///
+    /// | kind | event | severity |
+    /// |---|---|---|
+    /// | `KILL_SWITCH_TRIGGERED` | [`Tripped`](Event::Tripped), [`StartedTripped`](Event::StartedTripped) (field `restored_from_latch`) | critical |
+    /// | `KILL_SWITCH_TRIP_REPEATED` | [`TripRepeated`](Event::TripRepeated) | warning |
+    /// | `KILL_SWITCH_RESET` / `KILL_SWITCH_RESET_REFUSED` | [`ResetAttempt`](Event::ResetAttempt) | notice / warning |
+    /// | `KILL_SWITCH_STATE` | [`StateChanged`](Event::StateChanged) | notice |
+    /// | `KILL_SWITCH_LATCH_WRITTEN` / `KILL_SWITCH_LATCH_FAILED` | the latch | info / error |
+    /// | `KILL_SWITCH_ACTION`, `KILL_SWITCH_VERIFIED`, `KILL_SWITCH_HALT_INCOMPLETE` | the halt | info-warning, info, critical |
+    /// | `KILL_SWITCH_HOOK`, `KILL_SWITCH_NOTIFIED` | hooks, notifiers | info / error, warning |
+    ///
+    /// A trip's actor is who tripped it, a reset's the operator(s); fields
+    /// hold ids, reasons and outcomes, never a token.
+    ///
+    /// ```
+    /// use supreme_kill_switch::{Event, Trigger, TripRequest};
+    /// let e = Event::TripRepeated { request: TripRequest::manual("again", "bob"), at_ms: 9 };
+    /// let core = e.to_core(0);
+    /// assert_eq!((core.kind(), core.actor(), core.at_ms()), ("KILL_SWITCH_TRIP_REPEATED", "bob", 9));
+    /// assert_eq!(core.get("trigger"), Some(Trigger::Manual.to_string().as_str()));
+    /// ```
+    pub fn to_core(&self, now_ms: u64) -> CoreEvent {
+        to_core(self, now_ms)
+    }
+}
+
+fn to_core(event: &Event, now_ms: u64) -> CoreEvent {
     let ks = |kind, severity| CoreEvent::new(kind, severity, "kill-switch", now_ms);
     match event {
         Event::StartedTripped { record } => {

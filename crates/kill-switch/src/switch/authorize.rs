@@ -17,7 +17,9 @@ impl KillSwitch {
     /// not expired, after the cooldown. With a latch, the nonces are recorded
     /// in the nonce store and the latch is rewritten as armed, carrying the
     /// tokens, before the gate opens. Every attempt is reported as
-    /// [`Event::ResetAttempt`]. A policy with a quorum above one refuses
+    /// [`Event::ResetAttempt`]: an accepted reset is recorded before it
+    /// takes effect, and refused ([`ResetRefusal::NotRecorded`]) when the
+    /// sink refuses that record. A policy with a quorum above one refuses
     /// this; use [`KillSwitch::reset_quorum`].
     pub fn reset(&self, req: &ResetRequest) -> Result<(), KillSwitchError> {
         self.reset_quorum(std::slice::from_ref(req))
@@ -35,19 +37,21 @@ impl KillSwitch {
             .collect::<Vec<_>>()
             .join("+");
         let mut slot = lock(&inner.record);
-        let outcome = self.try_reset(&mut slot, reqs, now);
+        let outcome = self.try_reset(&mut slot, reqs, &operator, now);
         drop(slot);
-        if let (Ok(()), Some(path)) = (&outcome, &inner.latch) {
-            self.emit(Event::LatchWritten {
+        match (&outcome, &inner.latch) {
+            (Ok(()), Some(path)) => self.emit(Event::LatchWritten {
                 path: path.clone(),
                 state: State::Armed,
-            });
+            }),
+            // Its record, KILL_SWITCH_RESET, was kept before it took effect.
+            (Ok(()), None) => {}
+            (Err(_), _) => self.emit(Event::ResetAttempt {
+                operator: operator.clone(),
+                at_ms: now,
+                outcome: outcome.clone(),
+            }),
         }
-        self.emit(Event::ResetAttempt {
-            operator: operator.clone(),
-            at_ms: now,
-            outcome: outcome.clone(),
-        });
         outcome.map_err(|refusal| KillSwitchError::ResetRefused { operator, refusal })
     }
 
@@ -55,6 +59,7 @@ impl KillSwitch {
         &self,
         slot: &mut Option<TripRecord>,
         reqs: &[ResetRequest],
+        operator: &str,
         now: u64,
     ) -> Result<(), ResetRefusal> {
         let state = self.state();
@@ -79,6 +84,15 @@ impl KillSwitch {
         }
         let policy = &self.inner.policy;
         let tokens = reset::authorize_all(policy, reqs, &record.id, record.at_ms, now)?;
+        // No undo without a record: the reset is recorded before anything
+        // (nonces, latch, gate) changes, and refused when it cannot be. A
+        // later failure is reported as KILL_SWITCH_RESET_REFUSED.
+        self.record(&Event::ResetAttempt {
+            operator: operator.to_owned(),
+            at_ms: now,
+            outcome: Ok(()),
+        })
+        .map_err(|e| ResetRefusal::NotRecorded(e.to_string()))?;
         match &self.inner.latch {
             Some(path) => self.rearm_latch(path, record, &tokens, now)?,
             None => {

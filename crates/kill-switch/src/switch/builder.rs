@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicU8;
+use std::sync::atomic::{AtomicU8, AtomicU64};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
@@ -48,7 +48,35 @@ impl KillSwitchBuilder {
         self
     }
 
-    /// Receives every event (for the audit log).
+    /// Receives every event, as a core security event ([`Event::to_core`]
+    /// names the kinds): the audit log, a
+    /// [`FanOut`](supreme_core::event::FanOut), or a closure in an
+    /// [`FnSink`](supreme_core::event::FnSink).
+    ///
+    /// Fail closed: a trip, a halt and its hooks happen even when the sink
+    /// refuses their record (a refusal never keeps the gate open); the
+    /// refusal is counted in [`KillSwitch::unrecorded_events`]. A reset is
+    /// recorded before it takes effect, and refused
+    /// ([`ResetRefusal::NotRecorded`](crate::ResetRefusal::NotRecorded))
+    /// when the sink refuses that record: no gate reopens unrecorded.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use supreme_core::event::{Event, FnSink, VecSink};
+    /// use supreme_kill_switch::{KillSwitch, TripRequest};
+    ///
+    /// let seen = Arc::new(VecSink::new());
+    /// let switch = KillSwitch::builder().events(seen.clone()).build();
+    /// switch.trip(TripRequest::manual("operator stop", "alice")).unwrap();
+    /// assert_eq!(seen.events()[0].kind(), "KILL_SWITCH_TRIGGERED");
+    ///
+    /// // A closure, through FnSink.
+    /// let print = FnSink::new(|e: &Event| {
+    ///     eprintln!("{e}");
+    ///     Ok(())
+    /// });
+    /// let _switch = KillSwitch::builder().events(Arc::new(print)).build();
+    /// ```
     pub fn events(mut self, sink: EventSink) -> Self {
         self.events = Some(sink);
         self
@@ -87,6 +115,7 @@ impl KillSwitchBuilder {
                 latch: self.latch,
                 clock: self.clock,
                 events: self.events,
+                unrecorded: AtomicU64::new(0),
                 policy: self.policy,
                 used_nonces: Mutex::new(HashSet::new()),
             }),

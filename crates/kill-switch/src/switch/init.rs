@@ -16,7 +16,9 @@ impl KillSwitchBuilder {
     ///
     /// Refused when no latch is configured, when a latch file already exists
     /// (reset it instead), or when the tokens do not pass the policy (no
-    /// cooldown applies). This is the `supreme kill-switch init` command.
+    /// cooldown applies), or when the event sink refuses its record
+    /// ([`ResetRefusal::NotRecorded`]: the arming is recorded before the
+    /// latch is written). This is the `supreme kill-switch init` command.
     ///
     /// ```
     /// use std::time::Duration;
@@ -76,6 +78,14 @@ impl KillSwitchBuilder {
                 )));
             }
             let tokens = reset::authorize_all(&policy.without_cooldown(), reqs, &id, now, now)?;
+            // Arming opens the gate: recorded first, refused unrecorded.
+            let accepted = Event::ResetAttempt {
+                operator: operator.clone(),
+                at_ms: now,
+                outcome: Ok(()),
+            };
+            crate::event::emit(self.events.as_ref(), now, &accepted)
+                .map_err(|e| ResetRefusal::NotRecorded(e.to_string()))?;
             let mut store = NonceStore::open_or_create(&path).map_err(ResetRefusal::NonceStore)?;
             if tokens.iter().any(|(t, _)| store.is_used(t.nonce())) {
                 return Err(ResetRefusal::Replayed);
@@ -87,19 +97,22 @@ impl KillSwitchBuilder {
             latch::write_new_latch(&path, &armed)
                 .map_err(|e| ResetRefusal::LatchNotWritten(e.to_string()))
         })();
-        let events = self.events.clone();
-        let emit = |e: Event| crate::event::emit(events.as_ref(), e);
-        if outcome.is_ok() {
-            emit(Event::LatchWritten {
-                path: path.clone(),
-                state: State::Armed,
-            });
-        }
-        emit(Event::ResetAttempt {
-            operator: operator.clone(),
-            at_ms: now,
-            outcome: outcome.clone(),
-        });
+        // Reported as the switch does: a refusal here changes nothing.
+        let _ = crate::event::emit(
+            self.events.as_ref(),
+            now,
+            &match &outcome {
+                Ok(()) => Event::LatchWritten {
+                    path: path.clone(),
+                    state: State::Armed,
+                },
+                Err(_) => Event::ResetAttempt {
+                    operator: operator.clone(),
+                    at_ms: now,
+                    outcome: outcome.clone(),
+                },
+            },
+        );
         outcome.map_err(|refusal| KillSwitchError::ResetRefused { operator, refusal })?;
         let switch = self.build();
         match switch.state() {

@@ -20,7 +20,7 @@ fn temp_latch(name: &str) -> PathBuf {
 struct Fixture {
     clock: Arc<FakeClock>,
     key: OperatorKey,
-    events: Arc<Mutex<Vec<Event>>>,
+    events: Arc<supreme_core::event::VecSink>,
 }
 
 impl Fixture {
@@ -33,12 +33,9 @@ impl Fixture {
     }
 
     fn build(&self, latch: Option<&Path>) -> KillSwitch {
-        let events = Arc::clone(&self.events);
         let mut b = KillSwitch::builder()
             .clock(self.clock.clone())
-            .events(Arc::new(move |e: &Event| {
-                events.lock().unwrap().push(e.clone())
-            }))
+            .events(self.events.clone())
             .reset_policy(
                 ResetPolicy::new(Duration::from_secs(60)).operator("alice", self.key.public_key()),
             );
@@ -56,10 +53,7 @@ impl Fixture {
             .reset_policy(
                 ResetPolicy::new(Duration::from_secs(60)).operator("alice", self.key.public_key()),
             );
-        let events = Arc::clone(&self.events);
-        b = b.events(Arc::new(move |e: &Event| {
-            events.lock().unwrap().push(e.clone())
-        }));
+        b = b.events(self.events.clone());
         let token = self
             .key
             .sign_init("alice", self.clock.now_ms() + 60_000)
@@ -70,7 +64,7 @@ impl Fixture {
                 token,
             }])
             .unwrap();
-        self.events.lock().unwrap().clear();
+        self.events.take();
         s
     }
 
@@ -84,17 +78,13 @@ impl Fixture {
         }
     }
 
-    fn refusals(&self) -> Vec<ResetRefusal> {
+    /// The refused resets' reasons, as recorded.
+    fn refusals(&self) -> Vec<String> {
         self.events
-            .lock()
-            .unwrap()
+            .events()
             .iter()
-            .filter_map(|e| match e {
-                Event::ResetAttempt {
-                    outcome: Err(r), ..
-                } => Some(r.clone()),
-                _ => None,
-            })
+            .filter(|e| e.kind() == "KILL_SWITCH_RESET_REFUSED")
+            .map(|e| e.get("outcome").unwrap_or_default().to_owned())
             .collect()
     }
 }
@@ -116,9 +106,12 @@ fn trip_records_reason_who_when_values_and_keeps_the_first() {
     assert_eq!(rec.values["drawdown_bps"], "512");
     let again = s.trip(TripRequest::manual("second", "bob")).unwrap();
     assert_eq!(again, rec);
-    let ev = f.events.lock().unwrap();
-    assert!(matches!(&ev[0], Event::Tripped { record } if record == &rec));
-    assert!(matches!(&ev[1], Event::TripRepeated { request, .. } if request.reason == "second"));
+    let ev = f.events.events();
+    assert_eq!(ev[0], Event::Tripped { record: rec }.to_core(T0));
+    assert_eq!(
+        (ev[1].kind(), ev[1].get("reason")),
+        ("KILL_SWITCH_TRIP_REPEATED", Some("second"))
+    );
 }
 
 #[test]
@@ -216,10 +209,10 @@ fn corrupt_latch_starts_tripped_with_a_random_persisted_id() {
     // Not a digest of the bytes: random, and the same for the next process.
     assert!(!rec.values["latch_sha256"].starts_with(&rec.id["corrupt-".len()..]));
     assert_eq!(f.build(Some(&path)).trip_record().unwrap().id, rec.id);
-    assert!(matches!(
-        &f.events.lock().unwrap()[0],
-        Event::StartedTripped { .. }
-    ));
+    assert_eq!(
+        f.events.events()[0].get("restored_from_latch"),
+        Some("true")
+    );
     f.clock.advance(Duration::from_secs(61));
     s.reset(&f.token(&rec.id)).unwrap();
     assert_eq!(s.state(), State::Armed);
@@ -264,11 +257,11 @@ fn unauthorized_resets_are_refused_and_reported() {
     f.clock.advance(Duration::from_secs(61));
     assert!(s.reset(&good).is_err());
     let refusals = f.refusals();
-    assert!(matches!(refusals[0], ResetRefusal::CoolingDown { .. }));
-    assert!(matches!(refusals[1], ResetRefusal::WrongTrip { .. }));
-    assert_eq!(refusals[2], ResetRefusal::BadSignature);
-    assert_eq!(refusals[3], ResetRefusal::NotTripped);
-    assert!(matches!(refusals[4], ResetRefusal::WrongTrip { .. }));
+    assert!(refusals[0].starts_with("cooldown:"), "{refusals:?}");
+    assert!(refusals[1].starts_with("token is for trip"), "{refusals:?}");
+    assert_eq!(refusals[2], ResetRefusal::BadSignature.to_string());
+    assert_eq!(refusals[3], ResetRefusal::NotTripped.to_string());
+    assert!(refusals[4].starts_with("token is for trip"), "{refusals:?}");
 }
 
 #[test]
@@ -319,10 +312,9 @@ fn latch_failure_still_trips() {
     assert!(!s.gate().is_open());
     assert!(
         f.events
-            .lock()
-            .unwrap()
+            .events()
             .iter()
-            .any(|e| matches!(e, Event::LatchFailed { .. }))
+            .any(|e| e.kind() == "KILL_SWITCH_LATCH_FAILED")
     );
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::connect::{JudgePeerLayer, JudgedResolver};
-use super::{Event, EventSink, GuardedClient};
+use super::{EventSink, GuardedClient};
 use crate::danger::ExtraRoots;
 use crate::hsts::HstsMode;
 use crate::pin::PinSet;
@@ -22,7 +22,7 @@ pub struct GuardedClientBuilder {
     pub(super) max_redirects: usize,
     pub(super) timeout: Duration,
     pub(crate) extra_roots: ExtraRoots,
-    pub(super) on_event: Option<EventSink>,
+    pub(super) events: Option<EventSink>,
 }
 
 impl std::fmt::Debug for GuardedClientBuilder {
@@ -66,13 +66,48 @@ impl GuardedClientBuilder {
         self
     }
 
-    /// Called for each warning [`Event`] instead of the default, which
-    /// prints each distinct warning once on standard error (`net-guard
-    /// warning: ...`). Warnings never go nowhere: to silence them, pass a
-    /// closure that ignores them, on purpose.
-    pub fn on_event(mut self, f: impl Fn(&Event) + Send + Sync + 'static) -> Self {
-        self.on_event = Some(Arc::new(f));
+    /// Sends each warning [`Event`](super::Event), as a core event ([`Event::to_core`](super::Event::to_core):
+    /// `HSTS_WARNING`, `CREDENTIALS_DROPPED`), to `sink` (the audit log, a
+    /// [`FanOut`](supreme_core::event::FanOut)) instead of the default,
+    /// which prints each distinct warning once per process on standard
+    /// error (`net-guard warning: ...`). Warnings never go nowhere: to
+    /// silence them, pass a sink that ignores them, on purpose. A warning
+    /// never stops a request, so a refusal is the sink's to report.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use supreme_core::event::VecSink;
+    /// use supreme_net_guard::{EgressPolicy, GuardedClient};
+    ///
+    /// let warnings = Arc::new(VecSink::new());
+    /// let policy = EgressPolicy::builder().allow_host("api.binance.com")?.build();
+    /// let builder = GuardedClient::builder(policy).events(warnings.clone());
+    /// # let _ = builder;
+    /// # Ok::<(), supreme_net_guard::Error>(())
+    /// ```
+    pub fn events(mut self, sink: Arc<dyn supreme_core::event::Sink>) -> Self {
+        self.events = Some(sink);
         self
+    }
+
+    /// [`events`](Self::events) with a closure (through
+    /// [`FnSink`](supreme_core::event::FnSink)), for a quick hook.
+    ///
+    /// ```
+    /// use supreme_net_guard::{EgressPolicy, GuardedClient};
+    ///
+    /// let policy = EgressPolicy::builder().allow_host("api.binance.com")?.build();
+    /// let builder = GuardedClient::builder(policy).on_event(|e| eprintln!("{e}"));
+    /// # let _ = builder;
+    /// # Ok::<(), supreme_net_guard::Error>(())
+    /// ```
+    pub fn on_event(self, f: impl Fn(&supreme_core::event::Event) + Send + Sync + 'static) -> Self {
+        self.events(Arc::new(supreme_core::event::FnSink::new(
+            move |e: &supreme_core::event::Event| {
+                f(e);
+                Ok(())
+            },
+        )))
     }
 
     /// Test-only trust additions.
@@ -108,7 +143,7 @@ impl GuardedClientBuilder {
             policy,
             hsts: self.hsts,
             max_redirects: self.max_redirects,
-            on_event: self.on_event.unwrap_or_else(super::warnings::stderr_once),
+            events: self.events.unwrap_or_else(super::warnings::stderr_once),
             hsts_seen: Arc::default(),
         })
     }

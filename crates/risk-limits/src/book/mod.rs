@@ -10,13 +10,16 @@ pub(crate) mod market;
 pub(crate) mod state;
 mod view;
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use supreme_core::event::Sink;
 use supreme_order_guard::{Order, Price, Symbol};
 
 use crate::persist::{PersistedState, StateFile};
 use crate::{
-    AccountId, Asset, BreachSink, Clock, Error, Rejection, Scope, StrategyId, TradingState,
+    AccountId, Asset, Breach, BreachSink, Clock, Drift, Error, Rejection, Scope, StrategyId,
+    TradingState,
 };
 use market::Events;
 use state::{Account, AssetInfo, Exposure, Slot, State, StrategyInfo, SymbolInfo, Usage};
@@ -34,6 +37,8 @@ pub struct RiskBook<C> {
     cfg: Config,
     clock: C,
     sink: Option<Box<dyn BreachSink>>,
+    events: Option<Arc<dyn Sink>>,
+    unrecorded: AtomicU64,
     store: Mutex<Option<StateFile>>,
 }
 
@@ -76,6 +81,8 @@ impl<C: Clock> RiskBook<C> {
             state: Mutex::new(st),
             clock,
             sink: None,
+            events: None,
+            unrecorded: AtomicU64::new(0),
             store: Mutex::new(None),
             cfg: config,
         };
@@ -93,6 +100,36 @@ impl<C: Clock> RiskBook<C> {
     pub fn with_breach_sink(mut self, sink: impl BreachSink + 'static) -> Self {
         self.sink = Some(Box::new(sink));
         self
+    }
+
+    /// Records every breach and drift warning, as a core event
+    /// ([`Breach::to_event`], [`Drift::to_event`]: kinds `RISK_BREACH`,
+    /// `RISK_DRIFT`), in `sink` (the audit log), after the breach sink
+    /// reacted. A refusal changes nothing in the book (the breach is latched
+    /// either way) and is counted in [`unrecorded_events`](Self::unrecorded_events).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use supreme_core::event::VecSink;
+    /// use supreme_risk_limits::*;
+    ///
+    /// let usdt = Asset::new("USDT")?;
+    /// let seen = Arc::new(VecSink::new());
+    /// let book = RiskBook::new(RiskConfig::new(usdt)?, FakeClock::new(0))?.with_events(seen.clone());
+    /// book.start_fresh()?;
+    /// assert!(seen.events().is_empty(), "no breach yet");
+    /// assert_eq!(book.unrecorded_events(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_events(mut self, sink: Arc<dyn Sink>) -> Self {
+        self.events = Some(sink);
+        self
+    }
+
+    /// How many breach and drift records the event sink
+    /// ([`with_events`](Self::with_events)) refused.
+    pub fn unrecorded_events(&self) -> u64 {
+        self.unrecorded.load(Ordering::Relaxed)
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -317,6 +354,14 @@ impl<C: Clock> RiskBook<C> {
         if let Some(sink) = &self.sink {
             breaches.iter().for_each(|b| sink.on_breach(b));
             drifts.iter().for_each(|d| sink.on_drift(d));
+        }
+        if let Some(events) = &self.events {
+            let records = breaches.iter().map(Breach::to_event);
+            for e in records.chain(drifts.iter().map(Drift::to_event)) {
+                if events.record(&e).is_err() {
+                    self.unrecorded.fetch_add(1, Ordering::Relaxed);
+                }
+            }
         }
         if changed || !breaches.is_empty() {
             // A failed save blocks new risk (StateNotPersisted) until one succeeds.

@@ -13,6 +13,7 @@ mod counts;
 mod exits;
 mod exposure;
 mod losses;
+mod records;
 mod scopes;
 
 const T0: u64 = 1_700_000_000_000;

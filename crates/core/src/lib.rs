@@ -12,6 +12,9 @@
 //! - [`time`]: one [`Clock`] trait (wall time in ms and a monotonic
 //!   reading), the [`SystemClock`] (and [`CoarseClock`] for hot paths), and one [`FakeClock`] that tests move by
 //!   a [`Duration`](std::time::Duration).
+//! - [`order`]: the order vocabulary, [`Symbol`], [`Asset`], [`Side`],
+//!   [`ClientOrderId`], and the exact amounts [`Price`] and [`Quantity`]
+//!   (integers of 10⁻⁸, converted to and from `rust_decimal` exactly).
 //!
 //! A bot builds one clock and hands it to every part, so one decision reads
 //! one time:
@@ -27,6 +30,11 @@
 //! assert_eq!(shared.now_ms(), 1_700_000_002_000);
 //! ```
 
+pub mod order;
 pub mod time;
 
+pub use order::{
+    AmountError, Asset, ClientOrderId, InlineStr, NameError, NameKind, Notional, ONE,
+    ParseSideError, Price, Quantity, SCALE, Side, Symbol,
+};
 pub use time::{Clock, CoarseClock, FakeClock, SystemClock};

@@ -104,6 +104,7 @@ pub use error::{Error, LimitKind, Observed, Rejection, Warning};
 pub use limits::{
     ConcentrationLimit, CooldownLimit, DailyReset, LimitSet, OrderRateLimit, PositionLimit,
 };
-pub use name::{AccountId, Asset, StrategyId};
+pub use name::{AccountId, StrategyId};
 pub use persist::{LatchRecord, PersistedState, ScopeRecord, StateFile};
 pub use scope::{Scope, TradingState};
+pub use supreme_core::Asset;

@@ -124,4 +124,4 @@ pub use respond::{Responder, ResponderHandle};
 pub use state::{State, Trigger, TripRecord, TripRequest};
 pub use supervise::{ChildOutcome, ChildSpec, Supervised, VAULT_PASSPHRASE_PREFIX};
 pub use switch::{KillSwitch, KillSwitchBuilder};
-pub use venue::{CloseOrder, LeftHolding, OpenOrder, Position, Side, Venue, VenueError};
+pub use venue::{CloseOrder, LeftHolding, OpenOrder, Position, Venue, VenueError};

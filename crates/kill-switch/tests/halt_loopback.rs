@@ -10,12 +10,21 @@ use std::time::{Duration, Instant};
 
 use rust_decimal::Decimal;
 use support::HttpVenue;
+use supreme_core::{Price, Quantity, Side};
 use supreme_kill_switch::*;
 use supreme_testkit::sim_exchange::SimExchange;
 
 const SYMBOLS: [&str; 5] = ["BTCUSDT", "ETHUSDT", "BNBUSDT", "SOLUSDT", "XRPUSDT"];
 
 fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn q(s: &str) -> Quantity {
+    s.parse().unwrap()
+}
+
+fn p(s: &str) -> Price {
     s.parse().unwrap()
 }
 
@@ -101,7 +110,7 @@ fn flattening_closes_longs_and_shorts_in_chunks_within_slippage() {
     let (switch, events) = switch_with_events();
     switch.trip(TripRequest::manual("flatten", "ci")).unwrap();
     let config = HaltConfig {
-        flatten: Some(FlattenConfig::new(50, d("1")).unwrap()),
+        flatten: Some(FlattenConfig::new(50, q("1")).unwrap()),
         ..HaltConfig::default()
     };
     let report = switch.halt(&venue, &config).unwrap();
@@ -118,10 +127,10 @@ fn flattening_closes_longs_and_shorts_in_chunks_within_slippage() {
         } = e
         {
             assert!(order.reduce_only);
-            assert!(order.quantity <= d("1"));
+            assert!(order.quantity <= q("1"));
             match order.side {
-                Side::Sell => assert_eq!(order.limit_price, d("29850")),
-                Side::Buy => assert_eq!(order.limit_price, d("2010")),
+                Side::Sell => assert_eq!(order.limit_price, p("29850")),
+                Side::Buy => assert_eq!(order.limit_price, p("2010")),
             }
         }
     }
@@ -149,7 +158,7 @@ fn thin_liquidity_takes_several_flatten_rounds() {
             initial_backoff: Duration::from_millis(1),
             max_backoff: Duration::from_millis(2),
         },
-        flatten: Some(FlattenConfig::new(10, d("1")).unwrap()),
+        flatten: Some(FlattenConfig::new(10, q("1")).unwrap()),
         ..HaltConfig::default()
     };
     let report = switch.halt(&venue, &config).unwrap();

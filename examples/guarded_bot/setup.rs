@@ -179,7 +179,12 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
     );
 
     // 6. Flatten only what the bot trades; the fee asset and the rest stay.
-    let venue = BinanceVenue::new(client.clone(), rules.clone(), "USDT", ["BTC"]);
+    let venue = BinanceVenue::new(
+        client.clone(),
+        rules.clone(),
+        Asset::new("USDT")?,
+        [Asset::new("BTC")?],
+    );
 
     // 7. Risk limits: a position at most 25 % of equity (warning at 15 %), a
     //    drawdown of 2 % from the high-water mark trips the kill switch.

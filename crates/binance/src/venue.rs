@@ -13,13 +13,11 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use rust_decimal::Decimal;
-use supreme_kill_switch::{
-    CloseOrder, LeftHolding, OpenOrder, Position, Side as KsSide, Venue, VenueError,
-};
+use supreme_core::{Asset, Notional, Price, Quantity, Side, Symbol};
+use supreme_kill_switch::{CloseOrder, LeftHolding, OpenOrder, Position, Venue, VenueError};
 use supreme_order_guard::{
-    ExchangeInfo, Notional, OpenOrderCounts, Order, OrderContext, Price, Quantity, ReferencePrice,
-    Side, Symbol, SymbolRules, SymbolStatus, TimeInForce, Validator,
+    ExchangeInfo, OpenOrderCounts, Order, OrderContext, ReferencePrice, SymbolRules, SymbolStatus,
+    TimeInForce, Validator,
 };
 
 use crate::{BinanceClient, BinanceError, Params};
@@ -30,8 +28,8 @@ use crate::{BinanceClient, BinanceError, Params};
 pub struct BinanceVenue {
     client: Arc<BinanceClient>,
     rules: Arc<ExchangeInfo>,
-    quote_asset: String,
-    flatten: BTreeSet<String>,
+    quote_asset: Asset,
+    flatten: BTreeSet<Asset>,
     left: Mutex<Vec<LeftHolding>>,
 }
 
@@ -40,25 +38,32 @@ impl BinanceVenue {
     /// `quote_asset`, flattening only the assets in `flatten` (the bases of
     /// the symbols the bot trades, or a configured allowlist).
     ///
+    /// The assets are core's validated [`Asset`]s, so a misspelt one
+    /// (`"btc"`) is refused where it is written instead of matching no
+    /// balance and leaving the position open.
+    ///
     /// ```no_run
     /// # fn venue(client: std::sync::Arc<supreme_binance::BinanceClient>,
-    /// #          rules: std::sync::Arc<supreme_order_guard::ExchangeInfo>) {
+    /// #          rules: std::sync::Arc<supreme_order_guard::ExchangeInfo>)
+    /// #          -> Result<(), supreme_core::NameError> {
     /// use supreme_binance::BinanceVenue;
+    /// use supreme_core::Asset;
     /// // BNB (the fee asset) and anything else stay where they are.
-    /// let venue = BinanceVenue::new(client, rules, "USDT", ["BTC", "ETH"]);
-    /// # }
+    /// let (btc, eth) = (Asset::new("BTC")?, Asset::new("ETH")?);
+    /// let venue = BinanceVenue::new(client, rules, Asset::new("USDT")?, [btc, eth]);
+    /// # Ok(()) }
     /// ```
-    pub fn new<'a>(
+    pub fn new(
         client: Arc<BinanceClient>,
         rules: Arc<ExchangeInfo>,
-        quote_asset: &str,
-        flatten: impl IntoIterator<Item = &'a str>,
+        quote_asset: Asset,
+        flatten: impl IntoIterator<Item = Asset>,
     ) -> Self {
         Self {
             client,
             rules,
-            quote_asset: quote_asset.to_string(),
-            flatten: flatten.into_iter().map(str::to_string).collect(),
+            quote_asset,
+            flatten: flatten.into_iter().collect(),
             left: Mutex::new(Vec::new()),
         }
     }
@@ -78,10 +83,10 @@ impl BinanceVenue {
             })
     }
 
-    fn symbol_for(&self, asset: &str) -> Option<(Symbol, &SymbolRules)> {
+    fn symbol_for(&self, asset: Asset) -> Option<(Symbol, &SymbolRules)> {
         let symbol = Symbol::new(&format!("{asset}{}", self.quote_asset)).ok()?;
         let rules = self.rules.symbol(&symbol)?;
-        (rules.status == SymbolStatus::Trading && *rules.base_asset == *asset)
+        (rules.status == SymbolStatus::Trading && *rules.base_asset == *asset.as_str())
             .then_some((symbol, rules))
     }
 
@@ -125,27 +130,27 @@ fn venue_error(e: BinanceError) -> VenueError {
     VenueError::new(e.to_string())
 }
 
-fn decimal_to<T: TryFrom<Decimal>>(d: Decimal, what: &str) -> Result<T, VenueError> {
-    T::try_from(d).map_err(|_| VenueError::new(format!("{what} {d} is not an exchange amount")))
-}
-
 impl Venue for BinanceVenue {
     fn open_orders(&self) -> Result<Vec<OpenOrder>, VenueError> {
         let list = self.client.open_orders(None).map_err(venue_error)?;
-        Ok(list
-            .into_iter()
-            .map(|o| OpenOrder {
-                symbol: o.symbol,
-                order_id: o.client_order_id,
+        // Fail closed: an open order whose symbol cannot be named cannot be
+        // cancelled, so the listing is an error, not a shorter list.
+        list.into_iter()
+            .map(|o| {
+                let symbol = Symbol::new(&o.symbol).map_err(|e| {
+                    VenueError::new(format!("open order {}: {e}", o.client_order_id))
+                })?;
+                Ok(OpenOrder {
+                    symbol,
+                    order_id: o.client_order_id,
+                })
             })
-            .collect())
+            .collect()
     }
 
-    fn cancel_all(&self, symbol: &str) -> Result<(), VenueError> {
-        let symbol =
-            Symbol::new(symbol).map_err(|e| VenueError::new(format!("symbol {symbol:?}: {e}")))?;
+    fn cancel_all(&self, symbol: &Symbol) -> Result<(), VenueError> {
         self.client
-            .cancel_open_orders(&symbol)
+            .cancel_open_orders(symbol)
             .map(|_| ())
             .map_err(venue_error)
     }
@@ -154,25 +159,30 @@ impl Venue for BinanceVenue {
         let mut out = Vec::new();
         let mut left = Vec::new();
         for b in self.client.balances().map_err(venue_error)? {
-            if b.asset == self.quote_asset {
+            // Every asset the bot trades is a valid Asset; a balance named
+            // otherwise (none on Binance spot today) cannot be one of them.
+            let Ok(asset) = Asset::new(&b.asset) else {
+                continue;
+            };
+            if asset == self.quote_asset {
                 continue; // the cash positions are valued in
             }
             let quantity = Quantity::from_units(b.free.units().saturating_add(b.locked.units()));
             let leave = |reason: String| LeftHolding {
-                asset: b.asset.clone(),
-                quantity: quantity.to_decimal(),
+                asset,
+                quantity,
                 reason,
             };
-            if !self.flatten.contains(&b.asset) {
+            if !self.flatten.contains(&asset) {
                 left.push(leave("not traded by the bot".into()));
                 continue;
             }
-            let Some((symbol, rules)) = self.symbol_for(&b.asset) else {
+            let Some((symbol, rules)) = self.symbol_for(asset) else {
                 // Fail closed: an asset to flatten that cannot be sold here
                 // is a position the halt cannot close.
                 return Err(VenueError::new(format!(
-                    "{} {} must be flattened but {}{} is not TRADING",
-                    b.asset, quantity, b.asset, self.quote_asset
+                    "{asset} {quantity} must be flattened but {asset}{} is not TRADING",
+                    self.quote_asset
                 )));
             };
             let mark = self.price(&symbol).map_err(venue_error)?;
@@ -180,10 +190,12 @@ impl Venue for BinanceVenue {
                 left.push(leave(why));
                 continue;
             }
+            // A spot holding is long: closing it sells.
             out.push(Position {
-                symbol: symbol.to_string(),
-                quantity: quantity.to_decimal(),
-                mark_price: mark.to_decimal(),
+                symbol,
+                side: Side::Buy,
+                quantity,
+                mark_price: mark,
             });
         }
         *self.left.lock().unwrap_or_else(PoisonError::into_inner) = left;
@@ -191,20 +203,13 @@ impl Venue for BinanceVenue {
     }
 
     fn close_position(&self, order: &CloseOrder) -> Result<(), VenueError> {
-        let symbol =
-            Symbol::new(&order.symbol).map_err(|e| VenueError::new(format!("symbol: {e}")))?;
-        let side = match order.side {
-            KsSide::Buy => Side::Buy,
-            KsSide::Sell => Side::Sell,
-        };
+        let (symbol, side, limit) = (order.symbol, order.side, order.limit_price);
         let rules = self
             .rules
             .symbol(&symbol)
             .ok_or_else(|| VenueError::new(format!("no rules for {symbol}")))?;
-        let quantity: Quantity = decimal_to(order.quantity, "quantity")?;
-        let limit: Price = decimal_to(order.limit_price, "limit price")?;
         let chunk = chunk_size(rules, limit);
-        let mut rest = quantity.units();
+        let mut rest = order.quantity.units();
         while rest > 0 {
             let piece = Quantity::from_units(chunk.map_or(rest, |c| rest.min(c)));
             if dust(rules, piece, limit).is_some() {
@@ -266,8 +271,8 @@ fn chunk_size(rules: &SymbolRules, limit: Price) -> Option<u64> {
         .filter(|m| !m.is_zero() && !limit.is_zero())
         .and_then(|m| {
             // max_notional / limit in 10⁻⁸ units, rounded down.
-            let units = u128::from(m.units()) * u128::from(supreme_order_guard::ONE)
-                / u128::from(limit.units());
+            let units =
+                u128::from(m.units()) * u128::from(supreme_core::ONE) / u128::from(limit.units());
             u64::try_from(units).ok()
         });
     match (by_lot, by_notional) {

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use support::{API_KEY, SECRET, order, vault};
+use support::{API_KEY, SECRET, order, usdt_btc, vault};
 use supreme_binance::*;
 use supreme_kill_switch::{FlattenConfig, HaltConfig, KillSwitch, State, TripRequest};
 use supreme_net_guard::pin::{PinSet, spki_of_cert};
@@ -92,7 +92,8 @@ fn rig() -> Rig {
         vault().signer("binance-hmac").unwrap(),
     ));
     let rules = Arc::new(ExchangeInfo::from_json(SAMPLE_EXCHANGE_INFO).unwrap());
-    let venue = BinanceVenue::new(client.clone(), rules, "USDT", ["BTC"]);
+    let (usdt, btc) = usdt_btc();
+    let venue = BinanceVenue::new(client.clone(), rules, usdt, [btc]);
     Rig {
         sim,
         switch,

@@ -387,7 +387,8 @@ fn kill_switch_trip_leaves_the_simulator_clean() {
     client.place_order(&sell).unwrap();
     assert_eq!(sim.open_orders().len(), 6);
     let rules = Arc::new(client.exchange_info().unwrap());
-    let venue = BinanceVenue::new(client.clone(), rules, "USDT", ["BTC"]);
+    let (usdt, btc) = usdt_btc();
+    let venue = BinanceVenue::new(client.clone(), rules, usdt, [btc]);
     let switch = KillSwitch::builder().build();
     switch
         .trip(TripRequest::manual("drawdown", "test"))

@@ -50,7 +50,8 @@ fn venue_setup(btc: &str) -> (SimBinance, BinanceVenue, Arc<SimServer>) {
     let (sim, server, client) = setup_with(sim);
     let client = Arc::new(client);
     let rules = Arc::new(client.exchange_info().unwrap());
-    let venue = BinanceVenue::new(client, rules, "USDT", ["BTC"]);
+    let (usdt, btc) = usdt_btc();
+    let venue = BinanceVenue::new(client, rules, usdt, [btc]);
     (sim, venue, server)
 }
 
@@ -150,4 +151,25 @@ fn open_orders_error_while_closing_leaves_the_halt_not_verified() {
     switch.halt(&venue, &config()).unwrap();
     assert_eq!(switch.state(), State::Halted);
     assert_eq!(total(&sim, "BTC"), 0);
+}
+
+#[test]
+fn flatten_at_a_mark_whose_slippage_bound_needs_ten_decimals_is_sent_not_refused() {
+    // 25000.12345678 × (1 − 1 %) = 24750.1222222122: ten decimals. The old
+    // kill switch planned that bound as a Decimal and the venue refused it as
+    // "not an exchange amount", so the halt could never close the position.
+    let (sim, venue, _server) = venue_setup("0.5");
+    sim.set_price("BTCUSDT", "25000.12345678");
+    let switch = tripped();
+    let report = switch.halt(&venue, &config()).unwrap();
+    assert_eq!(switch.state(), State::Halted);
+    assert_eq!(total(&sim, "BTC"), 0, "{report:?}");
+    let sold: Vec<String> = sim
+        .orders()
+        .iter()
+        .filter(|o| o.order.symbol.as_str() == "BTCUSDT")
+        .map(|o| o.order.price.unwrap().to_string())
+        .collect();
+    // The sell's floor, rounded up to the tick: never below mark × 99 %.
+    assert_eq!(sold, ["24750.13"]);
 }

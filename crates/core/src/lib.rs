@@ -16,6 +16,9 @@
 //!   [`Sink`](event::Sink) that can refuse it, so a caller can fail closed.
 //! - [`operator`]: operator keys, signed tokens (one purpose each: a kill
 //!   switch reset, a risk breach clear) and the policy that verifies them.
+//! - [`order`]: the order vocabulary, [`Symbol`], [`Asset`], [`Side`],
+//!   [`ClientOrderId`], and the exact amounts [`Price`] and [`Quantity`]
+//!   (integers of 10⁻⁸, converted to and from `rust_decimal` exactly).
 //!
 //! A bot builds one clock and hands it to every part, so one decision reads
 //! one time:
@@ -33,6 +36,11 @@
 
 pub mod event;
 pub mod operator;
+pub mod order;
 pub mod time;
 
+pub use order::{
+    AmountError, Asset, ClientOrderId, InlineStr, NameError, NameKind, Notional, ONE,
+    ParseSideError, Price, Quantity, SCALE, Side, Symbol,
+};
 pub use time::{Clock, CoarseClock, FakeClock, SystemClock};

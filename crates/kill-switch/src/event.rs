@@ -131,7 +131,7 @@ pub enum Action {
     /// Cancelled every order on one symbol.
     CancelAll {
         /// The symbol.
-        symbol: String,
+        symbol: supreme_core::Symbol,
     },
     /// Listed positions.
     ListPositions,
@@ -150,7 +150,7 @@ impl fmt::Display for Action {
             Self::ListPositions => f.write_str("list positions"),
             Self::ClosePosition { order } => write!(
                 f,
-                "close {} {:?} {} limit {}",
+                "close {} {} {} limit {}",
                 order.symbol, order.side, order.quantity, order.limit_price
             ),
         }

@@ -5,6 +5,8 @@ mod plan;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use supreme_core::Symbol;
+
 use crate::error::KillSwitchError;
 use crate::event::{Action, Event};
 use crate::state::State;
@@ -246,11 +248,7 @@ impl KillSwitch {
                 0,
             ));
         }
-        self.cancel_symbols(
-            venue,
-            attempt,
-            orders.iter().map(|o| o.symbol.clone()).collect(),
-        );
+        self.cancel_symbols(venue, attempt, orders.iter().map(|o| o.symbol).collect());
         let after = self.act(Action::ListOpenOrders, attempt, venue.open_orders())?;
         let outcome = Outcome {
             clean: after.is_empty(),
@@ -260,7 +258,7 @@ impl KillSwitch {
         Ok((outcome, seen))
     }
 
-    fn cancel_symbols(&self, venue: &dyn Venue, attempt: u32, symbols: BTreeSet<String>) {
+    fn cancel_symbols(&self, venue: &dyn Venue, attempt: u32, symbols: BTreeSet<Symbol>) {
         for symbol in symbols {
             let r = venue.cancel_all(&symbol);
             // A failed cancel is reported; the verification decides.
@@ -277,11 +275,7 @@ impl KillSwitch {
         report: &mut HaltReport,
     ) -> Result<(Outcome, usize), VenueError> {
         let orders = self.act(Action::ListOpenOrders, attempt, venue.open_orders())?;
-        self.cancel_symbols(
-            venue,
-            attempt,
-            orders.iter().map(|o| o.symbol.clone()).collect(),
-        );
+        self.cancel_symbols(venue, attempt, orders.iter().map(|o| o.symbol).collect());
         let positions =
             open_positions(self.act(Action::ListPositions, attempt, venue.positions())?);
         let seen = positions.len();

@@ -130,4 +130,4 @@ pub use supervise::{
 };
 pub use supreme_core::{Clock, FakeClock, SystemClock};
 pub use switch::{KillSwitch, KillSwitchBuilder};
-pub use venue::{CloseOrder, LeftHolding, OpenOrder, Position, Side, Venue, VenueError};
+pub use venue::{CloseOrder, LeftHolding, OpenOrder, Position, Venue, VenueError};

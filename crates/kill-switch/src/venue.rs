@@ -2,35 +2,43 @@
 
 use std::fmt;
 
-use rust_decimal::Decimal;
+use supreme_core::{Asset, Price, Quantity, Side, Symbol};
 
 /// An open order as the venue reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenOrder {
     /// Its symbol.
-    pub symbol: String,
+    pub symbol: Symbol,
     /// The venue's order id.
     pub order_id: String,
 }
 
-/// A position as the venue reports it.
+/// A position as the venue reports it, in exact amounts.
+///
+/// ```
+/// use supreme_core::{Side, Symbol};
+/// use supreme_kill_switch::Position;
+/// // Short 7 ETH at a mark of 2000: closed by buying.
+/// let short = Position {
+///     symbol: Symbol::new("ETHUSDT")?,
+///     side: Side::Sell,
+///     quantity: "7".parse()?,
+///     mark_price: "2000".parse()?,
+/// };
+/// assert_eq!(short.side.opposite(), Side::Buy);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Position {
     /// Its symbol.
-    pub symbol: String,
-    /// Signed quantity: positive long, negative short.
-    pub quantity: Decimal,
+    pub symbol: Symbol,
+    /// The side that built it: [`Side::Buy`] for a long (held),
+    /// [`Side::Sell`] for a short (owed). Closing takes the opposite side.
+    pub side: Side,
+    /// Its size (zero: flat).
+    pub quantity: Quantity,
     /// The venue's mark (or last) price, the reference for slippage bounds.
-    pub mark_price: Decimal,
-}
-
-/// Order side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Side {
-    /// Buy (closes a short).
-    Buy,
-    /// Sell (closes a long).
-    Sell,
+    pub mark_price: Price,
 }
 
 /// A reduce-only, immediate-or-cancel limit order that closes (part of) a
@@ -38,13 +46,13 @@ pub enum Side {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CloseOrder {
     /// Symbol.
-    pub symbol: String,
+    pub symbol: Symbol,
     /// Side (opposite to the position).
     pub side: Side,
     /// Quantity (positive, at most the chunk size).
-    pub quantity: Decimal,
-    /// Worst acceptable price.
-    pub limit_price: Decimal,
+    pub quantity: Quantity,
+    /// Worst acceptable price: a sell's floor, a buy's ceiling.
+    pub limit_price: Price,
     /// Always `true`: the order may only reduce the position.
     pub reduce_only: bool,
 }
@@ -54,9 +62,9 @@ pub struct CloseOrder {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeftHolding {
     /// The asset, `BNB`.
-    pub asset: String,
+    pub asset: Asset,
     /// How much of it (free plus locked).
-    pub quantity: Decimal,
+    pub quantity: Quantity,
     /// Why it was left, with the amounts that decided it.
     pub reason: String,
 }
@@ -89,7 +97,7 @@ pub trait Venue: Send + Sync {
     /// Every open order, on every symbol.
     fn open_orders(&self) -> Result<Vec<OpenOrder>, VenueError>;
     /// Cancels every open order on `symbol`.
-    fn cancel_all(&self, symbol: &str) -> Result<(), VenueError>;
+    fn cancel_all(&self, symbol: &Symbol) -> Result<(), VenueError>;
     /// Every position (zero ones may be included).
     fn positions(&self) -> Result<Vec<Position>, VenueError>;
     /// Sends a reduce-only close order.

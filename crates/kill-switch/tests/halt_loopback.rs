@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use rust_decimal::Decimal;
 use support::HttpVenue;
+use supreme_core::Quantity;
 use supreme_core::event::{Event as CoreEvent, VecSink};
 use supreme_kill_switch::*;
 use supreme_testkit::sim_exchange::SimExchange;
@@ -17,6 +18,10 @@ use supreme_testkit::sim_exchange::SimExchange;
 const SYMBOLS: [&str; 5] = ["BTCUSDT", "ETHUSDT", "BNBUSDT", "SOLUSDT", "XRPUSDT"];
 
 fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn q(s: &str) -> Quantity {
     s.parse().unwrap()
 }
 
@@ -92,7 +97,7 @@ fn flattening_closes_longs_and_shorts_in_chunks_within_slippage() {
     let (switch, events) = switch_with_events();
     switch.trip(TripRequest::manual("flatten", "ci")).unwrap();
     let config = HaltConfig {
-        flatten: Some(FlattenConfig::new(50, d("1")).unwrap()),
+        flatten: Some(FlattenConfig::new(50, q("1")).unwrap()),
         ..HaltConfig::default()
     };
     let report = switch.halt(&venue, &config).unwrap();
@@ -113,8 +118,8 @@ fn flattening_closes_longs_and_shorts_in_chunks_within_slippage() {
         let w: Vec<&str> = a.split(' ').collect();
         assert!(d(w[3]) <= d("1"), "{a}");
         match w[2] {
-            "Sell" => assert_eq!(w[5], "29850", "{a}"),
-            "Buy" => assert_eq!(w[5], "2010", "{a}"),
+            "SELL" => assert_eq!(w[5], "29850", "{a}"),
+            "BUY" => assert_eq!(w[5], "2010", "{a}"),
             other => panic!("{other} in {a}"),
         }
     }
@@ -140,7 +145,7 @@ fn thin_liquidity_takes_several_flatten_rounds() {
             initial_backoff: Duration::from_millis(1),
             max_backoff: Duration::from_millis(2),
         },
-        flatten: Some(FlattenConfig::new(10, d("1")).unwrap()),
+        flatten: Some(FlattenConfig::new(10, q("1")).unwrap()),
         ..HaltConfig::default()
     };
     let report = switch.halt(&venue, &config).unwrap();

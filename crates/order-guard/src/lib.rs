@@ -53,6 +53,10 @@
 //! pinned BTCUSDT to 10,000..100,000). A missing or stale reference price, or
 //! missing open-order counts when a count filter applies, rejects.
 //!
+//! The names and amounts ([`Symbol`], [`Side`], [`ClientOrderId`],
+//! [`Price`], [`Quantity`], [`Notional`]) are `supreme-core`'s, re-exported
+//! here: every crate of the workspace speaks the same ones.
+//!
 //! # Features
 //!
 //! None: the crate has no optional parts.
@@ -61,14 +65,12 @@ mod context;
 mod error;
 mod exchange_info;
 pub mod filters;
-mod fixed;
-mod inline_str;
+mod multiplier;
 mod normalize;
 mod order;
 mod policy;
 mod rules;
 mod shape;
-mod symbol;
 mod symbol_map;
 mod validate;
 mod violation;
@@ -76,16 +78,20 @@ mod violation;
 pub use context::{InFlightOrders, OrderContext, ReferencePrice};
 pub use error::{Error, Result};
 pub use filters::OpenOrderCounts;
-pub use fixed::{AmountError, Multiplier, Notional, ONE, Price, Quantity, SCALE};
-pub use inline_str::InlineStr;
+pub use multiplier::Multiplier;
 pub use normalize::Normalized;
-pub use order::{Order, OrderType, Side, TimeInForce};
+pub use order::{Order, OrderType, TimeInForce};
 pub use policy::{Policy, UnknownFilterPolicy};
 pub use rules::{
     ExchangeFilters, ExchangeInfo, OrderTypes, RateLimit, SymbolRules, SymbolStatus, UnknownFilter,
 };
-pub use symbol::{ClientOrderId, NameError, Symbol};
 pub use validate::Validator;
+// The order vocabulary lives in supreme-core, shared with every other crate;
+// re-exported so `supreme_order_guard::Price` and friends keep working.
+pub use supreme_core::{
+    AmountError, Asset, ClientOrderId, InlineStr, NameError, NameKind, Notional, ONE, Price,
+    Quantity, SCALE, Side, Symbol,
+};
 pub use violation::{
     CountScope, Field, MAX_VIOLATIONS, OrderCountKind, TrailingDirection, Violation, Violations,
 };

@@ -1,20 +1,11 @@
-//! The order model: [`Order`], [`Side`], [`OrderType`], [`TimeInForce`].
+//! The order model: [`Order`], [`OrderType`], [`TimeInForce`] (the
+//! names and amounts in it, and [`Side`](crate::Side), come from `supreme-core`).
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ClientOrderId, Price, Quantity, Symbol};
-
-/// Buy or sell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Side {
-    /// Buy the base asset.
-    Buy,
-    /// Sell the base asset.
-    Sell,
-}
+use crate::{ClientOrderId, Price, Quantity, Side, Symbol};
 
 /// A Binance spot order type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -9,7 +9,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use supreme_order_guard::{ONE, Price, Quantity};
+use supreme_core::{ONE, Price, Quantity};
 
 use crate::Error;
 

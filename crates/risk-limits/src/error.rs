@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
-use supreme_order_guard::Symbol;
+use supreme_core::Symbol;
 
 use crate::{AccountId, Asset, Pct, Ratio, Scope, StrategyId, TradingState, Value};
 

@@ -107,9 +107,10 @@ pub use error::{Error, LimitKind, Observed, Rejection, Result, Warning};
 pub use limits::{
     ConcentrationLimit, CooldownLimit, DailyReset, LimitSet, OrderRateLimit, PositionLimit,
 };
-pub use name::{AccountId, Asset, StrategyId};
+pub use name::{AccountId, StrategyId};
 pub use persist::{LatchRecord, PersistedState, ScopeRecord, StateFile};
 pub use scope::{Scope, TradingState};
+pub use supreme_core::Asset;
 /// Operator keys, signed tokens and the policy (supreme-core's, shared with
 /// the kill switch's reset): what [`RiskBook::clear_breach`] takes.
 pub use supreme_core::operator;

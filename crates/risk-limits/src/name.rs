@@ -1,9 +1,10 @@
-//! Inline names (no heap): [`AccountId`], [`StrategyId`], [`Asset`].
+//! Inline names (no heap): [`AccountId`], [`StrategyId`]. An asset is
+//! core's [`Asset`](supreme_core::Asset).
 
 use std::fmt;
 use std::str::FromStr;
 
-use supreme_order_guard::InlineStr;
+use supreme_core::InlineStr;
 
 use crate::Error;
 
@@ -70,11 +71,4 @@ inline_name!(
     StrategyId,
     32,
     "strategy"
-);
-
-inline_name!(
-    /// An asset such as `USDT` or `BTC` (cash balances, conversion rates).
-    Asset,
-    16,
-    "asset"
 );

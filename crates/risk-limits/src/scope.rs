@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-use supreme_order_guard::Symbol;
+use supreme_core::Symbol;
 
 use crate::{AccountId, Error, StrategyId};
 

@@ -113,3 +113,9 @@ pub(crate) fn order(id: &str) -> Order {
     )
     .with_client_order_id(ClientOrderId::new(id).unwrap())
 }
+
+/// The venue's quote asset and the one asset it flattens: USDT and BTC.
+pub(crate) fn usdt_btc() -> (supreme_core::Asset, supreme_core::Asset) {
+    let asset = |s| supreme_core::Asset::new(s).unwrap();
+    (asset("USDT"), asset("BTC"))
+}

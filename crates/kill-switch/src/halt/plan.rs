@@ -1,9 +1,9 @@
 //! Planning reduce-only close orders: chunks and a slippage bound.
 
-use rust_decimal::Decimal;
+use supreme_core::{Price, Quantity, Side};
 
 use crate::error::KillSwitchError;
-use crate::venue::{CloseOrder, Position, Side};
+use crate::venue::{CloseOrder, Position};
 
 /// Most close orders planned for one position in one attempt.
 const MAX_CHUNKS_PER_ROUND: usize = 1_000;
@@ -12,14 +12,14 @@ const MAX_CHUNKS_PER_ROUND: usize = 1_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlattenConfig {
     max_slippage_bps: u32,
-    max_chunk: Decimal,
+    max_chunk: Quantity,
 }
 
 impl FlattenConfig {
     /// Close orders of at most `max_chunk` each, priced at most
     /// `max_slippage_bps` (1/100 of a percent) worse than the mark price.
-    pub fn new(max_slippage_bps: u32, max_chunk: Decimal) -> Result<Self, KillSwitchError> {
-        if max_chunk <= Decimal::ZERO {
+    pub fn new(max_slippage_bps: u32, max_chunk: Quantity) -> Result<Self, KillSwitchError> {
+        if max_chunk.is_zero() {
             return Err(KillSwitchError::Malformed {
                 what: "flatten config",
                 detail: format!("chunk size {max_chunk} must be positive"),
@@ -43,43 +43,47 @@ impl FlattenConfig {
     }
 
     /// The largest close order.
-    pub fn max_chunk(&self) -> Decimal {
+    pub fn max_chunk(&self) -> Quantity {
         self.max_chunk
     }
 }
 
 /// The close orders for one position: opposite side, reduce-only, chunks of
 /// at most the configured size, limit price at the slippage bound. Empty for
-/// a flat position or when the price cannot be computed exactly.
+/// a flat position or when the bound does not fit a [`Price`].
 pub fn close_orders(position: &Position, config: &FlattenConfig) -> Vec<CloseOrder> {
-    let (side, mut remaining) = if position.quantity.is_sign_negative() {
-        (Side::Buy, -position.quantity)
-    } else {
-        (Side::Sell, position.quantity)
-    };
-    let bps = Decimal::from(config.max_slippage_bps);
-    let factor = match side {
-        Side::Sell => Decimal::from(10_000) - bps,
-        Side::Buy => Decimal::from(10_000) + bps,
-    };
-    let Some(limit_price) = position
-        .mark_price
-        .checked_mul(factor)
-        .and_then(|p| p.checked_div(Decimal::from(10_000)))
+    let side = position.side.opposite();
+    let Some(limit_price) = slippage_bound(position.mark_price, side, config.max_slippage_bps)
     else {
         return Vec::new();
     };
+    let chunk = config.max_chunk.units();
+    let mut remaining = position.quantity.units();
     let mut orders = Vec::new();
-    while remaining > Decimal::ZERO && orders.len() < MAX_CHUNKS_PER_ROUND {
-        let quantity = remaining.min(config.max_chunk);
+    while remaining > 0 && orders.len() < MAX_CHUNKS_PER_ROUND {
+        let quantity = remaining.min(chunk);
         orders.push(CloseOrder {
-            symbol: position.symbol.clone(),
+            symbol: position.symbol,
             side,
-            quantity,
+            quantity: Quantity::from_units(quantity),
             limit_price,
             reduce_only: true,
         });
         remaining -= quantity;
     }
     orders
+}
+
+/// `mark × (1 ∓ bps / 10⁴)` for an order on `side`, exact to 10⁻⁸ and
+/// rounded toward the mark, so the bound is never looser than configured: a
+/// sell's floor rounds up, a buy's ceiling rounds down. `None` when it does
+/// not fit a [`Price`].
+fn slippage_bound(mark: Price, side: Side, bps: u32) -> Option<Price> {
+    const FULL: u128 = 10_000;
+    let bps = u128::from(bps);
+    let units = match side {
+        Side::Sell => (u128::from(mark.units()) * (FULL - bps.min(FULL))).div_ceil(FULL),
+        Side::Buy => u128::from(mark.units()) * (FULL + bps) / FULL,
+    };
+    u64::try_from(units).ok().map(Price::from_units)
 }

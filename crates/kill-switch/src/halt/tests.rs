@@ -1,10 +1,22 @@
-use rust_decimal::Decimal;
+use supreme_core::{Price, Quantity, Side, Symbol};
 
 use super::*;
-use crate::venue::Side;
 
-fn d(s: &str) -> Decimal {
+fn q(s: &str) -> Quantity {
     s.parse().unwrap()
+}
+
+fn p(s: &str) -> Price {
+    s.parse().unwrap()
+}
+
+fn position(symbol: &str, side: Side, quantity: &str, mark: &str) -> Position {
+    Position {
+        symbol: Symbol::new(symbol).unwrap(),
+        side,
+        quantity: q(quantity),
+        mark_price: p(mark),
+    }
 }
 
 #[test]
@@ -21,46 +33,57 @@ fn backoff_doubles_up_to_the_cap() {
 
 #[test]
 fn close_orders_chunk_and_bound_price() {
-    let cfg = FlattenConfig::new(25, d("0.4")).unwrap();
-    let long = Position {
-        symbol: "BTCUSDT".into(),
-        quantity: d("1"),
-        mark_price: d("20000"),
-    };
+    let cfg = FlattenConfig::new(25, q("0.4")).unwrap();
+    let long = position("BTCUSDT", Side::Buy, "1", "20000");
     let orders = close_orders(&long, &cfg);
-    let qty: Vec<Decimal> = orders.iter().map(|o| o.quantity).collect();
-    assert_eq!(qty, [d("0.4"), d("0.4"), d("0.2")]);
+    let qty: Vec<Quantity> = orders.iter().map(|o| o.quantity).collect();
+    assert_eq!(qty, [q("0.4"), q("0.4"), q("0.2")]);
     assert!(
         orders
             .iter()
-            .all(|o| o.side == Side::Sell && o.reduce_only && o.limit_price == d("19950"))
+            .all(|o| o.side == Side::Sell && o.reduce_only && o.limit_price == p("19950"))
     );
 
-    let short = Position {
-        symbol: "ETHUSDT".into(),
-        quantity: d("-0.3"),
-        mark_price: d("1000"),
-    };
+    let short = position("ETHUSDT", Side::Sell, "0.3", "1000");
     let orders = close_orders(&short, &cfg);
     assert_eq!(orders.len(), 1);
     assert_eq!(
         (orders[0].side, orders[0].quantity, orders[0].limit_price),
-        (Side::Buy, d("0.3"), d("1002.5"))
+        (Side::Buy, q("0.3"), p("1002.5"))
     );
 
-    let flat = Position {
-        symbol: "X".into(),
-        quantity: Decimal::ZERO,
-        mark_price: d("1"),
-    };
+    let flat = position("XUSDT", Side::Buy, "0", "1");
     assert!(close_orders(&flat, &cfg).is_empty());
 }
 
 #[test]
+fn slippage_bound_past_eight_decimals_rounds_toward_the_mark() {
+    // 0.00001234 × (1 ∓ 1 %) needs ten decimals; the bound is rounded to
+    // 10⁻⁸ on the side that keeps it within the configured slippage.
+    let cfg = FlattenConfig::new(100, q("1000000")).unwrap();
+    let long = position("PEPEUSDT", Side::Buy, "500000", "0.00001234");
+    let sell = close_orders(&long, &cfg);
+    assert_eq!(sell[0].limit_price, p("0.00001222")); // 0.0000122166 up
+    let short = position("PEPEUSDT", Side::Sell, "500000", "0.00001234");
+    let buy = close_orders(&short, &cfg);
+    assert_eq!(buy[0].limit_price, p("0.00001246")); // 0.0000124634 down
+}
+
+#[test]
+fn a_bound_beyond_the_largest_price_plans_no_order() {
+    let cfg = FlattenConfig::new(100, q("1")).unwrap();
+    let short = Position {
+        mark_price: Price::MAX,
+        ..position("BTCUSDT", Side::Sell, "1", "1")
+    };
+    assert!(close_orders(&short, &cfg).is_empty());
+}
+
+#[test]
 fn flatten_config_rejects_nonsense() {
-    assert!(FlattenConfig::new(10, Decimal::ZERO).is_err());
-    assert!(FlattenConfig::new(10, d("-1")).is_err());
-    assert!(FlattenConfig::new(10_000, d("1")).is_err());
+    assert!(FlattenConfig::new(10, Quantity::ZERO).is_err());
+    assert!(FlattenConfig::new(10_000, q("1")).is_err());
+    assert!(FlattenConfig::new(9_999, q("1")).is_ok());
 }
 
 #[test]
@@ -70,7 +93,7 @@ fn halt_on_an_armed_switch_is_refused() {
         fn open_orders(&self) -> Result<Vec<crate::venue::OpenOrder>, VenueError> {
             unreachable!()
         }
-        fn cancel_all(&self, _: &str) -> Result<(), VenueError> {
+        fn cancel_all(&self, _: &Symbol) -> Result<(), VenueError> {
             unreachable!()
         }
         fn positions(&self) -> Result<Vec<Position>, VenueError> {
@@ -97,7 +120,7 @@ fn halt_with_an_order_still_in_flight_past_the_bound_is_not_verified() {
         fn open_orders(&self) -> Result<Vec<crate::venue::OpenOrder>, VenueError> {
             panic!("listed while an order was in flight")
         }
-        fn cancel_all(&self, _: &str) -> Result<(), VenueError> {
+        fn cancel_all(&self, _: &Symbol) -> Result<(), VenueError> {
             panic!("cancelled while an order was in flight")
         }
         fn positions(&self) -> Result<Vec<Position>, VenueError> {

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use rust_decimal::Decimal;
 use serde::Deserialize;
-use supreme_kill_switch::{CloseOrder, OpenOrder, Position, Side, Venue, VenueError};
+use supreme_core::{Price, Quantity, Side, Symbol};
+use supreme_kill_switch::{CloseOrder, OpenOrder, Position, Venue, VenueError};
 use supreme_testkit::http;
 
 /// A venue adapter speaking the simulated exchange's JSON API.
@@ -50,16 +51,17 @@ impl Venue for HttpVenue {
         let body = self.call("GET", "/api/openOrders", None)?;
         let wire: Vec<WireOrder> =
             serde_json::from_str(&body).map_err(|e| VenueError::new(e.to_string()))?;
-        Ok(wire
-            .into_iter()
-            .map(|o| OpenOrder {
-                symbol: o.symbol,
-                order_id: o.order_id,
+        wire.into_iter()
+            .map(|o| {
+                Ok(OpenOrder {
+                    symbol: symbol(&o.symbol)?,
+                    order_id: o.order_id,
+                })
             })
-            .collect())
+            .collect()
     }
 
-    fn cancel_all(&self, symbol: &str) -> Result<(), VenueError> {
+    fn cancel_all(&self, symbol: &Symbol) -> Result<(), VenueError> {
         self.call("DELETE", &format!("/api/openOrders?symbol={symbol}"), None)
             .map(drop)
     }
@@ -68,26 +70,37 @@ impl Venue for HttpVenue {
         let body = self.call("GET", "/api/positions", None)?;
         let wire: Vec<WirePosition> =
             serde_json::from_str(&body).map_err(|e| VenueError::new(e.to_string()))?;
-        Ok(wire
-            .into_iter()
-            .map(|p| Position {
-                symbol: p.symbol,
-                quantity: p.quantity,
-                mark_price: p.mark_price,
-            })
-            .collect())
+        wire.into_iter().map(position).collect()
     }
 
     fn close_position(&self, o: &CloseOrder) -> Result<(), VenueError> {
-        let side = match o.side {
-            Side::Buy => "BUY",
-            Side::Sell => "SELL",
-        };
         let body = serde_json::json!({
-            "symbol": o.symbol, "side": side, "quantity": o.quantity.to_string(),
-            "price": o.limit_price.to_string(), "reduceOnly": o.reduce_only,
+            "symbol": o.symbol, "side": o.side, "quantity": o.quantity,
+            "price": o.limit_price, "reduceOnly": o.reduce_only,
         });
         self.call("POST", "/api/order", Some(&body.to_string()))
             .map(drop)
     }
+}
+
+fn symbol(text: &str) -> Result<Symbol, VenueError> {
+    Symbol::new(text).map_err(|e| VenueError::new(e.to_string()))
+}
+
+/// The simulator's signed quantity as a side and a size, exactly.
+fn position(p: WirePosition) -> Result<Position, VenueError> {
+    let side = if p.quantity.is_sign_negative() {
+        Side::Sell
+    } else {
+        Side::Buy
+    };
+    let amount = |d: Decimal, what: &str| {
+        Quantity::try_from(d.abs()).map_err(|e| VenueError::new(format!("{what} {d}: {e}")))
+    };
+    Ok(Position {
+        symbol: symbol(&p.symbol)?,
+        side,
+        quantity: amount(p.quantity, "quantity")?,
+        mark_price: Price::from_units(amount(p.mark_price, "mark price")?.units()),
+    })
 }

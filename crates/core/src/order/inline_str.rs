@@ -1,13 +1,14 @@
 //! [`InlineStr`]: short ASCII text held inline, the storage behind
-//! [`Symbol`](crate::Symbol), [`ClientOrderId`](crate::ClientOrderId) and the
-//! names of other crates (risk-limits' accounts, strategies and assets).
+//! [`Symbol`](crate::Symbol), [`Asset`](crate::Asset),
+//! [`ClientOrderId`](crate::ClientOrderId) and the names of other crates
+//! (risk-limits' accounts and strategies).
 
 use std::fmt;
 
 /// Up to `N` ASCII bytes (`N` at most 255) stored inline: `Copy`, no heap.
 ///
 /// ```
-/// use supreme_order_guard::InlineStr;
+/// use supreme_core::InlineStr;
 /// let s = InlineStr::<8>::from_ascii("BTC").unwrap();
 /// assert_eq!(s.as_str(), "BTC");
 /// assert!(InlineStr::<2>::from_ascii("BTC").is_none());
@@ -37,6 +38,7 @@ impl<const N: usize> InlineStr<N> {
     }
 
     /// The text.
+    #[inline]
     pub fn as_str(&self) -> &str {
         let bytes = self.bytes.get(..usize::from(self.len)).unwrap_or_default();
         // Only ASCII is ever stored, so this cannot fail.

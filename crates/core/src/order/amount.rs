@@ -1,22 +1,29 @@
-//! Exact fixed-point amounts: [`Price`], [`Quantity`], [`Multiplier`], [`Notional`].
+//! The exact fixed-point form of [`Price`](crate::Price) and
+//! [`Quantity`](crate::Quantity): parsing, formatting and [`Decimal`]
+//! conversion, shared by both, and their error, [`AmountError`].
 //!
-//! Binance states every price, quantity and notional with at most eight
-//! decimals and keeps them internally as 64-bit integers of 10⁻⁸ units. We do
-//! the same: an amount is a `u64` count of 10⁻⁸, so a filter check is integer
-//! arithmetic with no rounding and no allocation. A product of two amounts (a
-//! notional) is a `u128` count of 10⁻¹⁶ and never overflows.
+//! Binance states every price and quantity with at most eight decimals and
+//! keeps them internally as 64-bit integers of 10⁻⁸ units. We do the same:
+//! an amount is a `u64` count of 10⁻⁸, so a filter check is integer
+//! arithmetic with no rounding and no allocation.
 
 use std::fmt;
-use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-/// Decimal places of every [`Price`], [`Quantity`] and [`Multiplier`].
+/// Decimal places of every [`Price`](crate::Price) and [`Quantity`](crate::Quantity).
 pub const SCALE: u32 = 8;
 /// 10^[`SCALE`]: the number of units in 1.
 pub const ONE: u64 = 100_000_000;
 
 /// Why a decimal string or [`Decimal`] is not an amount.
+///
+/// ```
+/// use supreme_core::{AmountError, Price};
+/// assert_eq!("-1".parse::<Price>(), Err(AmountError::Negative));
+/// assert_eq!("1e5".parse::<Price>(), Err(AmountError::InvalidChar('e')));
+/// assert_eq!("0.000000001".parse::<Price>(), Err(AmountError::TooPrecise));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AmountError {
@@ -33,7 +40,7 @@ pub enum AmountError {
     #[error("more than 8 decimal places")]
     TooPrecise,
     /// Larger than 184,467,440,737.09551615.
-    #[error("amount too large")]
+    #[error("amount too large (most is 184467440737.09551615)")]
     Overflow,
 }
 
@@ -119,6 +126,8 @@ pub(crate) fn fmt_units(units: u128, scale: u32, f: &mut fmt::Formatter<'_>) -> 
     write!(f, "{int}.{frac:0digits$}")
 }
 
+/// Defines an amount type: a `u64` of 10⁻⁸ units with its constructors,
+/// `FromStr`, `TryFrom<Decimal>`, `Display`, `Debug` and serde as a string.
 macro_rules! amount {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -128,50 +137,70 @@ macro_rules! amount {
         impl $name {
             /// Zero.
             pub const ZERO: Self = Self(0);
+            /// The largest amount, 184,467,440,737.09551615.
+            pub const MAX: Self = Self(u64::MAX);
 
             /// From a count of 10⁻⁸ units (`from_units(150_000_000)` is 1.5).
+            #[inline]
             pub const fn from_units(units: u64) -> Self {
                 Self(units)
             }
 
             /// The count of 10⁻⁸ units.
+            #[inline]
             pub const fn units(self) -> u64 {
                 self.0
             }
 
             /// True when zero.
+            #[inline]
             pub const fn is_zero(self) -> bool {
                 self.0 == 0
             }
 
-            /// The exact value as a [`Decimal`].
-            pub fn to_decimal(self) -> Decimal {
-                Decimal::from_i128_with_scale(i128::from(self.0), SCALE).normalize()
+            /// The exact value as a [`Decimal`](rust_decimal::Decimal).
+            pub fn to_decimal(self) -> rust_decimal::Decimal {
+                rust_decimal::Decimal::from_i128_with_scale(
+                    i128::from(self.0),
+                    $crate::order::amount::SCALE,
+                )
+                .normalize()
             }
         }
 
-        impl FromStr for $name {
-            type Err = AmountError;
-            fn from_str(s: &str) -> Result<Self, AmountError> {
-                parse_units(s).map(Self)
+        impl std::str::FromStr for $name {
+            type Err = $crate::AmountError;
+            fn from_str(s: &str) -> Result<Self, $crate::AmountError> {
+                $crate::order::amount::parse_units(s).map(Self)
             }
         }
 
-        impl TryFrom<Decimal> for $name {
-            type Error = AmountError;
-            fn try_from(d: Decimal) -> Result<Self, AmountError> {
-                decimal_to_units(d).map(Self)
+        impl TryFrom<rust_decimal::Decimal> for $name {
+            type Error = $crate::AmountError;
+            /// Exactly, or an error: never rounded.
+            fn try_from(d: rust_decimal::Decimal) -> Result<Self, $crate::AmountError> {
+                $crate::order::amount::decimal_to_units(d).map(Self)
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt_units(u128::from(self.0), SCALE, f)
+        impl From<$name> for rust_decimal::Decimal {
+            fn from(amount: $name) -> Self {
+                amount.to_decimal()
             }
         }
 
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                $crate::order::amount::fmt_units(
+                    u128::from(self.0),
+                    $crate::order::amount::SCALE,
+                    f,
+                )
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 write!(f, concat!(stringify!($name), "({})"), self)
             }
         }
@@ -191,88 +220,7 @@ macro_rules! amount {
     };
 }
 
-amount!(
-    /// A price in quote asset per base asset, exact to 10⁻⁸.
-    ///
-    /// ```
-    /// use supreme_order_guard::Price;
-    /// let p: Price = "25000.10".parse()?;
-    /// assert_eq!(p.to_string(), "25000.1");
-    /// assert!("0.000000001".parse::<Price>().is_err()); // finer than 10⁻⁸
-    /// # Ok::<(), supreme_order_guard::AmountError>(())
-    /// ```
-    Price
-);
-amount!(
-    /// A quantity of the base asset (or of the quote asset for a quote-quantity
-    /// order), exact to 10⁻⁸.
-    ///
-    /// ```
-    /// use supreme_order_guard::Quantity;
-    /// let q: Quantity = "0.0010".parse()?;
-    /// assert_eq!(q.units(), 100_000);
-    /// # Ok::<(), supreme_order_guard::AmountError>(())
-    /// ```
-    Quantity
-);
-amount!(
-    /// A multiplier of a reference price (PERCENT_PRICE bands), exact to 10⁻⁸.
-    Multiplier
-);
-
-/// Price × quantity, exact: a count of 10⁻¹⁶ quote units.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Notional(u128);
-
-impl Notional {
-    /// The notional of `quantity` at `price`, exactly.
-    ///
-    /// ```
-    /// use supreme_order_guard::{Notional, Price, Quantity};
-    /// let n = Notional::of("0.1".parse::<Price>()?, "3".parse::<Quantity>()?);
-    /// assert_eq!(n.to_string(), "0.3");
-    /// # Ok::<(), supreme_order_guard::AmountError>(())
-    /// ```
-    pub const fn of(price: Price, quantity: Quantity) -> Self {
-        Self(price.units() as u128 * quantity.units() as u128)
-    }
-
-    /// A quote amount (10⁻⁸ units) as a notional.
-    pub const fn from_quote(amount: Quantity) -> Self {
-        Self(amount.units() as u128 * ONE as u128)
-    }
-
-    /// The count of 10⁻¹⁶ units.
-    pub const fn units(self) -> u128 {
-        self.0
-    }
-
-    /// The exact value as a [`Decimal`], or `None` beyond its 96-bit range.
-    pub fn to_decimal(self) -> Option<Decimal> {
-        let units = i128::try_from(self.0).ok()?;
-        Decimal::try_from_i128_with_scale(units, 2 * SCALE)
-            .ok()
-            .map(|d| d.normalize())
-    }
-}
-
-impl fmt::Display for Notional {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt_units(self.0, 2 * SCALE, f)
-    }
-}
-
-impl fmt::Debug for Notional {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Notional({self})")
-    }
-}
-
-impl serde::Serialize for Notional {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
+pub(crate) use amount;
 
 #[cfg(test)]
 mod tests;

@@ -2,6 +2,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 use super::*;
+use crate::{Notional, Price, Quantity};
 
 #[test]
 fn parses_exchange_strings_exactly() {
@@ -22,7 +23,7 @@ fn extra_zero_decimals_are_exact_but_extra_digits_are_not() {
 }
 
 #[test]
-fn rejects_malformed_text_with_a_reason() {
+fn malformed_text_is_refused_with_a_reason() {
     assert_eq!(parse_units(""), Err(AmountError::Empty));
     assert_eq!(parse_units("-1"), Err(AmountError::Negative));
     assert_eq!(parse_units(".5"), Err(AmountError::InvalidChar('.')));
@@ -30,6 +31,7 @@ fn rejects_malformed_text_with_a_reason() {
     assert_eq!(parse_units("1e5"), Err(AmountError::InvalidChar('e')));
     assert_eq!(parse_units(" 1"), Err(AmountError::InvalidChar(' ')));
     assert_eq!(parse_units("+1"), Err(AmountError::InvalidChar('+')));
+    assert_eq!(parse_units("NaN"), Err(AmountError::InvalidChar('N')));
     assert_eq!(
         parse_units("184467440737.09551616"),
         Err(AmountError::Overflow)
@@ -46,15 +48,17 @@ fn displays_trimmed() {
     assert_eq!(Price::from_units(1).to_string(), "0.00000001");
     assert_eq!(Price::from_units(0).to_string(), "0");
     assert_eq!(Quantity::from_units(12_300 * ONE).to_string(), "12300");
+    assert_eq!(Quantity::MAX.to_string(), "184467440737.09551615");
     assert_eq!(format!("{:?}", Price::from_units(ONE)), "Price(1)");
 }
 
 #[test]
-fn decimal_conversion_is_exact() {
+fn decimal_conversion_is_exact_or_refused() {
     let d: Decimal = "25000.12345678".parse().unwrap();
     let p = Price::try_from(d).unwrap();
     assert_eq!(p.units(), 2_500_012_345_678);
     assert_eq!(p.to_decimal(), d);
+    assert_eq!(Decimal::from(p), d);
     assert_eq!(
         Price::try_from(Decimal::new(-1, 0)),
         Err(AmountError::Negative)
@@ -75,8 +79,27 @@ fn decimal_conversion_is_exact() {
 }
 
 #[test]
+fn decimal_conversion_at_the_scale_edges() {
+    // The largest amount, the smallest step, and one step past each.
+    let max = Quantity::MAX.to_decimal();
+    assert_eq!(max.to_string(), "184467440737.09551615");
+    assert_eq!(Quantity::try_from(max), Ok(Quantity::MAX));
+    let past = max + Decimal::new(1, SCALE);
+    assert_eq!(Quantity::try_from(past), Err(AmountError::Overflow));
+    let step = Decimal::new(1, SCALE);
+    assert_eq!(Quantity::try_from(step), Ok(Quantity::from_units(1)));
+    assert_eq!(
+        Quantity::try_from(Decimal::new(1, SCALE + 1)),
+        Err(AmountError::TooPrecise)
+    );
+    // Trailing zeros past the scale are exact, at the largest Decimal scale too.
+    let padded = Decimal::from_i128_with_scale(15 * 10i128.pow(20), 28);
+    assert_eq!(Quantity::try_from(padded), Ok(Quantity::from_units(15)));
+}
+
+#[test]
 fn notional_is_exact_and_never_overflows() {
-    let n = Notional::of(Price::from_units(u64::MAX), Quantity::from_units(u64::MAX));
+    let n = Notional::of(Price::MAX, Quantity::MAX);
     assert_eq!(n.units(), u128::from(u64::MAX) * u128::from(u64::MAX));
     let n = Notional::of("0.1".parse().unwrap(), "0.2".parse().unwrap());
     assert_eq!(n.to_string(), "0.02");
@@ -92,6 +115,12 @@ fn serde_uses_decimal_strings() {
     let p: Price = serde_json::from_str("\"0.01000000\"").unwrap();
     assert_eq!(serde_json::to_string(&p).unwrap(), "\"0.01\"");
     assert!(serde_json::from_str::<Price>("\"abc\"").is_err());
+    assert!(
+        serde_json::from_str::<Price>("0.01").is_err(),
+        "a JSON number is not exact"
+    );
+    let q: Quantity = serde_json::from_str("\"184467440737.09551615\"").unwrap();
+    assert_eq!(q, Quantity::MAX);
 }
 
 proptest! {
@@ -99,7 +128,28 @@ proptest! {
     fn display_then_parse_round_trips(units in any::<u64>()) {
         let p = Price::from_units(units);
         prop_assert_eq!(p.to_string().parse::<Price>(), Ok(p));
+        let q = Quantity::from_units(units);
+        let json = serde_json::to_string(&q).unwrap();
+        prop_assert_eq!(serde_json::from_str::<Quantity>(&json).unwrap(), q);
+    }
+
+    #[test]
+    fn decimal_round_trips(units in any::<u64>()) {
+        let p = Price::from_units(units);
         prop_assert_eq!(Price::try_from(p.to_decimal()), Ok(p));
+        prop_assert_eq!(p.to_decimal().to_string(), p.to_string());
+    }
+
+    #[test]
+    fn any_decimal_converts_exactly_or_says_why(mantissa in any::<i64>(), scale in 0u32..=28) {
+        let d = Decimal::new(mantissa, scale);
+        match Quantity::try_from(d) {
+            Ok(q) => prop_assert_eq!(q.to_decimal(), d.normalize()),
+            Err(AmountError::Negative) => prop_assert!(d.is_sign_negative() && !d.is_zero()),
+            Err(AmountError::TooPrecise) => prop_assert!(d.normalize().scale() > SCALE),
+            Err(AmountError::Overflow) => prop_assert!(d > Quantity::MAX.to_decimal()),
+            Err(e) => prop_assert!(false, "unexpected {e:?} for {d}"),
+        }
     }
 
     #[test]
@@ -108,7 +158,7 @@ proptest! {
     }
 
     #[test]
-    fn parse_agrees_with_rust_decimal(int in 0u64..1_000_000_000, frac in 0u64..100_000_000) {
+    fn parse_agrees_with_rust_decimal(int in 0u64..184_467_440_737, frac in 0u64..100_000_000) {
         let s = format!("{int}.{frac:08}");
         let ours = s.parse::<Price>().unwrap();
         let theirs: Decimal = s.parse().unwrap();

@@ -12,6 +12,9 @@
 //! - [`time`]: one [`Clock`] trait (wall time in ms and a monotonic
 //!   reading), the [`SystemClock`] (and [`CoarseClock`] for hot paths), and one [`FakeClock`] that tests move by
 //!   a [`Duration`](std::time::Duration).
+//! - [`files`] (Unix): atomic writes, private-file reads, bounded locks,
+//!   state keys and private temporary files, one policy for every file a
+//!   bot keeps.
 //!
 //! A bot builds one clock and hands it to every part, so one decision reads
 //! one time:
@@ -27,6 +30,8 @@
 //! assert_eq!(shared.now_ms(), 1_700_000_002_000);
 //! ```
 
+#[cfg(unix)]
+pub mod files;
 pub mod time;
 
 pub use time::{Clock, CoarseClock, FakeClock, SystemClock};

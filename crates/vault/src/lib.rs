@@ -58,14 +58,12 @@
 //!
 //! None: the crate has no optional parts. Unix only (file permission checks).
 
-mod atomic;
 mod clock;
 mod entry;
 mod env;
 mod error;
 mod file;
 mod format;
-mod fs_policy;
 mod harden;
 mod hygiene;
 mod kdf;

@@ -87,14 +87,14 @@ pub fn check_parent(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Checks a directory meant to hold private files: [`check_parent`] on a
-/// file in it, and no group or other bit at all on the directory itself
-/// (0700), so no one else can even list it.
+/// Checks a directory meant to hold private files: a directory (not a
+/// symlink to one), ours, with
+/// no group or other bit at all (0700, so no one else can even list it),
+/// then [`check_parent`] on a file in it.
 pub fn check_private_dir(dir: &Path) -> Result<()> {
-    check_parent(&dir.join("file"))?;
-    let meta = std::fs::metadata(dir).map_err(|e| Error::io("stat", dir, e))?;
+    let meta = std::fs::symlink_metadata(dir).map_err(|e| Error::io("stat", dir, e))?;
     let mode = meta.mode() & 0o7777;
-    if !meta.is_dir() {
+    if !meta.file_type().is_dir() {
         return Err(Error::unsafe_file(
             dir,
             Problem::NotRegularFile,
@@ -118,7 +118,7 @@ pub fn check_private_dir(dir: &Path) -> Result<()> {
             format!("chmod 700 {}", dir.display()),
         ));
     }
-    Ok(())
+    check_parent(&dir.join("file"))
 }
 
 fn check_dir_owner(d: &Path, meta: &Metadata) -> Result<()> {

@@ -75,9 +75,12 @@
 //! # Persistence
 //!
 //! [`StateFile`] keeps breaches, states, high-water marks and the day's
-//! P&L base, written atomically after every breach. A missing or corrupt
-//! file is an error, and until [`RiskBook::restore`] or
-//! [`RiskBook::start_fresh`] the book refuses every order that adds risk.
+//! P&L base, written atomically after every breach and tagged with an
+//! HMAC-SHA256 under a [`StateKey`] (kept in the vault, or in a 0600 key
+//! file), so a breach edited out of the file is refused even with its
+//! checksum recomputed. A missing, corrupt or unauthentic file is an error,
+//! and until [`RiskBook::restore`] or [`RiskBook::start_fresh`] the book
+//! refuses every order that adds risk.
 //!
 //! # Features
 //!
@@ -107,3 +110,4 @@ pub use limits::{
 pub use name::{AccountId, Asset, StrategyId};
 pub use persist::{LatchRecord, PersistedState, ScopeRecord, StateFile};
 pub use scope::{Scope, TradingState};
+pub use supreme_core::files::StateKey;

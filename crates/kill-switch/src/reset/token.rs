@@ -98,32 +98,28 @@ impl OperatorKey {
         })
     }
 
-    /// Reads a key written by [`OperatorKey::write_pkcs8_file`].
+    /// Reads a key written by [`OperatorKey::write_pkcs8_file`], through
+    /// the private-file policy (no symlink, ours, 0600, in a directory no one
+    /// else can write; a refusal names the command that fixes it).
     pub fn from_pkcs8_file(path: &std::path::Path) -> Result<Self, KillSwitchError> {
-        let bytes = std::fs::read(path).map_err(|e| KillSwitchError::Malformed {
-            what: "operator key",
-            detail: format!("{}: {e}", path.display()),
+        let bytes = supreme_core::files::read_private(path, 16 * 1024).map_err(|e| {
+            KillSwitchError::Malformed {
+                what: "operator key",
+                detail: e.to_string(),
+            }
         })?;
-        Self::from_pkcs8(SecretSlice::from(bytes))
+        Self::from_pkcs8(SecretSlice::from(bytes.to_vec()))
     }
 
     /// Writes the PKCS#8 bytes to a new file with mode 0600 (never
     /// overwrites).
     pub fn write_pkcs8_file(&self, path: &std::path::Path) -> Result<(), KillSwitchError> {
-        use std::io::Write;
-        use std::os::unix::fs::OpenOptionsExt;
-        let io_err = |e: std::io::Error| KillSwitchError::Setup {
-            what: "operator key file",
-            detail: format!("{}: {e}", path.display()),
-        };
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path)
-            .map_err(io_err)?;
-        f.write_all(self.pkcs8.expose_secret()).map_err(io_err)?;
-        f.sync_all().map_err(io_err)
+        supreme_core::files::write_new(path, self.pkcs8.expose_secret()).map_err(|e| {
+            KillSwitchError::Setup {
+                what: "operator key file",
+                detail: e.to_string(),
+            }
+        })
     }
 
     /// The PKCS#8 bytes, to store (with mode 0600) by the operator.

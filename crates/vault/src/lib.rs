@@ -73,6 +73,7 @@ mod passphrase;
 mod sealed;
 mod seen;
 mod signer;
+mod state_key;
 mod stream;
 #[cfg(test)]
 mod test_support;

@@ -10,9 +10,11 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
-use supreme_vault::{EntrySecret, KdfParams, VaultFile};
+use supreme_vault::{EntrySecret, KdfParams, VaultError, VaultFile};
 
 const KILLS: usize = 200;
+/// Kills followed at once by a save from a fresh writer (this process).
+const RESTARTS: usize = 40;
 
 fn pass() -> SecretString {
     SecretString::from("crash test passphrase")
@@ -55,6 +57,31 @@ fn check(path: &Path) -> u64 {
     generation
 }
 
+/// Opens and saves the vault right after a kill (within 5 ms of it). A
+/// save the dying child completed after our read is a [`VaultError::Conflict`]
+/// (the vault refusing to lose its update), so that one is retried once.
+fn fresh_writer(path: &Path) {
+    let killed = Instant::now();
+    let started = killed.elapsed();
+    assert!(
+        started < Duration::from_millis(5),
+        "fresh writer started {started:?} after the kill"
+    );
+    for attempt in 0..2 {
+        let mut vf = VaultFile::open(path, &pass()).expect("open right after a kill");
+        let next = vf.vault().generation() + 1;
+        let value = SecretString::from(format!("generation {next} fresh"));
+        vf.vault_mut()
+            .replace("counter", &EntrySecret::Text(value), None)
+            .expect("replace");
+        match vf.save() {
+            Ok(()) => return,
+            Err(VaultError::Conflict { .. }) if attempt == 0 => {}
+            Err(e) => panic!("a fresh writer right after kill -9 failed: {e}"),
+        }
+    }
+}
+
 /// xorshift64: random kill delays without a dependency.
 fn next(state: &mut u64) -> u64 {
     *state ^= *state << 13;
@@ -87,6 +114,7 @@ fn main() {
     seed ^= u64::try_from(started.elapsed().as_nanos() % 1_000_003).unwrap_or(1) << 20;
     let mut last = check(&path);
     let mut advanced = 0;
+    let mut restarts = 0;
     for _ in 0..KILLS {
         let mut c = Command::new(&me)
             .arg("--child")
@@ -97,6 +125,12 @@ fn main() {
             .expect("spawn child");
         std::thread::sleep(Duration::from_micros(500 + next(&mut seed) % 15_000));
         c.kill().expect("SIGKILL");
+        if restarts < RESTARTS {
+            // A fresh writer at once, while the killed one may still be
+            // exiting with the lock held: the bounded lock wait lets it save.
+            fresh_writer(&path);
+            restarts += 1;
+        }
         c.wait().expect("wait");
         let now = check(&path);
         assert!(now >= last, "generation went backwards: {last} -> {now}");
@@ -126,7 +160,7 @@ fn main() {
         "the child saved too rarely ({advanced} of {KILLS}) to test anything"
     );
     println!(
-        "crash_loop: {KILLS} SIGKILLs, vault advanced {advanced} times to generation {last}, always valid"
+        "crash_loop: {KILLS} SIGKILLs ({restarts} followed at once by a fresh writer's save), vault advanced {advanced} times to generation {last}, always valid"
     );
     println!(
         "test result: ok. 1 passed; 0 failed; finished in {:.2?}",

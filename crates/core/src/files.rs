@@ -40,7 +40,7 @@ mod policy;
 mod state_key;
 mod temp;
 
-pub use atomic::{sync_dir, sync_parent, write_atomic, write_new};
+pub use atomic::{AtomicFile, sync_dir, sync_parent, write_atomic, write_new};
 pub use error::{Error, Problem, Result};
 pub use lock::FileLock;
 pub use policy::{

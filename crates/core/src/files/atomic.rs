@@ -79,9 +79,10 @@ fn temp_path(path: &Path) -> Result<PathBuf> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_via_temp(path, bytes, |tmp, path| {
-        std::fs::rename(tmp, path).map_err(|e| Error::io("rename", path, e))
-    })
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(bytes)
+        .map_err(|e| Error::io("write", &file.tmp, e))?;
+    file.commit()
 }
 
 /// Creates `path` with `bytes`, atomically and durably, mode 0600; fails
@@ -99,50 +100,132 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_via_temp(path, bytes, |tmp, path| {
-        std::fs::hard_link(tmp, path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => Error::AlreadyExists {
-                path: path.to_path_buf(),
-            },
-            _ => Error::io("link", path, e),
-        })?;
-        std::fs::remove_file(tmp).map_err(|e| Error::io("remove", tmp, e))
-    })
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(bytes)
+        .map_err(|e| Error::io("write", &file.tmp, e))?;
+    file.commit_new()
 }
 
-fn write_via_temp(
-    path: &Path,
-    bytes: &[u8],
-    place: impl FnOnce(&Path, &Path) -> Result<()>,
-) -> Result<()> {
-    remove_stale_temps(path);
-    let tmp = temp_path(path)?;
-    in_flight(|s| {
-        s.insert(tmp.clone());
-    });
-    let result = (|| {
-        let mut file = OpenOptions::new()
+/// A file being written in place of `path`, for output too large to hold
+/// in memory (a decrypted stream): a random 0600 temp file beside `path`
+/// that [`commit`](Self::commit) fsyncs and renames into place, and that is
+/// removed if dropped uncommitted (a failed or abandoned write never
+/// replaces anything).
+///
+/// ```
+/// use std::io::Write;
+/// use supreme_core::files::AtomicFile;
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("plain.out");
+/// let mut out = AtomicFile::create(&path)?;
+/// out.write_all(b"chunk one, ")?;
+/// out.write_all(b"chunk two")?;
+/// assert!(!path.exists()); // nothing in place before the commit
+/// out.commit()?;
+/// assert_eq!(std::fs::read(&path)?, b"chunk one, chunk two");
+///
+/// let abandoned = AtomicFile::create(&dir.path().join("other"))?;
+/// drop(abandoned);
+/// assert_eq!(std::fs::read_dir(dir.path())?.count(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct AtomicFile {
+    file: Option<File>,
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl AtomicFile {
+    /// Removes the temp files a dead writer of `path` left, then creates a
+    /// new temp file (`O_EXCL | O_NOFOLLOW`, mode 0600) beside it.
+    pub fn create(path: &Path) -> Result<Self> {
+        remove_stale_temps(path);
+        let tmp = temp_path(path)?;
+        in_flight(|s| {
+            s.insert(tmp.clone());
+        });
+        let file = OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
             .custom_flags((OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC).bits())
-            .open(&tmp)
-            .map_err(|e| Error::io("create", &tmp, e))?;
-        file.write_all(bytes)
-            .map_err(|e| Error::io("write", &tmp, e))?;
-        file.sync_all().map_err(|e| Error::io("fsync", &tmp, e))?;
-        drop(file);
-        place(&tmp, path)?;
-        sync_parent(path)
-    })();
-    if result.is_err() {
-        // Best effort: the temp file never replaces anything on failure.
-        let _ = std::fs::remove_file(&tmp);
+            .open(&tmp);
+        let file = match file {
+            Ok(f) => f,
+            Err(e) => {
+                in_flight(|s| {
+                    s.remove(&tmp);
+                });
+                return Err(Error::io("create", &tmp, e));
+            }
+        };
+        Ok(Self {
+            file: Some(file),
+            tmp,
+            path: path.to_path_buf(),
+        })
     }
-    in_flight(|s| {
-        s.remove(&tmp);
-    });
-    result
+
+    /// fsyncs the file, renames it over `path` (replacing what is there),
+    /// and fsyncs the directory.
+    pub fn commit(self) -> Result<()> {
+        self.place(|tmp, path| std::fs::rename(tmp, path).map_err(|e| Error::io("rename", path, e)))
+    }
+
+    /// Like [`commit`](Self::commit), but fails with
+    /// [`Error::AlreadyExists`] if anything is at `path`.
+    pub fn commit_new(self) -> Result<()> {
+        self.place(|tmp, path| {
+            std::fs::hard_link(tmp, path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => Error::AlreadyExists {
+                    path: path.to_path_buf(),
+                },
+                _ => Error::io("link", path, e),
+            })?;
+            std::fs::remove_file(tmp).map_err(|e| Error::io("remove", tmp, e))
+        })
+    }
+
+    fn place(mut self, put: impl FnOnce(&Path, &Path) -> Result<()>) -> Result<()> {
+        // Drop removes the temp file whatever happens below.
+        let file = self.file.take();
+        if let Some(file) = file {
+            file.sync_all()
+                .map_err(|e| Error::io("fsync", &self.tmp, e))?;
+        }
+        put(&self.tmp, &self.path)?;
+        sync_parent(&self.path)
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => Err(std::io::ErrorKind::BrokenPipe.into()),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        drop(self.file.take());
+        // After a rename this finds nothing; after a failure or without a
+        // commit it removes the temp file. Best effort.
+        let _ = std::fs::remove_file(&self.tmp);
+        in_flight(|s| {
+            s.remove(&self.tmp);
+        });
+    }
 }
 
 /// fsyncs a directory, so a rename, a creation or a removal in it is

@@ -159,3 +159,18 @@ fn private_read_over_the_limit_is_refused() {
     ));
     assert_eq!(read_private(&path, 65).unwrap().len(), 65);
 }
+
+#[test]
+fn a_write_in_flight_in_this_process_is_not_taken_for_stale() {
+    use std::io::Write;
+    let dir = private_dir();
+    let path = dir.path().join("out");
+    let mut slow = AtomicFile::create(&path).unwrap();
+    slow.write_all(b"slow ").unwrap();
+    // Another writer of the same file, same pid, meanwhile.
+    write_atomic(&path, b"fast").unwrap();
+    slow.write_all(b"writer").unwrap();
+    slow.commit().unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), b"slow writer");
+    assert_eq!(names(dir.path()), ["out"]);
+}

@@ -262,7 +262,10 @@ fn risk_book(
     book.add_symbol(btc(), Asset::new("BTC")?, usdt)?;
     book.deposit(AccountId::new("main")?, usdt, "100000".parse()?)?;
     book.set_mark(btc(), "25000".parse()?)?;
-    book.persist_to(StateFile::new(state))?;
+    // The state is tagged under a 0600 key file beside it (a bot with a
+    // vault keeps the key there instead: `vault.state_key("risk")`).
+    let key = state.with_extension("key");
+    book.persist_to(StateFile::with_key_file(state, &key)?)?;
     book.start_fresh()?;
     Ok(book)
 }

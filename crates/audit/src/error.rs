@@ -33,11 +33,14 @@ pub enum Error {
     /// The log was closed, or its writer thread is gone.
     #[error("audit log is closed")]
     Closed,
-    /// Another process or handle holds the log's lock file.
-    #[error("audit log {path} is locked by another writer")]
+    /// Another process or handle held the log's lock file for the whole
+    /// bounded wait ([`Options::lock_wait`](crate::Options::lock_wait)).
+    #[error("audit log {path} is locked by another writer{}", holder.map(|p| format!(" (pid {p})")).unwrap_or_default())]
     Locked {
         /// The lock file.
         path: PathBuf,
+        /// The holder's pid, as it wrote it into the lock file.
+        holder: Option<u32>,
     },
     /// Opening found damage that is not a torn last line: someone must look.
     #[error("audit log {path} is damaged at line {line}: {what}")]
@@ -81,6 +84,25 @@ pub enum Error {
     /// An option value is out of range.
     #[error("invalid option: {0}")]
     InvalidOption(String),
+}
+
+impl From<supreme_core::files::Error> for Error {
+    fn from(e: supreme_core::files::Error) -> Self {
+        use supreme_core::files::Error as F;
+        match e {
+            F::Io { op, path, source } => Self::Io { op, path, source },
+            F::Locked { path, holder, .. } => Self::Locked { path, holder },
+            F::Unsafe { ref path, .. } | F::TooLarge { ref path, .. } => Self::BadKey {
+                path: path.clone(),
+                reason: e.to_string(),
+            },
+            other => Self::Io {
+                op: "file",
+                path: PathBuf::new(),
+                source: std::io::Error::other(other.to_string()),
+            },
+        }
+    }
 }
 
 impl Error {

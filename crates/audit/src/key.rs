@@ -3,8 +3,6 @@
 //! `<name>+<8 hex key id>+<base64(0x01 || key)>`.
 
 use std::fs;
-use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
@@ -16,6 +14,8 @@ use crate::error::{AuditError, Result};
 
 const ALG_ED25519: u8 = 1;
 const PRIVATE_PREFIX: &str = "PRIVATE+KEY+";
+/// Key files larger than this are refused (a key file is about 150 bytes).
+const MAX_KEY_FILE: usize = 16 * 1024;
 
 /// A valid key name: non-empty, printable, no whitespace and no `+`.
 pub(crate) fn valid_key_name(name: &str) -> bool {
@@ -113,18 +113,21 @@ impl SigningKey {
             )
             .into_boxed_str(),
         );
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path)
-            .map_err(|e| AuditError::io("create key file", path, e))?;
-        file.write_all(text.expose_secret().as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(|e| AuditError::io("write key file", path, e))?;
+        supreme_core::files::write_new(path, text.expose_secret().as_bytes()).map_err(
+            |e| match e {
+                supreme_core::files::Error::AlreadyExists { .. } => AuditError::io(
+                    "create key file",
+                    path,
+                    std::io::ErrorKind::AlreadyExists.into(),
+                ),
+                other => other.into(),
+            },
+        )?;
         let pub_path = public_path(path);
-        fs::write(&pub_path, format!("{}\n", key.public_key().to_vkey()))
-            .map_err(|e| AuditError::io("write public key", &pub_path, e))?;
+        supreme_core::files::write_atomic(
+            &pub_path,
+            format!("{}\n", key.public_key().to_vkey()).as_bytes(),
+        )?;
         Ok(key)
     }
 
@@ -134,19 +137,11 @@ impl SigningKey {
             path: path.to_owned(),
             reason: reason.to_owned(),
         };
-        let meta = fs::metadata(path).map_err(|e| AuditError::io("stat key file", path, e))?;
-        if meta.permissions().mode() & 0o077 != 0 {
-            return Err(bad(
-                "key file is accessible to group or others; chmod 600 it",
-            ));
-        }
-        let text = SecretBox::new(
-            fs::read_to_string(path)
-                .map_err(|e| AuditError::io("read key file", path, e))?
-                .into_boxed_str(),
-        );
+        // The private-file policy: no symlink, ours, 0600, in a directory
+        // no one else can write; a refusal names the fix.
+        let bytes = supreme_core::files::read_private(path, MAX_KEY_FILE)?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| bad("not UTF-8"))?;
         let body = text
-            .expose_secret()
             .trim_end()
             .strip_prefix(PRIVATE_PREFIX)
             .ok_or_else(|| bad("not a key file"))?;

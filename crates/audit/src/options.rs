@@ -93,6 +93,7 @@ pub struct Options {
     pub(crate) host: String,
     pub(crate) pid: u32,
     pub(crate) fault: Option<crate::danger::FaultInjector>,
+    pub(crate) lock_wait: Duration,
 }
 
 fn hostname() -> String {
@@ -132,7 +133,17 @@ impl Options {
             host: hostname(),
             pid: std::process::id(),
             fault: None,
+            lock_wait: supreme_core::files::FileLock::DEFAULT_WAIT,
         }
+    }
+
+    /// How long `open` waits for the lock of a writer that is still exiting
+    /// (a restart right after `kill -9`) before [`AuditError::Locked`](crate::AuditError::Locked),
+    /// which names the holder's pid; 2 s by default.
+    #[must_use]
+    pub fn lock_wait(mut self, wait: Duration) -> Self {
+        self.lock_wait = wait;
+        self
     }
 
     /// The checkpoint origin line (the log's identity); one line, no

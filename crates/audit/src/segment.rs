@@ -6,10 +6,11 @@
 //! holds the last checkpoint exported (retention deletes a rotated file only
 //! when that checkpoint covers all of it).
 
-use std::fs::{self, File};
+use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use nix::fcntl::{Flock, FlockArg};
+use supreme_core::files::FileLock;
 
 use crate::checkpoint::Checkpoint;
 use crate::error::{AuditError, Result};
@@ -72,48 +73,31 @@ pub fn log_files(active: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// The exclusive writer lock, released on drop.
+/// The exclusive writer lock (`<log>.lock`, holding the writer's pid),
+/// released on drop.
 #[derive(Debug)]
 pub(crate) struct WriterLock {
-    _lock: Flock<File>,
+    _lock: FileLock,
 }
 
 impl WriterLock {
-    pub(crate) fn acquire(active: &Path) -> Result<Self> {
-        let path = with_suffix(active, ".lock");
-        let file = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| AuditError::io("open lock file", &path, e))?;
-        match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
-            Ok(lock) => Ok(Self { _lock: lock }),
-            Err((_, nix::errno::Errno::EWOULDBLOCK)) => Err(AuditError::Locked { path }),
-            Err((_, errno)) => Err(AuditError::io("lock", &path, std::io::Error::from(errno))),
-        }
+    /// Takes the lock, waiting at most `wait` for a writer that is exiting
+    /// (a restart right after `kill -9`).
+    pub(crate) fn acquire(active: &Path, wait: Duration) -> Result<Self> {
+        let lock = FileLock::acquire(&with_suffix(active, ".lock"), wait)?;
+        Ok(Self { _lock: lock })
     }
 }
 
-/// Syncs a directory so renames and creations in it are durable.
+/// Syncs the directory of `path` so renames and creations in it are durable.
 pub(crate) fn sync_dir(path: &Path) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| AuditError::io("sync directory", dir, e))
+    Ok(supreme_core::files::sync_parent(path)?)
 }
 
-/// Writes `text` to `path` atomically (temp file, fsync, rename, dir fsync).
+/// Writes `text` to `path` atomically and durably, mode 0600 (core's
+/// [`write_atomic`](supreme_core::files::write_atomic)).
 pub(crate) fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let tmp = with_suffix(path, ".tmp");
-    fs::write(&tmp, text)
-        .and_then(|()| File::open(&tmp)?.sync_all())
-        .map_err(|e| AuditError::io("write", &tmp, e))?;
-    fs::rename(&tmp, path).map_err(|e| AuditError::io("rename", path, e))?;
-    sync_dir(path)
+    Ok(supreme_core::files::write_atomic(path, text.as_bytes())?)
 }
 
 /// The last exported checkpoint, if any.

@@ -12,10 +12,22 @@ fn a_second_writer_is_refused() {
     let clock = t0_clock();
     let path = dir.path().join("audit.log");
     let _log = AuditLog::open(&path, options(key(), &clock)).unwrap();
-    assert!(matches!(
-        AuditLog::open(&path, options(key(), &clock)),
-        Err(AuditError::Locked { .. })
-    ));
+    let wait = std::time::Duration::from_millis(100);
+    let started = std::time::Instant::now();
+    let second = AuditLog::open(&path, options(key(), &clock).lock_wait(wait));
+    assert!(started.elapsed() >= wait);
+    let Err(e @ AuditError::Locked { .. }) = second else {
+        panic!("a second writer was not refused");
+    };
+    let AuditError::Locked { holder, .. } = &e else {
+        unreachable!()
+    };
+    assert_eq!(*holder, Some(std::process::id()));
+    assert!(
+        e.to_string()
+            .contains(&format!("pid {}", std::process::id())),
+        "{e}"
+    );
 }
 
 #[test]

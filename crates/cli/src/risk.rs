@@ -5,13 +5,14 @@
 //!
 //! Exit 0 when every scope is active with nothing latched, 1 when any scope
 //! is halted, reduce-only, latched or cooling down (one line per scope, or
-//! the state as JSON with `--json`), 2 when the file is missing or corrupt.
+//! the state as JSON with `--json`), 2 when the file is missing, corrupt or
+//! not authentic under the state key (`--key-file`, read as a private file).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use supreme_risk_limits::{
-    Clock, PersistedState, ScopeRecord, StateFile, SystemClock, TradingState,
+    Clock, PersistedState, ScopeRecord, StateFile, StateKey, SystemClock, TradingState,
 };
 
 use crate::exit;
@@ -25,6 +26,9 @@ pub(crate) enum RiskCommand {
     State {
         /// The state file a RiskBook persists to.
         file: PathBuf,
+        /// The state key file (0600, ours) the state is tagged under.
+        #[arg(long, value_name = "FILE")]
+        key_file: PathBuf,
         /// Print the state as JSON.
         #[arg(long)]
         json: bool,
@@ -38,14 +42,22 @@ pub(crate) enum RiskCommand {
 
 pub(crate) fn run(cmd: RiskCommand) -> ExitCode {
     match cmd {
-        RiskCommand::State { file, json } => state(file, json),
+        RiskCommand::State {
+            file,
+            json,
+            key_file,
+        } => state(file, &key_file, json),
         RiskCommand::Clear(args) => clear::clear(&args),
         RiskCommand::SignClear(args) => clear::sign_clear(&args),
     }
 }
 
-fn state(file: PathBuf, json: bool) -> ExitCode {
-    let state = match StateFile::new(&file).load() {
+fn state(file: PathBuf, key_file: &std::path::Path, json: bool) -> ExitCode {
+    let key = match StateKey::load(key_file) {
+        Ok(k) => k,
+        Err(e) => return exit::input_error(e),
+    };
+    let state = match StateFile::new(&file, key).load() {
         Ok(s) => s,
         Err(e) => return exit::input_error(e),
     };

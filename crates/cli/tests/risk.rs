@@ -16,6 +16,20 @@ fn supreme(args: &[&str]) -> Output {
         .expect("run supreme")
 }
 
+/// The state key file of the state at `path`.
+fn key_of(path: &Path) -> std::path::PathBuf {
+    path.with_extension("key")
+}
+
+/// `supreme risk state --key-file <key of path> [extra..] path`.
+fn risk_state(path: &Path, extra: &[&str]) -> Output {
+    let key = key_of(path);
+    let mut args = vec!["risk", "state", "--key-file", key.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    args.push(path.to_str().unwrap());
+    supreme(&args)
+}
+
 /// A book persisting to `path`; with `breach`, BTC falls 20 % after a buy.
 fn write_state(path: &Path, breach: bool) {
     let usdt = Asset::new("USDT").unwrap();
@@ -39,7 +53,8 @@ fn write_state(path: &Path, breach: bool) {
     .unwrap();
     book.set_mark(btc, "50000".parse().unwrap()).unwrap();
     book.start_fresh().unwrap();
-    book.persist_to(StateFile::new(path)).unwrap();
+    book.persist_to(StateFile::with_key_file(path, &key_of(path)).unwrap())
+        .unwrap();
     if breach {
         let order = Order::limit(
             btc,
@@ -59,7 +74,7 @@ fn clear_state_exits_0() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("risk.state");
     write_state(&path, false);
-    let o = supreme(&["risk", "state", path.to_str().unwrap()]);
+    let o = risk_state(&path, &[]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(out.contains("global"), "{out}");
@@ -71,12 +86,12 @@ fn latched_breach_exits_1_and_names_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("risk.state");
     write_state(&path, true);
-    let o = supreme(&["risk", "state", path.to_str().unwrap()]);
+    let o = risk_state(&path, &[]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(out.contains("LATCHED drawdown"), "{out}");
     assert!(out.contains("25%, limit 10%"), "{out}");
-    let o = supreme(&["risk", "state", "--json", path.to_str().unwrap()]);
+    let o = risk_state(&path, &["--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["scopes"][0]["latch"]["kind"], "drawdown");
     assert_eq!(o.status.code(), Some(1));
@@ -86,7 +101,9 @@ fn latched_breach_exits_1_and_names_it() {
 fn missing_or_corrupt_state_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("risk.state");
-    let o = supreme(&["risk", "state", path.to_str().unwrap()]);
+    write_state(&path, false);
+    std::fs::remove_file(&path).unwrap();
+    let o = risk_state(&path, &[]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("missing"));
     write_state(&path, false);
@@ -94,7 +111,37 @@ fn missing_or_corrupt_state_exits_2() {
     let last = bytes.len() - 3;
     bytes[last] ^= 1;
     std::fs::write(&path, bytes).unwrap();
-    let o = supreme(&["risk", "state", path.to_str().unwrap()]);
+    let o = risk_state(&path, &[]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("corrupt"));
+}
+
+#[test]
+fn state_under_another_key_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("risk.state");
+    write_state(&path, true);
+    std::fs::remove_file(key_of(&path)).unwrap();
+    supreme_risk_limits::StateKey::load_or_create(&key_of(&path)).unwrap();
+    let o = risk_state(&path, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("authentication failed"), "{err}");
+}
+
+#[test]
+fn key_file_readable_by_others_exits_2_with_the_fix() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("risk.state");
+    write_state(&path, false);
+    let key = key_of(&path);
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let o = risk_state(&path, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!("chmod 600 {}", key.display())),
+        "{err}"
+    );
 }

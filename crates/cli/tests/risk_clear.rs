@@ -36,6 +36,15 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// The state key file beside a state file.
+fn key_of(state: &Path) -> PathBuf {
+    state.with_extension("key")
+}
+
+fn state_file(path: &Path) -> StateFile {
+    StateFile::with_key_file(path, &key_of(path)).unwrap()
+}
+
 /// A book persisting to `path` whose drawdown limit (10 %, global and on the
 /// account `main`) latches at `at_ms`: BTC falls 50 % after a buy.
 fn write_breached_state(path: &Path, at_ms: u64) {
@@ -58,7 +67,7 @@ fn write_breached_state(path: &Path, at_ms: u64) {
     book.deposit(main, usdt, "100000".parse().unwrap()).unwrap();
     book.set_mark(btc, "50000".parse().unwrap()).unwrap();
     book.start_fresh().unwrap();
-    book.persist_to(StateFile::new(path)).unwrap();
+    book.persist_to(state_file(path)).unwrap();
     let order = Order::limit(
         btc,
         Side::Buy,
@@ -75,6 +84,7 @@ struct Fixture {
     _dir: tempfile::TempDir,
     dir: PathBuf,
     state: PathBuf,
+    key: PathBuf,
     policy: PathBuf,
     alice: PathBuf,
 }
@@ -96,6 +106,7 @@ fn fixture() -> Fixture {
     Fixture {
         _dir: tmp,
         dir,
+        key: key_of(&state),
         state,
         policy,
         alice,
@@ -122,6 +133,8 @@ fn sign_clear(f: &Fixture, scope: &str, operator: &str, key: &Path, ttl: &str) -
         "sign-clear",
         "--state",
         s(&f.state),
+        "--key-file",
+        s(&f.key),
         "--scope",
         scope,
         "--operator",
@@ -150,6 +163,8 @@ fn clear(f: &Fixture, scope: &str, token: &Path, extra: &[&str]) -> Output {
         "clear",
         "--state",
         s(&f.state),
+        "--key-file",
+        s(&f.key),
         "--scope",
         scope,
         "--policy",
@@ -162,7 +177,7 @@ fn clear(f: &Fixture, scope: &str, token: &Path, extra: &[&str]) -> Output {
 }
 
 fn latched(f: &Fixture, scope: &str) -> bool {
-    let state = StateFile::new(&f.state).load().unwrap();
+    let state = state_file(&f.state).load().unwrap();
     state
         .record(&scope.parse().unwrap())
         .unwrap()
@@ -173,7 +188,7 @@ fn latched(f: &Fixture, scope: &str) -> bool {
 #[test]
 fn a_token_signed_for_the_breach_clears_it_once() {
     let f = fixture();
-    let o = supreme(&["risk", "state", s(&f.state)]);
+    let o = supreme(&["risk", "state", "--key-file", s(&f.key), s(&f.state)]);
     assert_eq!(code(&o), 1, "{}", text(&o));
     let token = sign_clear(&f, "global", "alice", &f.alice, "300");
     let o = clear(&f, "global", &token, &[]);

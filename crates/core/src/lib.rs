@@ -19,6 +19,9 @@
 //! - [`order`]: the order vocabulary, [`Symbol`], [`Asset`], [`Side`],
 //!   [`ClientOrderId`], and the exact amounts [`Price`] and [`Quantity`]
 //!   (integers of 10⁻⁸, converted to and from `rust_decimal` exactly).
+//! - [`files`] (Unix): atomic writes, private-file reads, bounded locks,
+//!   state keys and private temporary files, one policy for every file a
+//!   bot keeps.
 //!
 //! A bot builds one clock and hands it to every part, so one decision reads
 //! one time:
@@ -35,6 +38,8 @@
 //! ```
 
 pub mod event;
+#[cfg(unix)]
+pub mod files;
 pub mod operator;
 pub mod order;
 pub mod time;

@@ -22,9 +22,11 @@
 //! second format. `supreme-kill-switch-latch/1` files (tripped only) still
 //! read.
 //!
-//! Writes go to a temporary file in the same directory, fsynced, renamed over
+//! Writes go through core's [`write_atomic`](supreme_core::files::write_atomic):
+//! a random 0600 temporary file in the same directory, fsynced, renamed over
 //! the latch, and the directory is fsynced, so a crash leaves either the old
-//! latch or the new one, never half of one.
+//! latch or the new one, never half of one (and the next write removes the
+//! temporary file a crash left).
 //!
 //! # Residual risk: replay of an old armed latch
 //!
@@ -37,11 +39,9 @@
 mod armed;
 mod open;
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::fs::{self, File};
+use std::io::{self, Read};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -231,15 +231,8 @@ pub(crate) fn latch_err(path: &Path, e: &dyn std::fmt::Display) -> KillSwitchErr
     }
 }
 
-fn parent(path: &Path) -> &Path {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    }
-}
-
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_via_temp(path, bytes, |tmp, path| fs::rename(tmp, path))
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), supreme_core::files::Error> {
+    supreme_core::files::write_atomic(path, bytes)
 }
 
 /// Writes a latch that must not exist yet (`init`): the temporary file is
@@ -249,50 +242,11 @@ pub(crate) fn write_new_latch(
     contents: &LatchContents,
 ) -> Result<(), KillSwitchError> {
     let bytes = serde_json::to_vec_pretty(contents).map_err(|e| latch_err(path, &e))?;
-    write_via_temp(path, &bytes, |tmp, path| {
-        fs::hard_link(tmp, path)?;
-        fs::remove_file(tmp)
-    })
-    .map_err(|e| latch_err(path, &e))
+    supreme_core::files::write_new(path, &bytes).map_err(|e| latch_err(path, &e))
 }
 
-fn write_via_temp(
-    path: &Path,
-    bytes: &[u8],
-    place: impl FnOnce(&Path, &Path) -> io::Result<()>,
-) -> io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = path.file_name().ok_or_else(|| {
-        io::Error::new(io::ErrorKind::InvalidInput, "latch path has no file name")
-    })?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(
-        ".tmp.{}.{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let tmp: PathBuf = parent(path).join(tmp_name);
-    let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        place(&tmp, path)?;
-        sync_dir(path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
-
-fn sync_dir(path: &Path) -> io::Result<()> {
-    File::open(parent(path))?.sync_all()
+fn sync_dir(path: &Path) -> Result<(), supreme_core::files::Error> {
+    supreme_core::files::sync_parent(path)
 }
 
 #[cfg(test)]

@@ -9,15 +9,15 @@
 //! fresh one would let every used token work again.
 
 use std::collections::BTreeSet;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Read};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use nix::fcntl::{Flock, FlockArg};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::{Deserialize, Serialize};
+use supreme_core::files::FileLock;
 
 /// The `format` field of the nonce store.
 const FORMAT: &str = "supreme-kill-switch-nonces/1";
@@ -69,7 +69,7 @@ pub(crate) struct Sighting {
 pub(crate) struct NonceStore {
     path: PathBuf,
     file: StoreFile,
-    _lock: Flock<File>,
+    _lock: FileLock,
 }
 
 impl NonceStore {
@@ -155,38 +155,21 @@ pub(crate) fn random_id(prefix: &str, bytes: usize) -> Option<String> {
 /// a trip never waits long and never fails for want of the lock (it writes
 /// anyway), but a reset in another process cannot overwrite it with an armed
 /// latch between its check and its write.
-pub(crate) fn lock_for_trip(latch: &Path) -> Option<Flock<File>> {
+pub(crate) fn lock_for_trip(latch: &Path) -> Option<FileLock> {
     lock_within(latch, TRIP_WAIT).ok()
 }
 
 /// How long a trip's latch write waits for a reset holding the lock.
 const TRIP_WAIT: Duration = Duration::from_millis(500);
 
-fn lock(latch: &Path) -> Result<Flock<File>, String> {
+fn lock(latch: &Path) -> Result<FileLock, String> {
     lock_within(latch, LOCK_WAIT)
 }
 
-fn lock_within(latch: &Path, wait: Duration) -> Result<Flock<File>, String> {
-    let path = sibling(latch, ".lock");
-    let err = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
-    let mut file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(0o600)
-        .open(&path)
-        .map_err(|e| err(&e))?;
-    let deadline = Instant::now() + wait;
-    loop {
-        match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
-            Ok(lock) => return Ok(lock),
-            Err((f, nix::errno::Errno::EWOULDBLOCK)) if Instant::now() < deadline => {
-                file = f;
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            Err((_, e)) => return Err(err(&e)),
-        }
-    }
+/// The exclusive lock of `<latch>.lock`, waiting at most `wait` (core's
+/// [`FileLock`]: the holder's pid is in the file and named on timeout).
+fn lock_within(latch: &Path, wait: Duration) -> Result<FileLock, String> {
+    FileLock::acquire(&sibling(latch, ".lock"), wait).map_err(|e| e.to_string())
 }
 
 fn load(path: &Path) -> Result<Option<StoreFile>, String> {

@@ -104,6 +104,10 @@ pub enum Error {
         /// The error.
         source: std::io::Error,
     },
+    /// The state's key file was refused (permissions, owner, format), or
+    /// another writer held the state's lock for the whole wait.
+    #[error("risk state: {0}")]
+    StatePolicy(#[source] supreme_core::files::Error),
 }
 
 /// A kind of limit.

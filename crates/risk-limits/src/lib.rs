@@ -78,9 +78,12 @@
 //! # Persistence
 //!
 //! [`StateFile`] keeps breaches, states, high-water marks and the day's
-//! P&L base, written atomically after every breach. A missing or corrupt
-//! file is an error, and until [`RiskBook::restore`] or
-//! [`RiskBook::start_fresh`] the book refuses every order that adds risk.
+//! P&L base, written atomically after every breach and tagged with an
+//! HMAC-SHA256 under a [`StateKey`] (kept in the vault, or in a 0600 key
+//! file), so a breach edited out of the file is refused even with its
+//! checksum recomputed. A missing, corrupt or unauthentic file is an error,
+//! and until [`RiskBook::restore`] or [`RiskBook::start_fresh`] the book
+//! refuses every order that adds risk.
 //!
 //! # Features
 //!
@@ -111,6 +114,7 @@ pub use name::{AccountId, StrategyId};
 pub use persist::{LatchRecord, PersistedState, ScopeRecord, StateFile};
 pub use scope::{Scope, TradingState};
 pub use supreme_core::Asset;
+pub use supreme_core::files::StateKey;
 /// Operator keys, signed tokens and the policy (supreme-core's, shared with
 /// the kill switch's reset): what [`RiskBook::clear_breach`] takes.
 pub use supreme_core::operator;

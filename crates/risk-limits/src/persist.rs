@@ -1,22 +1,18 @@
-//! What survives a restart ([`PersistedState`]) and its file ([`StateFile`]):
-//! written atomically (temporary file, fsync, rename, fsync of the
-//! directory), checksummed, and never silently replaced by a fresh start.
+//! What survives a restart ([`PersistedState`]) and its file
+//! ([`StateFile`]): written atomically, keyed, and never silently replaced
+//! by a fresh start.
 //!
-//! The file is three parts: a header line `supreme-risk-state 1`, a line
-//! `sha256=<hex of the body>`, and the body, a JSON document.
-
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+//! The file is three parts: a header line `supreme-risk-state 2`, a line
+//! `hmac-sha256=<hex tag>`, and the body, a JSON document. The tag is an
+//! HMAC-SHA256 of the body under a [`StateKey`] (see its docs for what it
+//! protects against and what it does not).
 
 use serde::{Deserialize, Serialize};
+use supreme_core::files::StateKey;
 
 use crate::book::market::{equity_of, usage_mut};
 use crate::book::state::{Latch, State};
 use crate::{Error, LimitKind, Observed, RiskConfig, Scope, TradingState, Value};
-
-const HEADER: &str = "supreme-risk-state 1\n";
 
 /// Breaches, states, high-water marks and the day's P&L base, per scope.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
@@ -63,23 +59,36 @@ pub struct LatchRecord {
 }
 
 impl PersistedState {
-    /// Parses a state file's bytes: header, checksum, then the JSON body.
-    pub fn parse(bytes: &[u8]) -> Result<Self, Error> {
+    /// The first line of a state file, and the label its tag is made under.
+    pub const FORMAT: &'static str = "supreme-risk-state 2";
+
+    /// Parses a state file's bytes: header, the HMAC-SHA256 tag under
+    /// `key`, then the JSON body. A body edited (and its checksum
+    /// recomputed) without the key is refused, as is any other format
+    /// (including version 1, whose plain SHA-256 anyone could recompute).
+    pub fn parse(bytes: &[u8], key: &StateKey) -> Result<Self, Error> {
         let corrupt = |reason: &str| Error::StateCorrupt {
             path: None,
             reason: reason.to_owned(),
         };
         let rest = bytes
-            .strip_prefix(HEADER.as_bytes())
-            .ok_or_else(|| corrupt("not a risk state file (header)"))?;
+            .strip_prefix(Self::FORMAT.as_bytes())
+            .and_then(|r| r.strip_prefix(b"\n"))
+            .ok_or_else(|| corrupt("not a version 2 risk state file (header)"))?;
         let rest = rest
-            .strip_prefix(b"sha256=")
-            .ok_or_else(|| corrupt("no checksum line"))?;
-        let (sum, body) = rest
+            .strip_prefix(TAG_PREFIX.as_bytes())
+            .ok_or_else(|| corrupt("no hmac-sha256 line"))?;
+        let (tag_hex, body) = rest
             .split_at_checked(65)
-            .ok_or_else(|| corrupt("truncated checksum"))?;
-        if sum.last() != Some(&b'\n') || sum[..64] != hex(&sha256(body)) {
-            return Err(corrupt("checksum mismatch"));
+            .ok_or_else(|| corrupt("truncated tag"))?;
+        let tag = (tag_hex.last() == Some(&b'\n'))
+            .then(|| unhex(&tag_hex[..64]))
+            .flatten()
+            .ok_or_else(|| corrupt("the tag is not 64 hex digits"))?;
+        if !key.verify(Self::FORMAT, body, &tag) {
+            return Err(corrupt(
+                "authentication failed: edited, or written under another state key",
+            ));
         }
         let state: Self = serde_json::from_slice(body).map_err(|e| corrupt(&e.to_string()))?;
         if !state.scopes.iter().any(|r| r.scope == Scope::Global) {
@@ -88,13 +97,14 @@ impl PersistedState {
         Ok(state)
     }
 
-    /// The file's bytes.
-    pub fn to_bytes(&self) -> Vec<u8> {
+    /// The file's bytes, tagged under `key`.
+    pub fn to_bytes(&self, key: &StateKey) -> Vec<u8> {
         let body = serde_json::to_vec_pretty(self).unwrap_or_default();
-        let mut out = Vec::with_capacity(body.len() + 96);
-        out.extend_from_slice(HEADER.as_bytes());
-        out.extend_from_slice(b"sha256=");
-        out.extend_from_slice(&hex(&sha256(&body)));
+        let mut out = Vec::with_capacity(body.len() + 112);
+        out.extend_from_slice(Self::FORMAT.as_bytes());
+        out.push(b'\n');
+        out.extend_from_slice(TAG_PREFIX.as_bytes());
+        out.extend_from_slice(&hex(&key.tag(Self::FORMAT, &body)));
         out.push(b'\n');
         out.extend_from_slice(&body);
         out
@@ -106,12 +116,7 @@ impl PersistedState {
     }
 }
 
-fn sha256(data: &[u8]) -> [u8; 32] {
-    let digest = ring::digest::digest(&ring::digest::SHA256, data);
-    let mut out = [0u8; 32];
-    out.copy_from_slice(digest.as_ref());
-    out
-}
+const TAG_PREFIX: &str = "hmac-sha256=";
 
 fn hex(bytes: &[u8; 32]) -> [u8; 64] {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -123,77 +128,22 @@ fn hex(bytes: &[u8; 32]) -> [u8; 64] {
     out
 }
 
-/// The state file.
-#[derive(Clone, Debug)]
-pub struct StateFile {
-    path: PathBuf,
+fn unhex(text: &[u8]) -> Option<[u8; 32]> {
+    let nibble = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    let mut out = [0u8; 32];
+    for (o, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
+        *o = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+    }
+    Some(out)
 }
 
-impl StateFile {
-    /// The file at `path` (its directory must exist).
-    pub fn new(path: impl Into<PathBuf>) -> Self {
-        Self { path: path.into() }
-    }
+mod file;
 
-    /// Its path.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Reads the state. A missing file is [`Error::StateMissing`], an
-    /// unreadable or altered one [`Error::StateCorrupt`]: the caller decides.
-    pub fn load(&self) -> Result<PersistedState, Error> {
-        let bytes = match fs::read(&self.path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::StateMissing {
-                    path: self.path.clone(),
-                });
-            }
-            Err(source) => {
-                return Err(Error::StateIo {
-                    path: self.path.clone(),
-                    source,
-                });
-            }
-        };
-        PersistedState::parse(&bytes).map_err(|e| match e {
-            Error::StateCorrupt { reason, .. } => Error::StateCorrupt {
-                path: Some(self.path.clone()),
-                reason,
-            },
-            other => other,
-        })
-    }
-
-    /// Writes `state` atomically: a temporary file beside it (mode 0600),
-    /// fsync, rename over the old one, fsync the directory.
-    pub fn save(&self, state: &PersistedState) -> Result<(), Error> {
-        let io = |source| Error::StateIo {
-            path: self.path.clone(),
-            source,
-        };
-        let dir = match self.path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
-        name.push(".tmp");
-        let tmp = dir.join(name);
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)
-            .map_err(io)?;
-        file.write_all(&state.to_bytes()).map_err(io)?;
-        file.sync_all().map_err(io)?;
-        drop(file);
-        fs::rename(&tmp, &self.path).map_err(io)?;
-        File::open(&dir).and_then(|d| d.sync_all()).map_err(io)
-    }
-}
+pub use file::StateFile;
 
 /// The book's durable part now.
 pub(crate) fn snapshot(st: &State, now: u64) -> PersistedState {

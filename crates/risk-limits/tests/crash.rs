@@ -30,7 +30,7 @@ fn main() {
 /// Restores (or starts fresh on the first run), then raises the price and
 /// saves, forever.
 fn child(path: &str) {
-    let file = StateFile::new(path);
+    let file = state_file(path);
     let clock = Arc::new(FakeClock::new(T0));
     let book = unstarted(config(LimitSet::default()), clock);
     match file.load() {
@@ -38,7 +38,7 @@ fn child(path: &str) {
         Err(Error::StateMissing { .. }) => book.start_fresh().unwrap(),
         Err(e) => panic!("child found {e}"),
     }
-    let start = StateFile::new(path).load().map_or(0, |s| {
+    let start = state_file(path).load().map_or(0, |s| {
         s.record(&Scope::Global).unwrap().high_water_mark.units()
     });
     book.set_position(main_account(), btc(), q("1"), p("50000"))
@@ -62,6 +62,7 @@ fn parent() {
     let path = dir.path().join("risk.state");
     let exe = std::env::current_exe().unwrap();
     let mut last_hwm = Value::ZERO;
+    let mut restarted_within = Duration::ZERO;
     let began = Instant::now();
     for round in 0..ROUNDS {
         let mut child = Command::new(&exe)
@@ -72,7 +73,7 @@ fn parent() {
         // Wait until this child has saved a higher mark, then a varying moment more.
         let deadline = Instant::now() + Duration::from_secs(10);
         let hwm_of = |s: PersistedState| s.record(&Scope::Global).unwrap().high_water_mark;
-        while StateFile::new(&path)
+        while state_file(&path)
             .load()
             .map_or(true, |s| hwm_of(s) <= last_hwm)
         {
@@ -81,9 +82,25 @@ fn parent() {
         }
         std::thread::sleep(Duration::from_micros(u64::from(round % 7) * 1_500 + 300));
         child.kill().unwrap(); // SIGKILL
+        // A fresh writer, within 5 ms of the kill, while the killed one may
+        // still be exiting with the lock held: it waits for it, then saves.
+        let killed = Instant::now();
+        let fresh = state_file(&path);
+        let before = fresh
+            .load()
+            .unwrap_or_else(|e| panic!("round {round}: {e}"));
+        let started = killed.elapsed();
+        assert!(
+            started < Duration::from_millis(5),
+            "round {round}: {started:?}"
+        );
+        fresh
+            .save(&before)
+            .unwrap_or_else(|e| panic!("round {round}: fresh writer after kill -9: {e}"));
+        restarted_within = restarted_within.max(started);
         let status = child.wait().unwrap();
         assert!(!status.success(), "the child was killed, it never exits");
-        let state = StateFile::new(&path)
+        let state = state_file(&path)
             .load()
             .unwrap_or_else(|e| panic!("round {round}: {e}"));
         let hwm = state.record(&Scope::Global).unwrap().high_water_mark;
@@ -93,8 +110,22 @@ fn parent() {
         );
         last_hwm = hwm;
     }
+    // The next write removes the temp files the killed writers left.
+    let file = state_file(&path);
+    file.save(&file.load().unwrap()).unwrap();
+    let mut names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [".risk.state.lock", "risk.key", "risk.state"],
+        "temp files left"
+    );
     println!(
-        "{ROUNDS} SIGKILLs during saves: state always intact, high-water mark {last_hwm}, {:?}",
+        "{ROUNDS} SIGKILLs during saves: state always intact, high-water mark {last_hwm}, \
+         a fresh writer saved each time (started within {restarted_within:?} of the kill), {:?}",
         began.elapsed()
     );
 }

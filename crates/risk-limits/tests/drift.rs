@@ -347,7 +347,7 @@ fn account_position_drift_names_the_account_and_leaves_other_accounts_trading() 
 #[test]
 fn drift_reduce_only_holds_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let file = StateFile::new(dir.path().join("risk.state"));
+    let file = state_file(dir.path().join("risk.state"));
     let (book, _) = held_btc(position(true));
     book.persist_to(file.clone()).unwrap();
     book.set_mark(btc(), p("80000")).unwrap();

@@ -25,7 +25,7 @@ fn a_restart_cannot_reset_a_breach() {
     {
         let book = unstarted(config(limits()), clock.clone());
         book.start_fresh().unwrap();
-        book.persist_to(StateFile::new(&path)).unwrap();
+        book.persist_to(state_file(&path)).unwrap();
         let a = book
             .check_and_reserve(&buy(btc(), q("1"), p("50000")))
             .unwrap();
@@ -38,12 +38,13 @@ fn a_restart_cannot_reset_a_breach() {
             Some(LimitKind::Drawdown)
         );
     }
-    // The file is in place, no temporary file is left.
-    let names: Vec<_> = std::fs::read_dir(dir.path())
+    // The file is in place beside its key and lock, no temporary file is left.
+    let mut names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert_eq!(names, vec![std::ffi::OsString::from("risk.state")]);
+    names.sort();
+    assert_eq!(names, [".risk.state.lock", "risk.key", "risk.state"]);
 
     // Restart: the price has recovered, yet the breach holds.
     let book = unstarted(config(limits()), clock.clone());
@@ -51,7 +52,7 @@ fn a_restart_cannot_reset_a_breach() {
         .unwrap();
     book.withdraw(main_account(), usdt(), q("50000")).unwrap(); // the cash spent on the fill
     book.set_mark(btc(), p("90000")).unwrap();
-    let state = StateFile::new(&path).load().unwrap();
+    let state = state_file(&path).load().unwrap();
     book.restore(&state).unwrap();
     let view = book.view(Scope::Global).unwrap();
     assert_eq!(
@@ -87,7 +88,7 @@ fn the_high_water_mark_and_daily_loss_survive() {
         book.set_position(main_account(), btc(), q("1"), p("50000"))
             .unwrap(); // equity 150,000
         book.start_fresh().unwrap();
-        book.persist_to(StateFile::new(&path)).unwrap();
+        book.persist_to(state_file(&path)).unwrap();
     }
     // Down while the bot was down: 150,000 → 145,500 is a 4,500 loss, within
     // the daily limit; the restored day start says so.
@@ -96,13 +97,12 @@ fn the_high_water_mark_and_daily_loss_survive() {
     book.set_position(main_account(), btc(), q("1"), p("50000"))
         .unwrap();
     book.set_mark(btc(), p("45500")).unwrap();
-    book.restore(&StateFile::new(&path).load().unwrap())
-        .unwrap();
+    book.restore(&state_file(&path).load().unwrap()).unwrap();
     let view = book.view(Scope::Global).unwrap();
     assert_eq!(view.day_pnl, v("-4500"));
     assert_eq!(view.high_water_mark, Some(v("150000")));
     assert_eq!(view.state, TradingState::Active);
-    book.persist_to(StateFile::new(&path)).unwrap();
+    book.persist_to(state_file(&path)).unwrap();
     // 1,000 more lost: the daily loss (5,500) breaches, measured from the
     // start of the day before the restart, not from the restart.
     book.set_mark(btc(), p("44500")).unwrap();
@@ -110,7 +110,7 @@ fn the_high_water_mark_and_daily_loss_survive() {
         book.view(Scope::Global).unwrap().latched,
         Some(LimitKind::DailyLoss)
     );
-    let saved = StateFile::new(&path).load().unwrap();
+    let saved = state_file(&path).load().unwrap();
     let global = saved.record(&Scope::Global).unwrap();
     assert_eq!(global.latch.unwrap().kind, LimitKind::DailyLoss);
 
@@ -130,7 +130,7 @@ fn the_high_water_mark_and_daily_loss_survive() {
 fn missing_or_corrupt_state_is_an_error_the_caller_decides_on() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("risk.state");
-    let file = StateFile::new(&path);
+    let file = state_file(&path);
     assert!(matches!(file.load(), Err(Error::StateMissing { .. })));
 
     let clock = Arc::new(FakeClock::new(T0));
@@ -182,7 +182,7 @@ fn a_failed_save_blocks_new_risk_until_a_save_succeeds() {
     let clock = Arc::new(FakeClock::new(T0));
     let book = unstarted(config(limits()), clock);
     book.start_fresh().unwrap();
-    book.persist_to(StateFile::new(&path)).unwrap();
+    book.persist_to(state_file(&path)).unwrap();
     // A directory where the file goes: the rename fails (for root too).
     std::fs::remove_file(&path).unwrap();
     std::fs::create_dir(&path).unwrap();
@@ -218,9 +218,9 @@ fn a_rising_high_water_mark_is_saved_without_being_asked() {
     book.set_position(main_account(), btc(), q("1"), p("50000"))
         .unwrap(); // equity 150,000
     book.start_fresh().unwrap();
-    book.persist_to(StateFile::new(&path)).unwrap();
+    book.persist_to(state_file(&path)).unwrap();
     let hwm = |path: &std::path::Path| {
-        let state = StateFile::new(path).load().unwrap();
+        let state = state_file(path).load().unwrap();
         state.record(&Scope::Global).unwrap().high_water_mark
     };
     book.set_mark(btc(), p("50100")).unwrap(); // +0.067 %: below the 0.1 % step

@@ -89,10 +89,19 @@ fn state() -> impl Strategy<Value = PersistedState> {
         })
 }
 
+/// The fixed key the fuzz target and its seed use (a test key, never a real one).
+fn key() -> StateKey {
+    StateKey::from_secret(secrecy::SecretBox::new(Box::new([0x5a; 32])))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 proptest! {
     #[test]
     fn any_bytes_parse_or_fail_typed(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
-        match PersistedState::parse(&bytes) {
+        match PersistedState::parse(&bytes, &key()) {
             Ok(_) | Err(Error::StateCorrupt { .. }) => {}
             Err(other) => prop_assert!(false, "untyped failure {other:?}"),
         }
@@ -100,23 +109,28 @@ proptest! {
 
     #[test]
     fn written_states_round_trip(state in state()) {
-        prop_assert_eq!(PersistedState::parse(&state.to_bytes()).unwrap(), state);
+        prop_assert_eq!(PersistedState::parse(&state.to_bytes(&key()), &key()).unwrap(), state);
     }
 
     #[test]
     fn every_single_byte_change_is_refused(state in state(), at in any::<prop::sample::Index>(), bit in 0..8u8) {
-        let mut bytes = state.to_bytes();
+        let mut bytes = state.to_bytes(&key());
         let i = at.index(bytes.len());
         bytes[i] ^= 1 << bit;
-        prop_assert!(PersistedState::parse(&bytes).is_err());
+        prop_assert!(PersistedState::parse(&bytes, &key()).is_err());
     }
 
     #[test]
-    fn a_json_body_with_a_valid_checksum_is_still_checked(body in "\\PC{0,200}") {
-        use ring::digest::{SHA256, digest};
-        let sum: String = digest(&SHA256, body.as_bytes()).as_ref().iter().map(|b| format!("{b:02x}")).collect();
-        let file = format!("supreme-risk-state 1\nsha256={sum}\n{body}");
-        prop_assert!(PersistedState::parse(file.as_bytes()).is_err());
+    fn a_json_body_with_a_valid_tag_is_still_checked(body in "\\PC{0,200}") {
+        let tag = hex(&key().tag(PersistedState::FORMAT, body.as_bytes()));
+        let file = format!("supreme-risk-state 2\nhmac-sha256={tag}\n{body}");
+        prop_assert!(PersistedState::parse(file.as_bytes(), &key()).is_err());
+    }
+
+    #[test]
+    fn a_written_state_under_another_key_is_refused(state in state()) {
+        let other = StateKey::generate().unwrap();
+        prop_assert!(PersistedState::parse(&state.to_bytes(&other), &key()).is_err());
     }
 }
 
@@ -126,7 +140,7 @@ fn the_fuzz_seed_is_a_valid_state() {
         env!("CARGO_MANIFEST_DIR"),
         "/../../fuzz/seeds/risk_state_parse/valid.state"
     );
-    let state = PersistedState::parse(&std::fs::read(path).unwrap()).unwrap();
+    let state = PersistedState::parse(&std::fs::read(path).unwrap(), &key()).unwrap();
     let global = state.record(&Scope::Global).unwrap();
     assert_eq!(global.latch.unwrap().kind, LimitKind::Drawdown);
     assert_eq!(global.high_water_mark, "130000".parse().unwrap());

@@ -2,35 +2,9 @@
 
 use std::path::PathBuf;
 
-/// Why a permission check refused a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum UnsafeReason {
-    /// The path is a symbolic link (it could be redirected to another file).
-    Symlink,
-    /// The path is not a regular file.
-    NotRegularFile,
-    /// Group or others may read or write the file (mode shown, e.g. `0o644`).
-    TooOpen {
-        /// The permission bits found.
-        mode: u32,
-    },
-    /// Another user owns the file, or (other than root) a directory above
-    /// it or a symlink on its path.
-    WrongOwner {
-        /// The owner found.
-        uid: u32,
-        /// Our effective user id.
-        expected: u32,
-    },
-    /// The containing directory, or a directory above it that is not
-    /// sticky, is writable by group or others, so another user could
-    /// replace the file (the error's path names that directory).
-    DirectoryWritable {
-        /// The directory's permission bits.
-        mode: u32,
-    },
-}
+/// Why a permission check refused a file (the one policy of
+/// [`supreme_core::files`]).
+pub use supreme_core::files::Problem as UnsafeReason;
 
 /// Everything that can go wrong, with what a caller needs to act.
 ///
@@ -222,6 +196,9 @@ pub enum Error {
     /// The vault is over a size limit.
     #[error("limit exceeded: {0}")]
     Limit(&'static str),
+    /// Another process held the file's lock for the whole bounded wait.
+    #[error("{0}")]
+    Locked(#[source] supreme_core::files::Error),
 }
 
 impl Error {
@@ -242,6 +219,7 @@ impl Error {
                 | Self::WrongKind { .. }
                 | Self::RetireNewest { .. }
                 | Self::Limit(_)
+                | Self::Locked(_)
         )
     }
 
@@ -259,3 +237,27 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// The former name of [`Error`] (every crate's error is now `Error`, as in
 /// rustls and std::io); it will be removed.
 pub type VaultError = Error;
+
+impl From<supreme_core::files::Error> for Error {
+    fn from(e: supreme_core::files::Error) -> Self {
+        use supreme_core::files::Error as F;
+        match e {
+            F::Unsafe { path, problem, fix } => Self::UnsafeFile {
+                path,
+                reason: problem,
+                fix,
+            },
+            F::Io { path, source, .. } => Self::Io { path, source },
+            F::TooLarge { .. } => Self::Limit("file too large"),
+            F::AlreadyExists { path } => Self::AlreadyExists(path.display().to_string()),
+            F::Random => Self::Crypto("system random"),
+            e @ F::Locked { .. } => Self::Locked(e),
+            // Not produced by the calls the vault makes (keyed files, key
+            // files): kept as I/O, never dropped.
+            other => Self::Io {
+                path: std::path::PathBuf::new(),
+                source: std::io::Error::other(other.to_string()),
+            },
+        }
+    }
+}

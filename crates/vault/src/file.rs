@@ -4,11 +4,12 @@ use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
+use supreme_core::files::{
+    FileLock, check_parent, parent_of, read_private, sync_dir, write_atomic, write_new,
+};
 
-use crate::atomic::{lock_for, sync_dir, write_atomic, write_new_atomic};
 use crate::error::VaultError;
 use crate::format::MAX_FILE;
-use crate::fs_policy::{check_parent, parent_of, read_checked};
 use crate::kdf::KdfParams;
 use crate::vault::{OpenOptions, Vault};
 
@@ -70,7 +71,7 @@ impl VaultFile {
         }
         check_parent(&path)?;
         let vault = Vault::create(passphrase, kdf)?;
-        write_new_atomic(&path, &vault.to_bytes()?)?;
+        write_new(&path, &vault.to_bytes()?)?;
         let disk_generation = vault.generation();
         Ok(Self {
             path,
@@ -98,7 +99,7 @@ impl VaultFile {
         opts: &OpenOptions,
     ) -> Result<Self, VaultError> {
         let path = path.as_ref().to_path_buf();
-        let bytes = read_checked(&path, MAX_FILE)?;
+        let bytes = read_private(&path, MAX_FILE)?;
         let vault = Vault::from_bytes(&bytes, passphrase, opts)?;
         let disk_generation = vault.generation();
         Ok(Self {
@@ -116,8 +117,8 @@ impl VaultFile {
     /// [`VaultError::Conflict`], [`VaultError::Io`], [`VaultError::UnsafeFile`].
     pub fn save(&mut self) -> Result<(), VaultError> {
         let bytes = self.vault.to_bytes()?;
-        let _lock = lock_for(&self.path)?;
-        let on_disk = read_checked(&self.path, MAX_FILE)?;
+        let _lock = FileLock::acquire(&FileLock::path_for(&self.path), FileLock::DEFAULT_WAIT)?;
+        let on_disk = read_private(&self.path, MAX_FILE)?;
         let found = crate::format::peek_generation(&on_disk)?;
         if found != self.disk_generation {
             return Err(VaultError::Conflict {

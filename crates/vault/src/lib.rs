@@ -61,13 +61,11 @@
 //!
 //! None: the crate has no optional parts. Unix only (file permission checks).
 
-mod atomic;
 mod entry;
 mod env;
 mod error;
 mod file;
 mod format;
-mod fs_policy;
 mod harden;
 mod hygiene;
 mod kdf;
@@ -77,6 +75,7 @@ mod passphrase;
 mod sealed;
 mod seen;
 mod signer;
+mod state_key;
 mod stream;
 #[cfg(test)]
 mod test_support;

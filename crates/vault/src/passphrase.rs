@@ -5,7 +5,7 @@ use secrecy::SecretString;
 use zeroize::Zeroizing;
 
 use crate::error::VaultError;
-use crate::fs_policy::read_checked;
+use supreme_core::files::read_private;
 
 /// The variable holding the passphrase itself.
 pub const PASSPHRASE_ENV: &str = "SUPREME_VAULT_PASSPHRASE";
@@ -31,7 +31,7 @@ pub fn strip_one_newline(bytes: &[u8]) -> &[u8] {
 /// [`VaultError::UnsafeFile`], [`VaultError::Io`], [`VaultError::Env`] if
 /// it is empty or not UTF-8.
 pub fn read_passphrase_file(path: &std::path::Path) -> Result<SecretString, VaultError> {
-    let bytes = read_checked(path, 64 * 1024)?;
+    let bytes = read_private(path, 64 * 1024)?;
     secret_from_bytes(strip_one_newline(&bytes))
 }
 

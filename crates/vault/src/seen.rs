@@ -15,12 +15,12 @@
 //! the same user (they can edit the record too); keep an expected
 //! generation off the host ([`crate::OpenOptions::min_generation`]) for that.
 
-use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
-use crate::atomic::{lock_for, write_atomic};
-use crate::error::{UnsafeReason, VaultError};
-use crate::fs_policy::{check_parent, read_checked};
+use supreme_core::files::{FileLock, check_private_dir, read_private, write_atomic};
+
+use crate::error::VaultError;
 use crate::vault::Vault;
 
 /// The variable naming the rollback-memory directory.
@@ -75,37 +75,7 @@ impl SeenGenerations {
             .mode(0o700)
             .create(&dir)
             .map_err(|e| VaultError::io(&dir, e))?;
-        let meta = std::fs::symlink_metadata(&dir).map_err(|e| VaultError::io(&dir, e))?;
-        let shown = dir.display();
-        let refuse = |reason, fix| VaultError::UnsafeFile {
-            path: dir.clone(),
-            reason,
-            fix,
-        };
-        if !meta.file_type().is_dir() {
-            return Err(refuse(
-                UnsafeReason::NotRegularFile,
-                format!("use a directory, not {shown}"),
-            ));
-        }
-        let me = nix::unistd::geteuid().as_raw();
-        if meta.uid() != me {
-            return Err(refuse(
-                UnsafeReason::WrongOwner {
-                    uid: meta.uid(),
-                    expected: me,
-                },
-                format!("chown {me} {shown}"),
-            ));
-        }
-        let mode = meta.mode() & 0o7777;
-        if mode & 0o077 != 0 {
-            return Err(refuse(
-                UnsafeReason::TooOpen { mode },
-                format!("chmod 700 {shown}"),
-            ));
-        }
-        check_parent(&dir.join("record"))?;
+        check_private_dir(&dir)?;
         Ok(Self { dir })
     }
 
@@ -130,7 +100,7 @@ impl SeenGenerations {
         if std::fs::symlink_metadata(&path).is_err() {
             return Ok(0);
         }
-        let bytes = read_checked(&path, 64)?;
+        let bytes = read_private(&path, 64)?;
         let corrupt = |reason| VaultError::SeenState {
             path: path.clone(),
             reason,
@@ -170,7 +140,7 @@ impl SeenGenerations {
     /// As [`SeenGenerations::highest`], and [`VaultError::Io`] on write.
     pub fn record(&self, vault: &Vault) -> Result<u64, VaultError> {
         let path = self.record_path(&vault.id());
-        let _lock = lock_for(&path)?;
+        let _lock = FileLock::acquire(&FileLock::path_for(&path), FileLock::DEFAULT_WAIT)?;
         let highest = self.highest(&vault.id())?;
         if vault.generation() <= highest {
             return Ok(highest);
@@ -186,8 +156,9 @@ impl SeenGenerations {
     /// [`VaultError::Io`], [`VaultError::UnsafeFile`].
     pub fn accept(&self, vault: &Vault) -> Result<(), VaultError> {
         let path = self.record_path(&vault.id());
-        let _lock = lock_for(&path)?;
-        write_atomic(&path, format!("{}\n", vault.generation()).as_bytes())
+        let _lock = FileLock::acquire(&FileLock::path_for(&path), FileLock::DEFAULT_WAIT)?;
+        write_atomic(&path, format!("{}\n", vault.generation()).as_bytes())?;
+        Ok(())
     }
 }
 

@@ -18,11 +18,13 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
-use supreme_vault::{EntrySecret, KdfParams, VaultFile};
+use supreme_vault::{EntrySecret, KdfParams, VaultError, VaultFile};
 
 const KILLS: usize = 200;
 const RESEAL_KILLS: usize = 100;
 const RESEAL_ENTRIES: usize = 16;
+/// Kills followed at once by a save from a fresh writer (this process).
+const RESTARTS: usize = 40;
 
 fn pass() -> SecretString {
     SecretString::from("crash test passphrase")
@@ -128,6 +130,31 @@ fn check(path: &Path) -> u64 {
     generation
 }
 
+/// Opens and saves the vault right after a kill (within 5 ms of it). A
+/// save the dying child completed after our read is a [`VaultError::Conflict`]
+/// (the vault refusing to lose its update), so that one is retried once.
+fn fresh_writer(path: &Path) {
+    let killed = Instant::now();
+    let started = killed.elapsed();
+    assert!(
+        started < Duration::from_millis(5),
+        "fresh writer started {started:?} after the kill"
+    );
+    for attempt in 0..2 {
+        let mut vf = VaultFile::open(path, &pass()).expect("open right after a kill");
+        let next = vf.vault().generation() + 1;
+        let value = SecretString::from(format!("generation {next} fresh"));
+        vf.vault_mut()
+            .replace("counter", &EntrySecret::Text(value), None)
+            .expect("replace");
+        match vf.save() {
+            Ok(()) => return,
+            Err(VaultError::Conflict { .. }) if attempt == 0 => {}
+            Err(e) => panic!("a fresh writer right after kill -9 failed: {e}"),
+        }
+    }
+}
+
 /// xorshift64: random kill delays without a dependency.
 fn next(state: &mut u64) -> u64 {
     *state ^= *state << 13;
@@ -159,8 +186,10 @@ fn main() {
 }
 
 /// Starts `--child`-style `mode` on `path` and SIGKILLs it a random delay
-/// (up to `max_delay_us`) after it reports ready; `check` judges the file after every kill. Returns how often the
-/// generation advanced and the last one.
+/// (up to `max_delay_us`) after it reports ready; in the first `restarts`
+/// rounds a fresh writer saves at once after the kill; `check` judges the
+/// file after every kill. Returns how often the generation advanced and the
+/// last one.
 fn kill_loop(
     mode: &str,
     path: &Path,
@@ -168,11 +197,12 @@ fn kill_loop(
     max_delay_us: u64,
     seed: &mut u64,
     check: fn(&Path) -> u64,
+    restarts: usize,
 ) -> (usize, u64) {
     let me = std::env::current_exe().expect("current exe");
     let mut last = check(path);
     let mut advanced = 0;
-    for _ in 0..kills {
+    for round in 0..kills {
         let mut c = Command::new(&me)
             .arg(mode)
             .arg(path)
@@ -188,6 +218,11 @@ fn kill_loop(
         assert_eq!(line, "ready\n", "the child failed before its save loop");
         std::thread::sleep(Duration::from_micros(500 + next(seed) % max_delay_us));
         c.kill().expect("SIGKILL");
+        if round < restarts {
+            // A fresh writer at once, while the killed one may still be
+            // exiting with the lock held: the bounded lock wait lets it save.
+            fresh_writer(path);
+        }
         c.wait().expect("wait");
         let now = check(path);
         assert!(now >= last, "generation went backwards: {last} -> {now}");
@@ -230,6 +265,7 @@ fn reseal_crash_loop(started: Instant) {
         60_000,
         &mut seed,
         check_resealed,
+        0,
     );
     println!(
         "reseal_crash_loop: {RESEAL_KILLS} SIGKILLs during passwd/reseal/retire, vault advanced {advanced} times to generation {last}, never half re-sealed"
@@ -247,7 +283,8 @@ fn crash_loop(started: Instant) {
         .expect("put");
     vf.save().expect("save");
     let mut seed = seed(started);
-    let (advanced, last) = kill_loop("--child", &path, KILLS, 15_000, &mut seed, check);
+    let restarts = RESTARTS;
+    let (advanced, last) = kill_loop("--child", &path, KILLS, 15_000, &mut seed, check, restarts);
     // A save after the crashes clears the temp files the killed children left
     // (only the vault and its lock file remain).
     let mut vf = VaultFile::open(&path, &pass()).expect("open");
@@ -265,6 +302,6 @@ fn crash_loop(started: Instant) {
         "stale temp files left"
     );
     println!(
-        "crash_loop: {KILLS} SIGKILLs, vault advanced {advanced} times to generation {last}, always valid"
+        "crash_loop: {KILLS} SIGKILLs ({restarts} followed at once by a fresh writer's save), vault advanced {advanced} times to generation {last}, always valid"
     );
 }

@@ -27,10 +27,40 @@ fn refuses_a_key_file_others_can_read() {
     let path = dir.path().join("audit.key");
     SigningKey::create(&path, "bot").unwrap();
     fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
-    assert!(matches!(
-        SigningKey::load(&path),
-        Err(AuditError::BadKey { .. })
-    ));
+    let e = SigningKey::load(&path).unwrap_err();
+    assert!(matches!(e, AuditError::BadKey { .. }), "{e}");
+    assert!(
+        e.to_string()
+            .contains(&format!("chmod 600 {}", path.display())),
+        "{e}"
+    );
+}
+
+#[test]
+fn key_file_symlinked_to_an_attackers_key_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let theirs = dir.path().join("planted.key");
+    SigningKey::create(&theirs, "bot").unwrap();
+    let path = dir.path().join("audit.key");
+    std::os::unix::fs::symlink(&theirs, &path).unwrap();
+    let e = SigningKey::load(&path).unwrap_err();
+    assert!(matches!(e, AuditError::BadKey { .. }), "{e}");
+    assert!(e.to_string().contains("symbolic link"), "{e}");
+}
+
+#[test]
+fn key_file_in_a_group_writable_directory_is_refused_with_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.key");
+    SigningKey::create(&path, "bot").unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o770)).unwrap();
+    let e = SigningKey::load(&path).unwrap_err();
+    let real = dir.path().canonicalize().unwrap();
+    assert!(
+        e.to_string()
+            .contains(&format!("chmod go-w {}", real.display())),
+        "{e}"
+    );
 }
 
 #[test]

@@ -35,7 +35,7 @@ pub(crate) fn open(path: &Path, options: Options) -> Result<AuditLog> {
             options.origin
         )));
     }
-    let lock = WriterLock::acquire(path)?;
+    let lock = WriterLock::acquire(path, options.lock_wait)?;
     let key = options.key.public_key();
     let active = if path.exists() {
         Some(scan_file(path, &key)?)

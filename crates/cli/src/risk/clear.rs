@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use supreme_risk_limits::operator::{OperatorKey, Request, RiskClear, Token};
-use supreme_risk_limits::{Clock, Error, Scope, StateFile, SystemClock, breach_subject};
+use supreme_risk_limits::{Clock, Error, Scope, StateFile, StateKey, SystemClock, breach_subject};
 
 use crate::exit::{self, OK, REFUSED};
 use crate::kill_switch::{Tokens, load_policy};
@@ -21,6 +21,9 @@ pub(crate) struct ClearArgs {
     /// The state file (the bot stopped: a running book rewrites it).
     #[arg(long)]
     state: PathBuf,
+    /// The state key file (0600, ours) the state is tagged under.
+    #[arg(long, value_name = "FILE")]
+    key_file: PathBuf,
     /// The scope whose breach to clear: `global`, `account:NAME`,
     /// `strategy:NAME` or `symbol:SYMBOL`.
     #[arg(long)]
@@ -43,6 +46,9 @@ pub(crate) struct SignClearArgs {
     /// The state file (to read the breach latched at the scope).
     #[arg(long)]
     state: PathBuf,
+    /// The state key file (0600, ours) the state is tagged under.
+    #[arg(long, value_name = "FILE")]
+    key_file: PathBuf,
     /// The scope whose breach the token clears.
     #[arg(long)]
     scope: String,
@@ -106,7 +112,11 @@ pub(crate) fn clear(args: &ClearArgs) -> ExitCode {
         }
         Err(NoRequests::Input(e)) => return exit::input_error(e),
     };
-    let file = StateFile::new(&args.state);
+    let key = match StateKey::load(&args.key_file) {
+        Ok(k) => k,
+        Err(e) => return exit::input_error(e),
+    };
+    let file = StateFile::new(&args.state, key);
     match file.clear_breach(scope, &policy, &reqs, SystemClock.now_ms()) {
         Ok(latch) => {
             println!(
@@ -128,7 +138,11 @@ pub(crate) fn sign_clear(args: &SignClearArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return exit::input_error(e),
     };
-    let state = match StateFile::new(&args.state).load() {
+    let key = match StateKey::load(&args.key_file) {
+        Ok(k) => k,
+        Err(e) => return exit::input_error(e),
+    };
+    let state = match StateFile::new(&args.state, key).load() {
         Ok(s) => s,
         Err(e) => return exit::input_error(e),
     };

@@ -1,10 +1,10 @@
 //! `encrypt` and `decrypt` for files and streams.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
+use supreme_core::files::AtomicFile;
 use supreme_vault::VaultError;
 
 use super::Failure;
@@ -28,7 +28,8 @@ fn io_err(path: &Path, e: std::io::Error) -> Failure {
 }
 
 /// Runs `f` from the input to the output. A file output is written to a
-/// temporary 0600 file beside it and renamed into place only on success.
+/// random 0600 temporary file beside it (core's [`AtomicFile`]) and renamed
+/// into place only on success.
 fn with_streams(
     input: Option<&Path>,
     output: Option<&Path>,
@@ -46,35 +47,18 @@ fn with_streams(
             .map_err(|e| Failure::Usage(format!("standard output: {e}")))?;
         return Ok(n);
     };
-    let name = out
-        .file_name()
-        .ok_or_else(|| Failure::Usage("--out needs a file name".into()))?;
-    let tmp = out.with_file_name(format!(
-        ".{}.partial.{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&tmp)
-        .map_err(|e| io_err(&tmp, e))?;
-    let mut writer = BufWriter::with_capacity(1 << 16, file);
-    let result = f(&mut input, &mut writer)
-        .map_err(Failure::from)
-        .and_then(|n| {
-            let file = writer
-                .into_inner()
-                .map_err(|e| io_err(&tmp, e.into_error()))?;
-            file.sync_all().map_err(|e| io_err(&tmp, e))?;
-            std::fs::rename(&tmp, out).map_err(|e| io_err(out, e))?;
-            Ok(n)
-        });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    if out.file_name().is_none() {
+        return Err(Failure::Usage("--out needs a file name".into()));
     }
-    result
+    let file = AtomicFile::create(out).map_err(|e| Failure::Usage(e.to_string()))?;
+    let mut writer = BufWriter::with_capacity(1 << 16, file);
+    let n = f(&mut input, &mut writer)?;
+    // Dropped without a commit (an error above), the temp file is removed.
+    let file = writer
+        .into_inner()
+        .map_err(|e| io_err(out, e.into_error()))?;
+    file.commit().map_err(|e| Failure::Usage(e.to_string()))?;
+    Ok(n)
 }
 
 impl StreamArgs {

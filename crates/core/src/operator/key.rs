@@ -93,30 +93,22 @@ impl OperatorKey {
         })
     }
 
-    /// Reads a key written by [`OperatorKey::write_pkcs8_file`].
+    /// Reads a key written by [`OperatorKey::write_pkcs8_file`], through
+    /// the private-file policy (no symlink, ours, 0600, in a directory no one
+    /// else can write; a refusal names the command that fixes it).
     pub fn from_pkcs8_file(path: &Path) -> Result<Self, Error> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::malformed("operator key", format!("{}: {e}", path.display())))?;
-        Self::from_pkcs8(SecretSlice::from(bytes))
+        let bytes = crate::files::read_private(path, 16 * 1024)
+            .map_err(|e| Error::malformed("operator key", e.to_string()))?;
+        Self::from_pkcs8(SecretSlice::from(bytes.to_vec()))
     }
 
     /// Writes the PKCS#8 bytes to a new file with mode 0600 (never
     /// overwrites).
     pub fn write_pkcs8_file(&self, path: &Path) -> Result<(), Error> {
-        use std::io::Write;
-        use std::os::unix::fs::OpenOptionsExt;
-        let io_err = |e: std::io::Error| Error::Setup {
+        crate::files::write_new(path, self.pkcs8.expose_secret()).map_err(|e| Error::Setup {
             what: "operator key file",
-            detail: format!("{}: {e}", path.display()),
-        };
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path)
-            .map_err(io_err)?;
-        f.write_all(self.pkcs8.expose_secret()).map_err(io_err)?;
-        f.sync_all().map_err(io_err)
+            detail: e.to_string(),
+        })
     }
 
     /// The PKCS#8 bytes, to store (with mode 0600) by the operator.

@@ -2,6 +2,8 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 
+use std::path::PathBuf;
+
 use super::*;
 use crate::reset::SignReset;
 use crate::state::Trigger;

@@ -1,5 +1,7 @@
 use std::os::unix::fs::PermissionsExt;
 
+use std::time::Instant;
+
 use super::*;
 
 fn latch(name: &str) -> PathBuf {

@@ -41,7 +41,10 @@ fn breached(dir: &std::path::Path) -> (RiskBook<Arc<FakeClock>>, Arc<FakeClock>,
     let ok = book.check_and_reserve(&buy).unwrap();
     book.fill(ok.id, "1".parse().unwrap(), "50000".parse().unwrap(), None)
         .unwrap();
-    let file = StateFile::new(dir.join("risk.state"));
+    let file = StateFile::new(
+        dir.join("risk.state"),
+        supreme_core::files::StateKey::generate().unwrap(),
+    );
     book.persist_to(file.clone()).unwrap();
     book.set_mark(btc, "30000".parse().unwrap()).unwrap(); // 20 % down
     assert_eq!(

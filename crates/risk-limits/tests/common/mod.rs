@@ -56,3 +56,10 @@ pub fn config(limits: LimitSet) -> RiskConfig {
         .with_limits(Scope::Global, limits)
         .unwrap()
 }
+
+/// The state file at `path`, keyed by a 0600 key file beside it (created by
+/// the first process that needs it, read by every later one).
+pub fn state_file(path: impl AsRef<std::path::Path>) -> StateFile {
+    let path = path.as_ref();
+    StateFile::with_key_file(path, &path.with_extension("key")).unwrap()
+}

@@ -2,6 +2,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
 use super::*;
+use crate::error::UnsafeReason;
 use crate::test_support::*;
 
 fn bumped(v: &mut Vault, times: u32) {

@@ -6,7 +6,7 @@
 //!
 //! | module | crate | guards |
 //! |---|---|---|
-//! | [`core`] | `supreme-core` | the shared vocabulary: one clock (and one fake), always present |
+//! | [`core`] | `supreme-core` | the shared vocabulary: clock, file policy, event + sink, operator tokens, order types; always present |
 //! | [`order_guard`] | `supreme-order-guard` | exchange filters, exact decimals, fat-finger caps |
 //! | [`vault`] | `supreme-vault` | encrypted credentials, a signer that never reveals its key |
 //! | [`audit`] | `supreme-audit` | tamper-evident, durable security log |

@@ -1,20 +1,18 @@
 //! [`NonceStore`]: the nonces of spent tokens, kept in a private file.
 
 use std::collections::BTreeSet;
-use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use nix::fcntl::{Flock, FlockArg};
 use serde::{Deserialize, Serialize};
 
-use super::{Error, Purpose, Token, random};
+use super::{Error, Purpose, Token};
+use crate::files::{self, FileLock};
 
 const FORMAT: &str = "supreme-operator-nonces/1";
 /// A store larger than this is unreadable (about 60,000 tokens).
-const MAX_BYTES: u64 = 4 * 1024 * 1024;
+const MAX_BYTES: usize = 4 * 1024 * 1024;
 /// How long to wait for another process holding the lock.
 const LOCK_WAIT: Duration = Duration::from_secs(5);
 
@@ -56,7 +54,7 @@ struct StoreFile {
 pub struct NonceStore {
     path: PathBuf,
     file: StoreFile,
-    _lock: Flock<File>,
+    _lock: FileLock,
 }
 
 impl NonceStore {
@@ -126,59 +124,22 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn lock(path: &Path) -> Result<Flock<File>, Error> {
+fn lock(path: &Path) -> Result<FileLock, Error> {
     let lock_path = sibling(path, ".lock");
-    let err = |e: &dyn std::fmt::Display| setup(&lock_path, &e.to_string());
-    let mut file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(0o600)
-        .custom_flags(nix::libc::O_NOFOLLOW)
-        .open(&lock_path)
-        .map_err(|e| err(&e))?;
-    let deadline = Instant::now() + LOCK_WAIT;
-    loop {
-        match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
-            Ok(lock) => return Ok(lock),
-            Err((f, nix::errno::Errno::EWOULDBLOCK)) if Instant::now() < deadline => {
-                file = f;
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            Err((_, e)) => return Err(err(&e)),
-        }
-    }
+    FileLock::acquire(&lock_path, LOCK_WAIT).map_err(|e| setup(&lock_path, &e.to_string()))
 }
 
+/// Reads the store through the private-file policy (no symlink, ours, 0600,
+/// a parent no one else can write); a missing store is `None`.
 fn load(path: &Path) -> Result<Option<StoreFile>, Error> {
     let err = |e: &dyn std::fmt::Display| setup(path, &e.to_string());
-    let file = match OpenOptions::new()
-        .read(true)
-        .custom_flags(nix::libc::O_NOFOLLOW)
-        .open(path)
-    {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+    let bytes = match files::read_private(path, MAX_BYTES) {
+        Ok(b) => b,
+        Err(files::Error::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
+            return Ok(None);
+        }
         Err(e) => return Err(err(&e)),
     };
-    let meta = file.metadata().map_err(|e| err(&e))?;
-    if !meta.is_file() {
-        return Err(err(&"not a regular file"));
-    }
-    if meta.mode() & 0o077 != 0 {
-        return Err(err(&format!(
-            "mode {:o}: the nonce store must be private (chmod 600 {})",
-            meta.mode() & 0o777,
-            path.display()
-        )));
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| err(&e))?;
-    if bytes.len() as u64 > MAX_BYTES {
-        return Err(err(&format!("larger than {MAX_BYTES} bytes")));
-    }
     let store: StoreFile = serde_json::from_slice(&bytes).map_err(|e| err(&e))?;
     if store.format != FORMAT {
         return Err(err(&format!("unknown format {:?}", store.format)));
@@ -186,30 +147,9 @@ fn load(path: &Path) -> Result<Option<StoreFile>, Error> {
     Ok(Some(store))
 }
 
+/// Writes the store with the core atomic writer (random 0600 temp, fsync,
+/// rename, fsync of the directory).
 fn save(path: &Path, file: &StoreFile) -> Result<(), Error> {
-    let err = |e: &dyn std::fmt::Display| setup(path, &e.to_string());
-    let bytes = serde_json::to_vec(file).map_err(|e| err(&e))?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let mut suffix = [0u8; 8];
-    random("nonce store", &mut suffix)?;
-    let tmp = sibling(path, &format!(".{}.tmp", hex::encode(suffix)));
-    let written = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .custom_flags(nix::libc::O_NOFOLLOW)
-            .open(&tmp)?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        File::open(&dir)?.sync_all()
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written.map_err(|e| err(&e))
+    let bytes = serde_json::to_vec(file).map_err(|e| setup(path, &e.to_string()))?;
+    files::write_atomic(path, &bytes).map_err(|e| setup(path, &e.to_string()))
 }

@@ -39,7 +39,7 @@ pub(crate) fn key_id(name: &str, public: &[u8]) -> [u8; 4] {
 }
 
 fn hex4(id: [u8; 4]) -> String {
-    id.iter().map(|b| format!("{b:02x}")).collect()
+    supreme_core::hex::encode(id)
 }
 
 /// The private checkpoint key. Debug shows only the name and public key.

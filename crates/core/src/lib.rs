@@ -40,6 +40,7 @@
 pub mod event;
 #[cfg(unix)]
 pub mod files;
+pub mod hex;
 pub mod operator;
 pub mod order;
 pub mod time;

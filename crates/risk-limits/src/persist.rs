@@ -104,7 +104,7 @@ impl PersistedState {
         out.extend_from_slice(Self::FORMAT.as_bytes());
         out.push(b'\n');
         out.extend_from_slice(TAG_PREFIX.as_bytes());
-        out.extend_from_slice(&hex(&key.tag(Self::FORMAT, &body)));
+        out.extend_from_slice(supreme_core::hex::encode(key.tag(Self::FORMAT, &body)).as_bytes());
         out.push(b'\n');
         out.extend_from_slice(&body);
         out
@@ -118,26 +118,9 @@ impl PersistedState {
 
 const TAG_PREFIX: &str = "hmac-sha256=";
 
-fn hex(bytes: &[u8; 32]) -> [u8; 64] {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = [0u8; 64];
-    for (i, b) in bytes.iter().enumerate() {
-        out[2 * i] = DIGITS[usize::from(b >> 4)];
-        out[2 * i + 1] = DIGITS[usize::from(b & 15)];
-    }
-    out
-}
-
 fn unhex(text: &[u8]) -> Option<[u8; 32]> {
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    };
     let mut out = [0u8; 32];
-    for (o, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
-        *o = (nibble(pair[0])? << 4) | nibble(pair[1])?;
-    }
+    supreme_core::hex::decode_lower_into(text, &mut out)?;
     Some(out)
 }
 

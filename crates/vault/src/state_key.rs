@@ -50,7 +50,7 @@ impl Vault {
         }
         let mut bytes = SecretBox::new(Box::new([0u8; 32]));
         crate::keys::random_fill(bytes.expose_secret_mut())?;
-        let hex = SecretString::from(hex(bytes.expose_secret()));
+        let hex = SecretString::from(supreme_core::hex::encode(bytes.expose_secret()));
         self.put(&entry_name(purpose), &EntrySecret::Text(hex), None)?;
         Ok(StateKey::from_secret(bytes))
     }
@@ -97,30 +97,8 @@ impl VaultFile {
     }
 }
 
-fn hex(bytes: &[u8; 32]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(64);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
-    out
-}
-
 fn unhex(text: &str, out: &mut [u8; 32]) -> Option<()> {
-    let text = text.as_bytes();
-    if text.len() != 64 {
-        return None;
-    }
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    };
-    for (o, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
-        *o = (nibble(pair[0])? << 4) | nibble(pair[1])?;
-    }
-    Some(())
+    supreme_core::hex::decode_lower_into(text.as_bytes(), out)
 }
 
 #[cfg(test)]

@@ -104,55 +104,14 @@ impl FromStr for EventType {
     }
 }
 
-/// How serious an event is (syslog-like, as the seed's logging levels).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// Diagnostic detail.
-    Debug,
-    /// Normal operation.
-    Info,
-    /// Normal but significant.
-    Notice,
-    /// Something to look at.
-    Warning,
-    /// A failure.
-    Error,
-    /// A failure that stops trading; synced before `append` returns.
-    Critical,
-}
+/// How serious an event is: the workspace's one severity, from
+/// supreme-core (the log's levels, syslog-like; `Critical` is synced before
+/// `append` returns).
+pub use supreme_core::event::Severity;
 
-impl Severity {
-    /// The name written in records.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Debug => "DEBUG",
-            Self::Info => "INFO",
-            Self::Notice => "NOTICE",
-            Self::Warning => "WARNING",
-            Self::Error => "ERROR",
-            Self::Critical => "CRITICAL",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Severity {
-    type Err = AuditError;
-    fn from_str(s: &str) -> Result<Self, AuditError> {
-        Ok(match s.to_ascii_uppercase().as_str() {
-            "DEBUG" => Self::Debug,
-            "INFO" => Self::Info,
-            "NOTICE" => Self::Notice,
-            "WARNING" | "WARN" => Self::Warning,
-            "ERROR" => Self::Error,
-            "CRITICAL" => Self::Critical,
-            _ => return Err(AuditError::InvalidSeverity(s.to_owned())),
-        })
+impl From<supreme_core::event::UnknownSeverity> for AuditError {
+    fn from(e: supreme_core::event::UnknownSeverity) -> Self {
+        AuditError::InvalidSeverity(e.0)
     }
 }
 

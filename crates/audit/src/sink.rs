@@ -1,20 +1,9 @@
 //! [`AuditLog`] as a core [`Sink`]: every security event of the workspace
 //! can be appended to the log, and a record the log cannot keep is refused.
 
-use supreme_core::event::{Event as CoreEvent, Severity as CoreSeverity, Sink, SinkError};
+use supreme_core::event::{Event as CoreEvent, Sink, SinkError};
 
-use crate::{AuditLog, Event, EventType, Severity};
-
-fn severity(s: CoreSeverity) -> Severity {
-    match s {
-        CoreSeverity::Debug => Severity::Debug,
-        CoreSeverity::Info => Severity::Info,
-        CoreSeverity::Notice => Severity::Notice,
-        CoreSeverity::Warning => Severity::Warning,
-        CoreSeverity::Error => Severity::Error,
-        CoreSeverity::Critical => Severity::Critical,
-    }
-}
+use crate::{AuditLog, Event, EventType};
 
 /// The audit event for a core event: its kind as the event type, its
 /// severity and actor, its fields as details (through the log's redactor,
@@ -23,7 +12,7 @@ pub(crate) fn to_audit(event: &CoreEvent) -> Result<Event, SinkError> {
     let kind =
         EventType::new(event.kind()).map_err(|e| SinkError::new("audit log", e.to_string()))?;
     let mut out = Event::new(kind)
-        .severity(severity(event.severity()))
+        .severity(event.severity())
         .actor(event.actor())
         .detail("event_at_ms", event.at_ms());
     for (name, value) in event.fields() {

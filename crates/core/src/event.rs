@@ -75,6 +75,34 @@ impl fmt::Display for Severity {
     }
 }
 
+/// A severity name that is none of the six (see [`Severity`]'s `FromStr`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown severity {0:?} (DEBUG, INFO, NOTICE, WARNING, ERROR or CRITICAL)")]
+pub struct UnknownSeverity(pub String);
+
+impl std::str::FromStr for Severity {
+    type Err = UnknownSeverity;
+
+    /// The six names in any case; `WARN` also reads as `Warning`.
+    ///
+    /// ```
+    /// use supreme_core::event::Severity;
+    /// assert_eq!("warn".parse::<Severity>(), Ok(Severity::Warning));
+    /// assert!("LOUD".parse::<Severity>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self, UnknownSeverity> {
+        Ok(match s.to_ascii_uppercase().as_str() {
+            "DEBUG" => Self::Debug,
+            "INFO" => Self::Info,
+            "NOTICE" => Self::Notice,
+            "WARNING" | "WARN" => Self::Warning,
+            "ERROR" => Self::Error,
+            "CRITICAL" => Self::Critical,
+            _ => return Err(UnknownSeverity(s.to_owned())),
+        })
+    }
+}
+
 /// One security event: what happened ([`kind`](Event::kind), an
 /// `UPPER_SNAKE_CASE` name such as `KILL_SWITCH_TRIGGERED`), how serious,
 /// who acted, when (ms since the Unix epoch, from the bot's one

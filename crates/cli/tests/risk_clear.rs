@@ -176,6 +176,12 @@ fn clear(f: &Fixture, scope: &str, token: &Path, extra: &[&str]) -> Output {
     supreme(&args)
 }
 
+/// The clear was refused (exit 1) for the reason `why`.
+fn assert_refused(o: &Output, why: &str) {
+    assert_eq!(code(o), 1, "{}", text(o));
+    assert!(text(o).contains(why), "{}", text(o));
+}
+
 fn latched(f: &Fixture, scope: &str) -> bool {
     let state = state_file(&f.state).load().unwrap();
     state
@@ -214,8 +220,7 @@ fn a_replayed_clear_token_is_refused_even_on_a_rolled_back_state() {
     // The old state, breach and all, put back: the spent token stays spent.
     std::fs::write(&f.state, &before).unwrap();
     let o = clear(&f, "global", &token, &[]);
-    assert_eq!(code(&o), 1, "{}", text(&o));
-    assert!(text(&o).contains("already used"), "{}", text(&o));
+    assert_refused(&o, "already used");
     assert!(latched(&f, "global"));
 }
 
@@ -225,8 +230,7 @@ fn a_forged_clear_token_from_an_unlisted_key_is_refused() {
     let mallory = keygen(&f.dir, "mallory");
     let token = sign_clear(&f, "global", "alice", &mallory, "300");
     let o = clear(&f, "global", &token, &[]);
-    assert_eq!(code(&o), 1, "{}", text(&o));
-    assert!(text(&o).contains("bad signature"), "{}", text(&o));
+    assert_refused(&o, "bad signature");
     assert!(latched(&f, "global"));
 }
 
@@ -236,12 +240,10 @@ fn another_operators_clear_token_is_refused() {
     let bob = keygen(&f.dir, "bob");
     let token = sign_clear(&f, "global", "bob", &bob, "300");
     let o = clear(&f, "global", &token, &[]);
-    assert_eq!(code(&o), 1, "{}", text(&o));
-    assert!(text(&o).contains("unknown operator"), "{}", text(&o));
+    assert_refused(&o, "unknown operator");
     // Presented in alice's name: the token names bob.
     let o = clear(&f, "global", &token, &["--operator", "alice"]);
-    assert_eq!(code(&o), 1, "{}", text(&o));
-    assert!(text(&o).contains("another operator"), "{}", text(&o));
+    assert_refused(&o, "another operator");
     assert!(latched(&f, "global"));
 }
 
@@ -251,8 +253,7 @@ fn an_expired_clear_token_is_refused() {
     let token = sign_clear(&f, "global", "alice", &f.alice, "0");
     std::thread::sleep(std::time::Duration::from_millis(20));
     let o = clear(&f, "global", &token, &[]);
-    assert_eq!(code(&o), 1, "{}", text(&o));
-    assert!(text(&o).contains("expired"), "{}", text(&o));
+    assert_refused(&o, "expired");
     assert!(latched(&f, "global"));
 }
 
@@ -277,8 +278,7 @@ fn a_clear_token_for_an_earlier_breach_cannot_clear_a_later_one() {
     // Cleared some other way and breached again a minute later.
     write_breached_state(&f.state, 1_700_000_060_000);
     let o = clear(&f, "global", &token, &[]);
-    assert_eq!(code(&o), 1, "{}", text(&o));
-    assert!(text(&o).contains("1700000060000"), "{}", text(&o));
+    assert_refused(&o, "1700000060000");
     assert!(latched(&f, "global"));
 }
 
@@ -326,7 +326,6 @@ fn a_clear_inside_the_policys_cooldown_since_the_breach_is_refused() {
     std::fs::write(&f.policy, policy).unwrap();
     let token = sign_clear(&f, "global", "alice", &f.alice, "300");
     let o = clear(&f, "global", &token, &[]);
-    assert_eq!(code(&o), 1, "{}", text(&o));
-    assert!(text(&o).contains("cooldown"), "{}", text(&o));
+    assert_refused(&o, "cooldown");
     assert!(latched(&f, "global"));
 }

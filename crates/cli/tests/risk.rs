@@ -4,21 +4,16 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use supreme_order_guard::{Order, Side, Symbol};
-use supreme_risk_limits::{
-    AccountId, Asset, FakeClock, LimitSet, Pct, RiskBook, RiskConfig, Scope, StateFile,
-};
+mod risk_support;
+
+use risk_support::key_of;
+use supreme_risk_limits::Scope;
 
 fn supreme(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_supreme"))
         .args(args)
         .output()
         .expect("run supreme")
-}
-
-/// The state key file of the state at `path`.
-fn key_of(path: &Path) -> std::path::PathBuf {
-    path.with_extension("key")
 }
 
 /// `supreme risk state --key-file <key of path> [extra..] path`.
@@ -30,43 +25,8 @@ fn risk_state(path: &Path, extra: &[&str]) -> Output {
     supreme(&args)
 }
 
-/// A book persisting to `path`; with `breach`, BTC falls 20 % after a buy.
 fn write_state(path: &Path, breach: bool) {
-    let usdt = Asset::new("USDT").unwrap();
-    let limits = LimitSet {
-        max_drawdown: Some(Pct::percent(10)),
-        ..LimitSet::default()
-    };
-    let config = RiskConfig::new(usdt)
-        .unwrap()
-        .with_limits(Scope::Global, limits)
-        .unwrap();
-    let book = RiskBook::new(config, FakeClock::new(1_700_000_000_000)).unwrap();
-    let btc = Symbol::new("BTCUSDT").unwrap();
-    book.add_symbol(btc, Asset::new("BTC").unwrap(), usdt)
-        .unwrap();
-    book.deposit(
-        AccountId::new("main").unwrap(),
-        usdt,
-        "100000".parse().unwrap(),
-    )
-    .unwrap();
-    book.set_mark(btc, "50000".parse().unwrap()).unwrap();
-    book.start_fresh().unwrap();
-    book.persist_to(StateFile::with_key_file(path, &key_of(path)).unwrap())
-        .unwrap();
-    if breach {
-        let order = Order::limit(
-            btc,
-            Side::Buy,
-            "1".parse().unwrap(),
-            "50000".parse().unwrap(),
-        );
-        let a = book.check_and_reserve(&order).unwrap();
-        book.fill(a.id, "1".parse().unwrap(), "50000".parse().unwrap(), None)
-            .unwrap();
-        book.set_mark(btc, "25000".parse().unwrap()).unwrap();
-    }
+    risk_support::write_state(path, 1_700_000_000_000, &[Scope::Global], breach);
 }
 
 #[test]

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use supreme_order_guard::{Order, Side, Symbol};
-use supreme_risk_limits::{
-    AccountId, Asset, FakeClock, LimitSet, Pct, RiskBook, RiskConfig, Scope, StateFile,
-};
+mod risk_support;
+
+use risk_support::{key_of, state_file};
+use supreme_risk_limits::{AccountId, Scope};
 
 fn supreme(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_supreme"))
@@ -36,48 +36,11 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-/// The state key file beside a state file.
-fn key_of(state: &Path) -> PathBuf {
-    state.with_extension("key")
-}
-
-fn state_file(path: &Path) -> StateFile {
-    StateFile::with_key_file(path, &key_of(path)).unwrap()
-}
-
-/// A book persisting to `path` whose drawdown limit (10 %, global and on the
-/// account `main`) latches at `at_ms`: BTC falls 50 % after a buy.
+/// A state whose drawdown limit (10 %, global and on the account `main`)
+/// latched at `at_ms`.
 fn write_breached_state(path: &Path, at_ms: u64) {
-    let usdt = Asset::new("USDT").unwrap();
-    let main = AccountId::new("main").unwrap();
-    let limits = LimitSet {
-        max_drawdown: Some(Pct::percent(10)),
-        ..LimitSet::default()
-    };
-    let config = RiskConfig::new(usdt)
-        .unwrap()
-        .with_limits(Scope::Global, limits)
-        .unwrap()
-        .with_limits(Scope::Account(main), limits)
-        .unwrap();
-    let book = RiskBook::new(config, FakeClock::new(at_ms)).unwrap();
-    let btc = Symbol::new("BTCUSDT").unwrap();
-    book.add_symbol(btc, Asset::new("BTC").unwrap(), usdt)
-        .unwrap();
-    book.deposit(main, usdt, "100000".parse().unwrap()).unwrap();
-    book.set_mark(btc, "50000".parse().unwrap()).unwrap();
-    book.start_fresh().unwrap();
-    book.persist_to(state_file(path)).unwrap();
-    let order = Order::limit(
-        btc,
-        Side::Buy,
-        "1".parse().unwrap(),
-        "50000".parse().unwrap(),
-    );
-    let a = book.check_and_reserve(&order).unwrap();
-    book.fill(a.id, "1".parse().unwrap(), "50000".parse().unwrap(), None)
-        .unwrap();
-    book.set_mark(btc, "25000".parse().unwrap()).unwrap();
+    let main = Scope::Account(AccountId::new("main").unwrap());
+    risk_support::write_state(path, at_ms, &[Scope::Global, main], true);
 }
 
 struct Fixture {

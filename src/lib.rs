@@ -13,8 +13,8 @@
 //! | [`kill_switch`] | `supreme-kill-switch` | emergency stop: gate, latch, cancel, flatten, authorized reset |
 //! | [`net_guard`] | `supreme-net-guard` | HTTPS-only, SSRF-safe egress, exact exchange rate limits |
 //! | [`risk_limits`] | `supreme-risk-limits` | position, exposure, loss and drawdown limits with reservations |
+//! | [`gate`] | `supreme-gate` | the pre-trade gate: the only `Approval`, the live-order registry and journal |
 //! | [`binance`] | `supreme-binance` | Binance spot adapter: vault signing, rules, reconciliation, venue |
-//! | [`core`] | `supreme-core` | the shared vocabulary: one `Clock` (and `FakeClock`) for every part |
 //!
 //! ```
 //! use supreme_security::order_guard::*;
@@ -39,20 +39,15 @@
 //! - `kill-switch`: [`kill_switch`]
 //! - `risk-limits`: [`risk_limits`]
 //! - `net-guard`: [`net_guard`]
+//! - `gate`: [`gate`] (with `risk-limits` and `net-guard`, their adapters as stages)
 //! - `binance`: [`binance`]
-//!
-//! With `order-guard` and `kill-switch` on, [`Gate`] composes them (plus
-//! risk and rate stages) into the one call a bot makes before every order.
 
-#[cfg(all(feature = "order-guard", feature = "kill-switch"))]
-pub mod gate;
-
-#[cfg(all(feature = "order-guard", feature = "kill-switch"))]
-pub use gate::Gate;
 #[cfg(feature = "audit")]
 pub use supreme_audit as audit;
 #[cfg(feature = "binance")]
 pub use supreme_binance as binance;
+#[cfg(feature = "gate")]
+pub use supreme_gate as gate;
 /// The shared vocabulary every crate speaks: clock, files, events, orders.
 pub use supreme_core as core;
 #[cfg(feature = "kill-switch")]

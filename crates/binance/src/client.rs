@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::Value;
 use supreme_core::event::Sink;
+use supreme_net_guard::Permit;
 use supreme_vault::Signer;
 
 use crate::reconcile::Unknowns;
@@ -209,7 +210,7 @@ impl BinanceClient {
             weight: weight(method, path, params.get("symbol").is_some()),
             max_body_bytes: self.max_body_bytes,
         };
-        self.exchange(&req).map(|r| r.body)
+        self.exchange(&req, None).map(|r| r.body)
     }
 
     /// A signed request. A `-1021` (timestamp outside recvWindow) re-measures
@@ -221,23 +222,25 @@ impl BinanceClient {
         path: &'static str,
         params: &Params,
     ) -> Result<Value, BinanceError> {
-        match self.signed_once(method, path, params) {
+        match self.signed_once(method, path, params, None) {
             Err(BinanceError::Api { code: -1021, .. }) => {
                 self.sync_time()?;
-                self.signed_once(method, path, params)
+                self.signed_once(method, path, params, None)
             }
             other => other,
         }
     }
 
-    /// A signed request sent exactly once (orders: a retry could duplicate).
+    /// A signed request sent exactly once (orders: a retry could duplicate),
+    /// its rate-limit cost paid by `permit` when the gate reserved it.
     pub(crate) fn signed_no_retry(
         &self,
         method: &'static str,
         path: &'static str,
         params: &Params,
+        permit: Option<Permit>,
     ) -> Result<Value, BinanceError> {
-        self.signed_once(method, path, params)
+        self.signed_once(method, path, params, permit)
     }
 
     fn signed_once(
@@ -245,6 +248,7 @@ impl BinanceClient {
         method: &'static str,
         path: &'static str,
         params: &Params,
+        permit: Option<Permit>,
     ) -> Result<Value, BinanceError> {
         let timestamp = self.server_time.to_server(self.clock.now_ms());
         let mut query = params
@@ -263,14 +267,17 @@ impl BinanceClient {
             weight: weight(method, path, params.get("symbol").is_some()),
             max_body_bytes: self.max_body_bytes,
         };
-        self.exchange(&req).and_then(|r| parse(path, &r.body))
+        self.exchange(&req, permit).and_then(|r| parse(path, &r.body))
     }
 
     /// Sends, records usage, and turns error statuses into typed errors
     /// (their text scrubbed of the API key and the signed query).
-    fn exchange(&self, req: &Request) -> Result<Response, BinanceError> {
+    fn exchange(&self, req: &Request, permit: Option<Permit>) -> Result<Response, BinanceError> {
         let started = self.clock.monotonic();
-        let sent = self.transport.send(req);
+        let sent = match permit {
+            Some(permit) => self.transport.send_charged(req, permit),
+            None => self.transport.send(req),
+        };
         if let Some(sink) = &self.events {
             let latency =
                 supreme_core::time::duration_ms(self.clock.monotonic().saturating_sub(started));

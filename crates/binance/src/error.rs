@@ -59,6 +59,14 @@ pub enum Error {
     /// IP restriction when one is required: refuse to trade with it.
     #[error("API key refused: {0}")]
     KeyTooPowerful(String),
+    /// The gate refused to hand the approved order to the exchange (stale
+    /// approval, kill switch, journal or audit sink): nothing was sent.
+    #[error("order not sent: {0}")]
+    Refused(supreme_gate::SendRefused),
+    /// The gate's registry, journal or sink failed after the exchange
+    /// answered: the order's state is in the registry as far as it got.
+    #[error("gate: {0}")]
+    Gate(supreme_gate::Error),
     /// The exchange's rules could not be loaded.
     #[error("exchange rules: {0}")]
     Rules(#[from] supreme_order_guard::Error),

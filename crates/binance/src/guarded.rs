@@ -10,7 +10,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use supreme_kill_switch::{Gate, InFlight};
 use supreme_net_guard::retry::{RequestKind, RetryPolicy};
 use supreme_net_guard::{
-    Clock as NetClock, Cost, Error as NetError, ExchangeLimiter, GuardedClient,
+    Charge, Clock as NetClock, Cost, Error as NetError, ExchangeLimiter, GuardedClient, Permit,
 };
 
 use crate::{Request, Response, Transport, TransportError, is_order};
@@ -121,6 +121,17 @@ fn kind(req: &Request) -> RequestKind {
 
 impl<C: NetClock + Send + Sync> Transport for GuardedTransport<C> {
     fn send(&self, req: &Request) -> Result<Response, TransportError> {
+        self.send_with(req, None)
+    }
+
+    /// Spends the gate's permit: the request is counted once, at the gate.
+    fn send_charged(&self, req: &Request, permit: Permit) -> Result<Response, TransportError> {
+        self.send_with(req, Some(permit))
+    }
+}
+
+impl<C: NetClock + Send + Sync> GuardedTransport<C> {
+    fn send_with(&self, req: &Request, permit: Option<Permit>) -> Result<Response, TransportError> {
         let url = if req.query.is_empty() {
             format!("{}{}", self.base_url, req.path)
         } else {
@@ -139,6 +150,14 @@ impl<C: NetClock + Send + Sync> Transport for GuardedTransport<C> {
             weight: req.weight,
             orders: u32::from(order),
         };
+        // A permit that covers the request pays for it; one that does not
+        // (a smaller reservation) is dropped, and the request counted in full.
+        let charge = match permit {
+            Some(p) if p.cost().weight >= cost.weight && p.cost().orders >= cost.orders => {
+                Charge::Prepaid(p)
+            }
+            _ => Charge::Acquire(cost),
+        };
         let kind = kind(req);
         let gate = self.kill_switch.as_ref().filter(|_| order);
         let admit = || -> Result<Option<InFlight>, NetError> {
@@ -151,9 +170,9 @@ impl<C: NetClock + Send + Sync> Transport for GuardedTransport<C> {
         let result = self.runtime.block_on(async {
             let (resp, in_flight) = self
                 .client
-                .send_limited_admitted(
+                .send_charged(
                     &self.limiter,
-                    cost,
+                    charge,
                     &kind,
                     &self.retry,
                     &admit,

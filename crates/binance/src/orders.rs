@@ -1,9 +1,11 @@
 //! Placing, finding and cancelling orders, and reconciling an order whose
 //! outcome is unknown (by its client order id, never by sending it again).
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use serde_json::Value;
+use supreme_gate::{
+    Approval, OrderStatus, RateCheck, Report, RiskCheck, SendRefused, fresh_client_order_id,
+};
+use supreme_net_guard::Permit;
 use supreme_order_guard::{ClientOrderId, Order, Quantity, Side, Symbol, TimeInForce};
 
 use crate::{BinanceClient, BinanceError, Params, TransportError};
@@ -74,7 +76,59 @@ impl OrderState {
 
     /// Still working on the book.
     pub fn is_open(&self) -> bool {
-        matches!(self.status.as_str(), "NEW" | "PARTIALLY_FILLED")
+        matches!(
+            self.status.as_str(),
+            "NEW" | "PARTIALLY_FILLED" | "PENDING_CANCEL" | "PENDING_NEW"
+        )
+    }
+
+    /// This state as the gate's registry reads it: open, filled, or ended
+    /// (cancelled, expired, rejected), with what executed so far.
+    pub fn report(&self) -> Report {
+        let status = if self.status == "FILLED" {
+            OrderStatus::Filled
+        } else if self.is_open() {
+            OrderStatus::Open
+        } else {
+            OrderStatus::Ended
+        };
+        Report {
+            status,
+            executed: self.executed_qty,
+            cumulative_quote: self.cumulative_quote_qty,
+        }
+    }
+}
+
+/// The rate permit an approval carries, as the transport spends it: the
+/// exchange limiter's [`Permit`] (the gate reserved the order's slot), or
+/// none (a gate without a rate stage).
+pub trait Prepaid: Send {
+    /// The permit, if it is one the transport can spend.
+    fn into_permit(self) -> Option<Permit>;
+}
+
+impl Prepaid for () {
+    fn into_permit(self) -> Option<Permit> {
+        None
+    }
+}
+
+impl Prepaid for Permit {
+    fn into_permit(self) -> Option<Permit> {
+        Some(self)
+    }
+}
+
+impl From<SendRefused> for BinanceError {
+    fn from(e: SendRefused) -> Self {
+        Self::Refused(e)
+    }
+}
+
+impl From<supreme_gate::Error> for BinanceError {
+    fn from(e: supreme_gate::Error) -> Self {
+        Self::Gate(e)
     }
 }
 
@@ -86,15 +140,6 @@ pub enum Reconciled {
     /// The exchange does not know it. Once more than `recvWindow` has passed
     /// since it was signed, it never will: the exchange refuses stale requests.
     NotFound,
-}
-
-static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-
-/// A fresh client order id, `sup-<ms>-<n>`.
-fn fresh_client_id(now_ms: u64) -> ClientOrderId {
-    let n = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    #[allow(clippy::unwrap_used)] // at most 4 + 20 + 1 + 20 characters of [a-z0-9-]: always valid
-    ClientOrderId::new(&format!("sup-{now_ms}-{n}")).unwrap()
 }
 
 fn order_params(order: &Order, id: &ClientOrderId) -> Params {
@@ -126,15 +171,65 @@ fn order_params(order: &Order, id: &ClientOrderId) -> Params {
 }
 
 impl BinanceClient {
-    /// Places `order` (`POST /api/v3/order`), with its client order id or a
-    /// fresh one. Never retried: a timeout, a dropped connection, a 5xx,
-    /// Binance's -1006 and -1007 ("execution status unknown") and a 2xx
-    /// answer that cannot be read are [`BinanceError::OutcomeUnknown`],
-    /// carrying the client order id to [`reconcile`](Self::reconcile) with.
-    pub fn place_order(&self, order: &Order) -> Result<OrderState, BinanceError> {
+    /// Sends the order an [`Approval`] carries (`POST /api/v3/order`): the
+    /// only way to place one, so an order that never passed the gate does not
+    /// compile. The approval is dispatched first (refused if older than the
+    /// gate allows, or after a trip; given a client order id if it had none;
+    /// journaled; recorded in the gate's sink), admitted through the kill
+    /// switch right before its bytes are written, and sent once with the
+    /// rate permit the gate reserved (never counted again). The answer
+    /// settles the reservation in the gate's live-order registry: a fill is
+    /// committed, a resting order keeps the rest, a refusal releases it.
+    ///
+    /// Never retried: a timeout, a dropped connection, a 5xx, Binance's
+    /// -1006 and -1007 ("execution status unknown") and a 2xx answer that
+    /// cannot be read are [`BinanceError::OutcomeUnknown`], carrying the
+    /// client order id; the order stays in the registry, reservation held,
+    /// until [`reconcile_order`](Self::reconcile_order) says which.
+    ///
+    /// ```compile_fail
+    /// # fn send(client: &supreme_binance::BinanceClient, order: &supreme_order_guard::Order) {
+    /// client.place_order(order); // a bare order: only an Approval is sent
+    /// # }
+    /// ```
+    pub fn place_order<R, L>(&self, approval: Approval<R, L>) -> Result<OrderState, BinanceError>
+    where
+        R: RiskCheck,
+        L: RateCheck,
+        L::Permit: Prepaid,
+    {
+        let (dispatch, permit) = approval.dispatch()?;
+        let order = *dispatch.order();
+        let in_flight = match dispatch.enter() {
+            Ok(guard) => guard,
+            Err(state) => {
+                let why = format!("kill switch {state:?}");
+                dispatch.not_accepted(&why)?;
+                return Err(TransportError::KillSwitch(why).into());
+            }
+        };
+        let answer = self.send_order(&order, permit.into_permit());
+        drop(in_flight);
+        match &answer {
+            Ok(state) => {
+                dispatch.answered(state.report())?;
+            }
+            Err(BinanceError::OutcomeUnknown { reason, .. }) => dispatch.unknown(reason)?,
+            Err(e) => dispatch.not_accepted(&e.to_string())?,
+        }
+        answer
+    }
+
+    /// Sends `order` (with its client order id set) exactly once; any
+    /// failure after its bytes may have been written is an unknown outcome.
+    pub(crate) fn send_order(
+        &self,
+        order: &Order,
+        permit: Option<Permit>,
+    ) -> Result<OrderState, BinanceError> {
         let id = order
             .client_order_id
-            .unwrap_or_else(|| fresh_client_id(self.now_ms()));
+            .unwrap_or_else(|| fresh_client_order_id(self.now_ms()));
         let signed_at = self.now_ms();
         let unknown = |reason: String| {
             self.unknowns()
@@ -146,7 +241,7 @@ impl BinanceClient {
             }
         };
         let answer = self
-            .signed_no_retry("POST", "/api/v3/order", &order_params(order, &id))
+            .signed_no_retry("POST", "/api/v3/order", &order_params(order, &id), permit)
             .and_then(|v| OrderState::from_json("/api/v3/order", &v));
         match answer {
             Ok(state) => Ok(state),

@@ -3,6 +3,8 @@
 //! Production code plugs in net-guard's guarded HTTPS client; tests plug in
 //! a real TLS client talking to the simulated exchange on loopback.
 
+use supreme_net_guard::Permit;
+
 /// The largest response body read by default: 16 MiB. The full spot
 /// `exchangeInfo` is the largest document a bot reads; raise the limit
 /// ([`BinanceClient::with_max_body_bytes`](crate::BinanceClient::with_max_body_bytes))
@@ -109,11 +111,25 @@ pub enum TransportError {
 pub trait Transport: Send + Sync {
     /// Sends `req` to the exchange's base URL.
     fn send(&self, req: &Request) -> Result<Response, TransportError>;
+
+    /// Sends `req`, whose rate-limit cost `permit` already counted (the
+    /// gate's approval reserved it): a transport with the exchange limiter
+    /// spends the permit instead of counting the request again
+    /// ([`GuardedTransport`](crate::GuardedTransport) does); one without a
+    /// limiter drops it and sends.
+    fn send_charged(&self, req: &Request, permit: Permit) -> Result<Response, TransportError> {
+        drop(permit);
+        self.send(req)
+    }
 }
 
 /// A shared transport (a bot keeps a handle for URL checks or its limiter).
 impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
     fn send(&self, req: &Request) -> Result<Response, TransportError> {
         (**self).send(req)
+    }
+
+    fn send_charged(&self, req: &Request, permit: Permit) -> Result<Response, TransportError> {
+        (**self).send_charged(req, permit)
     }
 }

@@ -217,7 +217,7 @@ impl Venue for BinanceVenue {
             }
             let close = self.close_order(symbol, side, piece, limit)?;
             let sent = close.quantity.map_or(0, Quantity::units);
-            self.client.place_order(&close).map_err(venue_error)?;
+            self.client.send_order(&close, None).map_err(venue_error)?;
             // Normalizing only ever rounds down to the step; what remains
             // below it is dust for the next round to report.
             if sent == 0 {

@@ -10,6 +10,8 @@
 //!   other bit, and sits in directories no one else can write; a refusal
 //!   ([`Error::Unsafe`]) names the path, the [`Problem`] and the command that
 //!   fixes it.
+//! - [`open_append_private`]: an append-only private file (a journal),
+//!   created 0600, under the same checks.
 //! - [`FileLock`]: an exclusive lock that waits a bounded time for a holder
 //!   that is exiting (a restart right after `kill -9`) and names the
 //!   holder's pid when it gives up.
@@ -33,6 +35,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod append;
 mod atomic;
 mod error;
 mod lock;
@@ -40,6 +43,7 @@ mod policy;
 mod state_key;
 mod temp;
 
+pub use append::open_append_private;
 pub use atomic::{AtomicFile, sync_dir, sync_parent, write_atomic, write_new};
 pub use error::{Error, Problem, Result};
 pub use lock::FileLock;

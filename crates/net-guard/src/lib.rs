@@ -45,5 +45,7 @@ pub use classify::{AddrClass, Denied, classify};
 pub use client::{Event, GuardedClient, GuardedClientBuilder};
 pub use error::{Error, Result};
 pub use policy::{EgressPolicy, EgressPolicyBuilder, Target, TargetHost};
-pub use ratelimit::{Cost, EndpointWeights, ExchangeLimiter, KeyedLimiter, LimitKind, RateLimit};
+pub use ratelimit::{
+    Charge, Cost, EndpointWeights, ExchangeLimiter, KeyedLimiter, LimitKind, Permit, RateLimit,
+};
 pub use supreme_core::{Clock, FakeClock, SystemClock};

@@ -5,7 +5,9 @@ use reqwest::{Method, Response};
 
 use super::{GuardedClient, SendError};
 use crate::Error;
-use crate::ratelimit::{Cost, ExchangeLimiter, parse_retry_after};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::ratelimit::{Charge, Cost, ExchangeLimiter, parse_retry_after};
 use crate::retry::{self, Failure, RequestKind, RetryPolicy, SystemJitter};
 
 impl GuardedClient {
@@ -56,14 +58,42 @@ impl GuardedClient {
         headers: HeaderMap,
         body: Option<Vec<u8>>,
     ) -> Result<(Response, P), Error> {
+        self.send_charged(limiter, cost.into(), kind, retry, admit, method, url, headers, body)
+            .await
+    }
+
+    /// As [`send_limited_admitted`](Self::send_limited_admitted), charged
+    /// by `charge`: a [`Charge::Prepaid`] permit (the gate's reservation)
+    /// pays for the first attempt, so the request is counted once; only a
+    /// retry counts again.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn send_charged<C: crate::Clock, P>(
+        &self,
+        limiter: &ExchangeLimiter<C>,
+        charge: Charge,
+        kind: &RequestKind,
+        retry: &RetryPolicy,
+        admit: &(dyn Fn() -> Result<P, Error> + Sync),
+        method: Method,
+        url: &str,
+        headers: HeaderMap,
+        body: Option<Vec<u8>>,
+    ) -> Result<(Response, P), Error> {
+        let (cost, prepaid): (Cost, _) = match charge {
+            Charge::Acquire(cost) => (cost, AtomicBool::new(false)),
+            Charge::Prepaid(permit) => (permit.cost(), AtomicBool::new(true)),
+        };
+        let prepaid = &prepaid;
         let mut jitter = SystemJitter::new();
         retry::run(retry, kind, &mut jitter, |_| {
             let (method, headers, body) = (method.clone(), headers.clone(), body.clone());
             async move {
-                limiter
-                    .acquire(cost, retry.deadline)
-                    .await
-                    .map_err(Failure::Fatal)?;
+                if !prepaid.swap(false, Ordering::AcqRel) {
+                    limiter
+                        .acquire(cost, retry.deadline)
+                        .await
+                        .map_err(Failure::Fatal)?;
+                }
                 let permit = admit().map_err(Failure::Fatal)?;
                 let resp = match self.send_tracked(method, url, headers, body).await {
                     Ok(r) => r,

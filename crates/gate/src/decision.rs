@@ -4,8 +4,10 @@
 use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
 
-use crate::core::event::{Event, Severity, Sink, SinkError};
-use crate::order_guard::Order;
+use supreme_core::event::{Event, Severity, Sink, SinkError};
+use supreme_order_guard::Order;
+
+use crate::Detail;
 
 /// What the gate decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +22,10 @@ pub enum Outcome {
     RiskRejected,
     /// The exchange rate limit.
     RateLimited,
+    /// The decision queue was full.
+    AuditBacklog,
+    /// The gate was not reconciled with the exchange since it started.
+    NotReconciled,
 }
 
 impl Outcome {
@@ -31,6 +37,8 @@ impl Outcome {
             Self::OrderRejected => "ORDER_REJECTED",
             Self::RiskRejected => "RISK_REJECTED",
             Self::RateLimited => "RATE_LIMITED",
+            Self::AuditBacklog => "AUDIT_BACKLOG",
+            Self::NotReconciled => "NOT_RECONCILED",
         }
     }
 
@@ -38,7 +46,7 @@ impl Outcome {
     /// `rate-limit`, or `gate` for an approval (every guard passed).
     pub const fn guard(self) -> &'static str {
         match self {
-            Self::Approved => "gate",
+            Self::Approved | Self::AuditBacklog | Self::NotReconciled => "gate",
             Self::Halted => "kill-switch",
             Self::OrderRejected => "order-guard",
             Self::RiskRejected => "risk-limits",
@@ -47,8 +55,9 @@ impl Outcome {
     }
 }
 
-/// One decision: the order, the outcome, when.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One decision: the order, the outcome, when, and for a rejection the
+/// rule, the limit and the observed value.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
     /// The order as checked.
     pub order: Order,
@@ -56,25 +65,28 @@ pub struct Decision {
     pub outcome: Outcome,
     /// When, Unix ms.
     pub at_ms: u64,
+    /// Why it was rejected (`None` for an approval: the accept path does
+    /// not allocate).
+    pub detail: Option<Box<Detail>>,
 }
 
 impl Decision {
     /// This decision as a core event: kind `ORDER_APPROVED` (info) or
     /// `ORDER_REJECTED` (warning), by `gate`, at the decision's time, with
-    /// fields `guard` ([`Outcome::guard`]), `rule` ([`Outcome::as_str`]),
+    /// fields `guard` ([`Outcome::guard`]), `outcome` ([`Outcome::as_str`]),
     /// `symbol`, `side`, `type`, and `quantity`, `price`, `client_order_id`
-    /// when the order has them. The queue stays allocation-free on the hot
-    /// path, so the rejection's detail (which filter, which limit and the
-    /// observed value) is in the [`Rejection`](super::Rejection) the caller
-    /// got, not here.
+    /// when the order has them; a rejection adds `rule`, and `limit` and
+    /// `observed` when the rule has them ([`Detail`]).
     ///
     /// ```
-    /// use supreme_security::gate::{Decision, Outcome};
-    /// use supreme_security::order_guard::{Order, Side, Symbol};
+    /// use supreme_gate::{Decision, Detail, Outcome};
+    /// use supreme_order_guard::{Order, Side, Symbol};
     ///
     /// let order = Order::market(Symbol::new("BTCUSDT")?, Side::Buy, "0.01".parse()?);
-    /// let e = Decision { order, outcome: Outcome::RiskRejected, at_ms: 7 }.to_event();
-    /// assert_eq!((e.kind(), e.get("guard"), e.get("rule")), ("ORDER_REJECTED", Some("risk-limits"), Some("RISK_REJECTED")));
+    /// let detail = Detail { rule: "MAX_DRAWDOWN".into(), limit: Some("10%".into()), observed: Some("12%".into()) };
+    /// let e = Decision { order, outcome: Outcome::RiskRejected, at_ms: 7, detail: Some(Box::new(detail)) }.to_event();
+    /// assert_eq!((e.kind(), e.get("guard"), e.get("outcome")), ("ORDER_REJECTED", Some("risk-limits"), Some("RISK_REJECTED")));
+    /// assert_eq!((e.get("rule"), e.get("limit"), e.get("observed")), (Some("MAX_DRAWDOWN"), Some("10%"), Some("12%")));
     /// assert_eq!(e.get("quantity"), Some("0.01"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -86,7 +98,7 @@ impl Decision {
         let o = &self.order;
         let mut e = Event::new(kind, severity, "gate", self.at_ms)
             .field("guard", self.outcome.guard())
-            .field("rule", self.outcome.as_str())
+            .field("outcome", self.outcome.as_str())
             .field("symbol", o.symbol.to_string())
             .field("side", format!("{:?}", o.side).to_uppercase())
             .field("type", o.order_type.to_string());
@@ -98,6 +110,15 @@ impl Decision {
         }
         if let Some(id) = o.client_order_id {
             e = e.field("client_order_id", id.to_string());
+        }
+        if let Some(d) = &self.detail {
+            e = e.field("rule", d.rule.clone());
+            if let Some(limit) = &d.limit {
+                e = e.field("limit", limit.clone());
+            }
+            if let Some(observed) = &d.observed {
+                e = e.field("observed", observed.clone());
+            }
         }
         e
     }
@@ -145,18 +166,18 @@ impl DecisionLog {
     /// lock. When the sink refuses one, that one and those after it go back
     /// to the front of the queue, in order, and the refusal is returned: no
     /// decision is lost, and a queue the sink cannot empty fills up, so
-    /// [`Gate::check`](super::Gate::check) rejects orders
-    /// ([`Rejection::AuditBacklog`](super::Rejection::AuditBacklog)) rather
+    /// [`Gate::check`](crate::Gate::check) rejects orders
+    /// ([`Rejection::AuditBacklog`](crate::Rejection::AuditBacklog)) rather
     /// than trade unrecorded.
     ///
     /// ```
-    /// use supreme_security::core::event::VecSink;
-    /// use supreme_security::gate::{Decision, DecisionLog, Outcome};
-    /// use supreme_security::order_guard::{Order, Side, Symbol};
+    /// use supreme_core::event::VecSink;
+    /// use supreme_gate::{Decision, DecisionLog, Outcome};
+    /// use supreme_order_guard::{Order, Side, Symbol};
     ///
     /// let log = DecisionLog::with_capacity(16);
     /// let order = Order::market(Symbol::new("BTCUSDT")?, Side::Sell, "1".parse()?);
-    /// assert!(log.push(Decision { order, outcome: Outcome::Approved, at_ms: 1 }));
+    /// assert!(log.push(Decision { order, outcome: Outcome::Approved, at_ms: 1, detail: None }));
     /// let audit = VecSink::new();
     /// assert_eq!(log.drain_into(&audit)?, 1);
     /// assert_eq!(audit.events()[0].kind(), "ORDER_APPROVED");
@@ -164,15 +185,15 @@ impl DecisionLog {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn drain_into(&self, sink: &dyn Sink) -> Result<usize, SinkError> {
-        let taken: Vec<Decision> = {
+        let mut taken: Vec<Decision> = {
             let mut q = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
             q.drain(..).collect()
         };
-        for (i, d) in taken.iter().enumerate() {
-            if let Err(e) = sink.record(&d.to_event()) {
+        for i in 0..taken.len() {
+            if let Err(e) = sink.record(&taken[i].to_event()) {
                 let mut q = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
-                for back in taken[i..].iter().rev() {
-                    q.push_front(*back);
+                for back in taken.drain(i..).rev() {
+                    q.push_front(back);
                 }
                 return Err(e);
             }

@@ -4,27 +4,39 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::order_guard::Order;
+use supreme_order_guard::{Order, Price, Quantity};
+
+use crate::Explain;
 
 /// Risk limits that reserve an order's worst-case exposure.
-pub trait RiskCheck: Send + Sync {
-    /// What a successful reservation holds (commit or release it later).
-    type Reservation: Send;
+pub trait RiskCheck: Send + Sync + 'static {
+    /// What a successful reservation holds (filled, then released).
+    type Reservation: Send + 'static;
     /// Why an order breaks a limit.
-    type Breach: fmt::Display + fmt::Debug + Send;
+    type Breach: Explain + fmt::Display + fmt::Debug + Send;
 
     /// Reserves `order` against every limit, or says which one it breaks.
     /// Must not allocate on success.
     fn reserve(&self, order: &Order, now_ms: u64) -> Result<Self::Reservation, Self::Breach>;
 
-    /// Gives a reservation back (the order was not sent).
+    /// The exchange filled `quantity` more of the order at `price` on
+    /// average: commit it (the reservation shrinks by as much).
+    fn fill(
+        &self,
+        reservation: &Self::Reservation,
+        quantity: Quantity,
+        price: Price,
+    ) -> Result<(), String>;
+
+    /// Gives back what is left of a reservation (the order was not sent,
+    /// was refused, or ended).
     fn release(&self, reservation: Self::Reservation);
 }
 
 /// The exchange's rate limits, reserving capacity for one order.
-pub trait RateCheck: Send + Sync {
-    /// A reserved slot.
-    type Permit: Send;
+pub trait RateCheck: Send + Sync + 'static {
+    /// A reserved slot, spent by the transport when the order is sent.
+    type Permit: Send + 'static;
 
     /// Reserves one order and `weight` request weight, or says how long to wait.
     fn reserve(&self, weight: u32, now_ms: u64) -> Result<Self::Permit, Duration>;
@@ -39,6 +51,10 @@ impl RiskCheck for NoRiskLimits {
     type Breach = std::convert::Infallible;
 
     fn reserve(&self, _: &Order, _: u64) -> Result<(), Self::Breach> {
+        Ok(())
+    }
+
+    fn fill(&self, (): &(), _: Quantity, _: Price) -> Result<(), String> {
         Ok(())
     }
 

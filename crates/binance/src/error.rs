@@ -59,6 +59,15 @@ pub enum Error {
     /// IP restriction when one is required: refuse to trade with it.
     #[error("API key refused: {0}")]
     KeyTooPowerful(String),
+    /// No valid order exists for the kill switch's close order (dust, a
+    /// filter it cannot meet, no rules for the symbol): nothing was sent.
+    #[error("no valid close order for {symbol}: {reason}")]
+    CloseOrderRefused {
+        /// The order's symbol.
+        symbol: String,
+        /// What the rules said.
+        reason: String,
+    },
     /// The exchange's rules could not be loaded.
     #[error("exchange rules: {0}")]
     Rules(#[from] supreme_order_guard::Error),

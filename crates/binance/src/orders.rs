@@ -132,6 +132,13 @@ impl BinanceClient {
     /// answer that cannot be read are [`BinanceError::OutcomeUnknown`],
     /// carrying the client order id to [`reconcile`](Self::reconcile) with.
     pub fn place_order(&self, order: &Order) -> Result<OrderState, BinanceError> {
+        self.send_order(order)
+    }
+
+    /// Sends `order` once and reads the answer; an outcome that may have
+    /// reached the exchange is [`BinanceError::OutcomeUnknown`]. Every order
+    /// the client sends goes through here.
+    pub(crate) fn send_order(&self, order: &Order) -> Result<OrderState, BinanceError> {
         let id = order
             .client_order_id
             .unwrap_or_else(|| fresh_client_id(self.now_ms()));

@@ -67,6 +67,15 @@ pub enum Error {
     /// answered: the order's state is in the registry as far as it got.
     #[error("gate: {0}")]
     Gate(supreme_gate::Error),
+    /// No valid order exists for the kill switch's close order (dust, a
+    /// filter it cannot meet, no rules for the symbol): nothing was sent.
+    #[error("no valid close order for {symbol}: {reason}")]
+    CloseOrderRefused {
+        /// The order's symbol.
+        symbol: String,
+        /// What the rules said.
+        reason: String,
+    },
     /// The exchange's rules could not be loaded.
     #[error("exchange rules: {0}")]
     Rules(#[from] supreme_order_guard::Error),

@@ -20,7 +20,10 @@
 //!   that can withdraw or transfer, and warns (or refuses) without an IP
 //!   restriction.
 //! - [`BinanceVenue`] is the kill switch's venue: cancel everything, holdings
-//!   as positions, close orders that pass the filters.
+//!   as positions, close orders that pass the filters. The halt's close
+//!   orders have their own path, [`BinanceClient::place_close_order`], which
+//!   takes the kill switch's [`CloseOrder`](supreme_kill_switch::CloseOrder)
+//!   capability (only the halt can make one) by value.
 //! - Every request goes through a [`Transport`]: [`GuardedTransport`] is
 //!   net-guard's guarded HTTPS client with the exchange rate limiter (HTTPS
 //!   only, allowlist, SSRF-safe resolution, pinning, exact weights); tests
@@ -44,6 +47,7 @@
 mod access;
 mod account;
 mod client;
+mod close;
 mod error;
 mod guarded;
 mod orders;

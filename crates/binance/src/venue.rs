@@ -15,12 +15,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use supreme_core::{Asset, Notional, Price, Quantity, Side, Symbol};
 use supreme_kill_switch::{CloseOrder, LeftHolding, OpenOrder, Position, Venue, VenueError};
-use supreme_order_guard::{
-    ExchangeInfo, OpenOrderCounts, Order, OrderContext, ReferencePrice, SymbolRules, SymbolStatus,
-    TimeInForce, Validator,
-};
+use supreme_order_guard::{ExchangeInfo, SymbolRules, SymbolStatus};
 
-use crate::{BinanceClient, BinanceError, Params};
+use crate::{BinanceClient, BinanceError};
 
 /// Binance spot as a kill-switch venue. Spot holdings of the assets to
 /// flatten, each traded against `quote_asset`, are the positions.
@@ -68,61 +65,11 @@ impl BinanceVenue {
         }
     }
 
-    fn price(&self, symbol: &Symbol) -> Result<Price, BinanceError> {
-        let v = self.client.public(
-            "GET",
-            "/api/v3/ticker/price",
-            &Params::new().with("symbol", symbol),
-        )?;
-        v["price"]
-            .as_str()
-            .and_then(|p| p.parse().ok())
-            .ok_or(BinanceError::Malformed {
-                path: "/api/v3/ticker/price",
-                reason: "no price".into(),
-            })
-    }
-
     fn symbol_for(&self, asset: Asset) -> Option<(Symbol, &SymbolRules)> {
         let symbol = Symbol::new(&format!("{asset}{}", self.quote_asset)).ok()?;
         let rules = self.rules.symbol(&symbol)?;
         (rules.status == SymbolStatus::Trading && *rules.base_asset == *asset.as_str())
             .then_some((symbol, rules))
-    }
-
-    /// A LIMIT IOC order closing `quantity` at no worse than `limit`, moved
-    /// onto the grid and validated.
-    fn close_order(
-        &self,
-        symbol: Symbol,
-        side: Side,
-        quantity: Quantity,
-        limit: Price,
-    ) -> Result<Order, VenueError> {
-        let mut order = Order::limit(symbol, side, quantity, limit);
-        order.time_in_force = Some(TimeInForce::Ioc);
-        let now = self.client.now_ms();
-        let open = self
-            .client
-            .open_orders(Some(&symbol))
-            .map_err(venue_error)?
-            .len();
-        let counts = OpenOrderCounts {
-            all: u32::try_from(open).unwrap_or(u32::MAX),
-            ..Default::default()
-        };
-        let reference = self.price(&symbol).map_err(venue_error)?;
-        let ctx = OrderContext::new(now)
-            .with_reference(ReferencePrice {
-                price: reference,
-                observed_at_ms: now,
-            })
-            .with_open_orders(counts, counts)
-            .with_base_position(Quantity::ZERO);
-        Validator::default()
-            .normalize(&self.rules, &order, &ctx)
-            .map(|n| n.order)
-            .map_err(|v| VenueError::new(format!("no valid close order for {symbol}: {v}")))
     }
 }
 
@@ -185,7 +132,7 @@ impl Venue for BinanceVenue {
                     self.quote_asset
                 )));
             };
-            let mark = self.price(&symbol).map_err(venue_error)?;
+            let mark = self.client.ticker_price(&symbol).map_err(venue_error)?;
             if let Some(why) = dust(rules, quantity, mark) {
                 left.push(leave(why));
                 continue;
@@ -202,28 +149,31 @@ impl Venue for BinanceVenue {
         Ok(out)
     }
 
-    fn close_position(&self, order: &CloseOrder) -> Result<(), VenueError> {
-        let (symbol, side, limit) = (order.symbol, order.side, order.limit_price);
+    fn close_position(&self, order: CloseOrder) -> Result<(), VenueError> {
+        let (symbol, limit) = (order.symbol(), order.limit_price());
         let rules = self
             .rules
             .symbol(&symbol)
             .ok_or_else(|| VenueError::new(format!("no rules for {symbol}")))?;
-        let chunk = chunk_size(rules, limit);
-        let mut rest = order.quantity.units();
-        while rest > 0 {
-            let piece = Quantity::from_units(chunk.map_or(rest, |c| rest.min(c)));
-            if dust(rules, piece, limit).is_some() {
+        // Pieces on the step, so only the last one is rounded down.
+        let chunk = match chunk_size(rules, limit).map(|c| on_step(rules, c)) {
+            Some(0) => {
+                return Err(VenueError::new(format!(
+                    "no {symbol} close order fits the caps at limit {limit}"
+                )));
+            }
+            chunk => chunk.map_or(Quantity::ZERO, Quantity::from_units),
+        };
+        let mut next = Some(order);
+        while let Some(order) = next.take() {
+            let (piece, rest) = order.split(chunk);
+            if dust(rules, piece.quantity(), limit).is_some() {
                 break; // what is left cannot be sold: the next listing reports it
             }
-            let close = self.close_order(symbol, side, piece, limit)?;
-            let sent = close.quantity.map_or(0, Quantity::units);
-            self.client.send_order(&close, None).map_err(venue_error)?;
-            // Normalizing only ever rounds down to the step; what remains
-            // below it is dust for the next round to report.
-            if sent == 0 {
-                break;
-            }
-            rest = rest.saturating_sub(sent);
+            self.client
+                .place_close_order(piece, &self.rules)
+                .map_err(venue_error)?;
+            next = rest;
         }
         Ok(())
     }
@@ -259,6 +209,12 @@ fn dust(rules: &SymbolRules, quantity: Quantity, mark: Price) -> Option<String> 
             rules.quote_asset
         )
     })
+}
+
+/// `units` rounded down to the symbol's `LOT_SIZE` step.
+fn on_step(rules: &SymbolRules, units: u64) -> u64 {
+    let step = rules.lot_size.map_or(1, |l| l.step_size.units().max(1));
+    units - units % step
 }
 
 /// The largest quantity one close order may carry at `limit`: `LOT_SIZE`

@@ -22,7 +22,7 @@ use supreme_net_guard::resolve::{Nameserver, ResolverSettings};
 use supreme_net_guard::{EgressPolicy, GuardedClient, SystemClock};
 use supreme_order_guard::{ExchangeInfo, SAMPLE_EXCHANGE_INFO};
 use supreme_testkit::binance::{
-    ApiKey, ApiRestrictions, Faults, KeyCredential, SimBinance, SimServer,
+    ApiKey, ApiRestrictions, Faults, KeyCredential, OrderStatus, SimBinance, SimServer,
 };
 use supreme_testkit::dns::DnsServer;
 use supreme_testkit::tls::spki_pin;
@@ -236,4 +236,81 @@ fn the_halts_own_close_orders_pass_the_closed_gate() {
         ),
         "{after:?}"
     );
+}
+
+#[test]
+fn a_halt_flattens_through_place_close_order_while_the_strategys_orders_are_refused() {
+    let rig = rig();
+    rig.sim.set_balance("BTC", "2.5");
+    rig.switch
+        .trip(TripRequest::manual("drawdown", "test"))
+        .unwrap();
+    let (first_refused, done) = (AtomicBool::new(false), AtomicBool::new(false));
+    let (report, attempts) = std::thread::scope(|scope| {
+        // A strategy thread on the same client keeps trying while the halt runs.
+        let strategy = scope.spawn(|| {
+            let mut results = Vec::new();
+            for k in 0..200 {
+                if done.load(Ordering::SeqCst) {
+                    break;
+                }
+                let id = format!("strategy-{k}");
+                let r = rig.client.place_order(&order(&id));
+                first_refused.store(true, Ordering::SeqCst);
+                results.push((id, r));
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            results
+        });
+        while !first_refused.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let config = HaltConfig {
+            flatten: Some(FlattenConfig::new(200, "1".parse().unwrap()).unwrap()),
+            ..HaltConfig::default()
+        };
+        let report = rig.switch.halt(&rig.venue, &config);
+        done.store(true, Ordering::SeqCst);
+        (report, strategy.join().unwrap())
+    });
+
+    let report = report.unwrap();
+    assert_eq!(rig.switch.state(), State::Halted);
+    // 2.5 BTC in the halt's chunks of at most 1: three close orders, filled.
+    assert_eq!(report.close_orders_sent, 3, "{report:?}");
+    let btc = rig.sim.balance("BTC");
+    assert_eq!(btc.free + btc.locked, 0, "flattened");
+    let orders = rig.sim.orders();
+    let sold: u64 = orders
+        .iter()
+        .map(|o| o.order.quantity.unwrap().units())
+        .sum();
+    assert_eq!(sold, 250_000_000);
+    for o in &orders {
+        // What reached the exchange is the halt's close orders, as sent by
+        // place_close_order: LIMIT IOC sells within the 2 % floor.
+        assert!(
+            o.order.side == supreme_order_guard::Side::Sell
+                && o.order.order_type == supreme_order_guard::OrderType::Limit
+                && o.order.time_in_force == Some(supreme_order_guard::TimeInForce::Ioc)
+                && o.order.quantity.unwrap() <= "1".parse().unwrap(),
+            "{o:?}"
+        );
+        assert!(!o.client_order_id.starts_with("strategy-"), "{o:?}");
+        assert!(o.order.price.unwrap() >= "24500".parse().unwrap(), "{o:?}");
+        assert_eq!(o.status, OrderStatus::Filled, "{o:?}");
+    }
+    // Every strategy order, before and during the halt, was refused by the
+    // transport's kill-switch check.
+    assert!(attempts.len() >= 2, "{attempts:?}");
+    for (id, r) in &attempts {
+        assert!(
+            matches!(
+                r,
+                Err(BinanceError::Transport(TransportError::KillSwitch(_)))
+            ),
+            "{id}: {r:?}"
+        );
+    }
+    assert_eq!(rig.switch.gate().in_flight(), 0);
 }

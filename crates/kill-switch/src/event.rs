@@ -135,10 +135,17 @@ pub enum Action {
     },
     /// Listed positions.
     ListPositions,
-    /// Sent a reduce-only close order.
+    /// Sent a reduce-only close order (what it said: the order itself was
+    /// the venue's to spend).
     ClosePosition {
-        /// The order.
-        order: crate::venue::CloseOrder,
+        /// Its symbol.
+        symbol: supreme_core::Symbol,
+        /// Its side.
+        side: supreme_core::Side,
+        /// Its quantity.
+        quantity: supreme_core::Quantity,
+        /// Its worst acceptable price.
+        limit_price: supreme_core::Price,
     },
 }
 
@@ -148,11 +155,12 @@ impl fmt::Display for Action {
             Self::ListOpenOrders => f.write_str("list open orders"),
             Self::CancelAll { symbol } => write!(f, "cancel all {symbol}"),
             Self::ListPositions => f.write_str("list positions"),
-            Self::ClosePosition { order } => write!(
-                f,
-                "close {} {} {} limit {}",
-                order.symbol, order.side, order.quantity, order.limit_price
-            ),
+            Self::ClosePosition {
+                symbol,
+                side,
+                quantity,
+                limit_price,
+            } => write!(f, "close {symbol} {side} {quantity} limit {limit_price}"),
         }
     }
 }

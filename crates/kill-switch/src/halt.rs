@@ -12,7 +12,8 @@ use crate::event::{Action, Event};
 use crate::state::State;
 use crate::switch::KillSwitch;
 use crate::venue::{LeftHolding, Position, Venue, VenueError};
-pub use plan::{FlattenConfig, close_orders};
+pub use plan::FlattenConfig;
+use plan::close_orders;
 
 /// How often and how patiently to retry venue calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -281,11 +282,14 @@ impl KillSwitch {
         let seen = positions.len();
         for position in &positions {
             for order in close_orders(position, flatten) {
-                let r = venue.close_position(&order);
-                if self
-                    .act(Action::ClosePosition { order }, attempt, r)
-                    .is_ok()
-                {
+                let action = Action::ClosePosition {
+                    symbol: order.symbol(),
+                    side: order.side(),
+                    quantity: order.quantity(),
+                    limit_price: order.limit_price(),
+                };
+                let r = venue.close_position(order);
+                if self.act(action, attempt, r).is_ok() {
                     report.close_orders_sent += 1;
                 }
             }

@@ -112,7 +112,7 @@ mod venue;
 pub use error::{Error, KillSwitchError, Result};
 pub use event::{Action, Event, EventSink};
 pub use gate::{Gate, InFlight};
-pub use halt::{FlattenConfig, HaltConfig, HaltReport, RetryPolicy, close_orders};
+pub use halt::{FlattenConfig, HaltConfig, HaltReport, RetryPolicy};
 pub use hooks::ShutdownHooks;
 pub use nonce_store::nonce_store_path;
 pub use notify::{

@@ -1,8 +1,12 @@
 //! What the switch needs from a venue.
 
+mod close_order;
+
 use std::fmt;
 
 use supreme_core::{Asset, Price, Quantity, Side, Symbol};
+
+pub use close_order::CloseOrder;
 
 /// An open order as the venue reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,22 +43,6 @@ pub struct Position {
     pub quantity: Quantity,
     /// The venue's mark (or last) price, the reference for slippage bounds.
     pub mark_price: Price,
-}
-
-/// A reduce-only, immediate-or-cancel limit order that closes (part of) a
-/// position, priced no worse than the mark price by the maximum slippage.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CloseOrder {
-    /// Symbol.
-    pub symbol: Symbol,
-    /// Side (opposite to the position).
-    pub side: Side,
-    /// Quantity (positive, at most the chunk size).
-    pub quantity: Quantity,
-    /// Worst acceptable price: a sell's floor, a buy's ceiling.
-    pub limit_price: Price,
-    /// Always `true`: the order may only reduce the position.
-    pub reduce_only: bool,
 }
 
 /// A holding the halt leaves where it is, and why: an asset the bot does
@@ -100,8 +88,11 @@ pub trait Venue: Send + Sync {
     fn cancel_all(&self, symbol: &Symbol) -> Result<(), VenueError>;
     /// Every position (zero ones may be included).
     fn positions(&self) -> Result<Vec<Position>, VenueError>;
-    /// Sends a reduce-only close order.
-    fn close_position(&self, order: &CloseOrder) -> Result<(), VenueError>;
+    /// Sends a reduce-only close order, once (in pieces if the venue's
+    /// limits need it). The order is the halt's capability and is consumed:
+    /// nothing else can make one, so a venue that sends only what it is
+    /// given here sends only the halt's closes.
+    fn close_position(&self, order: CloseOrder) -> Result<(), VenueError>;
     /// What the last [`positions`](Self::positions) call left out on
     /// purpose (not traded by the bot, dust), for the halt's report. No I/O.
     fn left_alone(&self) -> Vec<LeftHolding> {

@@ -51,7 +51,7 @@ impl FlattenConfig {
 /// The close orders for one position: opposite side, reduce-only, chunks of
 /// at most the configured size, limit price at the slippage bound. Empty for
 /// a flat position or when the bound does not fit a [`Price`].
-pub fn close_orders(position: &Position, config: &FlattenConfig) -> Vec<CloseOrder> {
+pub(crate) fn close_orders(position: &Position, config: &FlattenConfig) -> Vec<CloseOrder> {
     let side = position.side.opposite();
     let Some(limit_price) = slippage_bound(position.mark_price, side, config.max_slippage_bps)
     else {
@@ -62,13 +62,12 @@ pub fn close_orders(position: &Position, config: &FlattenConfig) -> Vec<CloseOrd
     let mut orders = Vec::new();
     while remaining > 0 && orders.len() < MAX_CHUNKS_PER_ROUND {
         let quantity = remaining.min(chunk);
-        orders.push(CloseOrder {
-            symbol: position.symbol,
+        orders.push(CloseOrder::new(
+            position.symbol,
             side,
-            quantity: Quantity::from_units(quantity),
+            Quantity::from_units(quantity),
             limit_price,
-            reduce_only: true,
-        });
+        ));
         remaining -= quantity;
     }
     orders

@@ -1,6 +1,7 @@
 use supreme_core::{Price, Quantity, Side, Symbol};
 
 use super::*;
+use crate::venue::CloseOrder;
 
 fn q(s: &str) -> Quantity {
     s.parse().unwrap()
@@ -36,19 +37,23 @@ fn close_orders_chunk_and_bound_price() {
     let cfg = FlattenConfig::new(25, q("0.4")).unwrap();
     let long = position("BTCUSDT", Side::Buy, "1", "20000");
     let orders = close_orders(&long, &cfg);
-    let qty: Vec<Quantity> = orders.iter().map(|o| o.quantity).collect();
+    let qty: Vec<Quantity> = orders.iter().map(CloseOrder::quantity).collect();
     assert_eq!(qty, [q("0.4"), q("0.4"), q("0.2")]);
     assert!(
         orders
             .iter()
-            .all(|o| o.side == Side::Sell && o.reduce_only && o.limit_price == p("19950"))
+            .all(|o| o.side() == Side::Sell && o.reduce_only() && o.limit_price() == p("19950"))
     );
 
     let short = position("ETHUSDT", Side::Sell, "0.3", "1000");
     let orders = close_orders(&short, &cfg);
     assert_eq!(orders.len(), 1);
     assert_eq!(
-        (orders[0].side, orders[0].quantity, orders[0].limit_price),
+        (
+            orders[0].side(),
+            orders[0].quantity(),
+            orders[0].limit_price()
+        ),
         (Side::Buy, q("0.3"), p("1002.5"))
     );
 
@@ -63,10 +68,10 @@ fn slippage_bound_past_eight_decimals_rounds_toward_the_mark() {
     let cfg = FlattenConfig::new(100, q("1000000")).unwrap();
     let long = position("PEPEUSDT", Side::Buy, "500000", "0.00001234");
     let sell = close_orders(&long, &cfg);
-    assert_eq!(sell[0].limit_price, p("0.00001222")); // 0.0000122166 up
+    assert_eq!(sell[0].limit_price(), p("0.00001222")); // 0.0000122166 up
     let short = position("PEPEUSDT", Side::Sell, "500000", "0.00001234");
     let buy = close_orders(&short, &cfg);
-    assert_eq!(buy[0].limit_price, p("0.00001246")); // 0.0000124634 down
+    assert_eq!(buy[0].limit_price(), p("0.00001246")); // 0.0000124634 down
 }
 
 #[test]
@@ -99,7 +104,7 @@ fn halt_on_an_armed_switch_is_refused() {
         fn positions(&self) -> Result<Vec<Position>, VenueError> {
             unreachable!()
         }
-        fn close_position(&self, _: &crate::venue::CloseOrder) -> Result<(), VenueError> {
+        fn close_position(&self, _: crate::venue::CloseOrder) -> Result<(), VenueError> {
             unreachable!()
         }
     }
@@ -126,7 +131,7 @@ fn halt_with_an_order_still_in_flight_past_the_bound_is_not_verified() {
         fn positions(&self) -> Result<Vec<Position>, VenueError> {
             panic!("positions listed while an order was in flight")
         }
-        fn close_position(&self, _: &crate::venue::CloseOrder) -> Result<(), VenueError> {
+        fn close_position(&self, _: crate::venue::CloseOrder) -> Result<(), VenueError> {
             panic!("closed while an order was in flight")
         }
     }

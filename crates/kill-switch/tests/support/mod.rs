@@ -73,10 +73,10 @@ impl Venue for HttpVenue {
         wire.into_iter().map(position).collect()
     }
 
-    fn close_position(&self, o: &CloseOrder) -> Result<(), VenueError> {
+    fn close_position(&self, o: CloseOrder) -> Result<(), VenueError> {
         let body = serde_json::json!({
-            "symbol": o.symbol, "side": o.side, "quantity": o.quantity,
-            "price": o.limit_price, "reduceOnly": o.reduce_only,
+            "symbol": o.symbol(), "side": o.side(), "quantity": o.quantity(),
+            "price": o.limit_price(), "reduceOnly": o.reduce_only(),
         });
         self.call("POST", "/api/order", Some(&body.to_string()))
             .map(drop)

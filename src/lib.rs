@@ -46,10 +46,10 @@
 pub use supreme_audit as audit;
 #[cfg(feature = "binance")]
 pub use supreme_binance as binance;
-#[cfg(feature = "gate")]
-pub use supreme_gate as gate;
 /// The shared vocabulary every crate speaks: clock, files, events, orders.
 pub use supreme_core as core;
+#[cfg(feature = "gate")]
+pub use supreme_gate as gate;
 #[cfg(feature = "kill-switch")]
 pub use supreme_kill_switch as kill_switch;
 #[cfg(feature = "net-guard")]

@@ -267,7 +267,8 @@ impl BinanceClient {
             weight: weight(method, path, params.get("symbol").is_some()),
             max_body_bytes: self.max_body_bytes,
         };
-        self.exchange(&req, permit).and_then(|r| parse(path, &r.body))
+        self.exchange(&req, permit)
+            .and_then(|r| parse(path, &r.body))
     }
 
     /// Sends, records usage, and turns error statuses into typed errors

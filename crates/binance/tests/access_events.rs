@@ -19,7 +19,9 @@ fn access_records_never_hold_the_api_key_the_signature_or_the_signed_query() {
     let seen = Arc::new(VecSink::new());
     let client = client.with_events(seen.clone());
     client.sync_time().unwrap();
-    let placed = client.place_order(&order("bot-1")).unwrap();
+    let placed = client
+        .place_order(support::approve(order("bot-1")))
+        .unwrap();
     assert_eq!(placed.status, "NEW");
     let btc = Symbol::new("BTCUSDT").unwrap();
     client.cancel_order(&btc, "bot-1").unwrap();

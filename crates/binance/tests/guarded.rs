@@ -104,7 +104,10 @@ fn orders_go_through_the_guarded_client_and_the_limiter() {
         "24000".parse().unwrap(),
     )
     .with_client_order_id(ClientOrderId::new("g-1").unwrap());
-    assert_eq!(client.place_order(&order).unwrap().status, "NEW");
+    assert_eq!(
+        client.place_order(support::approve(order)).unwrap().status,
+        "NEW"
+    );
     // The limiter counted what the exchange counted (synced from headers).
     let used = rig
         .transport
@@ -158,7 +161,7 @@ fn a_lost_order_answer_is_outcome_unknown_and_sent_once() {
         "24000".parse().unwrap(),
     )
     .with_client_order_id(ClientOrderId::new("g-lost").unwrap());
-    let err = client.place_order(&order).unwrap_err();
+    let err = client.place_order(support::approve(order)).unwrap_err();
     assert!(
         matches!(err, BinanceError::OutcomeUnknown { .. }),
         "{err:?}"

@@ -8,6 +8,8 @@
 
 mod support;
 
+use supreme_gate::SendRefused;
+
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -119,16 +121,19 @@ fn orders_waiting_in_the_limiter_at_the_trip_never_reach_the_exchange_after_halt
     let (report, at_halt, results) = std::thread::scope(|scope| {
         let strategies: Vec<_> = (0..8)
             .map(|t| {
-                let (client, gate, done) = (&client, switch.gate(), &done);
+                let (client, gate, done) = (&client, support::gate_on(&switch), &done);
                 scope.spawn(move || {
                     let mut results = Vec::new();
                     for k in 0.. {
-                        // The strategy's own check: the gate was open when it decided.
-                        if gate.check().is_err() || done.load(Ordering::SeqCst) {
+                        let id = format!("s{t}-{k}");
+                        // The gate was open when it approved the order.
+                        let Ok(approval) = support::try_approve(&gate, order(&id)) else {
+                            break;
+                        };
+                        if done.load(Ordering::SeqCst) {
                             break;
                         }
-                        let id = format!("s{t}-{k}");
-                        let r = client.place_order(&order(&id));
+                        let r = client.place_order(approval);
                         results.push((id, r));
                     }
                     results
@@ -170,7 +175,8 @@ fn orders_waiting_in_the_limiter_at_the_trip_never_reach_the_exchange_after_halt
         .filter(|(_, r)| {
             matches!(
                 r,
-                Err(BinanceError::Transport(TransportError::KillSwitch(_)))
+                Err(BinanceError::Transport(TransportError::KillSwitch(_))
+                    | BinanceError::Refused(SendRefused::Halted(_)))
             )
         })
         .count();
@@ -179,9 +185,10 @@ fn orders_waiting_in_the_limiter_at_the_trip_never_reach_the_exchange_after_halt
         let seen = sim.orders().iter().any(|o| o.client_order_id == *id);
         match r {
             Ok(_) => assert!(seen, "{id}"),
-            Err(BinanceError::Transport(
-                TransportError::KillSwitch(_) | TransportError::NotSent(_),
-            )) => {
+            Err(
+                BinanceError::Transport(TransportError::KillSwitch(_) | TransportError::NotSent(_))
+                | BinanceError::Refused(SendRefused::Halted(_)),
+            ) => {
                 assert!(!seen, "{id} reached the exchange but was reported not sent");
             }
             Err(e) => panic!("{id}: {e:?}"),
@@ -193,16 +200,19 @@ fn orders_waiting_in_the_limiter_at_the_trip_never_reach_the_exchange_after_halt
 fn the_halts_own_close_orders_pass_the_closed_gate() {
     let rig = rig();
     rig.sim.set_balance("BTC", "0.5");
+    // Two orders approved before the trip, sent after it.
+    let gate = support::gate_on(&rig.switch);
+    let (late_1, late_2) = (
+        support::approve_with(&gate, order("late-1")),
+        support::approve_with(&gate, order("late-2")),
+    );
     rig.switch
         .trip(TripRequest::manual("drawdown", "test"))
         .unwrap();
-    // A strategy order after the trip is refused right before sending.
-    let late = rig.client.place_order(&order("late-1"));
+    // A strategy order after the trip is refused before sending.
+    let late = rig.client.place_order(late_1);
     assert!(
-        matches!(
-            late,
-            Err(BinanceError::Transport(TransportError::KillSwitch(_)))
-        ),
+        matches!(late, Err(BinanceError::Refused(SendRefused::Halted(_)))),
         "{late:?}"
     );
     // The halt, on this thread, flattens through the same transport.
@@ -228,12 +238,9 @@ fn the_halts_own_close_orders_pass_the_closed_gate() {
     );
     assert_eq!(rig.switch.gate().in_flight(), 0);
     // Once the halt is over, the exemption is too.
-    let after = rig.client.place_order(&order("late-2"));
+    let after = rig.client.place_order(late_2);
     assert!(
-        matches!(
-            after,
-            Err(BinanceError::Transport(TransportError::KillSwitch(_)))
-        ),
+        matches!(after, Err(BinanceError::Refused(SendRefused::Halted(_)))),
         "{after:?}"
     );
 }
@@ -255,7 +262,7 @@ fn a_halt_flattens_through_place_close_order_while_the_strategys_orders_are_refu
                     break;
                 }
                 let id = format!("strategy-{k}");
-                let r = rig.client.place_order(&order(&id));
+                let r = rig.client.place_order(support::approve(order(&id)));
                 first_refused.store(true, Ordering::SeqCst);
                 results.push((id, r));
                 std::thread::sleep(Duration::from_millis(10));

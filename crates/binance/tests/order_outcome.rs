@@ -120,13 +120,13 @@ fn assert_truthful(sim: &SimBinance, id: &str, result: &Result<OrderState, Binan
 #[test]
 fn dns_rotation_between_two_orders_on_a_pooled_connection_never_reports_a_sent_order_unsent() {
     let rig = rig();
-    let first = rig.client.place_order(&order("rot-1"));
+    let first = rig.client.place_order(support::approve(order("rot-1")));
     assert_truthful(&rig.sim, "rot-1", &first);
     assert_eq!(first.unwrap().status, "NEW");
     // The CDN rotates: the next answer no longer lists the address the
     // pooled connection reached.
     rig.dns.set(HOST, &[addr(2)]);
-    let second = rig.client.place_order(&order("rot-2"));
+    let second = rig.client.place_order(support::approve(order("rot-2")));
     assert_truthful(&rig.sim, "rot-2", &second);
     assert_eq!(second.unwrap().status, "NEW");
     // It went out on the pooled connection (judged when it was opened), not
@@ -158,7 +158,7 @@ fn sixteen_concurrent_orders_to_different_judged_addresses_are_never_reported_un
                     (0..3)
                         .map(|k| {
                             let id = format!("conc-{t}-{k}");
-                            let r = client.place_order(&order(&id));
+                            let r = client.place_order(support::approve(order(&id)));
                             (id, r)
                         })
                         .collect::<Vec<_>>()
@@ -188,7 +188,7 @@ fn an_order_answered_without_hsts_is_outcome_unknown_not_unsent() {
     // HSTS is judged on the answer, after the order was sent: refusing the
     // answer must not make the order look unsent.
     let rig = rig_with(HstsMode::Require);
-    let result = rig.client.place_order(&order("hsts-1"));
+    let result = rig.client.place_order(support::approve(order("hsts-1")));
     assert_truthful(&rig.sim, "hsts-1", &result);
     match result {
         Err(BinanceError::OutcomeUnknown {

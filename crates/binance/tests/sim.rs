@@ -47,7 +47,9 @@ fn binance_documented_signature_through_the_vault() {
 #[test]
 fn place_query_cancel_over_tls() {
     let (sim, _server, client) = setup();
-    let placed = client.place_order(&limit_buy("bot-1")).unwrap();
+    let placed = client
+        .place_order(support::approve(limit_buy("bot-1")))
+        .unwrap();
     assert_eq!(
         (placed.status.as_str(), placed.client_order_id.as_str()),
         ("NEW", "bot-1")
@@ -77,7 +79,18 @@ fn filter_rejection_is_a_typed_api_error() {
         "0.01".parse().unwrap(),
         "24000.001".parse().unwrap(),
     );
-    match client.place_order(&off_tick) {
+    // The gate's copy of the rules is out of date (a finer tick than the
+    // exchange's): the order passes it, and the exchange refuses it.
+    let stale_rules = supreme_order_guard::SAMPLE_EXCHANGE_INFO.replacen(
+        "\"tickSize\": \"0.01000000\"",
+        "\"tickSize\": \"0.00100000\"",
+        1,
+    );
+    let gate = support::gate_with(
+        &supreme_kill_switch::KillSwitch::builder().build(),
+        supreme_order_guard::ExchangeInfo::from_json(&stale_rules).unwrap(),
+    );
+    match client.place_order(support::approve_with(&gate, off_tick)) {
         Err(BinanceError::Api {
             status: 400,
             code: -1013,
@@ -93,7 +106,10 @@ fn ed25519_keys_sign_through_the_vault() {
     let client = ed25519_client(&sim, &server);
     assert_eq!(client.balances().unwrap().len(), 2);
     assert_eq!(
-        client.place_order(&limit_buy("ed-1")).unwrap().status,
+        client
+            .place_order(support::approve(limit_buy("ed-1")))
+            .unwrap()
+            .status,
         "NEW"
     );
 }
@@ -110,7 +126,10 @@ fn clock_skew_is_measured_and_recovered() {
     let offset = client.clock_offset_ms();
     assert!((6_500..=7_500).contains(&offset), "offset {offset}");
     assert_eq!(
-        client.place_order(&limit_buy("after-skew")).unwrap().status,
+        client
+            .place_order(support::approve(limit_buy("after-skew")))
+            .unwrap()
+            .status,
         "NEW"
     );
 }
@@ -147,7 +166,9 @@ fn lost_answer_is_outcome_unknown_and_reconciled_without_resending() {
         drop_after_accept: 1,
         ..Faults::default()
     });
-    let err = client.place_order(&limit_buy("lost-1")).unwrap_err();
+    let err = client
+        .place_order(support::approve(limit_buy("lost-1")))
+        .unwrap_err();
     let BinanceError::OutcomeUnknown {
         client_order_id, ..
     } = err
@@ -166,7 +187,9 @@ fn lost_answer_is_outcome_unknown_and_reconciled_without_resending() {
         fail_next: 1,
         ..Faults::default()
     });
-    let err = client.place_order(&limit_buy("lost-2")).unwrap_err();
+    let err = client
+        .place_order(support::approve(limit_buy("lost-2")))
+        .unwrap_err();
     assert!(
         matches!(err, BinanceError::OutcomeUnknown { .. }),
         "{err:?}"
@@ -375,7 +398,7 @@ fn kill_switch_trip_leaves_the_simulator_clean() {
     let client = Arc::new(client);
     for i in 0..5 {
         client
-            .place_order(&limit_buy(&format!("open-{i}")))
+            .place_order(support::approve(limit_buy(&format!("open-{i}"))))
             .unwrap();
     }
     let sell = Order::limit(
@@ -384,7 +407,7 @@ fn kill_switch_trip_leaves_the_simulator_clean() {
         "0.1".parse().unwrap(),
         "30000".parse().unwrap(),
     );
-    client.place_order(&sell).unwrap();
+    client.place_order(support::approve(sell)).unwrap();
     assert_eq!(sim.open_orders().len(), 6);
     let rules = Arc::new(client.exchange_info().unwrap());
     let (usdt, btc) = usdt_btc();

@@ -81,7 +81,10 @@ fn execution_status_unknown_is_reconciled_after_the_exchange_catches_up() {
         });
         let id = format!("held{}", -code);
         // The exchange answers "status unknown" at once, and fills the order later.
-        let err = r.client.place_order(&limit_buy(&id)).unwrap_err();
+        let err = r
+            .client
+            .place_order(support::approve(limit_buy(&id)))
+            .unwrap_err();
         assert_unknown(&err, &id);
         assert!(r.sim.orders().is_empty(), "held back, not on the book yet");
         // A reconcile that looked once would say "not found" and invite a re-send.
@@ -101,7 +104,10 @@ fn not_found_is_said_only_after_the_recv_window_has_passed() {
         fail_next: 1,
         ..Faults::default()
     });
-    let err = r.client.place_order(&limit_buy("never-1")).unwrap_err();
+    let err = r
+        .client
+        .place_order(support::approve(limit_buy("never-1")))
+        .unwrap_err();
     assert_unknown(&err, "never-1");
     let before = r.sim.request_count();
     assert_eq!(
@@ -124,7 +130,10 @@ fn unreadable_2xx_order_answer_is_outcome_unknown() {
         garble_after_accept: 1,
         ..Faults::default()
     });
-    let err = r.client.place_order(&limit_buy("garbled-1")).unwrap_err();
+    let err = r
+        .client
+        .place_order(support::approve(limit_buy("garbled-1")))
+        .unwrap_err();
     assert_unknown(&err, "garbled-1");
     assert!(matches!(
         r.client.reconcile(&btc(), "garbled-1").unwrap(),
@@ -138,7 +147,9 @@ fn an_endless_body_is_refused_past_the_cap() {
     let client = r.client.with_max_body_bytes(256);
     let err = client.exchange_info().unwrap_err();
     assert!(err.to_string().contains("over the limit"), "{err}");
-    let err = client.place_order(&limit_buy("big-1")).unwrap_err();
+    let err = client
+        .place_order(support::approve(limit_buy("big-1")))
+        .unwrap_err();
     assert_unknown(&err, "big-1");
     assert_eq!(
         r.sim.orders().len(),
@@ -181,7 +192,10 @@ fn debug_output_and_error_text_leave_out_the_api_key_and_signed_query() {
     let r = rig_with(move |inner| EchoingTransport { inner, seen: seen2 });
     let shown = format!("{:?}", r.client);
     assert!(!shown.contains(API_KEY), "{shown}");
-    let err = r.client.place_order(&limit_buy("echo-1")).unwrap_err();
+    let err = r
+        .client
+        .place_order(support::approve(limit_buy("echo-1")))
+        .unwrap_err();
     assert_unknown(&err, "echo-1");
     let texts = [err.to_string(), format!("{err:?}")];
     let requests = seen.lock().unwrap().clone();

@@ -17,7 +17,12 @@ mod risk {
             self.check_and_reserve(order)
         }
 
-        fn fill(&self, reservation: &Accepted, quantity: Quantity, price: Price) -> Result<(), String> {
+        fn fill(
+            &self,
+            reservation: &Accepted,
+            quantity: Quantity,
+            price: Price,
+        ) -> Result<(), String> {
             RiskBook::fill(self, reservation.id, quantity, price, None)
                 .map(|_| ())
                 .map_err(|e| e.to_string())
@@ -32,9 +37,15 @@ mod risk {
 
     fn observed(o: &Observed) -> (Option<String>, Option<String>) {
         match o {
-            Observed::Share { limit, observed } => (Some(limit.to_string()), Some(observed.to_string())),
-            Observed::Amount { limit, observed } => (Some(limit.to_string()), Some(observed.to_string())),
-            Observed::Count { limit, observed } => (Some(limit.to_string()), Some(observed.to_string())),
+            Observed::Share { limit, observed } => {
+                (Some(limit.to_string()), Some(observed.to_string()))
+            }
+            Observed::Amount { limit, observed } => {
+                (Some(limit.to_string()), Some(observed.to_string()))
+            }
+            Observed::Count { limit, observed } => {
+                (Some(limit.to_string()), Some(observed.to_string()))
+            }
         }
     }
 
@@ -43,10 +54,22 @@ mod risk {
     impl Explain for Rejection {
         fn explain(&self) -> Detail {
             match self {
-                Rejection::Limit { kind: k, observed: o, .. }
-                | Rejection::Drifted { kind: k, observed: o, .. } => {
+                Rejection::Limit {
+                    kind: k,
+                    observed: o,
+                    ..
+                }
+                | Rejection::Drifted {
+                    kind: k,
+                    observed: o,
+                    ..
+                } => {
                     let (limit, observed) = observed(o);
-                    Detail { rule: limit_name(*k), limit, observed }
+                    Detail {
+                        rule: limit_name(*k),
+                        limit,
+                        observed,
+                    }
                 }
                 other => Detail {
                     rule: "RISK_STATE".into(),
@@ -111,7 +134,12 @@ mod shared {
             (**self).reserve(order, now_ms)
         }
 
-        fn fill(&self, reservation: &T::Reservation, quantity: Quantity, price: Price) -> Result<(), String> {
+        fn fill(
+            &self,
+            reservation: &T::Reservation,
+            quantity: Quantity,
+            price: Price,
+        ) -> Result<(), String> {
             (**self).fill(reservation, quantity, price)
         }
 

@@ -10,8 +10,7 @@ use supreme_order_guard::{ExchangeInfo, Order, OrderContext, Validator, Violatio
 use crate::journal::Journal;
 use crate::live::Registry;
 use crate::{
-    Approval, Decision, DecisionLog, Error, GateOptions, Outcome, RateCheck, Rejection,
-    RiskCheck,
+    Approval, Decision, DecisionLog, Error, GateOptions, Outcome, RateCheck, Rejection, RiskCheck,
 };
 
 /// What a [`Gate`] is built from. Every part is explicit: use
@@ -241,4 +240,3 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
         }
     }
 }
-

@@ -53,7 +53,14 @@ impl Explain for String {
 
 /// Field names that hold a violation's limit, most specific first.
 const LIMIT_KEYS: [&str; 8] = [
-    "max", "min", "tick", "step", "limit", "max_age_ms", "reference", "multiplier",
+    "max",
+    "min",
+    "tick",
+    "step",
+    "limit",
+    "max_age_ms",
+    "reference",
+    "multiplier",
 ];
 /// Field names that hold what the order reached.
 const OBSERVED_KEYS: [&str; 9] = [

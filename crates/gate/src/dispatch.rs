@@ -178,8 +178,7 @@ impl<R: RiskCheck, L: RateCheck> Dispatch<R, L> {
     pub fn not_accepted(mut self, why: &str) -> Result<(), Error> {
         self.reported = true;
         let inner = &self.gate.inner;
-        let view = self
-            .gate.inner.live.view(&self.id);
+        let view = self.gate.inner.live.view(&self.id);
         inner.live.remove(&self.id);
         if let Some(res) = self.reservation.take() {
             self.gate.risk().release(res);
@@ -210,8 +209,7 @@ impl<R: RiskCheck, L: RateCheck> Dispatch<R, L> {
         inner
             .live
             .hold(&self.id, self.reservation.take(), LiveStatus::Unknown);
-        let view = self
-            .gate.inner.live.view(&self.id);
+        let view = self.gate.inner.live.view(&self.id);
         if let Some(view) = view {
             let e = self
                 .gate

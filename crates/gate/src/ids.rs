@@ -17,6 +17,7 @@ static NEXT: AtomicU64 = AtomicU64::new(1);
 pub fn fresh_client_order_id(now_ms: u64) -> ClientOrderId {
     let n = NEXT.fetch_add(1, Ordering::Relaxed) % 1_000_000_000_000_000_000;
     let ms = now_ms % 10_000_000_000_000;
-    #[allow(clippy::unwrap_used)] // at most 4 + 13 + 1 + 18 = 36 characters of [a-z0-9-]: always valid
+    #[allow(clippy::unwrap_used)]
+    // at most 4 + 13 + 1 + 18 = 36 characters of [a-z0-9-]: always valid
     ClientOrderId::new(&format!("sup-{ms}-{n}")).unwrap()
 }

@@ -111,7 +111,9 @@ pub fn parse_journal(path: &Path, bytes: &[u8]) -> Result<Vec<Pending>, JournalE
                     side: match *side {
                         "BUY" => Side::Buy,
                         "SELL" => Side::Sell,
-                        other => return Err(corrupt(n, format!("side {other:?} is not BUY or SELL"))),
+                        other => {
+                            return Err(corrupt(n, format!("side {other:?} is not BUY or SELL")));
+                        }
                     },
                     quantity: amount(qty).map_err(|e| corrupt(n, format!("quantity: {e}")))?,
                     price: amount(price).map_err(|e| corrupt(n, format!("price: {e}")))?,
@@ -131,7 +133,10 @@ pub fn parse_journal(path: &Path, bytes: &[u8]) -> Result<Vec<Pending>, JournalE
             _ => return Err(corrupt(n, "not a send or end record".into())),
         }
     }
-    Ok(order.into_iter().filter_map(|id| open.remove(&id)).collect())
+    Ok(order
+        .into_iter()
+        .filter_map(|id| open.remove(&id))
+        .collect())
 }
 
 fn amount<T: std::str::FromStr>(s: &str) -> Result<Option<T>, String>
@@ -191,7 +196,8 @@ impl Journal {
             path: self.path.clone(),
             source,
         };
-        file.write_all(line.as_bytes()).map_err(|e| io("write", e))?;
+        file.write_all(line.as_bytes())
+            .map_err(|e| io("write", e))?;
         file.sync_data().map_err(|e| io("fsync", e))?;
         Ok(())
     }

@@ -129,7 +129,10 @@ impl<Res> Registry<Res> {
     }
 
     pub(crate) fn from_last_run(&self) -> usize {
-        self.lock().values().filter(|e| e.view.from_last_run).count()
+        self.lock()
+            .values()
+            .filter(|e| e.view.from_last_run)
+            .count()
     }
 
     /// Registers an order about to be sent; `false` if the id is live.
@@ -218,7 +221,9 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
                     (entry.view, None)
                 }
                 OrderStatus::Filled | OrderStatus::Ended => {
-                    let entry = map.remove(id).ok_or_else(|| Error::UnknownOrder(id.to_string()))?;
+                    let entry = map
+                        .remove(id)
+                        .ok_or_else(|| Error::UnknownOrder(id.to_string()))?;
                     (entry.view, Some(entry.reservation))
                 }
             }
@@ -238,7 +243,11 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
             }
         }
         if applied.filled != Quantity::ZERO || applied.ended {
-            let kind = if applied.filled == Quantity::ZERO { "ORDER_ENDED" } else { "ORDER_FILLED" };
+            let kind = if applied.filled == Quantity::ZERO {
+                "ORDER_ENDED"
+            } else {
+                "ORDER_FILLED"
+            };
             let event = self
                 .order_event(kind, Severity::Info, &view)
                 .field("status", how)
@@ -276,7 +285,8 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
     pub fn live_orders(&self) -> Vec<LiveOrder> {
         let mut all: Vec<LiveOrder> = self.inner.live.lock().values().map(|e| e.view).collect();
         all.sort_by(|a, b| {
-            (a.sent_at_ms, a.client_order_id.as_str()).cmp(&(b.sent_at_ms, b.client_order_id.as_str()))
+            (a.sent_at_ms, a.client_order_id.as_str())
+                .cmp(&(b.sent_at_ms, b.client_order_id.as_str()))
         });
         all
     }
@@ -289,7 +299,12 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
         all
     }
 
-    pub(crate) fn order_event(&self, kind: &'static str, severity: Severity, o: &LiveOrder) -> Event {
+    pub(crate) fn order_event(
+        &self,
+        kind: &'static str,
+        severity: Severity,
+        o: &LiveOrder,
+    ) -> Event {
         let mut e = Event::new(kind, severity, "gate", self.inner.options.clock.now_ms())
             .field("client_order_id", o.client_order_id.to_string())
             .field("symbol", o.symbol.to_string())

@@ -5,7 +5,15 @@ use std::sync::Arc;
 
 use secrecy::{SecretSlice, SecretString};
 use supreme_binance::{BinanceClient, Request, Response, Transport, TransportError};
-use supreme_order_guard::{ClientOrderId, Order, Side, Symbol};
+use supreme_core::Clock;
+use supreme_gate::{
+    Approval, DecisionLog, Gate, GateBuilder, NoRateLimit, NoRiskLimits, Rejection,
+};
+use supreme_kill_switch::KillSwitch;
+use supreme_order_guard::{
+    ClientOrderId, ExchangeInfo, OpenOrderCounts, Order, OrderContext, Quantity, ReferencePrice,
+    SAMPLE_EXCHANGE_INFO, Side, Symbol, Validator,
+};
 use supreme_testkit::binance::{
     ApiKey, ApiRestrictions, KeyCredential, SimBinance, SimRequest, SimServer,
 };
@@ -118,4 +126,57 @@ pub(crate) fn order(id: &str) -> Order {
 pub(crate) fn usdt_btc() -> (supreme_core::Asset, supreme_core::Asset) {
     let asset = |s| supreme_core::Asset::new(s).unwrap();
     (asset("USDT"), asset("BTC"))
+}
+
+/// A gate with no risk or rate stage, checking against the sample rules
+/// (the simulator's), closed when `switch` trips.
+pub(crate) type TestGate = Gate<NoRiskLimits, NoRateLimit>;
+
+/// A gate bound to `switch`, with the sample rules.
+pub(crate) fn gate_on(switch: &KillSwitch) -> TestGate {
+    gate_with(
+        switch,
+        ExchangeInfo::from_json(SAMPLE_EXCHANGE_INFO).unwrap(),
+    )
+}
+
+/// A gate bound to `switch` checking against `rules`.
+pub(crate) fn gate_with(switch: &KillSwitch, rules: ExchangeInfo) -> TestGate {
+    GateBuilder {
+        kill_switch: switch.gate(),
+        rules: Arc::new(rules),
+        validator: Validator::default(),
+        risk: NoRiskLimits,
+        rate: NoRateLimit,
+        decisions: Arc::new(DecisionLog::with_capacity(1 << 12)),
+    }
+    .build()
+}
+
+/// `order` through `gate`, with its own price (or 20,000) as the reference.
+pub(crate) fn approve_with(gate: &TestGate, order: Order) -> Approval<NoRiskLimits, NoRateLimit> {
+    try_approve(gate, order).unwrap()
+}
+
+/// `order` through `gate`, or the gate's rejection (a tripped switch).
+pub(crate) fn try_approve(
+    gate: &TestGate,
+    order: Order,
+) -> Result<Approval<NoRiskLimits, NoRateLimit>, Rejection<std::convert::Infallible>> {
+    let price = order.price.unwrap_or_else(|| "20000".parse().unwrap());
+    let now = supreme_core::SystemClock.now_ms();
+    let ctx = OrderContext::new(now)
+        .with_reference(ReferencePrice {
+            price,
+            observed_at_ms: now,
+        })
+        .with_open_orders(OpenOrderCounts::default(), OpenOrderCounts::default())
+        .with_base_position(Quantity::ZERO);
+    gate.decisions().drain(|_| {});
+    gate.check(&order, &ctx)
+}
+
+/// `order` approved by a gate of its own (an armed switch, the sample rules).
+pub(crate) fn approve(order: Order) -> Approval<NoRiskLimits, NoRateLimit> {
+    approve_with(&gate_on(&KillSwitch::builder().build()), order)
 }

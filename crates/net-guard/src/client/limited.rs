@@ -58,8 +58,18 @@ impl GuardedClient {
         headers: HeaderMap,
         body: Option<Vec<u8>>,
     ) -> Result<(Response, P), Error> {
-        self.send_charged(limiter, cost.into(), kind, retry, admit, method, url, headers, body)
-            .await
+        self.send_charged(
+            limiter,
+            cost.into(),
+            kind,
+            retry,
+            admit,
+            method,
+            url,
+            headers,
+            body,
+        )
+        .await
     }
 
     /// As [`send_limited_admitted`](Self::send_limited_admitted), charged

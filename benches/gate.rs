@@ -126,12 +126,12 @@ fn bench_with_risk_book(
     }
     .build();
     let approval = gate.check(order, ctx).unwrap();
-    gate.release(approval);
+    drop(approval);
     decisions.drain(|_| {});
     let region = stats_alloc::Region::new(GLOBAL);
     for _ in 0..1000 {
         let approval = gate.check(order, ctx).unwrap();
-        gate.release(approval);
+        drop(approval);
     }
     let change = region.change();
     println!(
@@ -147,7 +147,7 @@ fn bench_with_risk_book(
                 let started = std::time::Instant::now();
                 let approval = gate.check(black_box(order), ctx);
                 total += started.elapsed();
-                gate.release(approval.unwrap());
+                drop(approval.unwrap());
                 if decisions.len() > 60_000 {
                     decisions.drain(|_| {});
                 }

@@ -12,13 +12,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use supreme_security::core::{Clock, FakeClock};
-use supreme_security::gate::{DecisionLog, Gate, GateBuilder, Rejection};
+use supreme_security::gate::{
+    DecisionLog, Gate, GateBuilder, GateOptions, OrderStatus, Rejection, Report,
+};
 use supreme_security::kill_switch::triggers::DeadMansSwitch;
 use supreme_security::kill_switch::{KillSwitch, Trigger};
 use supreme_security::net_guard::ratelimit::{ExchangeLimiter, LimitKind, RateLimit};
 use supreme_security::order_guard::{
-    ExchangeInfo, OpenOrderCounts, Order, OrderContext, ReferencePrice, SAMPLE_EXCHANGE_INFO, Side,
-    Symbol, Validator,
+    ExchangeInfo, OpenOrderCounts, Order, OrderContext, Quantity, ReferencePrice,
+    SAMPLE_EXCHANGE_INFO, Side, Symbol, Validator,
 };
 use supreme_security::risk_limits::{
     self as risk, AccountId, Asset, CooldownLimit, LimitSet, RiskBook, RiskConfig, Scope,
@@ -95,7 +97,11 @@ fn bot() -> Bot {
         rate: limiter.clone(),
         decisions: Arc::new(DecisionLog::with_capacity(64)),
     }
-    .build();
+    .build_with(GateOptions {
+        clock: clock.clone(),
+        ..GateOptions::default()
+    })
+    .unwrap();
     Bot {
         clock,
         switch,
@@ -121,10 +127,16 @@ impl Bot {
         let approval = self
             .gate
             .check(&Order::limit(btc(), side, qty, price), &ctx)?;
-        self.gate
-            .risk()
-            .fill(approval.reservation.id, qty, price, None)
-            .unwrap();
+        // Sent, and filled at once: the answer commits the reservation.
+        let (sent, _permit) = approval.dispatch().unwrap();
+        let quote = u128::from(qty.units()) * u128::from(price.units()) / 100_000_000;
+        let quote = Quantity::from_units(u64::try_from(quote).unwrap());
+        let filled = Report {
+            status: OrderStatus::Filled,
+            executed: qty,
+            cumulative_quote: quote,
+        };
+        assert_eq!(sent.answered(filled).unwrap().filled, qty);
         self.gate.decisions().drain(|_| {});
         Ok(())
     }

@@ -22,7 +22,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use supreme_security::audit::{VerifyOptions, verify_log};
-use supreme_security::kill_switch::{FlattenConfig, HaltConfig, State};
+use supreme_security::core::{Clock as _, SystemClock};
+use supreme_security::kill_switch::{
+    FlattenConfig, HaltConfig, OperatorKey, ResetRequest, SignReset as _, State,
+};
 use supreme_security::risk_limits::Scope;
 
 fn section(title: &str) {
@@ -57,7 +60,7 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let mut tripped = None;
     for price in ["24800", "24200", "23500", "22400", "21000", "20000"] {
         bot.sim.set_price("BTCUSDT", price);
-        run.resting.sync(&bot);
+        fills::sync(&bot);
         bot.gate.risk().set_mark(setup::btc(), price.parse()?)?;
         let view = bot.gate.risk().view(Scope::Global)?;
         let (equity, hwm) = (
@@ -109,10 +112,24 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         bot.sim.balance("BTC").free
     );
 
+    // Someone without an operator key tries to re-arm the switch: refused,
+    // and the refusal is in the audit log (the switch records it).
+    let intruder = OperatorKey::generate()?;
+    let forged = ResetRequest {
+        operator: "operator".into(),
+        token: intruder.sign_reset(&trip.id, "operator", SystemClock.now_ms() + 60_000)?,
+    };
+    match bot.switch.reset(&forged) {
+        Ok(()) => return Err("a forged reset was accepted".into()),
+        Err(e) => println!("  RESET    refused: {e}"),
+    }
+
     section("5. The audit log");
-    // Each decision becomes an ORDER_APPROVED / ORDER_REJECTED record; the
-    // audit log is a core Sink.
-    let drained = bot.gate.decisions().drain_into(&*bot.audit)?;
+    // The gate wrote each decision (ORDER_APPROVED / ORDER_REJECTED, with the
+    // rule, limit and observed value) and each order it sent to the audit
+    // log as it went; the last rejections are flushed now. The bot writes no
+    // record itself.
+    let drained = bot.gate.flush()?;
     // The switch, the risk book (in the gate) and the exchange client (in
     // the venue too) hold the other handles on the log: drop them before
     // closing it.
@@ -120,8 +137,10 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     drop(bot.switch);
     drop(bot.venue);
     drop(bot.client);
+    drop(bot.net);
     let audit = Arc::try_unwrap(bot.audit).map_err(|_| "audit log still shared")?;
     let checkpoint = audit.close()?;
+    std::fs::write(bot.dir.join("checkpoint.txt"), checkpoint.to_text())?;
     let options = VerifyOptions {
         public_key: Some(bot.audit_key),
         anchor: Some(checkpoint),
@@ -130,7 +149,7 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let report = verify_log(&bot.audit_path, &options)?;
     let first = report.to_string();
     println!(
-        "  {drained} gate decisions recorded; verify: {}",
+        "  {drained} last gate decisions flushed; verify: {}",
         first.lines().next().unwrap_or_default()
     );
     let audit_line = if report.is_intact() {

@@ -5,13 +5,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use secrecy::SecretString;
-use supreme_security::Gate;
-use supreme_security::audit::{
-    AuditLog, Event as AuditEvent, EventType, Options, PublicKey, SigningKey,
-};
+use supreme_security::audit::{AuditLog, Options, PublicKey, SigningKey};
 use supreme_security::binance::Params;
 use supreme_security::binance::{BinanceClient, BinanceVenue, KeyPolicy};
-use supreme_security::gate::{DecisionLog, GateBuilder};
+use supreme_security::gate::{DecisionLog, Gate, GateBuilder, GateOptions};
 use supreme_security::kill_switch::{
     Clock as _, KillSwitch, OperatorKey, ResetPolicy, ResetRequest, SignReset as _,
     SystemClock as KsClock, triggers::RiskBreach,
@@ -48,15 +45,33 @@ pub(crate) struct Bot {
     pub(crate) audit: Arc<AuditLog>,
     pub(crate) audit_key: PublicKey,
     pub(crate) audit_path: PathBuf,
-    pub(crate) _dir: tempfile::TempDir,
+    /// Where the bot keeps its files (removed at the end unless the
+    /// operator named it with `SUPREME_DEMO_DIR`).
+    pub(crate) dir: PathBuf,
+    pub(crate) _temp: Option<tempfile::TempDir>,
 }
 
 fn step(what: &str, detail: impl std::fmt::Display) {
     println!("  {what:<26} {detail}");
 }
 
+/// The directory the bot keeps its files in: `SUPREME_DEMO_DIR` (created
+/// 0700 if missing, so a test can read the audit log afterwards), or a
+/// temporary one.
+fn workdir()
+-> Result<(PathBuf, Option<tempfile::TempDir>), Box<dyn std::error::Error + Send + Sync>> {
+    if let Some(path) = std::env::var_os("SUPREME_DEMO_DIR") {
+        let path = PathBuf::from(path);
+        std::fs::create_dir_all(&path)?;
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+        return Ok((path, None));
+    }
+    let temp = tempfile::tempdir()?;
+    Ok((temp.path().to_path_buf(), Some(temp)))
+}
+
 pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
-    let dir = tempfile::tempdir()?;
+    let (dir, temp) = workdir()?;
 
     // 1. The exchange: a simulated Binance over HTTPS on loopback.
     let sim = SimBinance::with_sample();
@@ -80,7 +95,7 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
     });
     let passphrase =
         SecretString::from("demo passphrase: use SUPREME_VAULT_PASSPHRASE in real life");
-    let vault_path = dir.path().join("vault").join("bot.vault");
+    let vault_path = dir.as_path().join("vault").join("bot.vault");
     let mut vault = VaultFile::create(&vault_path, &passphrase, KdfParams::default())?;
     let entry = EntrySecret::Hmac {
         key_id: api_key.into(),
@@ -99,16 +114,12 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
     );
 
     // 3. The audit log, with its own signing key.
-    let audit_path = dir.path().join("audit").join("security.log");
-    std::fs::create_dir_all(audit_path.parent().unwrap_or(dir.path()))?;
-    let (audit_signing, _) = SigningKey::generate("guarded-bot")?;
+    let audit_path = dir.as_path().join("audit").join("security.log");
+    std::fs::create_dir_all(audit_path.parent().unwrap_or(dir.as_path()))?;
+    // The signing key is kept 0600 beside the log, its public half beside it.
+    let audit_signing = SigningKey::create(&dir.join("audit.key"), "guarded-bot")?;
     let audit_key = audit_signing.public_key();
     let audit = Arc::new(AuditLog::open(&audit_path, Options::new(audit_signing))?);
-    audit.append(
-        AuditEvent::new(EventType::VaultOpened)
-            .actor("guarded_bot")
-            .detail("entry", "binance"),
-    )?;
     step("audit log", audit_path.display());
 
     // The kill switch, latched to disk, reporting to the audit log, made
@@ -122,7 +133,7 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
         token: operator.sign_init("operator", KsClock.now_ms() + 60_000)?,
     };
     let switch = KillSwitch::builder()
-        .latch(dir.path().join("kill-switch.latch"))
+        .latch(dir.as_path().join("kill-switch.latch"))
         .reset_policy(
             ResetPolicy::new(std::time::Duration::from_secs(300))
                 .operator("operator", operator.public_key()),
@@ -138,11 +149,13 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
         &dns,
         RateLimit::binance_spot_defaults(),
         switch.gate(),
+        audit.clone(),
     )?;
     let info_text = BinanceClient::new(bootstrap, api_key, opened.vault().signer("binance")?)
         .public_body("GET", "/api/v3/exchangeInfo", &Params::new())?;
     let limits = RateLimit::from_exchange_info(&info_text)?;
-    let net = crate::transport::connect(&server, &dns, limits.clone(), switch.gate())?;
+    let net =
+        crate::transport::connect(&server, &dns, limits.clone(), switch.gate(), audit.clone())?;
     step(
         "guarded connection",
         format!(
@@ -188,13 +201,15 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
 
     // 7. Risk limits: a position at most 25 % of equity (warning at 15 %), a
     //    drawdown of 2 % from the high-water mark trips the kill switch.
-    let risk = risk_book(&switch, &audit, dir.path().join("risk.state"))?;
+    let risk = risk_book(&switch, &audit, dir.as_path().join("risk.state"))?;
     step(
         "risk limits",
         "position <= 25% of equity, drawdown <= 2% (breach trips the kill switch)",
     );
 
-    // 8. The gate.
+    // 8. The gate: every decision and every order it sends go to the audit
+    //    log; each order is journaled before it is sent, so a restart after
+    //    a crash finds the orders whose answer it never saw.
     let validator = Validator::new(Policy {
         max_order_notional: Some("20000".parse()?),
         ..Policy::default()
@@ -207,10 +222,25 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
         rate: net.limiter().clone(),
         decisions: Arc::new(DecisionLog::with_capacity(4096)),
     }
-    .build();
+    .build_with(GateOptions {
+        journal: Some(dir.join("orders.journal")),
+        events: Some(audit.clone()),
+        ..GateOptions::default()
+    })?;
+    // Until the orders of a crashed run are settled with the exchange, the
+    // gate rejects every order.
+    let recovered = client.recover(&gate)?;
+    gate.mark_reconciled()?;
     step(
         "gate",
         "kill switch -> order-guard (fat-finger cap 20,000 USDT) -> risk limits -> rate limit",
+    );
+    step(
+        "order journal",
+        format!(
+            "{} orders of a previous run settled",
+            recovered.ended.len() + recovered.cancelled.len() + recovered.not_found.len()
+        ),
     );
     Ok(Bot {
         sim,
@@ -225,7 +255,8 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
         audit,
         audit_key,
         audit_path,
-        _dir: dir,
+        dir,
+        _temp: temp,
     })
 }
 

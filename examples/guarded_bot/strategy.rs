@@ -9,7 +9,6 @@ use supreme_security::order_guard::{
     ReferencePrice, Side, Symbol,
 };
 
-use crate::fills::{Resting, commit_fill};
 use crate::report::Tally;
 use crate::setup::Bot;
 
@@ -51,7 +50,6 @@ fn context<'a>(bot: &Bot, symbol: &Symbol, in_flight: &'a InFlightOrders) -> Ord
 pub(crate) struct Run {
     pub(crate) tally: Tally,
     pub(crate) in_flight: InFlightOrders,
-    pub(crate) resting: Resting,
 }
 
 /// Sends one order through the gate and, if approved, to the exchange.
@@ -78,11 +76,13 @@ pub(crate) fn submit(bot: &Bot, run: &mut Run, label: &str, order: Order) {
             return;
         }
     };
-    let reservation = approval.reservation.id;
-    for w in approval.reservation.warnings.iter() {
+    for w in approval.reservation().warnings.iter() {
         println!("  WARNING  {label:<34} {w}");
     }
-    match bot.client.place_order(&approval.order) {
+    // The approval is the only thing that can be sent; the client spends its
+    // rate permit, and the exchange's answer settles its risk reservation in
+    // the gate's registry (filled: committed; resting: held; refused: released).
+    match bot.client.place_order(approval) {
         Ok(state) => {
             if let Some(id) = order.client_order_id {
                 run.in_flight.insert(id);
@@ -93,17 +93,8 @@ pub(crate) fn submit(bot: &Bot, run: &mut Run, label: &str, order: Order) {
                 "  SENT     {label:<34} {} {} ({what})",
                 state.client_order_id, state.status
             );
-            if state.status == "FILLED" {
-                commit_fill(bot, reservation, &state);
-            } else if state.is_open() {
-                run.resting
-                    .push(order.symbol, state.client_order_id, reservation);
-            } else {
-                let _ = bot.gate.risk().cancel(reservation);
-            }
         }
         Err(e) => {
-            let _ = bot.gate.risk().reject(reservation);
             run.tally.reject("exchange");
             println!("  REFUSED  {label:<34} by the exchange: {e}");
         }
@@ -175,20 +166,14 @@ pub(crate) fn orders() -> Vec<(&'static str, Order)> {
 }
 
 /// The bot is asked to fetch a URL (a webhook, a "status page" from a
-/// config file): net-guard judges it before any connection.
+/// config file): net-guard judges it before any connection, and records a
+/// refusal in the audit log itself (`EGRESS_DENIED`).
 pub(crate) fn fetch(bot: &Bot, run: &mut Run, label: &str, url: &str) {
     match bot.net.check_url(url) {
         Ok(addrs) => println!("  ALLOWED  {label:<34} would connect to {addrs:?}"),
         Err(e) => {
             run.tally.reject("net-guard");
             println!("  STOPPED  {label:<34} by net-guard: {e}");
-            let event =
-                supreme_security::audit::Event::new(supreme_security::audit::EventType::ApiAccess)
-                    .actor("net-guard")
-                    .detail("url", url)
-                    .detail("outcome", "DENIED")
-                    .detail("reason", e.to_string());
-            let _ = bot.audit.append(event);
         }
     }
 }

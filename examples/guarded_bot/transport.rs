@@ -1,13 +1,15 @@
 //! The exchange connection: net-guard's guarded client (allowlist, DNS
 //! through a trusted nameserver, the simulator's test CA, SPKI pins) and the
 //! exchange rate limiter loaded from exchangeInfo; each order passes the
-//! kill switch's gate once more right before it is sent.
+//! kill switch's gate once more right before it is sent. Denials and
+//! warnings go to the audit log.
 
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use supreme_security::binance::GuardedTransport;
+use supreme_security::core::event::Sink;
 use supreme_security::kill_switch::Gate;
 use supreme_security::net_guard::pin::{PinSet, spki_of_cert};
 use supreme_security::net_guard::ratelimit::{ExchangeLimiter, RateLimit};
@@ -41,6 +43,7 @@ pub(crate) fn connect(
     dns: &DnsServer,
     limits: Vec<RateLimit>,
     gate: Gate,
+    audit: Arc<dyn Sink>,
 ) -> Result<Guarded, BoxError> {
     let policy = EgressPolicy::builder()
         .allow_host("*.binance.test")?
@@ -57,6 +60,7 @@ pub(crate) fn connect(
             timeout: Duration::from_secs(2),
         })
         .pin(PinSet::new(HOST, &[server.spki_pin(), &ca_pin])?)
+        .events(audit)
         .dangerous()
         .add_root_ca(server.ca().cert_der().clone())
         .done()

@@ -49,6 +49,7 @@ type EventSink = Arc<dyn supreme_core::event::Sink>;
 
 mod builder;
 mod connect;
+mod denials;
 mod limited;
 mod warnings;
 
@@ -98,8 +99,18 @@ impl GuardedClient {
         &self.policy
     }
 
-    /// Judges `url` and resolves its host: the addresses a request would use.
+    /// Judges `url` and resolves its host: the addresses a request would
+    /// use. A refusal by policy is recorded in the events sink as
+    /// `EGRESS_DENIED`.
     pub async fn check(&self, url: &str) -> Result<(Target, Vec<std::net::IpAddr>), Error> {
+        let judged = self.judge(url).await;
+        if let Err(e) = &judged {
+            self.record_denial(url, e);
+        }
+        judged
+    }
+
+    async fn judge(&self, url: &str) -> Result<(Target, Vec<std::net::IpAddr>), Error> {
         let target = self.policy.check_url(url)?;
         let addrs = match &target.host {
             TargetHost::Ip(ip) => vec![*ip],

@@ -107,6 +107,9 @@ impl BinanceClient {
     /// `used_weight_1m`, latency in ms. Never the API key, the signature or
     /// the signed query. The request has been sent by then, so a refusal
     /// changes nothing; it is counted ([`unrecorded_events`](Self::unrecorded_events)).
+    /// An answer refusing the key or the signature (-2014, -2015, -1022) is
+    /// also one [`AUTH_FAILURE`](crate::AUTH_FAILURE) event (method, path,
+    /// status, code, reason).
     ///
     /// ```
     /// use std::sync::Arc;
@@ -318,9 +321,12 @@ impl BinanceClient {
             }),
             status => {
                 let v: Value = serde_json::from_str(&resp.body).unwrap_or(Value::Null);
+                let code = v["code"].as_i64().unwrap_or(0);
+                let (events, now) = (self.events.as_ref(), self.clock.now_ms());
+                crate::auth_events::record(events, &self.unrecorded, req, status, code, now);
                 Err(BinanceError::Api {
                     status,
-                    code: v["code"].as_i64().unwrap_or(0),
+                    code,
                     msg: scrub(v["msg"].as_str().unwrap_or(&resp.body), req),
                 })
             }

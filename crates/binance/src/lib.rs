@@ -12,7 +12,8 @@
 //! - Every request is recorded as one `API_ACCESS` core event in the
 //!   client's sink ([`BinanceClient::with_events`]: the audit log): method,
 //!   path, status, weight, latency; never the key, the signature or the
-//!   signed query.
+//!   signed query. A refused key or signature (-2014, -2015, -1022) is
+//!   also one [`AUTH_FAILURE`] event.
 //! - Orders carry client order ids. An order whose answer is lost is
 //!   [`BinanceError::OutcomeUnknown`] and is reconciled by asking for that id
 //!   ([`BinanceClient::reconcile`]), never by sending it again.
@@ -46,6 +47,7 @@
 
 mod access;
 mod account;
+mod auth_events;
 mod client;
 mod close;
 mod error;
@@ -63,6 +65,7 @@ mod weights;
 
 pub use access::API_ACCESS;
 pub use account::AssetBalance;
+pub use auth_events::AUTH_FAILURE;
 pub use client::{BinanceClient, Usage};
 pub use error::{BinanceError, Error, Result};
 pub use guarded::GuardedTransport;

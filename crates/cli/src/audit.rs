@@ -8,7 +8,10 @@
 //! fingerprint is given (`--key-fingerprint`).
 
 mod details_input;
+mod record;
 mod show;
+
+pub(crate) use record::{AuditArgs, auth_failure, record_and_close};
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

@@ -76,6 +76,8 @@ pub(crate) enum KillSwitchCommand {
         policy: PathBuf,
         #[command(flatten)]
         tokens: arm::Tokens,
+        #[command(flatten)]
+        audit: crate::audit::AuditArgs,
     },
     /// Make an operator key (PKCS#8, mode 0600) and print its public key.
     Keygen {
@@ -136,7 +138,8 @@ pub(crate) fn run(cmd: KillSwitchCommand) -> ExitCode {
             operator,
             policy,
             tokens,
-        } => arm::reset(&state, operator, &policy, &tokens),
+            audit,
+        } => arm::reset(&state, operator, &policy, &tokens, &audit),
         KillSwitchCommand::Keygen { out } => keygen(&out),
         KillSwitchCommand::PublicKey { key } => match OperatorKey::from_pkcs8_file(&key) {
             Ok(k) => {

@@ -30,8 +30,12 @@
 //!   back an old armed latch saved earlier, with genuine signatures; a file
 //!   on one host cannot tell it from the current one. Fleet mode closes this
 //!   by keeping the authoritative record in Redis.
-//! - **Events**: every trip, action and reset attempt goes to a callback, for
-//!   the audit log.
+//! - **Events**: every trip, action and reset attempt is a core event in
+//!   the switch's [`Sink`](supreme_core::event::Sink)
+//!   ([`KillSwitchBuilder::events`]: the audit log); a reset whose record is
+//!   refused is refused. The other way round, an audit log whose writes
+//!   fail trips the switch through [`KillSwitch::tripper`]
+//!   ([`Trigger::AuditFailure`]).
 //! - **Triggers** ([`triggers`]): manual, signals (SIGUSR1), risk breaches,
 //!   error rate over a window, stale market data, a dead-man's heartbeat, a
 //!   trip file, and a latch written by another process (`supreme kill-switch

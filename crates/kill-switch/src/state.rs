@@ -78,6 +78,9 @@ pub enum Trigger {
     /// The switch has a latch file and it is missing. A new switch is armed
     /// by `init`; a running one resets only from a trip written to the latch.
     LatchMissing,
+    /// A part the bot must not trade without failed: the audit log could
+    /// not write or sync its records ([`KillSwitch::tripper`](crate::KillSwitch::tripper)).
+    AuditFailure,
 }
 
 impl Trigger {
@@ -93,6 +96,7 @@ impl Trigger {
             Self::TripFile => "trip_file",
             Self::CorruptLatch => "corrupt_latch",
             Self::LatchMissing => "latch_missing",
+            Self::AuditFailure => "audit_failure",
         }
     }
 }

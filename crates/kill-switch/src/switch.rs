@@ -300,6 +300,7 @@ fn rewrite_needed(on_disk: &LatchRead) -> bool {
 mod authorize;
 mod builder;
 mod init;
+mod tripper;
 
 pub use builder::KillSwitchBuilder;
 

@@ -61,26 +61,22 @@ impl std::fmt::Display for Breach {
 /// follows from positions and marks, which a restart re-applies before
 /// [`restore`](crate::RiskBook::restore) (which reports it again).
 ///
+/// A drift only reports: it is recorded as a `RISK_DRIFT` core event in
+/// the book's event sink ([`RiskBook::with_events`](crate::RiskBook::with_events)),
+/// not handed to the [`BreachSink`] (which reacts, to breaches).
+///
 /// ```
-/// use std::sync::{Arc, Mutex};
+/// use std::sync::Arc;
+/// use supreme_core::event::VecSink;
 /// use supreme_order_guard::{Order, Side, Symbol};
 /// use supreme_risk_limits::*;
-///
-/// #[derive(Clone, Default)]
-/// struct Warnings(Arc<Mutex<Vec<Drift>>>);
-/// impl BreachSink for Warnings {
-///     fn on_breach(&self, _: &Breach) {}
-///     fn on_drift(&self, drift: &Drift) {
-///         self.0.lock().unwrap().push(*drift);
-///     }
-/// }
 ///
 /// let usdt = Asset::new("USDT")?;
 /// let limit = PositionLimit::new(Pct::percent(10), None)?.with_reduce_only_on_drift(true);
 /// let limits = LimitSet { position: Some(limit), ..LimitSet::default() };
 /// let config = RiskConfig::new(usdt)?.with_limits(Scope::Global, limits)?;
-/// let seen = Warnings::default();
-/// let book = RiskBook::new(config, FakeClock::new(0))?.with_breach_sink(seen.clone());
+/// let seen = Arc::new(VecSink::new());
+/// let book = RiskBook::new(config, FakeClock::new(0))?.with_events(seen.clone());
 /// let btc = Symbol::new("BTCUSDT")?;
 /// let main = AccountId::new("main")?;
 /// book.add_symbol(btc, Asset::new("BTC")?, usdt)?;
@@ -91,7 +87,9 @@ impl std::fmt::Display for Breach {
 ///
 /// book.set_mark(btc, "80000".parse()?)?; // 12,000 of 112,000: 10.7 %
 /// book.set_mark(btc, "90000".parse()?)?; // still over: no second warning
-/// assert_eq!(seen.0.lock().unwrap().len(), 1);
+/// let warnings = seen.events();
+/// assert_eq!(warnings.len(), 1);
+/// assert_eq!((warnings[0].kind(), warnings[0].get("symbol")), (DRIFT_KIND, Some("BTCUSDT")));
 /// let buy = Order::market(btc, Side::Buy, "0.01".parse()?);
 /// assert!(matches!(book.check_and_reserve(&buy), Err(Rejection::Drifted { .. })));
 /// let sell = Order::market(btc, Side::Sell, "0.05".parse()?);
@@ -128,12 +126,13 @@ impl std::fmt::Display for Drift {
     }
 }
 
-/// Receives every breach and drift warning, outside the book's lock (it may
-/// call the book).
+/// Reacts to every breach, outside the book's lock (it may call the
+/// book): trip a kill switch here. A closure `Fn(&Breach)` is one.
 ///
-/// A closure receives breaches only; implement the trait to receive
-/// [`Drift`] warnings too (they are warnings: a sink that trips a kill
-/// switch on every breach should not trip on them).
+/// It receives no [`Drift`] warning: those only report, and go to the
+/// book's event sink as `RISK_DRIFT` records
+/// ([`RiskBook::with_events`](crate::RiskBook::with_events)) beside every
+/// breach's `RISK_BREACH`.
 ///
 /// ```
 /// use std::sync::atomic::{AtomicBool, Ordering};
@@ -150,26 +149,6 @@ impl std::fmt::Display for Drift {
 pub trait BreachSink: Send + Sync {
     /// Called once per breach.
     fn on_breach(&self, breach: &Breach);
-
-    /// Called once per drift crossing (default: ignored).
-    ///
-    /// ```
-    /// use std::sync::Mutex;
-    /// use supreme_risk_limits::{Breach, BreachSink, Drift};
-    ///
-    /// struct Log(Mutex<Vec<String>>);
-    /// impl BreachSink for Log {
-    ///     fn on_breach(&self, breach: &Breach) {
-    ///         self.0.lock().unwrap().push(breach.to_string());
-    ///     }
-    ///     fn on_drift(&self, drift: &Drift) {
-    ///         self.0.lock().unwrap().push(drift.to_string());
-    ///     }
-    /// }
-    /// ```
-    fn on_drift(&self, drift: &Drift) {
-        let _ = drift;
-    }
 }
 
 impl<F: Fn(&Breach) + Send + Sync> BreachSink for F {

@@ -66,7 +66,8 @@
 //! Marks, rates and fills revalue every position; one that moves from
 //! within a position-share or concentration limit to over it, with no order
 //! crossing it, is reported once per crossing as a [`Drift`] warning
-//! ([`BreachSink::on_drift`], and a `RISK_DRIFT` event). A limit set
+//! (a `RISK_DRIFT` event in the book's event sink, [`RiskBook::with_events`];
+//! it only reports, so it is no [`BreachSink`] call). A limit set
 //! [`with_reduce_only_on_drift`](PositionLimit::with_reduce_only_on_drift)
 //! also makes the symbol reduce-only at that scope while it stays over
 //! ([`Rejection::Drifted`]), lifting by itself once it is back within.

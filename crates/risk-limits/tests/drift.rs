@@ -5,33 +5,44 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use common::*;
 use proptest::prelude::*;
+use supreme_core::event::{Event, VecSink};
 use supreme_order_guard::{Order, Side, Symbol};
 use supreme_risk_limits::*;
 
-/// Collects every drift warning and every breach the book reports.
+/// Collects every drift warning and every breach the book records, as
+/// core events (the book's event sink, where the audit log would be).
 #[derive(Clone, Default)]
-struct Events {
-    drifts: Arc<Mutex<Vec<Drift>>>,
-    breaches: Arc<Mutex<Vec<Breach>>>,
-}
-
-impl BreachSink for Events {
-    fn on_breach(&self, breach: &Breach) {
-        self.breaches.lock().unwrap().push(*breach);
-    }
-    fn on_drift(&self, drift: &Drift) {
-        self.drifts.lock().unwrap().push(*drift);
-    }
-}
+struct Events(Arc<VecSink>);
 
 impl Events {
-    fn drifts(&self) -> Vec<Drift> {
-        self.drifts.lock().unwrap().clone()
+    fn of(&self, kind: &str) -> Vec<Event> {
+        self.0
+            .events()
+            .into_iter()
+            .filter(|e| e.kind() == kind)
+            .collect()
     }
+
+    fn drifts(&self) -> Vec<Event> {
+        self.of(DRIFT_KIND)
+    }
+
+    fn breaches(&self) -> Vec<Event> {
+        self.of(BREACH_KIND)
+    }
+}
+
+/// A drift event's scope, symbol and limit, as its fields say.
+fn what(d: &Event) -> (Option<&str>, Option<&str>, Option<&str>) {
+    (d.get("scope"), d.get("symbol"), d.get("limit"))
+}
+
+fn reduce_only(d: &Event) -> bool {
+    d.get("reduce_only") == Some("true")
 }
 
 fn position(reduce_only: bool) -> LimitSet {
@@ -57,7 +68,7 @@ fn concentration(reduce_only: bool) -> LimitSet {
 fn held_btc(limits: LimitSet) -> (RiskBook<Arc<FakeClock>>, Events) {
     let events = Events::default();
     let clock = Arc::new(FakeClock::new(T0));
-    let book = unstarted(config(limits), clock).with_breach_sink(events.clone());
+    let book = unstarted(config(limits), clock).with_events(events.0.clone());
     book.set_position(main_account(), btc(), q("0.15"), p("50000"))
         .unwrap();
     book.start_fresh().unwrap();
@@ -78,21 +89,19 @@ fn mark_rising_past_position_share_warns_exactly_once() {
     }
     let drifts = events.drifts();
     assert_eq!(drifts.len(), 1, "{drifts:?}");
-    let d = drifts[0];
+    let d = &drifts[0];
+    let position = LimitKind::Position.to_string();
     assert_eq!(
-        (d.scope, d.symbol, d.kind),
-        (Scope::Global, btc(), LimitKind::Position)
+        what(d),
+        (Some("global"), Some("BTCUSDT"), Some(position.as_str()))
     );
-    assert!(!d.reduce_only);
-    assert_eq!(d.at_ms, T0);
+    assert!(!reduce_only(d));
+    assert_eq!(d.at_ms(), T0);
     assert_eq!(
-        d.to_string(),
-        "BTCUSDT drifted past position share of equity at global: 10.714285%, limit 10%"
+        (d.get("observed"), d.get("limit_value")),
+        (Some("10.714285%"), Some("10%"))
     );
-    assert!(
-        events.breaches.lock().unwrap().is_empty(),
-        "a warning, not a breach"
-    );
+    assert!(events.breaches().is_empty(), "a warning, not a breach");
     // Without reduce-only the book behaves as before: the hard limit refuses growth.
     let no = book
         .check_and_reserve(&market(btc(), Side::Buy, "0.01"))
@@ -114,7 +123,7 @@ fn drifted_position_with_reduce_only_refuses_buys_and_passes_reducing_sells() {
     let (book, events) = held_btc(position(true));
     book.set_mark(btc(), p("80000")).unwrap();
     assert_eq!(events.drifts().len(), 1);
-    assert!(events.drifts()[0].reduce_only);
+    assert!(reduce_only(&events.drifts()[0]));
     assert_eq!(
         book.view(Scope::Symbol(btc())).unwrap().state,
         TradingState::ReduceOnly
@@ -217,7 +226,7 @@ fn concentrated(limits: LimitSet) -> (RiskBook<Arc<FakeClock>>, Events) {
         .unwrap()
         .with_limits(Scope::Symbol(btc()), limits)
         .unwrap();
-    let book = unstarted(config, clock).with_breach_sink(events.clone());
+    let book = unstarted(config, clock).with_events(events.0.clone());
     book.withdraw(main_account(), usdt(), q("90000")).unwrap();
     book.set_position(main_account(), btc(), q("0.3"), p("50000"))
         .unwrap();
@@ -237,12 +246,19 @@ fn mark_rising_past_concentration_warns_once_and_sets_reduce_only() {
     book.set_mark(btc(), p("71000")).unwrap();
     let drifts = events.drifts();
     assert_eq!(drifts.len(), 1, "{drifts:?}");
-    assert_eq!(
-        (drifts[0].symbol, drifts[0].kind),
-        (btc(), LimitKind::Concentration)
+    let (scope, concentration) = (
+        Scope::Symbol(btc()).to_string(),
+        LimitKind::Concentration.to_string(),
     );
-    assert!(drifts[0].reduce_only);
-    assert_eq!(drifts[0].scope, Scope::Symbol(btc()));
+    assert_eq!(
+        what(&drifts[0]),
+        (
+            Some(scope.as_str()),
+            Some("BTCUSDT"),
+            Some(concentration.as_str())
+        )
+    );
+    assert!(reduce_only(&drifts[0]));
     let no = book
         .check_and_reserve(&market(btc(), Side::Buy, "0.001"))
         .unwrap_err();
@@ -271,14 +287,14 @@ fn other_symbol_falling_pushes_concentration_over() {
     book.set_mark(eth(), p("1500")).unwrap(); // gross 71,250, BTC 21 %
     let drifts = events.drifts();
     assert_eq!(drifts.len(), 1, "{drifts:?}");
-    assert_eq!(drifts[0].symbol, btc());
+    assert_eq!(drifts[0].get("symbol"), Some("BTCUSDT"));
 }
 
 #[test]
 fn rate_change_of_the_quote_asset_pushes_position_share_over() {
     let events = Events::default();
     let clock = Arc::new(FakeClock::new(T0));
-    let book = unstarted(config(position(true)), clock).with_breach_sink(events.clone());
+    let book = unstarted(config(position(true)), clock).with_events(events.0.clone());
     let eur = Asset::new("EUR").unwrap();
     let btceur = Symbol::new("BTCEUR").unwrap();
     book.add_symbol(btceur, Asset::new("BTC").unwrap(), eur)
@@ -295,9 +311,10 @@ fn rate_change_of_the_quote_asset_pushes_position_share_over() {
     book.set_rate(eur, p("1.3"));
     let drifts = events.drifts();
     assert_eq!(drifts.len(), 1, "{drifts:?}");
+    let position = LimitKind::Position.to_string();
     assert_eq!(
-        (drifts[0].symbol, drifts[0].kind),
-        (btceur, LimitKind::Position)
+        (drifts[0].get("symbol"), drifts[0].get("limit")),
+        (Some(btceur.as_str()), Some(position.as_str()))
     );
     let no = book
         .check_and_reserve(&market(btceur, Side::Buy, "0.001"))
@@ -317,7 +334,7 @@ fn account_position_drift_names_the_account_and_leaves_other_accounts_trading() 
         .unwrap()
         .with_limits(Scope::Account(main_account()), position(true))
         .unwrap();
-    let book = unstarted(config, clock).with_breach_sink(events.clone());
+    let book = unstarted(config, clock).with_events(events.0.clone());
     let other = AccountId::new("other").unwrap();
     book.add_account(other).unwrap();
     book.deposit(other, usdt(), q("100000")).unwrap();
@@ -327,7 +344,8 @@ fn account_position_drift_names_the_account_and_leaves_other_accounts_trading() 
     book.set_mark(btc(), p("80000")).unwrap();
     let drifts = events.drifts();
     assert_eq!(drifts.len(), 1, "{drifts:?}");
-    assert_eq!(drifts[0].scope, Scope::Account(main_account()));
+    let scope = Scope::Account(main_account()).to_string();
+    assert_eq!(drifts[0].get("scope"), Some(scope.as_str()));
     let no = book
         .check_and_reserve(&market(btc(), Side::Buy, "0.001"))
         .unwrap_err();
@@ -356,7 +374,7 @@ fn drift_reduce_only_holds_after_a_restart() {
     // The restarted process: positions and marks from the exchange, then restore.
     let events = Events::default();
     let clock = Arc::new(FakeClock::new(T0 + 1));
-    let book = unstarted(config(position(true)), clock).with_breach_sink(events.clone());
+    let book = unstarted(config(position(true)), clock).with_events(events.0.clone());
     book.set_position(main_account(), btc(), q("0.15"), p("50000"))
         .unwrap();
     book.set_mark(btc(), p("80000")).unwrap();

@@ -199,6 +199,17 @@ pub enum Error {
     /// Another process held the file's lock for the whole bounded wait.
     #[error("{0}")]
     Locked(#[source] supreme_core::files::Error),
+    /// The event sink (the audit log) refused the record of this access, so
+    /// the vault did not act: not opened, not revealed, not signed (see
+    /// [`crate::events`]).
+    #[error("refused: the event sink did not keep the {kind} record: {source}")]
+    Unrecorded {
+        /// The event kind refused (`VAULT_OPENED`, `SECRET_ACCESSED`, `SIGNATURE_MADE`).
+        kind: &'static str,
+        /// The sink's refusal.
+        #[source]
+        source: supreme_core::event::SinkError,
+    },
 }
 
 impl Error {

@@ -100,7 +100,7 @@ impl VaultFile {
     ) -> Result<Self, VaultError> {
         let path = path.as_ref().to_path_buf();
         let bytes = read_private(&path, MAX_FILE)?;
-        let vault = Vault::from_bytes(&bytes, passphrase, opts)?;
+        let vault = Vault::open_file_bytes(&bytes, passphrase, opts, Some(&path))?;
         let disk_generation = vault.generation();
         Ok(Self {
             path,

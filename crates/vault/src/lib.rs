@@ -64,6 +64,7 @@
 mod entry;
 mod env;
 mod error;
+pub mod events;
 mod file;
 mod format;
 mod harden;

@@ -13,6 +13,7 @@
 //! effort, documented as such.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use arrayvec::ArrayString;
 use base64::Engine as _;
@@ -22,6 +23,8 @@ use secrecy::ExposeSecret;
 
 use crate::entry::{EntryKind, EntrySecret};
 use crate::error::VaultError;
+use crate::events::{self, SIGNATURE_MADE};
+use supreme_core::event::{Severity, Sink};
 use supreme_core::{Clock, time::saturating_i64};
 
 /// A signature in its text form: 64 hex digits (HMAC-SHA256) or 88 base64
@@ -56,12 +59,20 @@ enum KeyHolder {
 
 /// Signs payloads with one vault entry. It re-checks the entry's expiry on
 /// every call, so a long-lived signer stops at expiry.
+///
+/// With an event sink (inherited from [`Vault::with_events`](crate::Vault::with_events),
+/// or [`Signer::with_events`]) each signature is recorded first as one
+/// `SIGNATURE_MADE` event (the entry's name, its kind and this signer's use
+/// count; never the key, the key id or the signed bytes), and not made if
+/// the sink refuses it.
 pub struct Signer {
     name: String,
     key_id: Option<String>,
     key: KeyHolder,
     expires: Option<i64>,
     clock: Arc<dyn Clock>,
+    events: Option<Arc<dyn Sink>>,
+    uses: AtomicU64,
 }
 
 impl std::fmt::Debug for Signer {
@@ -114,7 +125,50 @@ impl Signer {
             key,
             expires,
             clock,
+            events: None,
+            uses: AtomicU64::new(0),
         })
+    }
+
+    /// Records each signature into `sink` from now on (see the type's docs).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use supreme_core::event::{Event, FnSink, SinkError};
+    /// use supreme_vault::{EntrySecret, KdfParams, Vault, VaultError};
+    /// # let pass = supreme_vault::secrecy::SecretString::from("p");
+    /// let mut vault = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// vault.put("k", &EntrySecret::Hmac { key_id: "id".into(), secret: "s".into() }, None)?;
+    /// let full = FnSink::new(|_: &Event| Err(SinkError::new("audit log", "queue full")));
+    /// let signer = vault.signer("k")?.with_events(Arc::new(full));
+    /// // Unrecorded, so not signed.
+    /// assert!(matches!(signer.sign(b"a=1"), Err(VaultError::Unrecorded { kind: "SIGNATURE_MADE", .. })));
+    /// # Ok::<(), VaultError>(())
+    /// ```
+    #[must_use]
+    pub fn with_events(mut self, sink: Arc<dyn Sink>) -> Self {
+        self.events = Some(sink);
+        self
+    }
+
+    /// How many signatures this signer was asked for with a sink set (each
+    /// one recorded, or refused unrecorded).
+    #[must_use]
+    pub fn uses(&self) -> u64 {
+        self.uses.load(Ordering::Relaxed)
+    }
+
+    /// Records one use; refused: no signature.
+    fn record_use(&self) -> Result<(), VaultError> {
+        if self.events.is_none() {
+            return Ok(());
+        }
+        let n = self.uses.fetch_add(1, Ordering::Relaxed).saturating_add(1);
+        let e = events::event(SIGNATURE_MADE, Severity::Info, self.clock.now_ms())
+            .field("entry", self.name.as_str())
+            .field("kind", self.kind().as_str())
+            .field("use", n.to_string());
+        events::record(self.events.as_ref(), &e)
     }
 
     /// The entry's kind: [`EntryKind::Hmac`] or [`EntryKind::Ed25519`].
@@ -144,7 +198,8 @@ impl Signer {
     /// Signs `payload`: lower-case hex HMAC-SHA256, or base64 Ed25519.
     ///
     /// # Errors
-    /// [`VaultError::Expired`] once the entry's expiry has passed.
+    /// [`VaultError::Expired`] once the entry's expiry has passed;
+    /// [`VaultError::Unrecorded`] if the event sink refused the record.
     pub fn sign(&self, payload: &[u8]) -> Result<Signature, VaultError> {
         if let Some(at) = self.expires
             && saturating_i64(self.clock.now_unix_secs()) >= at
@@ -154,6 +209,7 @@ impl Signer {
                 expired_at: at,
             });
         }
+        self.record_use()?;
         let mut buf = [0u8; 88];
         let len = match &self.key {
             KeyHolder::Hmac(key) => {

@@ -6,6 +6,7 @@ mod options;
 mod rekey;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use ring::hmac;
@@ -13,11 +14,13 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::entry::{EntryInfo, EntryKind, EntrySecret, entry_aad};
 use crate::error::VaultError;
+use crate::events::{self, AUTH_FAILURE, SECRET_ACCESSED, VAULT_OPENED};
 use crate::format::{self, Header, SealedEntry};
 use crate::kdf::KdfParams;
 use crate::keyring::{DataKey, KeyRing};
 use crate::keys::{self, Key32};
-use supreme_core::{Clock, CoarseClock, time::saturating_i64};
+use supreme_core::event::{Severity, Sink};
+use supreme_core::{Clock, CoarseClock, hex, time::saturating_i64};
 
 pub use options::OpenOptions;
 pub use rekey::Rotation;
@@ -34,6 +37,7 @@ pub struct Vault {
     ring: KeyRing,
     entries: BTreeMap<String, SealedEntry>,
     clock: Arc<dyn Clock>,
+    events: Option<Arc<dyn Sink>>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -42,6 +46,7 @@ impl std::fmt::Debug for Vault {
             .field("generation", &self.header.generation)
             .field("key_versions", &self.ring.versions())
             .field("entries", &self.entries.len())
+            .field("events", &self.events.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -71,6 +76,7 @@ impl Vault {
             ring,
             entries: BTreeMap::new(),
             clock: Arc::new(CoarseClock),
+            events: None,
         })
     }
 
@@ -78,21 +84,57 @@ impl Vault {
     /// MAC and rollback floor are all checked before this returns. A format
     /// version 1 file opens too; [`Vault::to_bytes`] then writes version 2.
     ///
+    /// With [`OpenOptions::events`], the opening is recorded as
+    /// `VAULT_OPENED` (and the vault returned only once the sink kept it), a
+    /// wrong passphrase as `AUTH_FAILURE` (see [`crate::events`]).
+    ///
     /// # Errors
     /// [`VaultError::Malformed`], [`VaultError::KdfOverCap`],
     /// [`VaultError::WrongPassphrase`], [`VaultError::Tampered`],
-    /// [`VaultError::Rollback`], among others.
+    /// [`VaultError::Rollback`], [`VaultError::Unrecorded`], among others.
     pub fn from_bytes(
         bytes: &[u8],
         passphrase: &SecretString,
         opts: &OpenOptions,
     ) -> Result<Self, VaultError> {
+        Self::open_file_bytes(bytes, passphrase, opts, None)
+    }
+
+    /// [`Vault::from_bytes`], naming the file `path` in its events.
+    pub(crate) fn open_file_bytes(
+        bytes: &[u8],
+        passphrase: &SecretString,
+        opts: &OpenOptions,
+        path: Option<&Path>,
+    ) -> Result<Self, VaultError> {
         let parsed = format::parse(bytes, &opts.limits)?;
+        let vault_id = hex::encode(parsed.header.vault_id);
         let kek = parsed
             .header
             .kdf
             .derive(passphrase.expose_secret().as_bytes(), &parsed.header.salt)?;
-        Self::open_parsed(parsed, kek, opts)
+        let with_path = |e: supreme_core::event::Event| match path {
+            Some(p) => e.field("path", p.display().to_string()),
+            None => e,
+        };
+        let vault = match Self::open_parsed(parsed, kek, opts) {
+            Err(VaultError::WrongPassphrase) => {
+                let e = events::event(AUTH_FAILURE, Severity::Warning, opts.clock.now_ms())
+                    .field("reason", "wrong passphrase")
+                    .field("vault_id", vault_id);
+                // Refused already: a sink that also refuses this record
+                // changes nothing.
+                let _ = events::record(opts.events.as_ref(), &with_path(e));
+                return Err(VaultError::WrongPassphrase);
+            }
+            other => other?,
+        };
+        let e = events::event(VAULT_OPENED, Severity::Notice, opts.clock.now_ms())
+            .field("vault_id", vault_id)
+            .field("generation", vault.header.generation.to_string())
+            .field("entries", vault.entries.len().to_string());
+        events::record(vault.events.as_ref(), &with_path(e))?;
+        Ok(vault)
     }
 
     /// Everything after key derivation (split out so tests can reuse a KEK).
@@ -127,6 +169,7 @@ impl Vault {
             ring,
             entries,
             clock: Arc::clone(&opts.clock),
+            events: opts.events.clone(),
         })
     }
 
@@ -140,6 +183,47 @@ impl Vault {
         let tag = hmac::sign(&self.ring.mac_key(&self.header)?, &out);
         out.extend_from_slice(tag.as_ref());
         Ok(out)
+    }
+
+    /// Records every secret read and signature into `sink` from now on
+    /// (signers made afterwards inherit it; see [`crate::events`]). To
+    /// record the opening and a wrong passphrase too, give the sink to
+    /// [`OpenOptions::events`] instead.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use supreme_core::event::VecSink;
+    /// use supreme_vault::{EntrySecret, KdfParams, Vault};
+    /// # let pass = supreme_vault::secrecy::SecretString::from("p");
+    /// let seen = Arc::new(VecSink::new());
+    /// let mut vault = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?
+    ///     .with_events(seen.clone());
+    /// vault.put("k", &EntrySecret::Hmac { key_id: "id".into(), secret: "s".into() }, None)?;
+    /// let signer = vault.signer("k")?;
+    /// signer.sign(b"a=1")?;
+    /// signer.sign(b"a=2")?;
+    /// let e = seen.events();
+    /// assert_eq!((e[0].kind(), e[0].get("action")), ("SECRET_ACCESSED", Some("signer")));
+    /// assert_eq!((e[2].kind(), e[2].get("entry"), e[2].get("use")), ("SIGNATURE_MADE", Some("k"), Some("2")));
+    /// # Ok::<(), supreme_vault::VaultError>(())
+    /// ```
+    #[must_use]
+    pub fn with_events(mut self, sink: Arc<dyn Sink>) -> Self {
+        self.events = Some(sink);
+        self
+    }
+
+    /// Records that entry `name` was decrypted for `action`; refused: not
+    /// decrypted out ([`VaultError::Unrecorded`]).
+    fn record_access(&self, name: &str, action: &'static str) -> Result<(), VaultError> {
+        if self.events.is_none() {
+            return Ok(());
+        }
+        let e = events::event(SECRET_ACCESSED, Severity::Notice, self.clock.now_ms())
+            .field("entry", name)
+            .field("action", action)
+            .field("vault_id", hex::encode(self.header.vault_id));
+        events::record(self.events.as_ref(), &e)
     }
 
     /// Uses `clock` for expiry checks from now on.
@@ -250,16 +334,26 @@ impl Vault {
     /// Decrypts and returns an entry's secret. Prefer [`Vault::signer`],
     /// which never hands the key out.
     ///
+    /// With an event sink ([`Vault::with_events`]) the read is recorded as
+    /// `SECRET_ACCESSED` first, and refused if the sink refuses.
+    ///
     /// # Errors
     /// [`VaultError::NotFound`], [`VaultError::Expired`],
-    /// [`VaultError::EntryTampered`].
+    /// [`VaultError::EntryTampered`], [`VaultError::Unrecorded`].
     pub fn reveal(&self, name: &str) -> Result<EntrySecret, VaultError> {
         let e = self.entry(name)?;
         self.check_expiry(name, e.expires)?;
-        self.open_entry(e)
+        let secret = self.open_entry(e)?;
+        self.record_access(name, "reveal")?;
+        Ok(secret)
     }
 
     /// A signer for an HMAC or Ed25519 entry; the key stays inside it.
+    ///
+    /// With an event sink ([`Vault::with_events`]) the signer is recorded as
+    /// `SECRET_ACCESSED` (`action` `signer`) and inherits the sink: each
+    /// signature is then one `SIGNATURE_MADE` record, and refused if the
+    /// sink refuses it.
     ///
     /// # Errors
     /// As [`Vault::reveal`], and [`VaultError::WrongKind`] for a text entry.
@@ -267,7 +361,12 @@ impl Vault {
         let e = self.entry(name)?;
         self.check_expiry(name, e.expires)?;
         let secret = self.open_entry(e)?;
-        crate::Signer::new(name, secret, e.expires, Arc::clone(&self.clock))
+        let signer = crate::Signer::new(name, secret, e.expires, Arc::clone(&self.clock))?;
+        self.record_access(name, "signer")?;
+        Ok(match &self.events {
+            Some(sink) => signer.with_events(Arc::clone(sink)),
+            None => signer,
+        })
     }
 
     /// Decrypts every entry (ignoring expiry) to prove each authenticates;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use supreme_core::event::{Event, FnSink, SinkError};
+use supreme_core::event::{Event, FnSink, Sink, SinkError};
 use supreme_kill_switch::latch::{self, Standing};
 use supreme_kill_switch::{
     Clock, KillSwitch, KillSwitchError, OperatorKey, ResetPolicy, ResetRequest, SignReset,
@@ -142,22 +142,49 @@ pub(super) fn init(
     }
 }
 
+/// With an audit log, the reset's own records (`KILL_SWITCH_RESET`,
+/// `KILL_SWITCH_RESET_REFUSED`) go into it, and a refusal adds one
+/// `AUTH_FAILURE`: the switch re-arms only once the log kept its record.
 pub(super) fn reset(
     path: &Path,
     operators: Vec<String>,
     policy: &Path,
     tokens: &Tokens,
+    audit: &crate::audit::AuditArgs,
 ) -> ExitCode {
-    let (policy, requests) = match policy_and_requests(policy, operators, tokens) {
+    let (policy, requests) = match policy_and_requests(policy, operators.clone(), tokens) {
         Ok(v) => v,
         Err(e) => return exit::input_error(e),
     };
+    let log = match audit.open() {
+        Ok(log) => log,
+        Err(e) => return exit::input_error(e),
+    };
+    let to_log = log.clone();
+    let events = FnSink::new(move |e: &Event| {
+        report(e)?;
+        match &to_log {
+            Some(log) if e.kind().starts_with("KILL_SWITCH_RESET") => log.record(e),
+            _ => Ok(()),
+        }
+    });
     let switch = KillSwitch::builder()
         .latch(path)
         .reset_policy(policy)
-        .events(Arc::new(FnSink::new(report)))
+        .events(Arc::new(events))
         .build();
-    match switch.reset_quorum(&requests) {
+    let outcome = switch.reset_quorum(&requests);
+    drop(switch);
+    let failure = outcome.as_ref().err().and_then(|e| {
+        matches!(e, KillSwitchError::ResetRefused { .. }).then(|| {
+            crate::audit::auth_failure("kill_switch_reset", &operators, &e.to_string())
+                .field("latch", path.display().to_string())
+        })
+    });
+    if let Err(e) = crate::audit::record_and_close(log, failure.as_ref()) {
+        eprintln!("error: audit log: {e}");
+    }
+    match outcome {
         Ok(()) => {
             println!("state: armed");
             ExitCode::from(OK)

@@ -38,6 +38,8 @@ pub(crate) struct ClearArgs {
     operator: Vec<String>,
     #[command(flatten)]
     tokens: Tokens,
+    #[command(flatten)]
+    audit: crate::audit::AuditArgs,
 }
 
 /// Arguments of `supreme risk sign-clear`.
@@ -98,20 +100,36 @@ fn requests(args: &ClearArgs) -> Result<Vec<Request>, NoRequests> {
         .collect()
 }
 
+/// With an audit log (`--audit-log`), a refusal is recorded as one
+/// `AUTH_FAILURE` (action `risk_clear`, the scope and state file) and a
+/// clearing as one `RISK_BREACH_CLEARED`; the log is opened before the
+/// state is touched, so a log that cannot be opened clears nothing.
 pub(crate) fn clear(args: &ClearArgs) -> ExitCode {
     let input = (|| Ok::<_, String>((scope(&args.scope)?, load_policy(&args.policy)?)))();
     let (scope, policy) = match input {
         Ok(v) => v,
         Err(e) => return exit::input_error(e),
     };
+    let log = match args.audit.open() {
+        Ok(log) => log,
+        Err(e) => return exit::input_error(e),
+    };
+    let refusal = |reason: &str, operators: &[String]| {
+        crate::audit::auth_failure("risk_clear", operators, reason)
+            .field("scope", scope.to_string())
+            .field("state", args.state.display().to_string())
+    };
     let reqs = match requests(args) {
         Ok(r) => r,
-        Err(NoRequests::Refused(refusal)) => {
-            println!("refused: clearing the breach at {scope} refused: {refusal}");
+        Err(NoRequests::Refused(reason)) => {
+            let e = refusal(&reason, &args.operator);
+            recorded(crate::audit::record_and_close(log, Some(&e)));
+            println!("refused: clearing the breach at {scope} refused: {reason}");
             return ExitCode::from(REFUSED);
         }
         Err(NoRequests::Input(e)) => return exit::input_error(e),
     };
+    let operators: Vec<String> = reqs.iter().map(|r| r.operator.clone()).collect();
     let key = match StateKey::load(&args.key_file) {
         Ok(k) => k,
         Err(e) => return exit::input_error(e),
@@ -119,6 +137,17 @@ pub(crate) fn clear(args: &ClearArgs) -> ExitCode {
     let file = StateFile::new(&args.state, key);
     match file.clear_breach(scope, &policy, &reqs, SystemClock.now_ms()) {
         Ok(latch) => {
+            let e = supreme_core::event::Event::new(
+                "RISK_BREACH_CLEARED",
+                supreme_core::event::Severity::Notice,
+                operators.join(","),
+                SystemClock.now_ms(),
+            )
+            .field("scope", scope.to_string())
+            .field("limit", latch.kind.to_string())
+            .field("breached_at_ms", latch.at_ms.to_string())
+            .field("state", args.state.display().to_string());
+            recorded(crate::audit::record_and_close(log, Some(&e)));
             println!(
                 "cleared: {} at {scope} (breached at {} ms: {})",
                 latch.kind, latch.at_ms, latch.observed
@@ -126,10 +155,19 @@ pub(crate) fn clear(args: &ClearArgs) -> ExitCode {
             ExitCode::from(OK)
         }
         Err(e @ Error::ClearRefused { .. }) => {
+            let event = refusal(&e.to_string(), &operators);
+            recorded(crate::audit::record_and_close(log, Some(&event)));
             println!("refused: {e}");
             ExitCode::from(REFUSED)
         }
         Err(e) => exit::input_error(e),
+    }
+}
+
+/// Says on stderr when the audit log did not keep the record.
+fn recorded(kept: Result<(), String>) {
+    if let Err(e) = kept {
+        eprintln!("error: audit log: {e}");
     }
 }
 

@@ -96,7 +96,8 @@ impl<C: Clock> RiskBook<C> {
     }
 
     /// Calls `sink` on every breach (after the lock is released): trip a
-    /// kill switch from here.
+    /// kill switch from here. Drift warnings only report, so they go to the
+    /// event sink alone ([`with_events`](Self::with_events), `RISK_DRIFT`).
     pub fn with_breach_sink(mut self, sink: impl BreachSink + 'static) -> Self {
         self.sink = Some(Box::new(sink));
         self
@@ -353,7 +354,6 @@ impl<C: Clock> RiskBook<C> {
         let Events { breaches, drifts } = events;
         if let Some(sink) = &self.sink {
             breaches.iter().for_each(|b| sink.on_breach(b));
-            drifts.iter().for_each(|d| sink.on_drift(d));
         }
         if let Some(events) = &self.events {
             let records = breaches.iter().map(Breach::to_event);

@@ -74,6 +74,7 @@ fn authenticate(
 ) -> Result<(), SimResponse> {
     let key = req
         .header_value("x-mbx-apikey")
+        .filter(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_graphic()))
         .ok_or_else(|| SimResponse::error(401, -2014, "API-key format invalid."))?;
     let key = st.keys.get(key).ok_or_else(|| {
         SimResponse::error(

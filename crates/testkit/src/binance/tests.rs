@@ -136,6 +136,13 @@ fn signatures_and_timestamps_are_checked() {
     let unknown = SimRequest::new("GET", "/api/v3/account?timestamp=1&signature=00")
         .header("X-MBX-APIKEY", "nope");
     assert_eq!(f.sim.handle(&unknown).json_body()["code"], -2015);
+    for malformed in ["", "not a key"] {
+        let r = SimRequest::new("GET", "/api/v3/account?timestamp=1&signature=00")
+            .header("X-MBX-APIKEY", malformed);
+        assert_eq!(f.sim.handle(&r).json_body()["code"], -2014, "{malformed:?}");
+    }
+    let keyless = SimRequest::new("GET", "/api/v3/account?timestamp=1&signature=00");
+    assert_eq!(f.sim.handle(&keyless).json_body()["code"], -2014);
     assert_eq!(
         f.signed("GET", "/api/v3/account", "recvWindow=5000").status,
         200

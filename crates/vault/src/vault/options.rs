@@ -3,14 +3,16 @@
 use std::sync::Arc;
 
 use crate::kdf::KdfLimits;
+use supreme_core::event::Sink;
 use supreme_core::{Clock, CoarseClock};
 
-/// How to open a vault: read caps, rollback floor, clock.
+/// How to open a vault: read caps, rollback floor, clock, event sink.
 #[derive(Clone)]
 pub struct OpenOptions {
     pub(crate) limits: KdfLimits,
     pub(crate) min_generation: u64,
     pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) events: Option<Arc<dyn Sink>>,
 }
 
 impl Default for OpenOptions {
@@ -19,6 +21,7 @@ impl Default for OpenOptions {
             limits: KdfLimits::default(),
             min_generation: 0,
             clock: Arc::new(CoarseClock),
+            events: None,
         }
     }
 }
@@ -28,6 +31,7 @@ impl std::fmt::Debug for OpenOptions {
         f.debug_struct("OpenOptions")
             .field("limits", &self.limits)
             .field("min_generation", &self.min_generation)
+            .field("events", &self.events.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -53,6 +57,32 @@ impl OpenOptions {
     #[must_use]
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// Records the opening (`VAULT_OPENED`) or a wrong passphrase
+    /// (`AUTH_FAILURE`) into `sink`, and gives it to the opened vault (so
+    /// its reads and signers record too, see [`crate::events`]). The vault
+    /// opens only once the sink kept its record.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use supreme_core::event::VecSink;
+    /// use supreme_vault::{KdfParams, OpenOptions, Vault, VaultError};
+    /// # let pass = supreme_vault::secrecy::SecretString::from("p");
+    /// let bytes = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?.to_bytes()?;
+    /// let seen = Arc::new(VecSink::new());
+    /// let opts = OpenOptions::default().events(seen.clone());
+    /// let wrong = supreme_vault::secrecy::SecretString::from("q");
+    /// assert!(matches!(Vault::from_bytes(&bytes, &wrong, &opts), Err(VaultError::WrongPassphrase)));
+    /// Vault::from_bytes(&bytes, &pass, &opts)?;
+    /// let kinds: Vec<_> = seen.events().iter().map(|e| e.kind()).collect();
+    /// assert_eq!(kinds, ["AUTH_FAILURE", "VAULT_OPENED"]);
+    /// # Ok::<(), VaultError>(())
+    /// ```
+    #[must_use]
+    pub fn events(mut self, sink: Arc<dyn Sink>) -> Self {
+        self.events = Some(sink);
         self
     }
 }

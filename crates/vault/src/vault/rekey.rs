@@ -81,6 +81,7 @@ impl Vault {
             ring,
             entries: self.entries.clone(),
             clock: Arc::clone(&self.clock),
+            events: self.events.clone(),
         };
         let sealed = next.resealed_entries()?;
         let resealed = next.put_resealed(sealed);

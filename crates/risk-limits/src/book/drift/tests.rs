@@ -72,19 +72,19 @@ proptest! {
 /// again with no change of its own value, that is a new crossing.
 #[test]
 fn drift_cleared_by_a_refused_order_warns_again_when_it_crosses_again() {
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
 
     use crate::*;
+    use supreme_core::event::VecSink;
     use supreme_order_guard::{Order, Side, Symbol};
 
-    #[derive(Clone, Default)]
-    struct Count(Arc<Mutex<usize>>);
-    impl BreachSink for Count {
-        fn on_breach(&self, _: &Breach) {}
-        fn on_drift(&self, _: &Drift) {
-            *self.0.lock().unwrap() += 1;
-        }
-    }
+    let seen = Arc::new(VecSink::new());
+    let count = || {
+        seen.events()
+            .iter()
+            .filter(|e| e.kind() == DRIFT_KIND)
+            .count()
+    };
     let (q, p) = (|s: &str| s.parse().unwrap(), |s: &str| s.parse().unwrap());
     let usdt = Asset::new("USDT").unwrap();
     let (btc, eth) = (
@@ -100,10 +100,9 @@ fn drift_cleared_by_a_refused_order_warns_again_when_it_crosses_again() {
         .unwrap()
         .with_limits(Scope::Global, limits)
         .unwrap();
-    let count = Count::default();
     let book = RiskBook::new(config, FakeClock::new(1))
         .unwrap()
-        .with_breach_sink(count.clone());
+        .with_events(seen.clone());
     book.add_symbol(btc, Asset::new("BTC").unwrap(), usdt)
         .unwrap();
     book.add_symbol(eth, Asset::new("ETH").unwrap(), usdt)
@@ -114,7 +113,7 @@ fn drift_cleared_by_a_refused_order_warns_again_when_it_crosses_again() {
     book.set_position(main, btc, q("0.15"), p("50000")).unwrap();
     book.start_fresh().unwrap();
     book.set_mark(btc, p("80000")).unwrap(); // 12,000 of 112,000: over
-    assert_eq!(*count.0.lock().unwrap(), 1);
+    assert_eq!(count(), 1);
     book.deposit(main, usdt, q("20000")).unwrap(); // 12,000 of 132,000: within
     let big = Order::limit(btc, Side::Buy, q("1"), p("80000"));
     let no = book.check_and_reserve(&big).unwrap_err();
@@ -130,9 +129,5 @@ fn drift_cleared_by_a_refused_order_warns_again_when_it_crosses_again() {
     );
     book.withdraw(main, usdt, q("20000")).unwrap(); // over again
     book.set_mark(eth, p("2001")).unwrap();
-    assert_eq!(
-        *count.0.lock().unwrap(),
-        2,
-        "the second crossing is reported"
-    );
+    assert_eq!(count(), 2, "the second crossing is reported");
 }

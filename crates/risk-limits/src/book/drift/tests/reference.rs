@@ -3,7 +3,9 @@
 //! the reference) emits, over random marks, rates, orders, fills and
 //! cancels on a book with share limits at every scope.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use supreme_core::event::{Event, VecSink};
 
 use proptest::prelude::*;
 use supreme_order_guard::{Order, Price, Quantity, Side, Symbol};
@@ -71,20 +73,19 @@ fn scan(st: &State, memory: &mut Memory, now: u64) -> Vec<Drift> {
     out
 }
 
+/// The drift warnings the book recorded, as core events.
 #[derive(Clone, Default)]
-struct Drifts(Arc<Mutex<Vec<Drift>>>);
+struct Drifts(Arc<VecSink>);
 
-impl BreachSink for Drifts {
-    fn on_breach(&self, _: &Breach) {}
-    fn on_drift(&self, drift: &Drift) {
-        self.0.lock().unwrap().push(*drift);
+impl Drifts {
+    fn take(&self) -> Vec<Event> {
+        self.0.take()
     }
 }
 
-impl Drifts {
-    fn take(&self) -> Vec<Drift> {
-        std::mem::take(&mut *self.0.lock().unwrap())
-    }
+/// A reference scan's drifts as the events the book records.
+fn events(drifts: Vec<Drift>) -> Vec<Event> {
+    drifts.iter().map(Drift::to_event).collect()
 }
 
 const T0: u64 = 1_700_000_000_000;
@@ -154,7 +155,7 @@ fn book(ro: [bool; 3]) -> (RiskBook<Arc<FakeClock>>, Drifts) {
     let clock = Arc::new(FakeClock::new(T0));
     let book = RiskBook::new(config, clock)
         .unwrap()
-        .with_breach_sink(drifts.clone());
+        .with_events(drifts.0.clone());
     book.add_account(account(1)).unwrap();
     for (i, (name, base)) in SYMBOLS.iter().enumerate() {
         let quote = if i == 4 { "EUR" } else { "USDT" };
@@ -282,7 +283,7 @@ proptest! {
         let mut memory = Memory::of(&book.lock());
         book.start_fresh().unwrap();
         let expected = scan(&book.lock(), &mut memory, T0);
-        prop_assert_eq!(drifts.take(), expected);
+        prop_assert_eq!(drifts.take(), events(expected));
         prop_assert_eq!(&Memory::of(&book.lock()), &memory);
         let mut open = Vec::new();
         for op in &ops {
@@ -291,7 +292,7 @@ proptest! {
             let emitted = drifts.take();
             let st = book.lock();
             if revalued {
-                let expected = scan(&st, &mut before, T0);
+                let expected = events(scan(&st, &mut before, T0));
                 prop_assert_eq!(&emitted, &expected, "after {:?}", op);
                 prop_assert_eq!(&Memory::of(&st), &before, "after {:?}", op);
             } else {

@@ -135,6 +135,10 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     // closing it.
     drop(bot.gate);
     drop(bot.switch);
+    bot.audit_trips
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
     drop(bot.venue);
     drop(bot.client);
     drop(bot.net);

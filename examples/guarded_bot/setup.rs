@@ -2,16 +2,16 @@
 //! exchange client, the rules, the kill switch, the audit log and the gate.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use secrecy::SecretString;
-use supreme_security::audit::{AuditLog, Options, PublicKey, SigningKey};
+use supreme_security::audit::{AuditLog, OnWriteFailure, Options, PublicKey, SigningKey};
 use supreme_security::binance::Params;
 use supreme_security::binance::{BinanceClient, BinanceVenue, KeyPolicy};
 use supreme_security::gate::{DecisionLog, Gate, GateBuilder, GateOptions};
 use supreme_security::kill_switch::{
     Clock as _, KillSwitch, OperatorKey, ResetPolicy, ResetRequest, SignReset as _,
-    SystemClock as KsClock, triggers::RiskBreach,
+    SystemClock as KsClock, Trigger, triggers::RiskBreach,
 };
 use supreme_security::net_guard::SystemClock as NetClock;
 use supreme_security::net_guard::ratelimit::ExchangeLimiter;
@@ -22,7 +22,7 @@ use supreme_security::risk_limits::{
     AccountId, Asset, Breach, CoarseClock, LimitSet, Pct, PositionLimit, RiskBook, RiskConfig,
     Scope, StateFile,
 };
-use supreme_security::vault::{EntrySecret, KdfParams, VaultFile};
+use supreme_security::vault::{EntrySecret, KdfParams, OpenOptions as VaultOpenOptions, VaultFile};
 use supreme_testkit::binance::{ApiKey, ApiRestrictions, KeyCredential, SimBinance, SimServer};
 
 use crate::transport::{Guarded, HOST};
@@ -45,6 +45,9 @@ pub(crate) struct Bot {
     pub(crate) audit: Arc<AuditLog>,
     pub(crate) audit_key: PublicKey,
     pub(crate) audit_path: PathBuf,
+    /// The switch the audit log trips when it cannot keep a record (taken
+    /// out before the log is closed: the switch holds the log too).
+    pub(crate) audit_trips: Arc<Mutex<Option<KillSwitch>>>,
     /// Where the bot keeps its files (removed at the end unless the
     /// operator named it with `SUPREME_DEMO_DIR`).
     pub(crate) dir: PathBuf,
@@ -83,7 +86,27 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
         format!("{} (a test CA made just now)", server.base_url()),
     );
 
-    // 2. The vault: a demo key pair made here, sealed with Argon2id + XChaCha20-Poly1305.
+    // 2. The audit log, with its own signing key. A write it cannot keep
+    //    trips the kill switch (set once the switch exists, below).
+    let audit_path = dir.as_path().join("audit").join("security.log");
+    std::fs::create_dir_all(audit_path.parent().unwrap_or(dir.as_path()))?;
+    // The signing key is kept 0600 beside the log, its public half beside it.
+    let audit_signing = SigningKey::create(&dir.join("audit.key"), "guarded-bot")?;
+    let audit_key = audit_signing.public_key();
+    let trip_on_failure: Arc<Mutex<Option<KillSwitch>>> = Arc::default();
+    let slot = trip_on_failure.clone();
+    let options = Options::new(audit_signing).on_write_failure(OnWriteFailure::Halt(Arc::new(
+        move |e: &supreme_security::audit::Error| {
+            let switch = slot.lock().unwrap_or_else(PoisonError::into_inner).clone();
+            if let Some(switch) = switch {
+                switch.tripper(Trigger::AuditFailure, "audit log write failed", "audit-log")(e);
+            }
+        },
+    )));
+    let audit = Arc::new(AuditLog::open(&audit_path, options)?);
+    step("audit log", audit_path.display());
+
+    // 3. The vault: a demo key pair made here, sealed with Argon2id + XChaCha20-Poly1305.
     let api_key = "demo-api-key-0123456789";
     let secret: String = (0..64)
         .map(|i| char::from(b'A' + (i * 7 % 26) as u8))
@@ -103,7 +126,12 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
     };
     vault.vault_mut().put("binance", &entry, None)?;
     vault.save()?;
-    let opened = VaultFile::open(&vault_path, &passphrase)?;
+    // Opening it, each secret handed out and each signature are recorded.
+    let opened = VaultFile::open_with(
+        &vault_path,
+        &passphrase,
+        &VaultOpenOptions::default().events(audit.clone()),
+    )?;
     let signer = opened.vault().signer("binance")?;
     step(
         "vault",
@@ -112,15 +140,6 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
             vault_path.display()
         ),
     );
-
-    // 3. The audit log, with its own signing key.
-    let audit_path = dir.as_path().join("audit").join("security.log");
-    std::fs::create_dir_all(audit_path.parent().unwrap_or(dir.as_path()))?;
-    // The signing key is kept 0600 beside the log, its public half beside it.
-    let audit_signing = SigningKey::create(&dir.join("audit.key"), "guarded-bot")?;
-    let audit_key = audit_signing.public_key();
-    let audit = Arc::new(AuditLog::open(&audit_path, Options::new(audit_signing))?);
-    step("audit log", audit_path.display());
 
     // The kill switch, latched to disk, reporting to the audit log, made
     // before the connection (which re-checks its gate right before each order
@@ -140,6 +159,9 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
         )
         .events(sink_log)
         .init(&[init])?;
+    *trip_on_failure
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner) = Some(switch.clone());
 
     // 4. The connection: net-guard's guarded client, pinned to the
     //    simulator's certificate. Rate limits start at Binance's published
@@ -255,6 +277,7 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
         audit,
         audit_key,
         audit_path,
+        audit_trips: trip_on_failure,
         dir,
         _temp: temp,
     })

@@ -69,6 +69,9 @@ pub struct GuardedClient {
     max_redirects: usize,
     events: EventSink,
     hsts_seen: Arc<Mutex<HashMap<String, Hsts>>>,
+    /// (host, problem) pairs already warned about: each is recorded once
+    /// per client, not on every request (bounded: past it, every warning).
+    hsts_warned: Arc<Mutex<std::collections::HashSet<(String, String)>>>,
 }
 
 impl std::fmt::Debug for GuardedClient {
@@ -282,7 +285,16 @@ impl GuardedClient {
         match self.hsts {
             HstsMode::Require => Err(Error::Hsts { host, problem }),
             HstsMode::Warn => {
-                self.emit(&Event::HstsWarning { host, problem });
+                let first = {
+                    let mut warned = self
+                        .hsts_warned
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner);
+                    warned.len() >= 1024 || warned.insert((host.clone(), problem.clone()))
+                };
+                if first {
+                    self.emit(&Event::HstsWarning { host, problem });
+                }
                 Ok(())
             }
         }

@@ -145,6 +145,7 @@ impl GuardedClientBuilder {
             max_redirects: self.max_redirects,
             events: self.events.unwrap_or_else(super::warnings::stderr_once),
             hsts_seen: Arc::default(),
+            hsts_warned: Arc::default(),
         })
     }
 }

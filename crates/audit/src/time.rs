@@ -1,6 +1,6 @@
 //! RFC 3339 UTC timestamps with millisecond precision, without a date crate.
 
-use crate::error::{AuditError, Result};
+use crate::error::{Error, Result};
 
 const MS_PER_DAY: i64 = 86_400_000;
 
@@ -125,7 +125,7 @@ fn days_in_month(y: i64, m: i64) -> i64 {
 /// or a bare date `2026-01-31` meaning its UTC midnight) to Unix milliseconds.
 /// Fractions finer than a millisecond are truncated.
 pub fn parse_rfc3339_ms(text: &str) -> Result<i64> {
-    let bad = || AuditError::InvalidTime(text.to_owned());
+    let bad = || Error::InvalidTime(text.to_owned());
     let s = text.as_bytes();
     let y = digits(s, 0, 4).ok_or_else(bad)?;
     let mo = digits(s, 5, 2).ok_or_else(bad)?;

@@ -69,7 +69,7 @@
 //! clock.advance(Duration::from_secs(61));
 //! switch.reset(&request)?;
 //! assert!(gate.is_open());
-//! # Ok::<(), KillSwitchError>(())
+//! # Ok::<(), supreme_kill_switch::Error>(())
 //! ```
 //!
 //! # Differences from the Python original
@@ -109,7 +109,7 @@ mod switch;
 pub mod triggers;
 mod venue;
 
-pub use error::{Error, KillSwitchError, Result};
+pub use error::{Error, Result};
 pub use event::{Action, Event, EventSink};
 pub use gate::{Gate, InFlight};
 pub use halt::{FlattenConfig, HaltConfig, HaltReport, RetryPolicy, close_orders};

@@ -9,7 +9,7 @@ use std::fmt;
 
 use supreme_core::operator::{KillSwitchReset, Refusal};
 
-use crate::error::KillSwitchError;
+use crate::error::Error;
 
 pub use supreme_core::operator::{OperatorKey, OperatorPublicKey};
 
@@ -37,37 +37,27 @@ pub(crate) const INIT_PREFIX: &str = "init-";
 /// let key = OperatorKey::generate()?;
 /// let text = key.sign_reset("trip-1", "alice", 1_700_000_060_000)?;
 /// assert_eq!(ResetToken::parse(&text).unwrap().subject(), "trip-1");
-/// # Ok::<(), supreme_kill_switch::KillSwitchError>(())
+/// # Ok::<(), supreme_kill_switch::Error>(())
 /// ```
 pub trait SignReset {
     /// Signs a reset token for trip `trip_id` as `operator`, valid until
     /// `expires_ms`, with a fresh random nonce.
-    fn sign_reset(
-        &self,
-        trip_id: &str,
-        operator: &str,
-        expires_ms: u64,
-    ) -> Result<String, KillSwitchError>;
+    fn sign_reset(&self, trip_id: &str, operator: &str, expires_ms: u64) -> Result<String, Error>;
 
     /// Signs a token for the first arming of a new switch
     /// ([`KillSwitchBuilder::init`](crate::KillSwitchBuilder::init)) with a
     /// fresh `init-` id. For a quorum, the other operators sign the same id
     /// with [`SignReset::sign_reset`] (read it with [`ResetToken::parse`]).
-    fn sign_init(&self, operator: &str, expires_ms: u64) -> Result<String, KillSwitchError>;
+    fn sign_init(&self, operator: &str, expires_ms: u64) -> Result<String, Error>;
 }
 
 impl SignReset for OperatorKey {
-    fn sign_reset(
-        &self,
-        trip_id: &str,
-        operator: &str,
-        expires_ms: u64,
-    ) -> Result<String, KillSwitchError> {
+    fn sign_reset(&self, trip_id: &str, operator: &str, expires_ms: u64) -> Result<String, Error> {
         Ok(self.sign::<KillSwitchReset>(trip_id, operator, expires_ms)?)
     }
 
-    fn sign_init(&self, operator: &str, expires_ms: u64) -> Result<String, KillSwitchError> {
-        let id = crate::nonce_store::random_id(INIT_PREFIX, 8).ok_or(KillSwitchError::Setup {
+    fn sign_init(&self, operator: &str, expires_ms: u64) -> Result<String, Error> {
+        let id = crate::nonce_store::random_id(INIT_PREFIX, 8).ok_or(Error::Setup {
             what: "init token",
             detail: "random source failed".to_owned(),
         })?;

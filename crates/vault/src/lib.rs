@@ -54,7 +54,7 @@
 //! let bytes = vault.to_bytes()?;
 //! let again = Vault::from_bytes(&bytes, &pass, &Default::default())?;
 //! assert_eq!(again.list().len(), 1);
-//! # Ok::<(), supreme_vault::VaultError>(())
+//! # Ok::<(), supreme_vault::Error>(())
 //! ```
 //!
 //! # Features
@@ -83,7 +83,7 @@ mod vault;
 
 pub use entry::{EntryInfo, EntryKind, EntrySecret};
 pub use env::{PlainEnv, read_env_secret, read_secret_with};
-pub use error::{Error, Result, UnsafeReason, VaultError};
+pub use error::{Error, Result, UnsafeReason};
 pub use file::VaultFile;
 pub use harden::{Hardening, harden_process};
 pub use hygiene::{

@@ -21,7 +21,7 @@ use ring::signature::{Ed25519KeyPair, KeyPair};
 use secrecy::ExposeSecret;
 
 use crate::entry::{EntryKind, EntrySecret};
-use crate::error::VaultError;
+use crate::error::Error;
 use supreme_core::{Clock, time::saturating_i64};
 
 /// A signature in its text form: 64 hex digits (HMAC-SHA256) or 88 base64
@@ -86,7 +86,7 @@ impl Signer {
         secret: EntrySecret,
         expires: Option<i64>,
         clock: Arc<dyn Clock>,
-    ) -> Result<Self, VaultError> {
+    ) -> Result<Self, Error> {
         let (key, key_id) = match &secret {
             EntrySecret::Hmac { key_id, secret } => (
                 KeyHolder::Hmac(Box::new(hmac::Key::new(
@@ -97,11 +97,11 @@ impl Signer {
             ),
             EntrySecret::Ed25519 { pkcs8 } => {
                 let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8.expose_secret())
-                    .map_err(|_| VaultError::RejectedSecret("not an Ed25519 PKCS#8 key".into()))?;
+                    .map_err(|_| Error::RejectedSecret("not an Ed25519 PKCS#8 key".into()))?;
                 (KeyHolder::Ed25519(Box::new(pair)), None)
             }
             EntrySecret::Text(_) => {
-                return Err(VaultError::WrongKind {
+                return Err(Error::WrongKind {
                     name: name.to_owned(),
                     found: "text",
                     expected: "hmac or ed25519",
@@ -144,12 +144,12 @@ impl Signer {
     /// Signs `payload`: lower-case hex HMAC-SHA256, or base64 Ed25519.
     ///
     /// # Errors
-    /// [`VaultError::Expired`] once the entry's expiry has passed.
-    pub fn sign(&self, payload: &[u8]) -> Result<Signature, VaultError> {
+    /// [`Error::Expired`] once the entry's expiry has passed.
+    pub fn sign(&self, payload: &[u8]) -> Result<Signature, Error> {
         if let Some(at) = self.expires
             && saturating_i64(self.clock.now_unix_secs()) >= at
         {
-            return Err(VaultError::Expired {
+            return Err(Error::Expired {
                 name: self.name.clone(),
                 expired_at: at,
             });
@@ -166,13 +166,13 @@ impl Signer {
             }
             KeyHolder::Ed25519(pair) => base64::engine::general_purpose::STANDARD
                 .encode_slice(pair.sign(payload).as_ref(), &mut buf)
-                .map_err(|_| VaultError::Crypto("base64"))?,
+                .map_err(|_| Error::Crypto("base64"))?,
         };
         let text = buf
             .get(..len)
             .and_then(|b| std::str::from_utf8(b).ok())
-            .ok_or(VaultError::Crypto("encoding"))?;
-        let out = ArrayString::from(text).map_err(|_| VaultError::Crypto("encoding"))?;
+            .ok_or(Error::Crypto("encoding"))?;
+        let out = ArrayString::from(text).map_err(|_| Error::Crypto("encoding"))?;
         Ok(Signature(out))
     }
 }

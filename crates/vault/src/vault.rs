@@ -12,7 +12,7 @@ use ring::hmac;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::entry::{EntryInfo, EntryKind, EntrySecret, entry_aad};
-use crate::error::VaultError;
+use crate::error::Error;
 use crate::format::{self, Header, SealedEntry};
 use crate::kdf::KdfParams;
 use crate::keyring::{DataKey, KeyRing};
@@ -50,8 +50,8 @@ impl Vault {
     /// A new, empty vault protected by `passphrase` (data-key version 1).
     ///
     /// # Errors
-    /// [`VaultError::Crypto`] if the system random generator fails.
-    pub fn create(passphrase: &SecretString, kdf: KdfParams) -> Result<Self, VaultError> {
+    /// [`Error::Crypto`] if the system random generator fails.
+    pub fn create(passphrase: &SecretString, kdf: KdfParams) -> Result<Self, Error> {
         let salt = keys::random::<16>()?;
         let kek = kdf.derive(passphrase.expose_secret().as_bytes(), &salt)?;
         let vault_id = keys::random()?;
@@ -79,14 +79,14 @@ impl Vault {
     /// version 1 file opens too; [`Vault::to_bytes`] then writes version 2.
     ///
     /// # Errors
-    /// [`VaultError::Malformed`], [`VaultError::KdfOverCap`],
-    /// [`VaultError::WrongPassphrase`], [`VaultError::Tampered`],
-    /// [`VaultError::Rollback`], among others.
+    /// [`Error::Malformed`], [`Error::KdfOverCap`],
+    /// [`Error::WrongPassphrase`], [`Error::Tampered`],
+    /// [`Error::Rollback`], among others.
     pub fn from_bytes(
         bytes: &[u8],
         passphrase: &SecretString,
         opts: &OpenOptions,
-    ) -> Result<Self, VaultError> {
+    ) -> Result<Self, Error> {
         let parsed = format::parse(bytes, &opts.limits)?;
         let kek = parsed
             .header
@@ -100,13 +100,13 @@ impl Vault {
         parsed: format::Parsed<'_>,
         kek: Key32,
         opts: &OpenOptions,
-    ) -> Result<Self, VaultError> {
+    ) -> Result<Self, Error> {
         let mut header = parsed.header;
         let ring = KeyRing::unwrap(&kek, &header)?;
         hmac::verify(&ring.mac_key(&header)?, parsed.authenticated, parsed.mac)
-            .map_err(|_| VaultError::Tampered)?;
+            .map_err(|_| Error::Tampered)?;
         if header.generation < opts.min_generation {
-            return Err(VaultError::Rollback {
+            return Err(Error::Rollback {
                 found: header.generation,
                 expected_at_least: opts.min_generation,
             });
@@ -134,8 +134,8 @@ impl Vault {
     /// always in the current format version.
     ///
     /// # Errors
-    /// [`VaultError::Crypto`] if key derivation fails.
-    pub fn to_bytes(&self) -> Result<Vec<u8>, VaultError> {
+    /// [`Error::Crypto`] if key derivation fails.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
         let mut out = format::encode(&self.header, self.entries.values());
         let tag = hmac::sign(&self.ring.mac_key(&self.header)?, &out);
         out.extend_from_slice(tag.as_ref());
@@ -178,7 +178,7 @@ impl Vault {
     /// assert_eq!(v.key_versions(), [1, 2, 3]); // and so does rotate
     /// v.retire_below(3)?;
     /// assert_eq!(v.key_versions(), [3]); // until the operator retires them
-    /// # Ok::<(), supreme_vault::VaultError>(())
+    /// # Ok::<(), supreme_vault::Error>(())
     /// ```
     #[must_use]
     pub fn key_versions(&self) -> Vec<u32> {
@@ -211,27 +211,25 @@ impl Vault {
             .collect()
     }
 
-    fn entry(&self, name: &str) -> Result<&SealedEntry, VaultError> {
+    fn entry(&self, name: &str) -> Result<&SealedEntry, Error> {
         self.entries
             .get(name)
-            .ok_or_else(|| VaultError::NotFound(name.to_owned()))
+            .ok_or_else(|| Error::NotFound(name.to_owned()))
     }
 
-    pub(crate) fn check_expiry(&self, name: &str, expires: Option<i64>) -> Result<(), VaultError> {
+    pub(crate) fn check_expiry(&self, name: &str, expires: Option<i64>) -> Result<(), Error> {
         match expires {
-            Some(at) if saturating_i64(self.clock.now_unix_secs()) >= at => {
-                Err(VaultError::Expired {
-                    name: name.to_owned(),
-                    expired_at: at,
-                })
-            }
+            Some(at) if saturating_i64(self.clock.now_unix_secs()) >= at => Err(Error::Expired {
+                name: name.to_owned(),
+                expired_at: at,
+            }),
             _ => Ok(()),
         }
     }
 
     /// Decrypts an entry (under the version it records) without the expiry check.
-    fn open_entry(&self, e: &SealedEntry) -> Result<EntrySecret, VaultError> {
-        let tampered = || VaultError::EntryTampered {
+    fn open_entry(&self, e: &SealedEntry) -> Result<EntrySecret, Error> {
+        let tampered = || Error::EntryTampered {
             name: e.name.clone(),
         };
         let key = self.ring.get(e.key_version)?;
@@ -251,9 +249,9 @@ impl Vault {
     /// which never hands the key out.
     ///
     /// # Errors
-    /// [`VaultError::NotFound`], [`VaultError::Expired`],
-    /// [`VaultError::EntryTampered`].
-    pub fn reveal(&self, name: &str) -> Result<EntrySecret, VaultError> {
+    /// [`Error::NotFound`], [`Error::Expired`],
+    /// [`Error::EntryTampered`].
+    pub fn reveal(&self, name: &str) -> Result<EntrySecret, Error> {
         let e = self.entry(name)?;
         self.check_expiry(name, e.expires)?;
         self.open_entry(e)
@@ -262,8 +260,8 @@ impl Vault {
     /// A signer for an HMAC or Ed25519 entry; the key stays inside it.
     ///
     /// # Errors
-    /// As [`Vault::reveal`], and [`VaultError::WrongKind`] for a text entry.
-    pub fn signer(&self, name: &str) -> Result<crate::Signer, VaultError> {
+    /// As [`Vault::reveal`], and [`Error::WrongKind`] for a text entry.
+    pub fn signer(&self, name: &str) -> Result<crate::Signer, Error> {
         let e = self.entry(name)?;
         self.check_expiry(name, e.expires)?;
         let secret = self.open_entry(e)?;
@@ -274,8 +272,8 @@ impl Vault {
     /// returns how many there are.
     ///
     /// # Errors
-    /// The first [`VaultError::EntryTampered`] found.
-    pub fn verify_entries(&self) -> Result<usize, VaultError> {
+    /// The first [`Error::EntryTampered`] found.
+    pub fn verify_entries(&self) -> Result<usize, Error> {
         for e in self.entries.values() {
             self.open_entry(e)?;
         }
@@ -288,15 +286,15 @@ impl Vault {
     }
 
     /// The data key of `version` (for opening).
-    pub(crate) fn key(&self, version: u32) -> Result<&DataKey, VaultError> {
+    pub(crate) fn key(&self, version: u32) -> Result<&DataKey, Error> {
         self.ring.get(version)
     }
 
     /// The kind of an entry.
     ///
     /// # Errors
-    /// [`VaultError::NotFound`].
-    pub fn kind(&self, name: &str) -> Result<EntryKind, VaultError> {
+    /// [`Error::NotFound`].
+    pub fn kind(&self, name: &str) -> Result<EntryKind, Error> {
         Ok(self.entry(name)?.kind)
     }
 }

@@ -18,7 +18,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
-use supreme_vault::{EntrySecret, KdfParams, VaultError, VaultFile};
+use supreme_vault::{EntrySecret, Error, KdfParams, VaultFile};
 
 const KILLS: usize = 200;
 const RESEAL_KILLS: usize = 100;
@@ -131,7 +131,7 @@ fn check(path: &Path) -> u64 {
 }
 
 /// Opens and saves the vault right after a kill (within 5 ms of it). A
-/// save the dying child completed after our read is a [`VaultError::Conflict`]
+/// save the dying child completed after our read is a [`Error::Conflict`]
 /// (the vault refusing to lose its update), so that one is retried once.
 fn fresh_writer(path: &Path, killed: Instant) {
     for attempt in 0..2 {
@@ -150,7 +150,7 @@ fn fresh_writer(path: &Path, killed: Instant) {
             .expect("replace");
         match vf.save() {
             Ok(()) => return,
-            Err(VaultError::Conflict { .. }) if attempt == 0 => {}
+            Err(Error::Conflict { .. }) if attempt == 0 => {}
             Err(e) => panic!("a fresh writer right after kill -9 failed: {e}"),
         }
     }

@@ -1,7 +1,7 @@
 //! The first arming of a switch with a latch.
 
 use super::{KillSwitch, KillSwitchBuilder};
-use crate::error::KillSwitchError;
+use crate::error::Error;
 use crate::event::Event;
 use crate::latch::{self, ArmRecord, LatchContents};
 use crate::nonce_store::NonceStore;
@@ -40,18 +40,18 @@ impl KillSwitchBuilder {
     /// let again = KillSwitch::builder().latch(&latch).reset_policy(policy).build();
     /// assert_eq!(again.state(), State::Armed);
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), KillSwitchError>(())
+    /// # Ok::<(), Error>(())
     /// ```
-    pub fn init(self, reqs: &[ResetRequest]) -> Result<KillSwitch, KillSwitchError> {
+    pub fn init(self, reqs: &[ResetRequest]) -> Result<KillSwitch, Error> {
         let (path, clock, policy) = (self.latch.as_deref(), &self.clock, &self.policy);
         let path = path
-            .ok_or(KillSwitchError::Setup {
+            .ok_or(Error::Setup {
                 what: "init",
                 detail: "no latch file configured".to_owned(),
             })?
             .to_owned();
         if std::fs::symlink_metadata(&path).is_ok() {
-            return Err(KillSwitchError::Latch {
+            return Err(Error::Latch {
                 path,
                 detail: "a latch already exists: init arms a new switch; reset this one".to_owned(),
             });
@@ -113,11 +113,11 @@ impl KillSwitchBuilder {
                 },
             },
         );
-        outcome.map_err(|refusal| KillSwitchError::ResetRefused { operator, refusal })?;
+        outcome.map_err(|refusal| Error::ResetRefused { operator, refusal })?;
         let switch = self.build();
         match switch.state() {
             State::Armed => Ok(switch),
-            actual => Err(KillSwitchError::WrongState {
+            actual => Err(Error::WrongState {
                 expected: State::Armed,
                 actual,
             }),

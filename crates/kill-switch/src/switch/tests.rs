@@ -228,7 +228,7 @@ fn unauthorized_resets_are_refused_and_reported() {
     let early = f.token(&rec.id);
     assert!(matches!(
         s.reset(&early),
-        Err(KillSwitchError::ResetRefused {
+        Err(Error::ResetRefused {
             refusal: ResetRefusal::CoolingDown { .. },
             ..
         })
@@ -248,7 +248,7 @@ fn unauthorized_resets_are_refused_and_reported() {
     s.reset(&good).unwrap();
     assert!(matches!(
         s.reset(&good),
-        Err(KillSwitchError::ResetRefused {
+        Err(Error::ResetRefused {
             refusal: ResetRefusal::NotTripped,
             ..
         })
@@ -277,7 +277,7 @@ fn replayed_nonce_is_refused() {
     s.inner.state.store(State::Tripped as u8, Ordering::Release);
     assert!(matches!(
         s.reset(&good),
-        Err(KillSwitchError::ResetRefused {
+        Err(Error::ResetRefused {
             refusal: ResetRefusal::Replayed,
             ..
         })
@@ -293,7 +293,7 @@ fn reset_refused_during_procedure() {
     f.clock.advance(Duration::from_secs(61));
     assert!(matches!(
         s.reset(&f.token(&rec.id)),
-        Err(KillSwitchError::ResetRefused {
+        Err(Error::ResetRefused {
             refusal: ResetRefusal::ActionInProgress(State::Halting),
             ..
         })
@@ -307,7 +307,7 @@ fn latch_failure_still_trips() {
     let s = f.build(Some(&path));
     assert!(matches!(
         s.trip(TripRequest::manual("x", "y")),
-        Err(KillSwitchError::Latch { .. })
+        Err(Error::Latch { .. })
     ));
     assert!(!s.gate().is_open());
     assert!(
@@ -386,8 +386,8 @@ fn two_person_rule_needs_two_distinct_operators() {
         operator: name.to_owned(),
         token: key.sign_reset(&rec.id, name, T0 + 60_000).unwrap(),
     };
-    let refusal = |r: Result<(), KillSwitchError>| match r {
-        Err(KillSwitchError::ResetRefused { refusal, .. }) => refusal,
+    let refusal = |r: Result<(), Error>| match r {
+        Err(Error::ResetRefused { refusal, .. }) => refusal,
         other => panic!("{other:?}"),
     };
     assert_eq!(

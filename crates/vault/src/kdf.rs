@@ -10,6 +10,7 @@
 use argon2::{Algorithm, Argon2, Params, Version};
 use zeroize::Zeroizing;
 
+use crate::danger::DangerousKdfParams;
 use crate::error::Error;
 use crate::keys::Key32;
 
@@ -55,11 +56,19 @@ impl KdfParams {
         })
     }
 
-    /// DANGER: tiny parameters (8 KiB, 1 pass, Argon2's minimum) that make a vault cheap to
-    /// brute-force. Only for tests and fuzzing, where hundreds of vaults are
-    /// opened; never for a vault that holds a real secret.
+    /// Test-only parameters: see [`DangerousKdfParams`].
+    ///
+    /// ```
+    /// let weak = supreme_vault::KdfParams::dangerous().insecure_for_tests();
+    /// assert_eq!(weak.memory_kib(), 8);
+    /// ```
     #[must_use]
-    pub const fn dangerous_insecure_for_tests() -> Self {
+    pub const fn dangerous() -> DangerousKdfParams {
+        DangerousKdfParams(())
+    }
+
+    /// Argon2's minimum (8 KiB, 1 pass, 1 lane), for [`DangerousKdfParams`].
+    pub(crate) const fn minimum() -> Self {
         Self {
             m_cost_kib: 8,
             t_cost: 1,
@@ -93,7 +102,7 @@ impl KdfParams {
     /// let floor = KdfParams::CALIBRATED;
     /// assert!(KdfParams::CALIBRATED.check_floor(&floor).is_ok());
     /// assert!(matches!(
-    ///     KdfParams::dangerous_insecure_for_tests().check_floor(&floor),
+    ///     KdfParams::dangerous().insecure_for_tests().check_floor(&floor),
     ///     Err(Error::KdfBelowFloor { memory_kib: 8, .. })
     /// ));
     /// ```

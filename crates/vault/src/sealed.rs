@@ -148,7 +148,7 @@ impl Vault {
     /// ```
     /// # use supreme_vault::{KdfParams, SealedText, Vault};
     /// # let pass = supreme_vault::secrecy::SecretString::from("p");
-    /// let mut v = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// let mut v = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
     /// let old = v.seal_bytes("API_SECRET", b"s3cret")?;
     /// v.rotate()?;
     /// let new = v.reseal_value("API_SECRET", &old)?;

@@ -33,7 +33,7 @@ pub const STATE_DIR_ENV: &str = "SUPREME_VAULT_STATE_DIR";
 /// # let pass = supreme_vault::secrecy::SecretString::from("p");
 /// # let tmp = tempfile::tempdir().unwrap();
 /// let seen = SeenGenerations::open(tmp.path().join("state"))?;
-/// let mut vault = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+/// let mut vault = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
 /// let old_copy = vault.to_bytes()?;
 /// vault.put("note", &supreme_vault::EntrySecret::Text("x".to_owned().into()), None)?;
 /// seen.record(&vault)?; // generation 2 seen

@@ -31,7 +31,7 @@ impl Vault {
     /// use supreme_vault::{KdfParams, Vault, secrecy::SecretString};
     ///
     /// let pass = SecretString::from("correct horse battery staple");
-    /// let mut vault = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// let mut vault = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
     /// let key = vault.state_key("risk")?;
     /// vault.rotate()?;
     /// let again = vault.state_key("risk")?;

@@ -242,7 +242,7 @@ impl Vault {
     /// ```
     /// # use supreme_vault::{KdfParams, Vault};
     /// # let pass = supreme_vault::secrecy::SecretString::from("p");
-    /// let mut v = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// let mut v = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
     /// let mut old = Vec::new();
     /// v.encrypt_stream(&mut &b"trades"[..], &mut old)?;
     /// v.rotate()?;

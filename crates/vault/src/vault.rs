@@ -171,8 +171,8 @@ impl Vault {
     /// ```
     /// # use supreme_vault::{KdfParams, Vault};
     /// # let pass = supreme_vault::secrecy::SecretString::from("p");
-    /// let mut v = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
-    /// v.passwd(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// let mut v = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
+    /// v.passwd(&pass, KdfParams::dangerous().insecure_for_tests())?;
     /// assert_eq!(v.key_versions(), [1, 2]); // passwd keeps version 1 readable
     /// v.rotate()?;
     /// assert_eq!(v.key_versions(), [1, 2, 3]); // and so does rotate

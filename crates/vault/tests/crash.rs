@@ -64,7 +64,7 @@ fn reseal_value(i: usize) -> String {
 /// The reseal child: a new key version, every entry re-sealed under it, the
 /// old one retired; a save after each step, forever.
 fn reseal_child(path: &Path) -> ! {
-    let weak = KdfParams::dangerous_insecure_for_tests();
+    let weak = KdfParams::dangerous().insecure_for_tests();
     let mut vf = VaultFile::open(path, &pass()).expect("child open");
     ready();
     loop {
@@ -249,7 +249,7 @@ fn seed(started: Instant) -> u64 {
 fn reseal_crash_loop(started: Instant) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let path = tmp.path().join("reseal.vault");
-    let mut vf = VaultFile::create(&path, &pass(), KdfParams::dangerous_insecure_for_tests())
+    let mut vf = VaultFile::create(&path, &pass(), KdfParams::dangerous().insecure_for_tests())
         .expect("create");
     for i in 0..RESEAL_ENTRIES {
         let value = EntrySecret::Text(SecretString::from(reseal_value(i)));
@@ -277,7 +277,7 @@ fn reseal_crash_loop(started: Instant) {
 fn crash_loop(started: Instant) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let path = tmp.path().join("crash.vault");
-    let mut vf = VaultFile::create(&path, &pass(), KdfParams::dangerous_insecure_for_tests())
+    let mut vf = VaultFile::create(&path, &pass(), KdfParams::dangerous().insecure_for_tests())
         .expect("create");
     let first = SecretString::from(format!("generation {} ", vf.vault().generation() + 1));
     vf.vault_mut()

@@ -15,7 +15,7 @@ fn pass() -> SecretString {
 }
 
 fn create(path: &Path) {
-    VaultFile::create(path, &pass(), KdfParams::dangerous_insecure_for_tests()).expect("create");
+    VaultFile::create(path, &pass(), KdfParams::dangerous().insecure_for_tests()).expect("create");
 }
 
 fn chmod(path: &Path, mode: u32) {
@@ -142,7 +142,7 @@ fn a_new_vault_is_not_created_under_a_writable_ancestor() {
     let err = VaultFile::create(
         top.join("keys/bot.vault"),
         &pass(),
-        KdfParams::dangerous_insecure_for_tests(),
+        KdfParams::dangerous().insecure_for_tests(),
     )
     .expect_err("refused");
     assert!(matches!(

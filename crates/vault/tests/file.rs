@@ -12,7 +12,7 @@ fn pass() -> SecretString {
 }
 
 fn create(path: &Path) -> VaultFile {
-    VaultFile::create(path, &pass(), KdfParams::dangerous_insecure_for_tests()).expect("create")
+    VaultFile::create(path, &pass(), KdfParams::dangerous().insecure_for_tests()).expect("create")
 }
 
 fn mode(path: &Path) -> u32 {
@@ -52,7 +52,7 @@ fn created_0600_in_new_0700_directory_and_saved_atomically() {
         other => panic!("{other:?}"),
     }
     assert!(matches!(
-        VaultFile::create(&path, &pass(), KdfParams::dangerous_insecure_for_tests()),
+        VaultFile::create(&path, &pass(), KdfParams::dangerous().insecure_for_tests()),
         Err(Error::AlreadyExists(_))
     ));
 }

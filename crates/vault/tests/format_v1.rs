@@ -101,7 +101,7 @@ fn v1_file_on_disk_upgrades_on_save_and_then_passwd_works() {
     assert_eq!(fs::read(&path).expect("read")[8..10], [0, 2]);
     let new = SecretString::from("new passphrase for the upgraded file");
     vf.vault_mut()
-        .passwd(&new, KdfParams::dangerous_insecure_for_tests())
+        .passwd(&new, KdfParams::dangerous().insecure_for_tests())
         .expect("passwd");
     vf.save().expect("save");
     let again = VaultFile::open(&path, &new).expect("reopen");

@@ -32,14 +32,14 @@ fn default_limits_admit_the_default_and_refuse_more() {
     ));
     assert!(
         KdfLimits::tiny()
-            .check(&KdfParams::dangerous_insecure_for_tests())
+            .check(&KdfParams::dangerous().insecure_for_tests())
             .is_ok()
     );
 }
 
 #[test]
 fn derivation_is_deterministic_and_salted() {
-    let p = KdfParams::dangerous_insecure_for_tests();
+    let p = KdfParams::dangerous().insecure_for_tests();
     let a = p.derive(b"pass", &[1; 16]).expect("derive");
     let b = p.derive(b"pass", &[1; 16]).expect("derive");
     let c = p.derive(b"pass", &[2; 16]).expect("derive");

@@ -7,7 +7,7 @@ fn header(ring: &KeyRing, kek: &Key32) -> Header {
         format: VERSION,
         vault_id: ring.vault_id,
         generation: 1,
-        kdf: KdfParams::dangerous_insecure_for_tests(),
+        kdf: KdfParams::dangerous().insecure_for_tests(),
         salt: [7; 16],
         keys: Vec::new(),
     };

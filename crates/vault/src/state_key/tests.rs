@@ -7,7 +7,7 @@ use crate::KdfParams;
 use crate::test_support::pass;
 
 fn kdf() -> KdfParams {
-    KdfParams::dangerous_insecure_for_tests()
+    KdfParams::dangerous().insecure_for_tests()
 }
 
 fn tag(key: &StateKey) -> [u8; 32] {

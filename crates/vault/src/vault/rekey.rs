@@ -59,7 +59,7 @@ impl Vault {
     /// ```
     /// # use supreme_vault::{KdfParams, Vault};
     /// # let pass = supreme_vault::secrecy::SecretString::from("p");
-    /// let mut v = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// let mut v = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
     /// let before = v.seal_bytes("LABEL", b"sealed under version 1")?;
     /// let rotation = v.rotate()?;
     /// assert_eq!((rotation.key_version, rotation.still_readable), (2, vec![1]));
@@ -102,9 +102,9 @@ impl Vault {
     /// ```
     /// # use supreme_vault::{EntrySecret, KdfParams, Vault};
     /// # let pass = supreme_vault::secrecy::SecretString::from("p");
-    /// let mut v = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// let mut v = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
     /// v.put("note", &EntrySecret::Text("kept".into()), None)?;
-    /// v.passwd(&pass, KdfParams::dangerous_insecure_for_tests())?; // version 2; note stays on 1
+    /// v.passwd(&pass, KdfParams::dangerous().insecure_for_tests())?; // version 2; note stays on 1
     /// assert_eq!(v.reseal()?, 1);
     /// assert_eq!(v.list()[0].key_version, 2);
     /// assert_eq!(v.reseal()?, 0);
@@ -141,7 +141,7 @@ impl Vault {
     /// ```
     /// # use supreme_vault::{KdfParams, Vault, Error};
     /// # let pass = supreme_vault::secrecy::SecretString::from("p");
-    /// let mut v = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// let mut v = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
     /// let old = v.seal_bytes("LABEL", b"value")?;
     /// let new = v.rotate().and_then(|_| v.reseal_value("LABEL", &old))?;
     /// assert_eq!(v.retire_below(2)?, [1]);

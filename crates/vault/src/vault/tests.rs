@@ -197,7 +197,7 @@ fn passwd_rewraps_without_touching_entries() {
     v.put("api", &hmac_secret(), None).expect("put");
     let ct = v.entries.get("api").expect("entry").ciphertext.clone();
     let new_pass = SecretString::from("a new passphrase");
-    v.passwd(&new_pass, KdfParams::dangerous_insecure_for_tests())
+    v.passwd(&new_pass, KdfParams::dangerous().insecure_for_tests())
         .expect("passwd");
     let bytes = v.to_bytes().expect("bytes");
     assert!(matches!(reopen(&bytes), Err(Error::WrongPassphrase)));
@@ -225,7 +225,7 @@ fn whole_file_rollback_detected_with_floor() {
 
 #[test]
 fn kdf_caps_refuse_before_work() {
-    let v = Vault::create(&pass(), KdfParams::dangerous_insecure_for_tests()).expect("create");
+    let v = Vault::create(&pass(), KdfParams::dangerous().insecure_for_tests()).expect("create");
     let bytes = v.to_bytes().expect("bytes");
     let tiny = KdfLimits {
         max_memory_kib: 4,

@@ -9,7 +9,7 @@ use crate::test_support::*;
 use crate::{EntrySecret, Error, KdfParams, OpenOptions, Vault};
 
 fn weak() -> KdfParams {
-    KdfParams::dangerous_insecure_for_tests()
+    KdfParams::dangerous().insecure_for_tests()
 }
 
 fn new_pass() -> SecretString {

@@ -7,7 +7,7 @@ use crate::test_support::*;
 use crate::{EntrySecret, Error, KdfParams, OpenOptions, SealedText, Vault};
 
 fn weak() -> KdfParams {
-    KdfParams::dangerous_insecure_for_tests()
+    KdfParams::dangerous().insecure_for_tests()
 }
 
 fn text(s: &str) -> EntrySecret {

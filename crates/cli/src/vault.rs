@@ -17,6 +17,8 @@ mod rekey;
 mod session;
 mod streams;
 
+pub(crate) use input::format_rfc3339;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -120,7 +120,8 @@ pub use notify::{
     Urgency,
 };
 pub use reset::{
-    OperatorKey, OperatorPublicKey, ResetPolicy, ResetRefusal, ResetRequest, ResetToken, SignReset,
+    OperatorKey, OperatorPublicKey, Refusal, ResetPolicy, ResetRefusal, ResetRequest, ResetToken,
+    SignReset,
 };
 pub use respond::{Responder, ResponderHandle};
 pub use state::{State, Trigger, TripRecord, TripRequest};

@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::event::Event;
 use crate::latch::{self, ArmRecord, LatchContents};
 use crate::nonce_store::NonceStore;
-use crate::reset::{self, ResetRefusal, ResetRequest, ResetToken};
+use crate::reset::{self, Refusal, ResetRefusal, ResetRequest, ResetToken};
 use crate::state::State;
 
 impl KillSwitchBuilder {
@@ -63,19 +63,21 @@ impl KillSwitchBuilder {
             .collect::<Vec<_>>()
             .join("+");
         let outcome = (|| {
-            let first = reqs.first().ok_or(ResetRefusal::QuorumNotMet {
-                have: 0,
-                need: policy.required_operators(),
-            })?;
+            let first = reqs
+                .first()
+                .ok_or(ResetRefusal::Operator(Refusal::QuorumNotMet {
+                    have: 0,
+                    need: policy.required_operators(),
+                }))?;
             let id = ResetToken::parse(&first.token)
-                .map_err(ResetRefusal::MalformedToken)?
+                .map_err(|e| ResetRefusal::Operator(Refusal::MalformedToken(e)))?
                 .subject()
                 .to_owned();
             if !id.starts_with(reset::INIT_PREFIX) {
-                return Err(ResetRefusal::MalformedToken(format!(
+                return Err(ResetRefusal::Operator(Refusal::MalformedToken(format!(
                     "init needs tokens for an {}... id (sign-reset --init), not {id:?}",
                     reset::INIT_PREFIX
-                )));
+                ))));
             }
             let tokens = reset::authorize_all(&policy.without_cooldown(), reqs, &id, now, now)?;
             // Arming opens the gate: recorded first, refused unrecorded.

@@ -5,7 +5,7 @@ use supreme_core::FakeClock;
 
 use super::*;
 use crate::reset::{OperatorKey, SignReset};
-use crate::reset::{ResetRefusal, ResetRequest};
+use crate::reset::{Refusal, ResetRefusal, ResetRequest};
 use crate::state::Trigger;
 
 const T0: u64 = 1_700_000_000_000;
@@ -229,7 +229,7 @@ fn unauthorized_resets_are_refused_and_reported() {
     assert!(matches!(
         s.reset(&early),
         Err(Error::ResetRefused {
-            refusal: ResetRefusal::CoolingDown { .. },
+            refusal: ResetRefusal::Operator(Refusal::CoolingDown { .. }),
             ..
         })
     ));
@@ -259,7 +259,10 @@ fn unauthorized_resets_are_refused_and_reported() {
     let refusals = f.refusals();
     assert!(refusals[0].starts_with("cooldown:"), "{refusals:?}");
     assert!(refusals[1].starts_with("token is for trip"), "{refusals:?}");
-    assert_eq!(refusals[2], ResetRefusal::BadSignature.to_string());
+    assert_eq!(
+        refusals[2],
+        ResetRefusal::Operator(Refusal::BadSignature).to_string()
+    );
     assert_eq!(refusals[3], ResetRefusal::NotTripped.to_string());
     assert!(refusals[4].starts_with("token is for trip"), "{refusals:?}");
 }
@@ -392,16 +395,16 @@ fn two_person_rule_needs_two_distinct_operators() {
     };
     assert_eq!(
         refusal(s.reset(&req(&alice, "alice"))),
-        ResetRefusal::QuorumNotMet { have: 1, need: 2 }
+        ResetRefusal::Operator(Refusal::QuorumNotMet { have: 1, need: 2 })
     );
     assert_eq!(
         refusal(s.reset_quorum(&[req(&alice, "alice"), req(&alice, "alice")])),
-        ResetRefusal::DuplicateOperator
+        ResetRefusal::Operator(Refusal::DuplicateOperator)
     );
     // Bob's name with alice's key.
     assert_eq!(
         refusal(s.reset_quorum(&[req(&alice, "alice"), req(&alice, "bob")])),
-        ResetRefusal::BadSignature
+        ResetRefusal::Operator(Refusal::BadSignature)
     );
     assert_eq!(s.state(), State::Tripped);
     s.reset_quorum(&[req(&alice, "alice"), req(&bob, "bob")])

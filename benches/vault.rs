@@ -31,7 +31,7 @@ const PAYLOAD: &[u8] =
 
 fn vault() -> Vault {
     let pass = SecretString::from("bench");
-    let mut v = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests()).unwrap();
+    let mut v = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests()).unwrap();
     let secret = EntrySecret::Hmac {
         key_id: KEY_ID.into(),
         secret: SecretString::from(SECRET),

@@ -97,7 +97,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn describe<T>(r: Result<T, KillSwitchError>) -> String {
+fn describe<T>(r: Result<T, Error>) -> String {
     match r {
         Ok(_) => "accepted".into(),
         Err(e) => format!("refused ({e})"),

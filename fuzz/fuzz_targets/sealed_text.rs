@@ -11,7 +11,7 @@ use supreme_vault::{KdfParams, SealedText, Vault};
 fuzz_target!(|data: &[u8]| {
     static VAULT: OnceLock<Vault> = OnceLock::new();
     let vault = VAULT.get_or_init(|| {
-        Vault::create(&SecretString::from("fuzz"), KdfParams::dangerous_insecure_for_tests()).unwrap()
+        Vault::create(&SecretString::from("fuzz"), KdfParams::dangerous().insecure_for_tests()).unwrap()
     });
     let Ok(text) = std::str::from_utf8(data) else { return };
     if let Ok(parsed) = SealedText::parse(text) {

@@ -18,7 +18,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 
 use crate::digest::Digest;
-use crate::error::{AuditError, Result};
+use crate::error::{Error, Result};
 use crate::key::{PublicKey, SigningKey, valid_key_name};
 
 const SIG_PREFIX: &str = "\u{2014} ";
@@ -68,7 +68,7 @@ impl Checkpoint {
         key: &SigningKey,
     ) -> Result<Self> {
         if origin.is_empty() || origin.contains('\n') || origin != origin.trim() {
-            return Err(AuditError::InvalidOption(format!(
+            return Err(Error::InvalidOption(format!(
                 "bad checkpoint origin {origin:?}"
             )));
         }
@@ -107,7 +107,7 @@ impl Checkpoint {
     /// Parses checkpoint text (signatures are not checked here; see
     /// [`Checkpoint::verify`]).
     pub fn parse(text: &str) -> Result<Self> {
-        let bad = |what: &str| AuditError::MalformedCheckpoint(what.to_owned());
+        let bad = |what: &str| Error::MalformedCheckpoint(what.to_owned());
         if text.len() > MAX_LEN {
             return Err(bad("too long"));
         }
@@ -193,7 +193,7 @@ impl Checkpoint {
         if ok {
             Ok(())
         } else {
-            Err(AuditError::BadSignature {
+            Err(Error::BadSignature {
                 key_name: key.name.clone(),
             })
         }

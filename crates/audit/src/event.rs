@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::details::{DetailValue, Details};
 
-use crate::error::AuditError;
+use crate::error::Error;
 
 macro_rules! event_types {
     ($($(#[$doc:meta])* $variant:ident => $name:literal,)*) => {
@@ -32,11 +32,11 @@ macro_rules! event_types {
 
             /// Parses a name: a well-known kind or any `UPPER_SNAKE_CASE`
             /// name of 1 to 64 characters (`A-Z`, `0-9`, `_`).
-            pub fn new(name: &str) -> Result<Self, AuditError> {
+            pub fn new(name: &str) -> Result<Self, Error> {
                 match name {
                     $($name => Ok(Self::$variant),)*
                     _ if valid_name(name) => Ok(Self::Other(name.to_owned())),
-                    _ => Err(AuditError::InvalidEventType(name.to_owned())),
+                    _ => Err(Error::InvalidEventType(name.to_owned())),
                 }
             }
         }
@@ -98,8 +98,8 @@ impl fmt::Display for EventType {
 }
 
 impl FromStr for EventType {
-    type Err = AuditError;
-    fn from_str(s: &str) -> Result<Self, AuditError> {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
         Self::new(s)
     }
 }
@@ -109,9 +109,9 @@ impl FromStr for EventType {
 /// `append` returns).
 pub use supreme_core::event::Severity;
 
-impl From<supreme_core::event::UnknownSeverity> for AuditError {
+impl From<supreme_core::event::UnknownSeverity> for Error {
     fn from(e: supreme_core::event::UnknownSeverity) -> Self {
-        AuditError::InvalidSeverity(e.0)
+        Error::InvalidSeverity(e.0)
     }
 }
 

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
 use secrecy::{ExposeSecret, SecretBox};
 
-use crate::error::{AuditError, Result};
+use crate::error::{Error, Result};
 
 const ALG_ED25519: u8 = 1;
 const PRIVATE_PREFIX: &str = "PRIVATE+KEY+";
@@ -58,7 +58,7 @@ impl SigningKey {
     /// A fresh key. The PKCS#8 document is returned for storage (a vault
     /// entry, say); it is a secret.
     pub fn generate(name: &str) -> Result<(Self, SecretBox<[u8]>)> {
-        let bad = |reason: &str| AuditError::BadKey {
+        let bad = |reason: &str| Error::BadKey {
             path: PathBuf::from(name),
             reason: reason.to_owned(),
         };
@@ -74,7 +74,7 @@ impl SigningKey {
 
     /// A key from a PKCS#8 v2 document (as ring generates).
     pub fn from_pkcs8(name: &str, pkcs8: &[u8]) -> Result<Self> {
-        let bad = |reason: &str| AuditError::BadKey {
+        let bad = |reason: &str| Error::BadKey {
             path: PathBuf::from(name),
             reason: reason.to_owned(),
         };
@@ -98,7 +98,7 @@ impl SigningKey {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 Ok((Self::create(path, name)?, true))
             }
-            Err(e) => Err(AuditError::io("stat", path, e)),
+            Err(e) => Err(Error::io("stat", path, e)),
         }
     }
 
@@ -115,7 +115,7 @@ impl SigningKey {
         );
         supreme_core::files::write_new(path, text.expose_secret().as_bytes()).map_err(
             |e| match e {
-                supreme_core::files::Error::AlreadyExists { .. } => AuditError::io(
+                supreme_core::files::Error::AlreadyExists { .. } => Error::io(
                     "create key file",
                     path,
                     std::io::ErrorKind::AlreadyExists.into(),
@@ -133,7 +133,7 @@ impl SigningKey {
 
     /// Loads a key file written by [`SigningKey::create`].
     pub fn load(path: &Path) -> Result<Self> {
-        let bad = |reason: &str| AuditError::BadKey {
+        let bad = |reason: &str| Error::BadKey {
             path: path.to_owned(),
             reason: reason.to_owned(),
         };
@@ -216,7 +216,7 @@ impl PublicKey {
 
     /// Parses verifier key text (surrounding whitespace ignored).
     pub fn from_vkey(text: &str) -> Result<Self> {
-        let bad = |reason: &str| AuditError::BadKey {
+        let bad = |reason: &str| Error::BadKey {
             path: PathBuf::from("<public key>"),
             reason: reason.to_owned(),
         };
@@ -255,7 +255,7 @@ impl PublicKey {
     /// let fp = key.fingerprint();
     /// assert_eq!(fp.len(), 64);
     /// assert_eq!(fp, supreme_audit::PublicKey::from_vkey(&key.to_vkey())?.fingerprint());
-    /// # Ok::<(), supreme_audit::AuditError>(())
+    /// # Ok::<(), supreme_audit::Error>(())
     /// ```
     pub fn fingerprint(&self) -> String {
         ring::digest::digest(&ring::digest::SHA256, self.to_vkey().as_bytes())
@@ -267,10 +267,9 @@ impl PublicKey {
 
     /// Reads a verifier key file.
     pub fn load(path: &Path) -> Result<Self> {
-        let text =
-            fs::read_to_string(path).map_err(|e| AuditError::io("read public key", path, e))?;
+        let text = fs::read_to_string(path).map_err(|e| Error::io("read public key", path, e))?;
         Self::from_vkey(&text).map_err(|e| match e {
-            AuditError::BadKey { reason, .. } => AuditError::BadKey {
+            Error::BadKey { reason, .. } => Error::BadKey {
                 path: path.to_owned(),
                 reason,
             },

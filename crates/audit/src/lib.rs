@@ -122,7 +122,7 @@ mod writer;
 pub use checkpoint::{Checkpoint, NoteSignature};
 pub use details::{Detail, DetailValue};
 pub use digest::{Digest, record_hash};
-pub use error::{AuditError, Error, Result};
+pub use error::{Error, Result};
 pub use event::{Event, EventType, REDACTED, Severity};
 pub use key::{PublicKey, SigningKey, public_path};
 #[cfg(feature = "tracing")]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use supreme_core::{Clock, SystemClock};
 
-use crate::error::AuditError;
+use crate::error::Error;
 use crate::event::{EventType, Severity};
 use crate::key::SigningKey;
 use crate::redact::Redactor;
@@ -51,7 +51,7 @@ pub enum OnWriteFailure {
     },
     /// Call this once (for example to trip the kill switch and halt trading),
     /// then fail closed as [`OnWriteFailure::Error`].
-    Halt(Arc<dyn Fn(&AuditError) + Send + Sync>),
+    Halt(Arc<dyn Fn(&Error) + Send + Sync>),
 }
 
 impl std::fmt::Debug for OnWriteFailure {
@@ -138,7 +138,7 @@ impl Options {
     }
 
     /// How long `open` waits for the lock of a writer that is still exiting
-    /// (a restart right after `kill -9`) before [`AuditError::Locked`](crate::AuditError::Locked),
+    /// (a restart right after `kill -9`) before [`Error::Locked`](crate::Error::Locked),
     /// which names the holder's pid; 2 s by default.
     #[must_use]
     pub fn lock_wait(mut self, wait: Duration) -> Self {

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use crate::checkpoint::Checkpoint;
 use crate::digest::Digest;
-use crate::error::{AuditError, Result};
+use crate::error::{Error, Result};
 
 const MAX_LINE: usize = 64 * 1024;
 
@@ -83,7 +83,7 @@ pub(crate) fn read_links(path: &Path) -> Result<(HashMap<u64, Vec<Link>>, usize)
     let data = match fs::read(path) {
         Ok(d) => d,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((HashMap::new(), 0)),
-        Err(e) => return Err(AuditError::io("read", path, e)),
+        Err(e) => return Err(Error::io("read", path, e)),
     };
     let mut links: HashMap<u64, Vec<Link>> = HashMap::new();
     let mut bad = 0;

@@ -17,7 +17,7 @@ use std::io::Write;
 use serde_json::{Map, Value};
 
 use crate::digest::Digest;
-use crate::error::{AuditError, Result};
+use crate::error::{Error, Result};
 use crate::event::{EventType, Severity};
 use crate::redact::Redactor;
 use crate::time::parse_rfc3339_ms;
@@ -78,7 +78,7 @@ impl Record {
 
     /// Parses a line strictly: exact fields, valid values, canonical bytes.
     pub fn parse(line: &[u8]) -> Result<Self> {
-        let bad = |what: &str| AuditError::MalformedRecord(what.to_owned());
+        let bad = |what: &str| Error::MalformedRecord(what.to_owned());
         let value: Value = serde_json::from_slice(line).map_err(|e| bad(&e.to_string()))?;
         let Value::Object(mut obj) = value else {
             return Err(bad("not a JSON object"));

@@ -13,7 +13,7 @@ use std::time::Duration;
 use supreme_core::files::FileLock;
 
 use crate::checkpoint::Checkpoint;
-use crate::error::{AuditError, Result};
+use crate::error::{Error, Result};
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
@@ -45,10 +45,10 @@ pub fn list_segments(active: &Path) -> Result<Vec<(u64, PathBuf)>> {
     let entries = match fs::read_dir(&dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => return Err(AuditError::io("list", &dir, e)),
+        Err(e) => return Err(Error::io("list", &dir, e)),
     };
     for entry in entries {
-        let entry = entry.map_err(|e| AuditError::io("list", &dir, e))?;
+        let entry = entry.map_err(|e| Error::io("list", &dir, e))?;
         let file_name = entry.file_name();
         let Some(digits) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
             continue;
@@ -106,7 +106,7 @@ pub fn last_exported(active: &Path) -> Result<Option<Checkpoint>> {
     match fs::read_to_string(&path) {
         Ok(text) => Checkpoint::parse(&text).map(Some),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(AuditError::io("read", &path, e)),
+        Err(e) => Err(Error::io("read", &path, e)),
     }
 }
 
@@ -128,7 +128,7 @@ pub(crate) fn apply_retention(
             break;
         }
         let path = &segments[i].1;
-        fs::remove_file(path).map_err(|e| AuditError::io("delete", path, e))?;
+        fs::remove_file(path).map_err(|e| Error::io("delete", path, e))?;
         deleted.push(path.clone());
     }
     if !deleted.is_empty() {

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::binding::{consistency_of, segment_base};
 use crate::checkpoint::Checkpoint;
 use crate::digest::{Digest, record_hash};
-use crate::error::{AuditError, Result};
+use crate::error::{Error, Result};
 use crate::key::PublicKey;
 use crate::merkle::{MerkleState, consistency};
 use crate::record::{Record, scan_head};
@@ -71,7 +71,7 @@ pub(crate) fn checkpoint_of(record: &Record) -> Result<Checkpoint> {
         .get("checkpoint")
         .and_then(Value::as_str)
         .ok_or_else(|| {
-            AuditError::MalformedCheckpoint("CHECKPOINT record without checkpoint text".into())
+            Error::MalformedCheckpoint("CHECKPOINT record without checkpoint text".into())
         })?;
     Checkpoint::parse(text)
 }
@@ -99,7 +99,7 @@ pub(crate) struct FileScan {
 /// bound to a checkpoint `key` signed. Fails closed on anything but a torn
 /// last line.
 pub(crate) fn scan_file(path: &Path, key: &PublicKey) -> Result<FileScan> {
-    let file = File::open(path).map_err(|e| AuditError::io("open", path, e))?;
+    let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut scan = FileScan::default();
     let mut line = Vec::with_capacity(512);
@@ -108,7 +108,7 @@ pub(crate) fn scan_file(path: &Path, key: &PublicKey) -> Result<FileScan> {
         line.clear();
         let n = reader
             .read_until(b'\n', &mut line)
-            .map_err(|e| AuditError::io("read", path, e))?;
+            .map_err(|e| Error::io("read", path, e))?;
         if n == 0 {
             break;
         }
@@ -131,7 +131,7 @@ fn check_line(
     key: &PublicKey,
     scan: &mut FileScan,
 ) -> Result<()> {
-    let damaged = |what: String| AuditError::Damaged {
+    let damaged = |what: String| Error::Damaged {
         path: path.to_owned(),
         line: line_no,
         what,

@@ -1,8 +1,26 @@
-//! RFC 3339 UTC timestamps with millisecond precision, without a date crate.
+//! RFC 3339 UTC timestamps with millisecond precision: formatted by the
+//! `time` crate (with a per-second cache for the writer), parsed here.
 
-use crate::error::{AuditError, Result};
+use std::sync::LazyLock;
+
+use time::format_description::BorrowedFormatItem;
+use time::{Duration, OffsetDateTime};
+
+use crate::error::{Error, Result};
 
 const MS_PER_DAY: i64 = 86_400_000;
+
+/// 400 Gregorian years (146 097 days) in milliseconds: the calendar repeats
+/// after them, weekday and leap days included.
+const CYCLE_MS: i64 = 146_097 * MS_PER_DAY;
+
+/// Everything after the year: `-MM-DDTHH:MM:SS.mmmZ`.
+static AFTER_YEAR: LazyLock<Vec<BorrowedFormatItem<'static>>> = LazyLock::new(|| {
+    time::format_description::parse_borrowed::<2>(
+        "-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z",
+    )
+    .expect("a valid format description")
+});
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
@@ -15,34 +33,31 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// The date of a day number since 1970-01-01.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 /// Formats Unix milliseconds as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+///
+/// ```
+/// use supreme_audit::format_utc_ms;
+/// assert_eq!(format_utc_ms(1_764_384_184_123), "2025-11-29T02:43:04.123Z");
+/// assert_eq!(format_utc_ms(-1), "1969-12-31T23:59:59.999Z");
+/// ```
+///
+/// Every `i64` has a text: `time` formats the instant moved by whole
+/// 400-year cycles into 1970 to 2369, and the cycles are added back to the
+/// year, so years past `time`'s ±9999 print as they always did (`10000-…`,
+/// `-001-…`), though [`parse_rfc3339_ms`] reads only years 0000 to 9999.
 pub fn format_utc_ms(unix_ms: i64) -> String {
-    let days = unix_ms.div_euclid(MS_PER_DAY);
-    let ms_of_day = unix_ms.rem_euclid(MS_PER_DAY);
-    let (y, mo, d) = civil_from_days(days);
-    let (h, rest) = (ms_of_day / 3_600_000, ms_of_day % 3_600_000);
-    let (mi, rest) = (rest / 60_000, rest % 60_000);
-    let (s, ms) = (rest / 1000, rest % 1000);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z")
+    let cycles = unix_ms.div_euclid(CYCLE_MS);
+    let moved = OffsetDateTime::UNIX_EPOCH + Duration::milliseconds(unix_ms.rem_euclid(CYCLE_MS));
+    let year = i64::from(moved.year()) + 400 * cycles;
+    let rest = moved
+        .format(&AFTER_YEAR[..])
+        .expect("an OffsetDateTime has every component the description names");
+    format!("{year:04}{rest}")
 }
 
-/// Appends what [`format_utc_ms`] returns, without allocating for years
-/// 0000 to 9999. The text up to the second is kept per thread and reused
-/// while the second lasts: a writer stamps many records in each one.
+/// Appends what [`format_utc_ms`] returns. The text up to the second is
+/// kept per thread and reused while the second lasts (a writer stamps many
+/// records in each one), so only the first record of a second formats.
 pub(crate) fn push_utc_ms(out: &mut Vec<u8>, unix_ms: i64) {
     let (second, ms) = (unix_ms.div_euclid(1000), unix_ms.rem_euclid(1000));
     let prefix = LAST_SECOND.with(|last| {
@@ -71,33 +86,14 @@ thread_local! {
         const { std::cell::Cell::new((i64::MIN, [0; 20])) };
 }
 
-/// `YYYY-MM-DDTHH:MM:SS.` for a Unix second in years 0000 to 9999.
+/// `YYYY-MM-DDTHH:MM:SS.`, the first 20 bytes of [`format_utc_ms`], for a
+/// Unix second in years 0000 to 9999 (a four-digit year).
 fn second_prefix(second: i64) -> Option<[u8; 20]> {
-    let (days, s_of_day) = (second.div_euclid(86_400), second.rem_euclid(86_400));
-    let (y, mo, d) = civil_from_days(days);
-    if !(0..=9999).contains(&y) {
+    let text = format_utc_ms(second.checked_mul(1000)?);
+    if text.len() != 24 || text.starts_with('-') {
         return None;
     }
-    let fields = [
-        (y, 4, b'-'),
-        (mo, 2, b'-'),
-        (d, 2, b'T'),
-        (s_of_day / 3600, 2, b':'),
-        (s_of_day / 60 % 60, 2, b':'),
-        (s_of_day % 60, 2, b'.'),
-    ];
-    let mut text = [0u8; 20];
-    let mut at = 0;
-    for (value, width, sep) in fields {
-        let mut v = value;
-        for i in (0..width).rev() {
-            text[at + i] = b'0' + u8::try_from(v % 10).unwrap_or(0);
-            v /= 10;
-        }
-        text[at + width] = sep;
-        at += width + 1;
-    }
-    Some(text)
+    text.as_bytes().get(..20)?.try_into().ok()
 }
 
 fn digits(s: &[u8], at: usize, n: usize) -> Option<i64> {
@@ -125,7 +121,7 @@ fn days_in_month(y: i64, m: i64) -> i64 {
 /// or a bare date `2026-01-31` meaning its UTC midnight) to Unix milliseconds.
 /// Fractions finer than a millisecond are truncated.
 pub fn parse_rfc3339_ms(text: &str) -> Result<i64> {
-    let bad = || AuditError::InvalidTime(text.to_owned());
+    let bad = || Error::InvalidTime(text.to_owned());
     let s = text.as_bytes();
     let y = digits(s, 0, 4).ok_or_else(bad)?;
     let mo = digits(s, 5, 2).ok_or_else(bad)?;

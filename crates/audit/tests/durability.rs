@@ -114,7 +114,7 @@ fn a_full_queue_pushes_back_and_nothing_accepted_is_lost() {
     for i in 0..400u64 {
         match log.try_append(Event::new(EventType::ApiAccess).detail("i", i)) {
             Ok(_) => accepted += 1,
-            Err(AuditError::QueueFull { capacity: 2 }) => refused += 1,
+            Err(Error::QueueFull { capacity: 2 }) => refused += 1,
             Err(e) => panic!("{e}"),
         }
     }
@@ -138,10 +138,10 @@ fn write_failure_fails_closed_under_error_policy() {
     let err = log
         .append(Event::new(EventType::KillSwitchTriggered))
         .unwrap_err();
-    assert!(matches!(err, AuditError::WriteFailed { .. }), "{err}");
+    assert!(matches!(err, Error::WriteFailed { .. }), "{err}");
     assert!(matches!(
         log.append(Event::new(EventType::ApiAccess)),
-        Err(AuditError::WriteFailed { .. })
+        Err(Error::WriteFailed { .. })
     ));
     assert!(log.close().is_err());
 }

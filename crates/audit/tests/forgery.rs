@@ -97,7 +97,7 @@ fn forged_segment_start_past_anchor_is_refused() {
     }
     let before = std::fs::read(&path).unwrap();
     let err = AuditLog::open(&path, options(same_key, &t0_clock())).unwrap_err();
-    assert!(matches!(err, AuditError::Damaged { line: 1, .. }), "{err}");
+    assert!(matches!(err, Error::Damaged { line: 1, .. }), "{err}");
     assert_eq!(
         std::fs::read(&path).unwrap(),
         before,

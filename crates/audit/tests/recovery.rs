@@ -16,10 +16,10 @@ fn a_second_writer_is_refused() {
     let started = std::time::Instant::now();
     let second = AuditLog::open(&path, options(key(), &clock).lock_wait(wait));
     assert!(started.elapsed() >= wait);
-    let Err(e @ AuditError::Locked { .. }) = second else {
+    let Err(e @ Error::Locked { .. }) = second else {
         panic!("a second writer was not refused");
     };
-    let AuditError::Locked { holder, .. } = &e else {
+    let Error::Locked { holder, .. } = &e else {
         unreachable!()
     };
     assert_eq!(*holder, Some(std::process::id()));
@@ -43,7 +43,7 @@ fn torn_line_is_cut_recorded_and_the_chain_continues() {
     let other = SigningKey::generate("test-audit").unwrap().0;
     assert!(matches!(
         AuditLog::open(&path, options(other, &t0_clock())),
-        Err(AuditError::Damaged { .. })
+        Err(Error::Damaged { .. })
     ));
     let log = AuditLog::open(&path, options(same_key, &t0_clock())).unwrap();
     let rec = log.recovery().cloned().unwrap();
@@ -77,7 +77,7 @@ fn damage_other_than_a_torn_line_refuses_to_open() {
     l[3] = l[3].replace("BTCUSDT", "ETHUSDT");
     write_lines(&path, &l);
     let err = AuditLog::open(&path, options(key(), &t0_clock())).unwrap_err();
-    assert!(matches!(err, AuditError::Damaged { line: 5, .. }), "{err}");
+    assert!(matches!(err, Error::Damaged { line: 5, .. }), "{err}");
 }
 
 #[test]

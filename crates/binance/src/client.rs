@@ -124,7 +124,7 @@ impl BinanceClient {
     ///         Ok(Response { status: 200, headers: vec![], body: r#"{"serverTime":1}"#.into() })
     ///     }
     /// }
-    /// # let mut vault = Vault::create(&SecretString::from("p"), KdfParams::dangerous_insecure_for_tests())?;
+    /// # let mut vault = Vault::create(&SecretString::from("p"), KdfParams::dangerous().insecure_for_tests())?;
     /// # vault.put("binance", &EntrySecret::Hmac { key_id: "sim-api-key-0001".into(), secret: SecretString::from("NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP") }, None)?;
     /// let seen = Arc::new(VecSink::new());
     /// let client = BinanceClient::new(Answer, "sim-api-key-0001", vault.signer("binance")?).with_events(seen.clone());

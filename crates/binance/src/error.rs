@@ -46,7 +46,7 @@ pub enum Error {
     Transport(#[from] TransportError),
     /// The vault refused to sign (expired or wrong kind of entry).
     #[error("signing failed: {0}")]
-    Sign(#[from] supreme_vault::VaultError),
+    Sign(#[from] supreme_vault::Error),
     /// The exchange answered something we cannot read.
     #[error("unreadable response from {path}: {reason}")]
     Malformed {

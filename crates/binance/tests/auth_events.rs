@@ -31,7 +31,7 @@ fn client(api_key: &str, secret: &str) -> (BinanceClient, Arc<VecSink>, Arc<SimS
     let server = Arc::new(sim.serve(&[]).unwrap());
     let mut v = Vault::create(
         &SecretString::from("p"),
-        KdfParams::dangerous_insecure_for_tests(),
+        KdfParams::dangerous().insecure_for_tests(),
     )
     .unwrap();
     let entry = EntrySecret::Hmac {

@@ -13,9 +13,7 @@ use std::time::Duration;
 use serde_json::Value;
 use support::*;
 use supreme_binance::BinanceVenue;
-use supreme_kill_switch::{
-    FlattenConfig, HaltConfig, KillSwitch, KillSwitchError, RetryPolicy, State, TripRequest,
-};
+use supreme_kill_switch::{FlattenConfig, HaltConfig, KillSwitch, RetryPolicy, State, TripRequest};
 use supreme_order_guard::{ONE, SAMPLE_EXCHANGE_INFO};
 use supreme_testkit::binance::{RouteFault, SimBinance, SimServer};
 
@@ -126,7 +124,7 @@ fn ticker_error_while_closing_leaves_the_halt_not_verified() {
     let switch = tripped();
     let err = switch.halt(&venue, &config()).unwrap_err();
     assert!(
-        matches!(err, KillSwitchError::HaltIncomplete { .. }),
+        matches!(err, supreme_kill_switch::Error::HaltIncomplete { .. }),
         "{err}"
     );
     assert_ne!(switch.state(), State::Halted, "the gate stays closed");
@@ -141,7 +139,7 @@ fn open_orders_error_while_closing_leaves_the_halt_not_verified() {
     let switch = tripped();
     let err = switch.halt(&venue, &config()).unwrap_err();
     assert!(
-        matches!(err, KillSwitchError::HaltIncomplete { .. }),
+        matches!(err, supreme_kill_switch::Error::HaltIncomplete { .. }),
         "{err}"
     );
     assert_ne!(switch.state(), State::Halted);

@@ -245,26 +245,11 @@ fn keygen(out: &Path) -> ExitCode {
     }
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` for milliseconds since the Unix epoch.
+/// `YYYY-MM-DDTHH:MM:SSZ` for milliseconds since the Unix epoch (RFC 3339
+/// from the `time` crate, as the vault commands print expiries; `@SECONDS`
+/// past year 9999).
 pub(crate) fn utc(ms: u64) -> String {
-    let secs = ms / 1000;
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Howard Hinnant's civil_from_days, for days >= 0.
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    crate::vault::format_rfc3339(i64::try_from(ms / 1000).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]

@@ -17,10 +17,12 @@ mod rekey;
 mod session;
 mod streams;
 
+pub(crate) use input::format_rfc3339;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use supreme_vault::VaultError;
+use supreme_vault::Error;
 
 use crate::exit;
 use crate::number;
@@ -176,20 +178,20 @@ pub(crate) fn run(args: VaultArgs) -> ExitCode {
 /// Why a command failed.
 pub(crate) enum Failure {
     /// From the library: refusal (exit 1) or I/O (exit 2).
-    Vault(VaultError),
+    Vault(Error),
     /// Bad arguments or input (exit 2).
     Usage(String),
     /// A refusal already explained on standard error (exit 1).
     Reported,
 }
 
-impl From<VaultError> for Failure {
-    fn from(e: VaultError) -> Self {
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
         Self::Vault(e)
     }
 }
 
-fn fail(e: &VaultError) -> ExitCode {
+fn fail(e: &Error) -> ExitCode {
     if e.is_refusal() {
         eprintln!("refused: {e}");
         ExitCode::from(exit::REFUSED)

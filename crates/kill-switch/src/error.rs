@@ -95,10 +95,6 @@ pub enum Error {
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// The former name of [`Error`] (every crate's error is now `Error`, as in
-/// rustls and std::io); it will be removed.
-pub type KillSwitchError = Error;
-
 impl From<supreme_core::operator::Error> for Error {
     fn from(e: supreme_core::operator::Error) -> Self {
         use supreme_core::operator::Error as E;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use supreme_core::Symbol;
 
-use crate::error::KillSwitchError;
+use crate::error::Error;
 use crate::event::{Action, Event};
 use crate::state::State;
 use crate::switch::KillSwitch;
@@ -104,21 +104,17 @@ impl KillSwitch {
     /// then Halted. Venue errors are retried with backoff; each action and
     /// check is reported as an event. If a phase runs out of attempts the
     /// switch stays in that phase (gate closed) and this returns
-    /// [`KillSwitchError::HaltIncomplete`]; calling it again resumes.
+    /// [`Error::HaltIncomplete`]; calling it again resumes.
     ///
     /// The venue is called from this thread; orders it sends from here (the
     /// close orders) pass the closed gate's
     /// [`enter_order`](crate::Gate::enter_order) and are not waited for.
-    pub fn halt(
-        &self,
-        venue: &dyn Venue,
-        config: &HaltConfig,
-    ) -> Result<HaltReport, KillSwitchError> {
+    pub fn halt(&self, venue: &dyn Venue, config: &HaltConfig) -> Result<HaltReport, Error> {
         let _exempt = self.gate().halt_scope();
         let started = self.clock().monotonic();
         let current = self.state();
         if current == State::Armed {
-            return Err(KillSwitchError::WrongState {
+            return Err(Error::WrongState {
                 expected: State::Tripped,
                 actual: current,
             });
@@ -162,13 +158,13 @@ impl KillSwitch {
         config: &HaltConfig,
         mut round: impl FnMut(u32, &mut HaltReport) -> Result<(Outcome, usize), VenueError>,
         report: &mut HaltReport,
-    ) -> Result<(u32, usize), KillSwitchError> {
+    ) -> Result<(u32, usize), Error> {
         let max = config.retry.max_attempts.max(1);
         let mut first_seen = None;
         let mut last = (String::new(), 0, 0);
         for attempt in 1..=max {
             if self.state() != state {
-                return Err(KillSwitchError::WrongState {
+                return Err(Error::WrongState {
                     expected: state,
                     actual: self.state(),
                 });
@@ -193,7 +189,7 @@ impl KillSwitch {
                 self.clock().sleep(config.retry.backoff(attempt));
             }
         }
-        let err = KillSwitchError::HaltIncomplete {
+        let err = Error::HaltIncomplete {
             state,
             attempts: max,
             open_orders: last.1,

@@ -45,7 +45,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::KillSwitchError;
+use crate::error::Error;
 use crate::state::{State, TripRecord};
 pub use armed::{ArmRecord, ArmSignature, MAX_SIGNATURES};
 pub(crate) use open::open_locked;
@@ -207,7 +207,7 @@ pub(crate) fn digest(bytes: &[u8]) -> String {
 
 /// Writes the latch atomically: temporary file, fsync, rename, fsync of the
 /// directory. The file is created with mode 0600.
-pub fn write_latch(path: &Path, contents: &LatchContents) -> Result<(), KillSwitchError> {
+pub fn write_latch(path: &Path, contents: &LatchContents) -> Result<(), Error> {
     let bytes = serde_json::to_vec_pretty(contents).map_err(|e| latch_err(path, &e))?;
     write_atomic(path, &bytes).map_err(|e| latch_err(path, &e))
 }
@@ -215,7 +215,7 @@ pub fn write_latch(path: &Path, contents: &LatchContents) -> Result<(), KillSwit
 /// Removes the latch and fsyncs its directory. A missing latch is fine.
 /// A switch with a latch reads a missing one as tripped: this does not
 /// re-arm anything (arm with `init` or a reset).
-pub fn remove_latch(path: &Path) -> Result<(), KillSwitchError> {
+pub fn remove_latch(path: &Path) -> Result<(), Error> {
     match fs::remove_file(path) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -224,8 +224,8 @@ pub fn remove_latch(path: &Path) -> Result<(), KillSwitchError> {
     sync_dir(path).map_err(|e| latch_err(path, &e))
 }
 
-pub(crate) fn latch_err(path: &Path, e: &dyn std::fmt::Display) -> KillSwitchError {
-    KillSwitchError::Latch {
+pub(crate) fn latch_err(path: &Path, e: &dyn std::fmt::Display) -> Error {
+    Error::Latch {
         path: path.to_owned(),
         detail: e.to_string(),
     }
@@ -237,10 +237,7 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), supreme_core
 
 /// Writes a latch that must not exist yet (`init`): the temporary file is
 /// hard-linked to `path`, which fails if anything is there.
-pub(crate) fn write_new_latch(
-    path: &Path,
-    contents: &LatchContents,
-) -> Result<(), KillSwitchError> {
+pub(crate) fn write_new_latch(path: &Path, contents: &LatchContents) -> Result<(), Error> {
     let bytes = serde_json::to_vec_pretty(contents).map_err(|e| latch_err(path, &e))?;
     supreme_core::files::write_new(path, &bytes).map_err(|e| latch_err(path, &e))
 }

@@ -73,7 +73,7 @@
 //! clock.advance(Duration::from_secs(61));
 //! switch.reset(&request)?;
 //! assert!(gate.is_open());
-//! # Ok::<(), KillSwitchError>(())
+//! # Ok::<(), supreme_kill_switch::Error>(())
 //! ```
 //!
 //! # Differences from the Python original
@@ -113,7 +113,7 @@ mod switch;
 pub mod triggers;
 mod venue;
 
-pub use error::{Error, KillSwitchError, Result};
+pub use error::{Error, Result};
 pub use event::{Action, Event, EventSink};
 pub use gate::{Gate, InFlight};
 pub use halt::{FlattenConfig, HaltConfig, HaltReport, RetryPolicy};
@@ -124,7 +124,8 @@ pub use notify::{
     Urgency,
 };
 pub use reset::{
-    OperatorKey, OperatorPublicKey, ResetPolicy, ResetRefusal, ResetRequest, ResetToken, SignReset,
+    OperatorKey, OperatorPublicKey, Refusal, ResetPolicy, ResetRefusal, ResetRequest, ResetToken,
+    SignReset,
 };
 pub use respond::{Responder, ResponderHandle};
 pub use state::{State, Trigger, TripRecord, TripRequest};

@@ -7,11 +7,11 @@
 
 use std::fmt;
 
-use supreme_core::operator::{KillSwitchReset, Refusal};
+use supreme_core::operator::KillSwitchReset;
 
-use crate::error::KillSwitchError;
+use crate::error::Error;
 
-pub use supreme_core::operator::{OperatorKey, OperatorPublicKey};
+pub use supreme_core::operator::{OperatorKey, OperatorPublicKey, Refusal};
 
 /// Who may reset, and how long after a trip: core's operator
 /// [`Policy`](supreme_core::operator::Policy), the one policy file format
@@ -37,37 +37,27 @@ pub(crate) const INIT_PREFIX: &str = "init-";
 /// let key = OperatorKey::generate()?;
 /// let text = key.sign_reset("trip-1", "alice", 1_700_000_060_000)?;
 /// assert_eq!(ResetToken::parse(&text).unwrap().subject(), "trip-1");
-/// # Ok::<(), supreme_kill_switch::KillSwitchError>(())
+/// # Ok::<(), supreme_kill_switch::Error>(())
 /// ```
 pub trait SignReset {
     /// Signs a reset token for trip `trip_id` as `operator`, valid until
     /// `expires_ms`, with a fresh random nonce.
-    fn sign_reset(
-        &self,
-        trip_id: &str,
-        operator: &str,
-        expires_ms: u64,
-    ) -> Result<String, KillSwitchError>;
+    fn sign_reset(&self, trip_id: &str, operator: &str, expires_ms: u64) -> Result<String, Error>;
 
     /// Signs a token for the first arming of a new switch
     /// ([`KillSwitchBuilder::init`](crate::KillSwitchBuilder::init)) with a
     /// fresh `init-` id. For a quorum, the other operators sign the same id
     /// with [`SignReset::sign_reset`] (read it with [`ResetToken::parse`]).
-    fn sign_init(&self, operator: &str, expires_ms: u64) -> Result<String, KillSwitchError>;
+    fn sign_init(&self, operator: &str, expires_ms: u64) -> Result<String, Error>;
 }
 
 impl SignReset for OperatorKey {
-    fn sign_reset(
-        &self,
-        trip_id: &str,
-        operator: &str,
-        expires_ms: u64,
-    ) -> Result<String, KillSwitchError> {
+    fn sign_reset(&self, trip_id: &str, operator: &str, expires_ms: u64) -> Result<String, Error> {
         Ok(self.sign::<KillSwitchReset>(trip_id, operator, expires_ms)?)
     }
 
-    fn sign_init(&self, operator: &str, expires_ms: u64) -> Result<String, KillSwitchError> {
-        let id = crate::nonce_store::random_id(INIT_PREFIX, 8).ok_or(KillSwitchError::Setup {
+    fn sign_init(&self, operator: &str, expires_ms: u64) -> Result<String, Error> {
+        let id = crate::nonce_store::random_id(INIT_PREFIX, 8).ok_or(Error::Setup {
             what: "init token",
             detail: "random source failed".to_owned(),
         })?;
@@ -75,7 +65,17 @@ impl SignReset for OperatorKey {
     }
 }
 
-/// Why a reset was refused.
+/// Why a reset was refused: the kill switch's own reasons, and core's
+/// operator [`Refusal`] for everything the policy judges (unknown operator,
+/// bad signature, wrong trip, cooldown, quorum, ...), listed once, in core,
+/// as risk-limits' `ClearRefusal` does.
+///
+/// ```
+/// use supreme_kill_switch::{Refusal, ResetRefusal};
+/// let r = ResetRefusal::from(Refusal::CoolingDown { remaining_ms: 5 });
+/// assert_eq!(r, ResetRefusal::Operator(Refusal::CoolingDown { remaining_ms: 5 }));
+/// assert_eq!(r.to_string(), "cooldown: 5 ms left");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ResetRefusal {
@@ -83,52 +83,11 @@ pub enum ResetRefusal {
     NotTripped,
     /// A halt or flatten is running; wait for it to finish or fail.
     ActionInProgress(crate::State),
-    /// The operator is not in the policy.
-    UnknownOperator,
-    /// The token could not be parsed.
-    MalformedToken(String),
-    /// The token names another operator.
-    OperatorMismatch,
-    /// The token names another trip.
-    WrongTrip {
-        /// The trip the token names.
-        token: String,
-        /// The current trip.
-        current: String,
-    },
-    /// The token expired.
-    Expired {
-        /// Its expiry.
-        expires_ms: u64,
-    },
-    /// The token's expiry is further away than the policy allows.
-    LifetimeTooLong,
-    /// The signature does not verify with the operator's key.
-    BadSignature,
+    /// A token did not pass core's operator policy. Its subject is the
+    /// trip id: [`Refusal::WrongSubject`] is a token for another trip.
+    Operator(Refusal),
     /// The token was already used.
     Replayed,
-    /// The cooldown since the trip has not passed.
-    CoolingDown {
-        /// Milliseconds left.
-        remaining_ms: u64,
-    },
-    /// The same operator appears twice in one quorum reset.
-    DuplicateOperator,
-    /// Two operators of one quorum reset have the same key: one person
-    /// cannot make a quorum under two names.
-    SameKey {
-        /// The first operator.
-        first: String,
-        /// The second operator, whose key is the first's.
-        second: String,
-    },
-    /// Fewer distinct operators than the policy's quorum.
-    QuorumNotMet {
-        /// Operators whose tokens were valid.
-        have: usize,
-        /// Operators needed.
-        need: usize,
-    },
     /// The armed latch could not be written, so the reset would not survive
     /// a restart; the switch stays tripped (the tokens are spent).
     LatchNotWritten(String),
@@ -147,8 +106,6 @@ pub enum ResetRefusal {
     /// record, so the switch stays tripped (the tokens are spent when a
     /// latch holds them; sign new ones once the sink accepts again).
     NotRecorded(String),
-    /// Refused by core's operator policy for a reason not listed above.
-    Operator(Refusal),
 }
 
 impl fmt::Display for ResetRefusal {
@@ -156,26 +113,12 @@ impl fmt::Display for ResetRefusal {
         match self {
             Self::NotTripped => f.write_str("not tripped"),
             Self::ActionInProgress(s) => write!(f, "procedure in progress ({s})"),
-            Self::UnknownOperator => f.write_str("unknown operator"),
-            Self::MalformedToken(d) => write!(f, "malformed token: {d}"),
-            Self::OperatorMismatch => f.write_str("token is for another operator"),
-            Self::WrongTrip { token, current } => {
-                write!(f, "token is for trip {token}, current trip is {current}")
+            // The subject of a reset token is a trip: said so.
+            Self::Operator(Refusal::WrongSubject { token, expected }) => {
+                write!(f, "token is for trip {token}, current trip is {expected}")
             }
-            Self::Expired { expires_ms } => write!(f, "token expired at {expires_ms}"),
-            Self::LifetimeTooLong => f.write_str("token lifetime exceeds policy"),
-            Self::BadSignature => f.write_str("bad signature"),
+            Self::Operator(r) => r.fmt(f),
             Self::Replayed => f.write_str("token already used"),
-            Self::CoolingDown { remaining_ms } => {
-                write!(f, "cooldown: {remaining_ms} ms left")
-            }
-            Self::DuplicateOperator => f.write_str("same operator twice"),
-            Self::SameKey { first, second } => {
-                write!(f, "operators {first} and {second} share one key")
-            }
-            Self::QuorumNotMet { have, need } => {
-                write!(f, "{have} of {need} required operators")
-            }
             Self::LatchNotWritten(d) => write!(f, "armed latch not written: {d}"),
             Self::NonceStore(d) => {
                 write!(f, "nonce store unavailable, every reset is refused: {d}")
@@ -187,30 +130,13 @@ impl fmt::Display for ResetRefusal {
                 "no latch on disk: a new switch is armed with `supreme kill-switch init`",
             ),
             Self::NotRecorded(d) => write!(f, "the reset could not be recorded: {d}"),
-            Self::Operator(r) => r.fmt(f),
         }
     }
 }
 
 impl From<Refusal> for ResetRefusal {
     fn from(r: Refusal) -> Self {
-        match r {
-            Refusal::UnknownOperator => Self::UnknownOperator,
-            Refusal::MalformedToken(d) => Self::MalformedToken(d),
-            Refusal::OperatorMismatch => Self::OperatorMismatch,
-            Refusal::WrongSubject { token, expected } => Self::WrongTrip {
-                token,
-                current: expected,
-            },
-            Refusal::Expired { expires_ms } => Self::Expired { expires_ms },
-            Refusal::LifetimeTooLong => Self::LifetimeTooLong,
-            Refusal::BadSignature => Self::BadSignature,
-            Refusal::CoolingDown { remaining_ms } => Self::CoolingDown { remaining_ms },
-            Refusal::DuplicateOperator => Self::DuplicateOperator,
-            Refusal::SameKey { first, second } => Self::SameKey { first, second },
-            Refusal::QuorumNotMet { have, need } => Self::QuorumNotMet { have, need },
-            other => Self::Operator(other),
-        }
+        Self::Operator(r)
     }
 }
 

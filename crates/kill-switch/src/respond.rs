@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::error::KillSwitchError;
+use crate::error::Error;
 use crate::event::Event;
 use crate::halt::{HaltConfig, HaltReport, RetryPolicy};
 use crate::hooks::ShutdownHooks;
@@ -67,15 +67,15 @@ impl std::fmt::Debug for Responder {
 #[derive(Debug)]
 pub struct ResponderHandle {
     stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<Result<Option<HaltReport>, KillSwitchError>>>,
+    thread: Option<JoinHandle<Result<Option<HaltReport>, Error>>>,
 }
 
 impl ResponderHandle {
     /// Waits for the response to finish and returns its result.
-    pub fn join(mut self) -> Result<Option<HaltReport>, KillSwitchError> {
+    pub fn join(mut self) -> Result<Option<HaltReport>, Error> {
         match self.thread.take().map(JoinHandle::join) {
             Some(Ok(r)) => r,
-            _ => Err(KillSwitchError::Setup {
+            _ => Err(Error::Setup {
                 what: "responder thread",
                 detail: "panicked or already joined".to_owned(),
             }),
@@ -94,7 +94,7 @@ impl Drop for ResponderHandle {
 
 impl Responder {
     /// Responds to the current trip now. `Ok(None)` when there is no venue.
-    pub fn respond(&self, switch: &KillSwitch) -> Result<Option<HaltReport>, KillSwitchError> {
+    pub fn respond(&self, switch: &KillSwitch) -> Result<Option<HaltReport>, Error> {
         let trip = switch.trip_record().map(|r| trip_notice(&r));
         let unsent = trip
             .as_ref()
@@ -128,7 +128,7 @@ impl Responder {
     }
 
     /// Waits on a thread for the switch to trip, then responds once.
-    pub fn spawn(self, switch: KillSwitch) -> Result<ResponderHandle, KillSwitchError> {
+    pub fn spawn(self, switch: KillSwitch) -> Result<ResponderHandle, Error> {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
         let thread = std::thread::Builder::new()
@@ -141,7 +141,7 @@ impl Responder {
                 }
                 Ok(None)
             })
-            .map_err(|e| KillSwitchError::Setup {
+            .map_err(|e| Error::Setup {
                 what: "responder thread",
                 detail: e.to_string(),
             })?;

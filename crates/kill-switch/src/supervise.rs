@@ -16,7 +16,7 @@
 //! - **Limits**: core dumps off; CPU seconds, address space and open files
 //!   when asked. They are set by `prlimit(1)` (util-linux) as the launcher,
 //!   so the child never runs an instruction unlimited; without `prlimit`
-//!   the child is not started ([`KillSwitchError::Unconfined`]).
+//!   the child is not started ([`Error::Unconfined`]).
 //! - **This process**: marked not dumpable (`PR_SET_DUMPABLE` 0, as
 //!   `supreme_vault::harden_process` does) before the first spawn, so a
 //!   child of the same user can neither read `/proc/<bot>/environ` (the
@@ -43,7 +43,7 @@ pub use child::Supervised;
 pub use env::{BASELINE_ENV, VAULT_PASSPHRASE_PREFIX};
 pub use limits::PRLIMIT_PATHS;
 
-use crate::error::KillSwitchError;
+use crate::error::Error;
 use capture::Reader;
 use env::{EnvMode, EnvSpec};
 use limits::Limits;
@@ -78,7 +78,7 @@ enum Output {
 ///     .run()?;
 /// assert!(out.status.is_some_and(|s| s.success()));
 /// assert_eq!(out.output.unwrap().stdout.bytes, b"hello\n0\n");
-/// # Ok::<(), supreme_kill_switch::KillSwitchError>(())
+/// # Ok::<(), supreme_kill_switch::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct ChildSpec {
@@ -206,8 +206,8 @@ impl ChildSpec {
         self
     }
 
-    fn err(&self, detail: impl ToString) -> KillSwitchError {
-        KillSwitchError::Process {
+    fn err(&self, detail: impl ToString) -> Error {
+        Error::Process {
             program: self.program.to_string_lossy().into_owned(),
             detail: detail.to_string(),
         }
@@ -225,13 +225,13 @@ impl ChildSpec {
     ///
     /// # Errors
     ///
-    /// [`KillSwitchError::Unconfined`] when limits apply and no `prlimit`
+    /// [`Error::Unconfined`] when limits apply and no `prlimit`
     /// was found, a descriptor stays inheritable, or this process cannot be
     /// marked not dumpable; the child was not
-    /// started. [`KillSwitchError::Process`] when the program is not found
+    /// started. [`Error::Process`] when the program is not found
     /// or cannot be started, or a name given to [`ChildSpec::env`] or
     /// [`ChildSpec::keep_env`] is empty or holds `=`.
-    pub fn spawn(&self) -> Result<Supervised, KillSwitchError> {
+    pub fn spawn(&self) -> Result<Supervised, Error> {
         let mut cmd = self.command()?;
         fds::seal().map_err(|e| self.unconfined(e))?;
         confine::not_dumpable().map_err(|e| self.unconfined(e))?;
@@ -264,7 +264,7 @@ impl ChildSpec {
     }
 
     /// Spawns, waits up to the timeout, kills the tree if it is still running.
-    pub fn run(&self) -> Result<ChildOutcome, KillSwitchError> {
+    pub fn run(&self) -> Result<ChildOutcome, Error> {
         let mut child = self.spawn()?;
         let deadline = self.timeout.map(|t| Instant::now() + t);
         loop {

@@ -10,7 +10,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 use supreme_core::Clock;
 use supreme_core::event::SinkError;
 
-use crate::error::KillSwitchError;
+use crate::error::Error;
 use crate::event::{Event, EventSink, emit};
 use crate::gate::Gate;
 use crate::latch::{self, LatchContents, LatchRead, Standing};
@@ -102,7 +102,7 @@ impl KillSwitch {
     ///
     /// An `Err` means the latch could not be written: the switch is tripped
     /// in memory regardless, and a restart would start armed, so alert.
-    pub fn trip(&self, req: TripRequest) -> Result<TripRecord, KillSwitchError> {
+    pub fn trip(&self, req: TripRequest) -> Result<TripRecord, Error> {
         let inner = &*self.inner;
         // Close the gate before anything else, lock-free.
         let _ = inner.state.compare_exchange(
@@ -207,12 +207,12 @@ impl KillSwitch {
     }
 
     /// Moves `from` -> `to` if the switch is in `from`; rewrites the latch.
-    pub(crate) fn transition(&self, from: State, to: State) -> Result<(), KillSwitchError> {
+    pub(crate) fn transition(&self, from: State, to: State) -> Result<(), Error> {
         let slot = lock(&self.inner.record);
         self.inner
             .state
             .compare_exchange(from as u8, to as u8, Ordering::AcqRel, Ordering::Acquire)
-            .map_err(|actual| KillSwitchError::WrongState {
+            .map_err(|actual| Error::WrongState {
                 expected: from,
                 actual: State::from_u8(actual),
             })?;
@@ -230,7 +230,7 @@ impl KillSwitch {
         Ok(())
     }
 
-    fn write_latch(&self, state: State, record: &TripRecord) -> Result<(), KillSwitchError> {
+    fn write_latch(&self, state: State, record: &TripRecord) -> Result<(), Error> {
         match &self.inner.latch {
             Some(path) => {
                 let _lock = crate::nonce_store::lock_for_trip(path);
@@ -240,7 +240,7 @@ impl KillSwitch {
         }
     }
 
-    fn report_latch(&self, state: State, result: &Result<(), KillSwitchError>) {
+    fn report_latch(&self, state: State, result: &Result<(), Error>) {
         let Some(path) = self.inner.latch.clone() else {
             return;
         };

@@ -7,7 +7,7 @@
 use std::sync::{Arc, OnceLock};
 
 use supreme_audit::danger::FaultInjector;
-use supreme_audit::{AuditError, AuditLog, Event, EventType, OnWriteFailure, Options, SigningKey};
+use supreme_audit::{AuditLog, Event, EventType, OnWriteFailure, Options, SigningKey};
 use supreme_core::event::{Event as CoreEvent, FnSink, Sink, SinkError};
 use supreme_kill_switch::{KillSwitch, State, Trigger};
 
@@ -29,7 +29,7 @@ fn an_audit_write_failure_trips_the_switch_and_its_gate_rejects() {
     let trip = switch.tripper(Trigger::AuditFailure, "audit log write failed", "audit-log");
     let faults = FaultInjector::new();
     let mut options = Options::new(SigningKey::generate("ks-test").unwrap().0).on_write_failure(
-        OnWriteFailure::Halt(Arc::new(move |e: &AuditError| trip(e))),
+        OnWriteFailure::Halt(Arc::new(move |e: &supreme_audit::Error| trip(e))),
     );
     options.dangerous().inject_faults(faults.clone());
     let log = Arc::new(AuditLog::open(&path, options).unwrap());

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use supreme_kill_switch::{ChildOutcome, ChildSpec, KillSwitchError};
+use supreme_kill_switch::{ChildOutcome, ChildSpec, Error};
 
 const ALLOC: &str = "KS_CHILD_LIMITS_ALLOC";
 const CORE_OUT: &str = "KS_CHILD_LIMITS_CORE_OUT";
@@ -150,7 +150,7 @@ fn limits_without_prlimit_are_refused_not_run_unlimited() {
             .prlimit_path(dir.join("no-such-prlimit"))
             .run()
             .unwrap_err();
-        assert!(matches!(err, KillSwitchError::Unconfined { .. }), "{err}");
+        assert!(matches!(err, Error::Unconfined { .. }), "{err}");
         assert!(err.to_string().contains("prlimit"), "{err}");
         assert!(!ran.exists(), "the child ran unconfined");
     }

@@ -254,7 +254,7 @@ fn persistent_failure_leaves_the_switch_halting_and_resumable() {
     assert!(
         matches!(
             err,
-            KillSwitchError::HaltIncomplete {
+            Error::HaltIncomplete {
                 state: State::Halting,
                 attempts: 3,
                 ..

@@ -66,9 +66,9 @@ fn req(token: String) -> ResetRequest {
     }
 }
 
-fn refusal(r: Result<(), KillSwitchError>) -> ResetRefusal {
+fn refusal(r: Result<(), Error>) -> ResetRefusal {
     match r {
-        Err(KillSwitchError::ResetRefused { refusal, .. }) => refusal,
+        Err(Error::ResetRefused { refusal, .. }) => refusal,
         other => panic!("{other:?}"),
     }
 }
@@ -175,7 +175,7 @@ fn init_refuses_an_existing_latch_and_a_used_init_token() {
     let token = bot.alice.sign_init("alice", T0 + 60_000).unwrap();
     assert!(matches!(
         bot.builder().init(&[req(token.clone())]),
-        Err(KillSwitchError::Latch { .. })
+        Err(Error::Latch { .. })
     ));
     // A reset token is not an init token.
     std::fs::remove_file(&bot.latch).unwrap();
@@ -185,7 +185,7 @@ fn init_refuses_an_existing_latch_and_a_used_init_token() {
     std::fs::remove_file(&bot.latch).unwrap();
     assert!(matches!(
         bot.builder().init(&[req(token)]),
-        Err(KillSwitchError::ResetRefused {
+        Err(Error::ResetRefused {
             refusal: ResetRefusal::Replayed,
             ..
         })

@@ -70,10 +70,7 @@ fn halt_not_verified_reaches_a_rate_limited_and_a_failing_notifier() {
         .trip(TripRequest::manual("venue down", "ci"))
         .unwrap();
     let err = handle.join().unwrap_err();
-    assert!(
-        matches!(err, KillSwitchError::HaltIncomplete { .. }),
-        "{err}"
-    );
+    assert!(matches!(err, Error::HaltIncomplete { .. }), "{err}");
 
     let limited_sent = limited_sent.lock().unwrap();
     assert_eq!(

@@ -17,7 +17,7 @@ fn state_keyed_in_the_vault_loads_after_rotate_and_passwd() {
     let vault_path = dir.path().join("vault").join("bot.vault");
     let state_path = dir.path().join("risk.state");
     let pass = SecretString::from("the first passphrase");
-    let kdf = KdfParams::dangerous_insecure_for_tests();
+    let kdf = KdfParams::dangerous().insecure_for_tests();
     let mut vault = VaultFile::create(&vault_path, &pass, kdf).unwrap();
 
     let book = unstarted(config(LimitSet::default()), Arc::new(FakeClock::new(T0)));

@@ -3,7 +3,7 @@
 use secrecy::{ExposeSecret, SecretBox, SecretSlice, SecretString};
 use zeroize::Zeroizing;
 
-use crate::error::VaultError;
+use crate::error::Error;
 
 /// What an entry holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,15 +53,13 @@ impl std::fmt::Display for EntryKind {
 }
 
 impl std::str::FromStr for EntryKind {
-    type Err = VaultError;
+    type Err = Error;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "hmac" => Ok(Self::Hmac),
             "ed25519" => Ok(Self::Ed25519),
             "text" => Ok(Self::Text),
-            _ => Err(VaultError::InvalidName(
-                "kind must be hmac, ed25519 or text",
-            )),
+            _ => Err(Error::InvalidName("kind must be hmac, ed25519 or text")),
         }
     }
 }
@@ -100,12 +98,12 @@ impl EntrySecret {
 
     /// The plaintext that is sealed: `u16 key_id_len, key_id, secret` for
     /// HMAC, the raw bytes otherwise.
-    pub(crate) fn encode(&self) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    pub(crate) fn encode(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
         let mut out = Zeroizing::new(Vec::new());
         match self {
             Self::Hmac { key_id, secret } => {
                 let len = u16::try_from(key_id.len())
-                    .map_err(|_| VaultError::RejectedSecret("key id over 65535 bytes".into()))?;
+                    .map_err(|_| Error::RejectedSecret("key id over 65535 bytes".into()))?;
                 out.extend_from_slice(&len.to_be_bytes());
                 out.extend_from_slice(key_id.as_bytes());
                 out.extend_from_slice(secret.expose_secret().as_bytes());

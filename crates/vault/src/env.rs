@@ -3,7 +3,7 @@
 
 use secrecy::SecretString;
 
-use crate::error::VaultError;
+use crate::error::Error;
 use crate::vault::Vault;
 
 /// Whether a plain (unsealed) secret in the environment is acceptable.
@@ -20,13 +20,13 @@ pub enum PlainEnv {
 /// (opened with `vault`, label `name`) first, then `{name}` if `plain` allows.
 ///
 /// # Errors
-/// [`VaultError::Env`] when missing, or plain without opt-in; those of
+/// [`Error::Env`] when missing, or plain without opt-in; those of
 /// [`Vault::open_text`].
 pub fn read_env_secret(
     vault: Option<&Vault>,
     name: &str,
     plain: PlainEnv,
-) -> Result<SecretString, VaultError> {
+) -> Result<SecretString, Error> {
     read_secret_with(|k| std::env::var(k).ok(), vault, name, plain)
 }
 
@@ -40,19 +40,19 @@ pub fn read_secret_with(
     vault: Option<&Vault>,
     name: &str,
     plain: PlainEnv,
-) -> Result<SecretString, VaultError> {
+) -> Result<SecretString, Error> {
     let sealed_var = format!("{name}_ENCRYPTED");
     if let Some(value) = lookup(&sealed_var).map(zeroize::Zeroizing::new) {
-        let vault = vault
-            .ok_or_else(|| VaultError::Env(format!("{sealed_var} is set but no vault is open")))?;
+        let vault =
+            vault.ok_or_else(|| Error::Env(format!("{sealed_var} is set but no vault is open")))?;
         return vault.open_text(name, &value);
     }
     match (lookup(name), plain) {
         (Some(v), PlainEnv::Allow) => Ok(SecretString::from(v)),
-        (Some(_), PlainEnv::Refuse) => Err(VaultError::Env(format!(
+        (Some(_), PlainEnv::Refuse) => Err(Error::Env(format!(
             "{name} holds a plain secret; seal it into {sealed_var} (supreme vault seal) or opt in to plain secrets"
         ))),
-        (None, _) => Err(VaultError::Env(format!(
+        (None, _) => Err(Error::Env(format!(
             "neither {sealed_var} nor {name} is set"
         ))),
     }

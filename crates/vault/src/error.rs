@@ -245,10 +245,6 @@ impl Error {
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// The former name of [`Error`] (every crate's error is now `Error`, as in
-/// rustls and std::io); it will be removed.
-pub type VaultError = Error;
-
 impl From<supreme_core::files::Error> for Error {
     fn from(e: supreme_core::files::Error) -> Self {
         use supreme_core::files::Error as F;

@@ -8,7 +8,7 @@ use supreme_core::files::{
     FileLock, check_parent, parent_of, read_private, sync_dir, write_atomic, write_new,
 };
 
-use crate::error::VaultError;
+use crate::error::Error;
 use crate::format::MAX_FILE;
 use crate::kdf::KdfParams;
 use crate::vault::{OpenOptions, Vault};
@@ -28,16 +28,16 @@ impl VaultFile {
     /// parent directory is created with mode 0700.
     ///
     /// # Errors
-    /// [`VaultError::AlreadyExists`], [`VaultError::Io`],
-    /// [`VaultError::UnsafeFile`] for an unsafe directory.
+    /// [`Error::AlreadyExists`], [`Error::Io`],
+    /// [`Error::UnsafeFile`] for an unsafe directory.
     pub fn create(
         path: impl AsRef<Path>,
         passphrase: &SecretString,
         kdf: KdfParams,
-    ) -> Result<Self, VaultError> {
+    ) -> Result<Self, Error> {
         let path = path.as_ref().to_path_buf();
         if std::fs::symlink_metadata(&path).is_ok() {
-            return Err(VaultError::AlreadyExists(path.display().to_string()));
+            return Err(Error::AlreadyExists(path.display().to_string()));
         }
         let dir = parent_of(&path);
         if !dir.exists() {
@@ -60,7 +60,7 @@ impl VaultFile {
                 .recursive(true)
                 .mode(0o700)
                 .create(dir)
-                .map_err(|e| VaultError::io(dir, e))?;
+                .map_err(|e| Error::io(dir, e))?;
             if let Some(grand) = dir.parent() {
                 sync_dir(if grand.as_os_str().is_empty() {
                     Path::new(".")
@@ -84,7 +84,7 @@ impl VaultFile {
     ///
     /// # Errors
     /// As [`VaultFile::open_with`].
-    pub fn open(path: impl AsRef<Path>, passphrase: &SecretString) -> Result<Self, VaultError> {
+    pub fn open(path: impl AsRef<Path>, passphrase: &SecretString) -> Result<Self, Error> {
         Self::open_with(path, passphrase, &OpenOptions::default())
     }
 
@@ -92,12 +92,12 @@ impl VaultFile {
     /// unsafe directories, then everything [`Vault::from_bytes`] checks.
     ///
     /// # Errors
-    /// [`VaultError::UnsafeFile`], [`VaultError::Io`], and those of [`Vault::from_bytes`].
+    /// [`Error::UnsafeFile`], [`Error::Io`], and those of [`Vault::from_bytes`].
     pub fn open_with(
         path: impl AsRef<Path>,
         passphrase: &SecretString,
         opts: &OpenOptions,
-    ) -> Result<Self, VaultError> {
+    ) -> Result<Self, Error> {
         let path = path.as_ref().to_path_buf();
         let bytes = read_private(&path, MAX_FILE)?;
         let vault = Vault::open_file_bytes(&bytes, passphrase, opts, Some(&path))?;
@@ -114,14 +114,14 @@ impl VaultFile {
     /// file since we read it (no lost updates).
     ///
     /// # Errors
-    /// [`VaultError::Conflict`], [`VaultError::Io`], [`VaultError::UnsafeFile`].
-    pub fn save(&mut self) -> Result<(), VaultError> {
+    /// [`Error::Conflict`], [`Error::Io`], [`Error::UnsafeFile`].
+    pub fn save(&mut self) -> Result<(), Error> {
         let bytes = self.vault.to_bytes()?;
         let _lock = FileLock::acquire(&FileLock::path_for(&self.path), FileLock::DEFAULT_WAIT)?;
         let on_disk = read_private(&self.path, MAX_FILE)?;
         let found = crate::format::peek_generation(&on_disk)?;
         if found != self.disk_generation {
-            return Err(VaultError::Conflict {
+            return Err(Error::Conflict {
                 expected: self.disk_generation,
                 found,
             });

@@ -4,7 +4,7 @@
 
 use nix::sys::resource::{Resource, getrlimit, setrlimit};
 
-use crate::error::VaultError;
+use crate::error::Error;
 
 /// What [`harden_process`] achieved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,10 +20,10 @@ pub struct Hardening {
 /// before any secret is loaded.
 ///
 /// # Errors
-/// [`VaultError::Crypto`] if the core limit cannot be set to zero.
-pub fn harden_process() -> Result<Hardening, VaultError> {
+/// [`Error::Crypto`] if the core limit cannot be set to zero.
+pub fn harden_process() -> Result<Hardening, Error> {
     setrlimit(Resource::RLIMIT_CORE, 0, 0)
-        .map_err(|_| VaultError::Crypto("setrlimit(RLIMIT_CORE, 0)"))?;
+        .map_err(|_| Error::Crypto("setrlimit(RLIMIT_CORE, 0)"))?;
     let core_dumps_disabled = matches!(getrlimit(Resource::RLIMIT_CORE), Ok((0, 0)));
     #[cfg(target_os = "linux")]
     let not_dumpable = nix::sys::prctl::set_dumpable(false).is_ok();

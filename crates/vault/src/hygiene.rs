@@ -12,7 +12,7 @@ use ring::signature::Ed25519KeyPair;
 use secrecy::ExposeSecret;
 
 use crate::entry::EntrySecret;
-use crate::error::VaultError;
+use crate::error::Error;
 
 /// An exchange's key format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,15 +45,15 @@ const PLACEHOLDERS: &[&str] = &[
     "undefined",
 ];
 
-fn reject(reason: &str) -> VaultError {
-    VaultError::RejectedSecret(reason.to_owned())
+fn reject(reason: &str) -> Error {
+    Error::RejectedSecret(reason.to_owned())
 }
 
 /// Refuses placeholders and low-entropy strings. The error never quotes the value.
 ///
 /// # Errors
-/// [`VaultError::RejectedSecret`] with the reason.
-pub fn check_not_placeholder(value: &str) -> Result<(), VaultError> {
+/// [`Error::RejectedSecret`] with the reason.
+pub fn check_not_placeholder(value: &str) -> Result<(), Error> {
     let folded: String = value
         .chars()
         .filter(char::is_ascii_alphanumeric)
@@ -93,8 +93,8 @@ pub fn check_not_placeholder(value: &str) -> Result<(), VaultError> {
 /// Checks an API key or secret against an exchange's format.
 ///
 /// # Errors
-/// [`VaultError::RejectedSecret`] with the reason.
-pub fn check_api_key(format: KeyFormat, value: &str) -> Result<(), VaultError> {
+/// [`Error::RejectedSecret`] with the reason.
+pub fn check_api_key(format: KeyFormat, value: &str) -> Result<(), Error> {
     if format == KeyFormat::Binance
         && (value.len() != 64 || !value.bytes().all(|c| c.is_ascii_alphanumeric()))
     {
@@ -117,15 +117,15 @@ pub fn advisory_substrings(value: &str) -> Vec<&'static str> {
 /// Checks that `der` is an Ed25519 private key in PKCS#8 (v1 or v2).
 ///
 /// # Errors
-/// [`VaultError::RejectedSecret`].
-pub fn check_ed25519_pkcs8(der: &[u8]) -> Result<(), VaultError> {
+/// [`Error::RejectedSecret`].
+pub fn check_ed25519_pkcs8(der: &[u8]) -> Result<(), Error> {
     Ed25519KeyPair::from_pkcs8_maybe_unchecked(der)
         .map(|_| ())
         .map_err(|_| reject("not an Ed25519 private key in PKCS#8"))
 }
 
 /// What every `put` checks, per kind.
-pub(crate) fn check_entry(secret: &EntrySecret) -> Result<(), VaultError> {
+pub(crate) fn check_entry(secret: &EntrySecret) -> Result<(), Error> {
     match secret {
         EntrySecret::Hmac { key_id, secret } => {
             if key_id.is_empty()

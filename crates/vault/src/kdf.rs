@@ -10,7 +10,8 @@
 use argon2::{Algorithm, Argon2, Params, Version};
 use zeroize::Zeroizing;
 
-use crate::error::VaultError;
+use crate::danger::DangerousKdfParams;
+use crate::error::Error;
 use crate::keys::Key32;
 
 /// Argon2id cost parameters, as stored in the vault header.
@@ -36,18 +37,18 @@ impl KdfParams {
     /// Custom parameters, at least [`MIN_MEMORY_KIB`] and 2 passes.
     ///
     /// # Errors
-    /// [`VaultError::KdfParams`] when under the floor or invalid for Argon2.
-    pub fn new(m_cost_kib: u32, t_cost: u32, p_cost: u32) -> Result<Self, VaultError> {
+    /// [`Error::KdfParams`] when under the floor or invalid for Argon2.
+    pub fn new(m_cost_kib: u32, t_cost: u32, p_cost: u32) -> Result<Self, Error> {
         if m_cost_kib < MIN_MEMORY_KIB || t_cost < 2 {
-            return Err(VaultError::KdfParams("below 19 MiB or 2 passes"));
+            return Err(Error::KdfParams("below 19 MiB or 2 passes"));
         }
         Self::unchecked(m_cost_kib, t_cost, p_cost)
     }
 
     /// Parameters read from a file: valid for Argon2, otherwise unchecked.
-    pub(crate) fn unchecked(m_cost_kib: u32, t_cost: u32, p_cost: u32) -> Result<Self, VaultError> {
+    pub(crate) fn unchecked(m_cost_kib: u32, t_cost: u32, p_cost: u32) -> Result<Self, Error> {
         Params::new(m_cost_kib, t_cost, p_cost, Some(32))
-            .map_err(|_| VaultError::KdfParams("rejected by Argon2"))?;
+            .map_err(|_| Error::KdfParams("rejected by Argon2"))?;
         Ok(Self {
             m_cost_kib,
             t_cost,
@@ -55,11 +56,19 @@ impl KdfParams {
         })
     }
 
-    /// DANGER: tiny parameters (8 KiB, 1 pass, Argon2's minimum) that make a vault cheap to
-    /// brute-force. Only for tests and fuzzing, where hundreds of vaults are
-    /// opened; never for a vault that holds a real secret.
+    /// Test-only parameters: see [`DangerousKdfParams`].
+    ///
+    /// ```
+    /// let weak = supreme_vault::KdfParams::dangerous().insecure_for_tests();
+    /// assert_eq!(weak.memory_kib(), 8);
+    /// ```
     #[must_use]
-    pub const fn dangerous_insecure_for_tests() -> Self {
+    pub const fn dangerous() -> DangerousKdfParams {
+        DangerousKdfParams(())
+    }
+
+    /// Argon2's minimum (8 KiB, 1 pass, 1 lane), for [`DangerousKdfParams`].
+    pub(crate) const fn minimum() -> Self {
         Self {
             m_cost_kib: 8,
             t_cost: 1,
@@ -89,20 +98,20 @@ impl KdfParams {
     /// not add cost to a guess). The CLI uses [`KdfParams::CALIBRATED`].
     ///
     /// ```
-    /// use supreme_vault::{KdfParams, VaultError};
+    /// use supreme_vault::{KdfParams, Error};
     /// let floor = KdfParams::CALIBRATED;
     /// assert!(KdfParams::CALIBRATED.check_floor(&floor).is_ok());
     /// assert!(matches!(
-    ///     KdfParams::dangerous_insecure_for_tests().check_floor(&floor),
-    ///     Err(VaultError::KdfBelowFloor { memory_kib: 8, .. })
+    ///     KdfParams::dangerous().insecure_for_tests().check_floor(&floor),
+    ///     Err(Error::KdfBelowFloor { memory_kib: 8, .. })
     /// ));
     /// ```
     ///
     /// # Errors
-    /// [`VaultError::KdfBelowFloor`].
-    pub fn check_floor(&self, floor: &KdfParams) -> Result<(), VaultError> {
+    /// [`Error::KdfBelowFloor`].
+    pub fn check_floor(&self, floor: &KdfParams) -> Result<(), Error> {
         if self.m_cost_kib < floor.m_cost_kib || self.t_cost < floor.t_cost {
-            return Err(VaultError::KdfBelowFloor {
+            return Err(Error::KdfBelowFloor {
                 memory_kib: self.m_cost_kib,
                 passes: self.t_cost,
                 floor_memory_kib: floor.m_cost_kib,
@@ -113,14 +122,14 @@ impl KdfParams {
     }
 
     /// Derives the 32-byte key-encryption key.
-    pub(crate) fn derive(&self, passphrase: &[u8], salt: &[u8; 16]) -> Result<Key32, VaultError> {
+    pub(crate) fn derive(&self, passphrase: &[u8], salt: &[u8; 16]) -> Result<Key32, Error> {
         let params = Params::new(self.m_cost_kib, self.t_cost, self.p_cost, Some(32))
-            .map_err(|_| VaultError::KdfParams("rejected by Argon2"))?;
+            .map_err(|_| Error::KdfParams("rejected by Argon2"))?;
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let mut out = Zeroizing::new([0u8; 32]);
         argon
             .hash_password_into(passphrase, salt, out.as_mut())
-            .map_err(|_| VaultError::Crypto("argon2id"))?;
+            .map_err(|_| Error::Crypto("argon2id"))?;
         Ok(Key32::from_bytes(&out))
     }
 }
@@ -173,19 +182,19 @@ impl KdfLimits {
     /// Refuses `params` over these caps.
     ///
     /// # Errors
-    /// [`VaultError::KdfOverCap`] naming the parameter.
-    pub fn check(&self, params: &KdfParams) -> Result<(), VaultError> {
+    /// [`Error::KdfOverCap`] naming the parameter.
+    pub fn check(&self, params: &KdfParams) -> Result<(), Error> {
         if params.m_cost_kib > self.max_memory_kib {
-            return Err(VaultError::KdfOverCap("memory"));
+            return Err(Error::KdfOverCap("memory"));
         }
         if params.t_cost > self.max_passes {
-            return Err(VaultError::KdfOverCap("passes"));
+            return Err(Error::KdfOverCap("passes"));
         }
         if params.p_cost > self.max_lanes {
-            return Err(VaultError::KdfOverCap("lanes"));
+            return Err(Error::KdfOverCap("lanes"));
         }
         if u64::from(params.m_cost_kib) * u64::from(params.t_cost) > self.max_work {
-            return Err(VaultError::KdfOverCap("memory x passes"));
+            return Err(Error::KdfOverCap("memory x passes"));
         }
         Ok(())
     }

@@ -6,9 +6,9 @@
 //! keys the whole-file MAC; an older one only opens what was sealed under
 //! it. Every sealed thing records its version, so it opens with that
 //! version's key, and a version the ring does not hold is refused with a
-//! typed error: [`VaultError::UnknownKeyVersion`] when it is newer than the
+//! typed error: [`Error::UnknownKeyVersion`] when it is newer than the
 //! newest (an old copy of the file meeting something sealed after it),
-//! [`VaultError::StaleKeyVersion`] when it was retired.
+//! [`Error::StaleKeyVersion`] when it was retired.
 //!
 //! How the operations use it (as Vault transit's `min_decryption_version`:
 //! a new version seals, older ones keep opening until the operator retires
@@ -29,7 +29,7 @@
 //! - `retire_below(N)` ([`KeyRing::retired_below`]): every version below `N`
 //!   dropped, never the newest, and only once no entry is sealed under one
 //!   of them (the vault checks its entries first). Afterwards what they
-//!   sealed is refused with [`VaultError::StaleKeyVersion`].
+//!   sealed is refused with [`Error::StaleKeyVersion`].
 //!
 //! What holds after a retirement: the ring is in the header, so the
 //! whole-file MAC covers it and the retirement bumps the generation. An old
@@ -43,7 +43,7 @@
 
 use ring::hmac;
 
-use crate::error::VaultError;
+use crate::error::Error;
 use crate::format::{Header, MAX_KEY_VERSIONS, VERSION_1, WrappedKey, wrap_aad};
 use crate::keys::{self, Key32, XChaCha};
 
@@ -55,7 +55,7 @@ pub(crate) struct DataKey {
 }
 
 impl DataKey {
-    fn new(version: u32, key: Key32, vault_id: &[u8; 16]) -> Result<Self, VaultError> {
+    fn new(version: u32, key: Key32, vault_id: &[u8; 16]) -> Result<Self, Error> {
         let entry = key
             .derive(vault_id, &[b"supreme-vault v1 entry key"])?
             .xchacha();
@@ -81,7 +81,7 @@ impl DataKey {
         &self.entry
     }
 
-    fn copy(&self, vault_id: &[u8; 16]) -> Result<Self, VaultError> {
+    fn copy(&self, vault_id: &[u8; 16]) -> Result<Self, Error> {
         Self::new(self.version, Key32::from_bytes(self.key.expose()), vault_id)
     }
 }
@@ -96,7 +96,7 @@ pub(crate) struct KeyRing {
 
 impl KeyRing {
     /// A ring with one fresh random key, version 1.
-    pub(crate) fn first(vault_id: [u8; 16]) -> Result<Self, VaultError> {
+    pub(crate) fn first(vault_id: [u8; 16]) -> Result<Self, Error> {
         Ok(Self {
             vault_id,
             older: Vec::new(),
@@ -107,19 +107,19 @@ impl KeyRing {
     /// Unwraps every key of `header` with `kek`.
     ///
     /// # Errors
-    /// [`VaultError::WrongPassphrase`] if any wrap fails to open (a wrong
+    /// [`Error::WrongPassphrase`] if any wrap fails to open (a wrong
     /// passphrase, or an altered header).
-    pub(crate) fn unwrap(kek: &Key32, header: &Header) -> Result<Self, VaultError> {
+    pub(crate) fn unwrap(kek: &Key32, header: &Header) -> Result<Self, Error> {
         let cipher = kek.xchacha();
         let mut keys = Vec::with_capacity(header.keys.len());
         for w in &header.keys {
             let plain = keys::open(&cipher, &w.nonce, &wrap_aad(header, w.version), &w.wrapped)
-                .ok_or(VaultError::WrongPassphrase)?;
+                .ok_or(Error::WrongPassphrase)?;
             let raw: zeroize::Zeroizing<[u8; 32]> = zeroize::Zeroizing::new(
                 plain
                     .as_slice()
                     .try_into()
-                    .map_err(|_| VaultError::WrongPassphrase)?,
+                    .map_err(|_| Error::WrongPassphrase)?,
             );
             keys.push(DataKey::new(
                 w.version,
@@ -127,7 +127,7 @@ impl KeyRing {
                 &header.vault_id,
             )?);
         }
-        let newest = keys.pop().ok_or(VaultError::Malformed("empty key ring"))?;
+        let newest = keys.pop().ok_or(Error::Malformed("empty key ring"))?;
         Ok(Self {
             vault_id: header.vault_id,
             older: keys,
@@ -139,8 +139,8 @@ impl KeyRing {
     /// format, vault id and KDF parameters.
     ///
     /// # Errors
-    /// [`VaultError::Crypto`] if the random generator fails.
-    pub(crate) fn wrap(&self, kek: &Key32, header: &Header) -> Result<Vec<WrappedKey>, VaultError> {
+    /// [`Error::Crypto`] if the random generator fails.
+    pub(crate) fn wrap(&self, kek: &Key32, header: &Header) -> Result<Vec<WrappedKey>, Error> {
         let cipher = kek.xchacha();
         self.iter()
             .map(|k| {
@@ -151,7 +151,7 @@ impl KeyRing {
                 )?;
                 let wrapped = ct
                     .try_into()
-                    .map_err(|_| VaultError::Crypto("wrapped key length"))?;
+                    .map_err(|_| Error::Crypto("wrapped key length"))?;
                 Ok(WrappedKey {
                     version: k.version,
                     nonce,
@@ -179,15 +179,15 @@ impl KeyRing {
     /// The key of `version`.
     ///
     /// # Errors
-    /// [`VaultError::UnknownKeyVersion`] for a version newer than the newest,
-    /// [`VaultError::StaleKeyVersion`] for one no longer held.
-    pub(crate) fn get(&self, version: u32) -> Result<&DataKey, VaultError> {
+    /// [`Error::UnknownKeyVersion`] for a version newer than the newest,
+    /// [`Error::StaleKeyVersion`] for one no longer held.
+    pub(crate) fn get(&self, version: u32) -> Result<&DataKey, Error> {
         let newest = self.newest.version;
         if version == newest {
             return Ok(&self.newest);
         }
         if version > newest {
-            return Err(VaultError::UnknownKeyVersion {
+            return Err(Error::UnknownKeyVersion {
                 found: version,
                 newest,
             });
@@ -195,28 +195,28 @@ impl KeyRing {
         self.older
             .binary_search_by_key(&version, DataKey::version)
             .map(|i| &self.older[i])
-            .map_err(|_| VaultError::StaleKeyVersion {
+            .map_err(|_| Error::StaleKeyVersion {
                 found: version,
                 current: newest,
             })
     }
 
-    fn next_key(&self) -> Result<DataKey, VaultError> {
+    fn next_key(&self) -> Result<DataKey, Error> {
         let version = self
             .newest
             .version
             .checked_add(1)
-            .ok_or(VaultError::Limit("key version exhausted"))?;
+            .ok_or(Error::Limit("key version exhausted"))?;
         DataKey::new(version, Key32::random()?, &self.vault_id)
     }
 
     /// This ring plus a fresh newest version (for `passwd` and `rotate`).
     ///
     /// # Errors
-    /// [`VaultError::Limit`] past 1,024 versions or version `u32::MAX`.
-    pub(crate) fn with_new_version(&self) -> Result<Self, VaultError> {
+    /// [`Error::Limit`] past 1,024 versions or version `u32::MAX`.
+    pub(crate) fn with_new_version(&self) -> Result<Self, Error> {
         if self.older.len() + 1 >= MAX_KEY_VERSIONS {
-            return Err(VaultError::Limit(
+            return Err(Error::Limit(
                 "key ring full (1,024 versions): reseal, then retire older versions",
             ));
         }
@@ -237,11 +237,11 @@ impl KeyRing {
     /// dropped version.
     ///
     /// # Errors
-    /// [`VaultError::RetireNewest`] if `below` is above the newest version.
-    pub(crate) fn retired_below(&self, below: u32) -> Result<Self, VaultError> {
+    /// [`Error::RetireNewest`] if `below` is above the newest version.
+    pub(crate) fn retired_below(&self, below: u32) -> Result<Self, Error> {
         let newest = self.newest.version;
         if below > newest {
-            return Err(VaultError::RetireNewest { below, newest });
+            return Err(Error::RetireNewest { below, newest });
         }
         let older = self
             .older
@@ -258,7 +258,7 @@ impl KeyRing {
 
     /// The whole-file MAC key: a sub-key of the newest data key, labelled
     /// with the file's format version and the key's version.
-    pub(crate) fn mac_key(&self, header: &Header) -> Result<hmac::Key, VaultError> {
+    pub(crate) fn mac_key(&self, header: &Header) -> Result<hmac::Key, Error> {
         let label: &[u8] = if header.format == VERSION_1 {
             b"supreme-vault v1 file mac"
         } else {

@@ -18,17 +18,17 @@ use ring::{hkdf, hmac};
 use secrecy::{ExposeSecret, SecretBox};
 use zeroize::Zeroizing;
 
-use crate::error::VaultError;
+use crate::error::Error;
 
 /// Fills `buf` from the operating system's CSPRNG.
-pub(crate) fn random_fill(buf: &mut [u8]) -> Result<(), VaultError> {
+pub(crate) fn random_fill(buf: &mut [u8]) -> Result<(), Error> {
     SystemRandom::new()
         .fill(buf)
-        .map_err(|_| VaultError::Crypto("system random"))
+        .map_err(|_| Error::Crypto("system random"))
 }
 
 /// `N` random bytes.
-pub(crate) fn random<const N: usize>() -> Result<[u8; N], VaultError> {
+pub(crate) fn random<const N: usize>() -> Result<[u8; N], Error> {
     let mut b = [0u8; N];
     random_fill(&mut b)?;
     Ok(b)
@@ -45,7 +45,7 @@ impl hkdf::KeyType for Len32 {
 pub(crate) struct Key32(SecretBox<[u8; 32]>);
 
 impl Key32 {
-    pub(crate) fn random() -> Result<Self, VaultError> {
+    pub(crate) fn random() -> Result<Self, Error> {
         let mut k = Box::new([0u8; 32]);
         random_fill(k.as_mut())?;
         Ok(Self(SecretBox::new(k)))
@@ -60,14 +60,13 @@ impl Key32 {
     }
 
     /// HKDF-SHA256 sub-key for `label`, salted with `salt`.
-    pub(crate) fn derive(&self, salt: &[u8], label: &[&[u8]]) -> Result<Self, VaultError> {
+    pub(crate) fn derive(&self, salt: &[u8], label: &[&[u8]]) -> Result<Self, Error> {
         let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, salt).extract(self.expose());
         let okm = prk
             .expand(label, Len32)
-            .map_err(|_| VaultError::Crypto("hkdf"))?;
+            .map_err(|_| Error::Crypto("hkdf"))?;
         let mut out = Zeroizing::new([0u8; 32]);
-        okm.fill(out.as_mut())
-            .map_err(|_| VaultError::Crypto("hkdf"))?;
+        okm.fill(out.as_mut()).map_err(|_| Error::Crypto("hkdf"))?;
         Ok(Self::from_bytes(&out))
     }
 
@@ -92,12 +91,12 @@ impl std::fmt::Debug for Key32 {
 pub(crate) struct XChaCha(Key32);
 
 impl XChaCha {
-    fn inner(&self, nonce: &[u8; 24]) -> Result<(LessSafeKey, Nonce), VaultError> {
+    fn inner(&self, nonce: &[u8; 24]) -> Result<(LessSafeKey, Nonce), Error> {
         let (head, tail) = nonce.split_at(16);
-        let head: &[u8; 16] = head.try_into().map_err(|_| VaultError::Crypto("nonce"))?;
+        let head: &[u8; 16] = head.try_into().map_err(|_| Error::Crypto("nonce"))?;
         let mut sub = chacha20::hchacha::<chacha20::R20>(self.0.expose().into(), head.into());
         let key = UnboundKey::new(&CHACHA20_POLY1305, sub.as_slice())
-            .map_err(|_| VaultError::Crypto("subkey"));
+            .map_err(|_| Error::Crypto("subkey"));
         zeroize::Zeroize::zeroize(sub.as_mut_slice());
         let mut n = [0u8; 12];
         n[4..].copy_from_slice(tail);
@@ -110,12 +109,12 @@ impl XChaCha {
         nonce: &[u8; 24],
         aad: &[u8],
         plaintext: &[u8],
-    ) -> Result<Vec<u8>, VaultError> {
+    ) -> Result<Vec<u8>, Error> {
         let (key, n) = self.inner(nonce)?;
         let mut out = Vec::with_capacity(plaintext.len() + 16);
         out.extend_from_slice(plaintext);
         key.seal_in_place_append_tag(n, Aad::from(aad), &mut out)
-            .map_err(|_| VaultError::Crypto("xchacha20poly1305 seal"))?;
+            .map_err(|_| Error::Crypto("xchacha20poly1305 seal"))?;
         Ok(out)
     }
 
@@ -142,7 +141,7 @@ pub(crate) fn seal(
     cipher: &XChaCha,
     aad: &[u8],
     plaintext: &[u8],
-) -> Result<([u8; 24], Vec<u8>), VaultError> {
+) -> Result<([u8; 24], Vec<u8>), Error> {
     let nonce = random::<24>()?;
     Ok((nonce, cipher.seal_with(&nonce, aad, plaintext)?))
 }

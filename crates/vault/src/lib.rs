@@ -33,6 +33,8 @@
 //! - `sv1:` **sealed text** for `*_ENCRYPTED` environment variables
 //!   ([`read_env_secret`]), serde values ([`Vault::seal_value`]) and **chunked
 //!   streams** of any size ([`Vault::encrypt_stream`]).
+//! - [`danger`]: switches for tests only, reached through `.dangerous()`
+//!   (`KdfParams::dangerous().insecure_for_tests()`, Argon2's minimum cost).
 //!
 //! ```
 //! use secrecy::SecretString;
@@ -40,7 +42,7 @@
 //!
 //! let pass = SecretString::from("correct horse battery staple");
 //! // Tests only: real vaults use KdfParams::default() (calibrated).
-//! let mut vault = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+//! let mut vault = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
 //! vault.put("binance", &EntrySecret::Hmac {
 //!     key_id: "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A".into(),
 //!     secret: SecretString::from("NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"),
@@ -54,13 +56,14 @@
 //! let bytes = vault.to_bytes()?;
 //! let again = Vault::from_bytes(&bytes, &pass, &Default::default())?;
 //! assert_eq!(again.list().len(), 1);
-//! # Ok::<(), supreme_vault::VaultError>(())
+//! # Ok::<(), supreme_vault::Error>(())
 //! ```
 //!
 //! # Features
 //!
 //! None: the crate has no optional parts. Unix only (file permission checks).
 
+pub mod danger;
 mod entry;
 mod env;
 mod error;
@@ -84,7 +87,7 @@ mod vault;
 
 pub use entry::{EntryInfo, EntryKind, EntrySecret};
 pub use env::{PlainEnv, read_env_secret, read_secret_with};
-pub use error::{Error, Result, UnsafeReason, VaultError};
+pub use error::{Error, Result, UnsafeReason};
 pub use file::VaultFile;
 pub use harden::{Hardening, harden_process};
 pub use hygiene::{

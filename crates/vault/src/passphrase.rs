@@ -4,7 +4,7 @@
 use secrecy::SecretString;
 use zeroize::Zeroizing;
 
-use crate::error::VaultError;
+use crate::error::Error;
 use supreme_core::files::read_private;
 
 /// The variable holding the passphrase itself.
@@ -28,21 +28,21 @@ pub fn strip_one_newline(bytes: &[u8]) -> &[u8] {
 /// Reads a passphrase file after the same checks as a vault file.
 ///
 /// # Errors
-/// [`VaultError::UnsafeFile`], [`VaultError::Io`], [`VaultError::Env`] if
+/// [`Error::UnsafeFile`], [`Error::Io`], [`Error::Env`] if
 /// it is empty or not UTF-8.
-pub fn read_passphrase_file(path: &std::path::Path) -> Result<SecretString, VaultError> {
+pub fn read_passphrase_file(path: &std::path::Path) -> Result<SecretString, Error> {
     let bytes = read_private(path, 64 * 1024)?;
     secret_from_bytes(strip_one_newline(&bytes))
 }
 
-fn secret_from_bytes(bytes: &[u8]) -> Result<SecretString, VaultError> {
+fn secret_from_bytes(bytes: &[u8]) -> Result<SecretString, Error> {
     let s = Zeroizing::new(
         std::str::from_utf8(bytes)
-            .map_err(|_| VaultError::Env("passphrase is not UTF-8".into()))?
+            .map_err(|_| Error::Env("passphrase is not UTF-8".into()))?
             .to_owned(),
     );
     if s.is_empty() {
-        return Err(VaultError::Env("empty passphrase".into()));
+        return Err(Error::Env("empty passphrase".into()));
     }
     Ok(SecretString::from(s.as_str()))
 }
@@ -55,7 +55,7 @@ fn secret_from_bytes(bytes: &[u8]) -> Result<SecretString, VaultError> {
 pub fn passphrase_from_env(
     var: &str,
     file_var: Option<&str>,
-) -> Result<Option<SecretString>, VaultError> {
+) -> Result<Option<SecretString>, Error> {
     if let Some(v) = std::env::var_os(var) {
         let v = Zeroizing::new(v.into_encoded_bytes());
         return secret_from_bytes(&v).map(Some);

@@ -8,9 +8,9 @@
 //! values sealed before a [`Vault::rotate`] still open until their version
 //! is retired ([`Vault::retire_below`]; [`Vault::reseal_value`] moves a
 //! value to the newest first), then they are refused with
-//! [`VaultError::StaleKeyVersion`]; values sealed after a [`Vault::passwd`]
+//! [`Error::StaleKeyVersion`]; values sealed after a [`Vault::passwd`]
 //! cannot be opened by an older copy of the vault
-//! ([`VaultError::UnknownKeyVersion`]).
+//! ([`Error::UnknownKeyVersion`]).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use zeroize::Zeroizing;
 
-use crate::error::VaultError;
+use crate::error::Error;
 use crate::keyring::DataKey;
 use crate::keys;
 use crate::vault::Vault;
@@ -42,27 +42,27 @@ impl SealedText {
     /// Parses the text form strictly (prefix, canonical base64url, lengths).
     ///
     /// # Errors
-    /// [`VaultError::SealedValue`].
-    pub fn parse(text: &str) -> Result<Self, VaultError> {
+    /// [`Error::SealedValue`].
+    pub fn parse(text: &str) -> Result<Self, Error> {
         if text.len() > MAX_SEALED_TEXT {
-            return Err(VaultError::SealedValue("too long"));
+            return Err(Error::SealedValue("too long"));
         }
         let body = text
             .strip_prefix(SEALED_PREFIX)
-            .ok_or(VaultError::SealedValue("missing sv1: prefix"))?;
+            .ok_or(Error::SealedValue("missing sv1: prefix"))?;
         let raw = Zeroizing::new(
             URL_SAFE_NO_PAD
                 .decode(body)
-                .map_err(|_| VaultError::SealedValue("bad base64url"))?,
+                .map_err(|_| Error::SealedValue("bad base64url"))?,
         );
         let (version, rest) = raw
             .split_first_chunk::<4>()
-            .ok_or(VaultError::SealedValue("truncated"))?;
+            .ok_or(Error::SealedValue("truncated"))?;
         let (nonce, ct) = rest
             .split_first_chunk::<24>()
-            .ok_or(VaultError::SealedValue("truncated"))?;
+            .ok_or(Error::SealedValue("truncated"))?;
         if ct.len() < 16 {
-            return Err(VaultError::SealedValue("truncated"));
+            return Err(Error::SealedValue("truncated"));
         }
         Ok(Self {
             key_version: u32::from_be_bytes(*version),
@@ -91,7 +91,7 @@ fn aad(vault: &Vault, key_version: u32, label: &str) -> Vec<u8> {
     ad
 }
 
-fn cipher(vault: &Vault, key: &DataKey) -> Result<keys::XChaCha, VaultError> {
+fn cipher(vault: &Vault, key: &DataKey) -> Result<keys::XChaCha, Error> {
     Ok(key
         .key()
         .derive(&vault.id(), &[b"supreme-vault v1 sealed value"])?
@@ -103,10 +103,10 @@ impl Vault {
     /// `BINANCE_API_SECRET`) under the newest data-key version.
     ///
     /// # Errors
-    /// [`VaultError::Crypto`], or [`VaultError::Limit`] over 512 KiB.
-    pub fn seal_bytes(&self, label: &str, plaintext: &[u8]) -> Result<String, VaultError> {
+    /// [`Error::Crypto`], or [`Error::Limit`] over 512 KiB.
+    pub fn seal_bytes(&self, label: &str, plaintext: &[u8]) -> Result<String, Error> {
         if plaintext.len() > MAX_SEALED_TEXT / 2 {
-            return Err(VaultError::Limit("sealed value over 512 KiB"));
+            return Err(Error::Limit("sealed value over 512 KiB"));
         }
         let key = self.newest_key();
         let version = key.version();
@@ -124,10 +124,10 @@ impl Vault {
     /// with the key of the version it records.
     ///
     /// # Errors
-    /// [`VaultError::SealedValue`] (malformed, other label, altered),
-    /// [`VaultError::StaleKeyVersion`] (under a retired version),
-    /// [`VaultError::UnknownKeyVersion`] (sealed by a newer copy of the vault).
-    pub fn open_bytes(&self, label: &str, text: &str) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    /// [`Error::SealedValue`] (malformed, other label, altered),
+    /// [`Error::StaleKeyVersion`] (under a retired version),
+    /// [`Error::UnknownKeyVersion`] (sealed by a newer copy of the vault).
+    pub fn open_bytes(&self, label: &str, text: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
         let sealed = SealedText::parse(text.trim())?;
         let key = self.key(sealed.key_version)?;
         keys::open(
@@ -136,7 +136,7 @@ impl Vault {
             &aad(self, sealed.key_version, label),
             &sealed.ciphertext,
         )
-        .ok_or(VaultError::SealedValue(
+        .ok_or(Error::SealedValue(
             "authentication failed (altered, other label or other vault)",
         ))
     }
@@ -148,17 +148,17 @@ impl Vault {
     /// ```
     /// # use supreme_vault::{KdfParams, SealedText, Vault};
     /// # let pass = supreme_vault::secrecy::SecretString::from("p");
-    /// let mut v = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// let mut v = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
     /// let old = v.seal_bytes("API_SECRET", b"s3cret")?;
     /// v.rotate()?;
     /// let new = v.reseal_value("API_SECRET", &old)?;
     /// assert_eq!(SealedText::parse(&new)?.key_version, 2);
-    /// # Ok::<(), supreme_vault::VaultError>(())
+    /// # Ok::<(), supreme_vault::Error>(())
     /// ```
     ///
     /// # Errors
     /// As [`Vault::open_bytes`] and [`Vault::seal_bytes`].
-    pub fn reseal_value(&self, label: &str, text: &str) -> Result<String, VaultError> {
+    pub fn reseal_value(&self, label: &str, text: &str) -> Result<String, Error> {
         let plain = self.open_bytes(label, text)?;
         self.seal_bytes(label, &plain)
     }
@@ -166,40 +166,35 @@ impl Vault {
     /// Opens a sealed UTF-8 secret.
     ///
     /// # Errors
-    /// As [`Vault::open_bytes`], and [`VaultError::SealedValue`] if not UTF-8.
-    pub fn open_text(&self, label: &str, text: &str) -> Result<SecretString, VaultError> {
+    /// As [`Vault::open_bytes`], and [`Error::SealedValue`] if not UTF-8.
+    pub fn open_text(&self, label: &str, text: &str) -> Result<SecretString, Error> {
         let plain = self.open_bytes(label, text)?;
-        let s = std::str::from_utf8(&plain).map_err(|_| VaultError::SealedValue("not UTF-8"))?;
+        let s = std::str::from_utf8(&plain).map_err(|_| Error::SealedValue("not UTF-8"))?;
         Ok(SecretString::from(s))
     }
 
     /// Seals any serde value (JSON inside), as the seed's `DataEncryption` did.
     ///
     /// # Errors
-    /// [`VaultError::Serde`], and as [`Vault::seal_bytes`].
+    /// [`Error::Serde`], and as [`Vault::seal_bytes`].
     pub fn seal_value<T: Serialize + ?Sized>(
         &self,
         label: &str,
         value: &T,
-    ) -> Result<String, VaultError> {
-        let json = Zeroizing::new(
-            serde_json::to_vec(value).map_err(|e| VaultError::Serde(e.to_string()))?,
-        );
+    ) -> Result<String, Error> {
+        let json =
+            Zeroizing::new(serde_json::to_vec(value).map_err(|e| Error::Serde(e.to_string()))?);
         self.seal_bytes(label, &json)
     }
 
     /// Opens a value sealed by [`Vault::seal_value`].
     ///
     /// # Errors
-    /// As [`Vault::open_bytes`], and [`VaultError::Serde`] (message without the data).
-    pub fn open_value<T: DeserializeOwned>(
-        &self,
-        label: &str,
-        text: &str,
-    ) -> Result<T, VaultError> {
+    /// As [`Vault::open_bytes`], and [`Error::Serde`] (message without the data).
+    pub fn open_value<T: DeserializeOwned>(&self, label: &str, text: &str) -> Result<T, Error> {
         let plain = self.open_bytes(label, text)?;
         serde_json::from_slice(&plain)
-            .map_err(|e| VaultError::Serde(format!("{:?} at line {}", e.classify(), e.line())))
+            .map_err(|e| Error::Serde(format!("{:?} at line {}", e.classify(), e.line())))
     }
 }
 

@@ -7,7 +7,7 @@
 //! removed, and key versions that were retired. [`SeenGenerations`]
 //! remembers, per vault id, the highest generation opened or saved, in a
 //! directory of 0600 files (one per vault, named by the id in hex), and
-//! refuses an older one with [`VaultError::Rollback`].
+//! refuses an older one with [`Error::Rollback`].
 //!
 //! What it stops: a rollback by anyone who can replace the vault file but
 //! not write this directory (another account, a shared or synced volume, a
@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use supreme_core::files::{FileLock, check_private_dir, read_private, write_atomic};
 
-use crate::error::VaultError;
+use crate::error::Error;
 use crate::vault::Vault;
 
 /// The variable naming the rollback-memory directory.
@@ -29,17 +29,17 @@ pub const STATE_DIR_ENV: &str = "SUPREME_VAULT_STATE_DIR";
 /// The highest generation seen per vault id, in a private directory.
 ///
 /// ```
-/// use supreme_vault::{KdfParams, SeenGenerations, Vault, VaultError};
+/// use supreme_vault::{KdfParams, SeenGenerations, Vault, Error};
 /// # let pass = supreme_vault::secrecy::SecretString::from("p");
 /// # let tmp = tempfile::tempdir().unwrap();
 /// let seen = SeenGenerations::open(tmp.path().join("state"))?;
-/// let mut vault = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+/// let mut vault = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
 /// let old_copy = vault.to_bytes()?;
 /// vault.put("note", &supreme_vault::EntrySecret::Text("x".to_owned().into()), None)?;
 /// seen.record(&vault)?; // generation 2 seen
 /// let old = Vault::from_bytes(&old_copy, &pass, &Default::default())?;
-/// assert!(matches!(seen.check(&old), Err(VaultError::Rollback { found: 1, expected_at_least: 2 })));
-/// # Ok::<(), VaultError>(())
+/// assert!(matches!(seen.check(&old), Err(Error::Rollback { found: 1, expected_at_least: 2 })));
+/// # Ok::<(), Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct SeenGenerations {
@@ -67,14 +67,14 @@ impl SeenGenerations {
     /// under directories that pass the vault file's checks.
     ///
     /// # Errors
-    /// [`VaultError::UnsafeFile`], [`VaultError::Io`].
-    pub fn open(dir: impl AsRef<Path>) -> Result<Self, VaultError> {
+    /// [`Error::UnsafeFile`], [`Error::Io`].
+    pub fn open(dir: impl AsRef<Path>) -> Result<Self, Error> {
         let dir = dir.as_ref().to_path_buf();
         std::fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
             .create(&dir)
-            .map_err(|e| VaultError::io(&dir, e))?;
+            .map_err(|e| Error::io(&dir, e))?;
         check_private_dir(&dir)?;
         Ok(Self { dir })
     }
@@ -93,15 +93,15 @@ impl SeenGenerations {
     /// The highest generation recorded for `vault_id` (0 if never seen).
     ///
     /// # Errors
-    /// [`VaultError::SeenState`] for a corrupt record, [`VaultError::UnsafeFile`],
-    /// [`VaultError::Io`].
-    pub fn highest(&self, vault_id: &[u8; 16]) -> Result<u64, VaultError> {
+    /// [`Error::SeenState`] for a corrupt record, [`Error::UnsafeFile`],
+    /// [`Error::Io`].
+    pub fn highest(&self, vault_id: &[u8; 16]) -> Result<u64, Error> {
         let path = self.record_path(vault_id);
         if std::fs::symlink_metadata(&path).is_err() {
             return Ok(0);
         }
         let bytes = read_private(&path, 64)?;
-        let corrupt = |reason| VaultError::SeenState {
+        let corrupt = |reason| Error::SeenState {
             path: path.clone(),
             reason,
         };
@@ -120,11 +120,11 @@ impl SeenGenerations {
     /// Refuses `vault` if its generation is below the highest recorded.
     ///
     /// # Errors
-    /// [`VaultError::Rollback`], and as [`SeenGenerations::highest`].
-    pub fn check(&self, vault: &Vault) -> Result<(), VaultError> {
+    /// [`Error::Rollback`], and as [`SeenGenerations::highest`].
+    pub fn check(&self, vault: &Vault) -> Result<(), Error> {
         let highest = self.highest(&vault.id())?;
         if vault.generation() < highest {
-            return Err(VaultError::Rollback {
+            return Err(Error::Rollback {
                 found: vault.generation(),
                 expected_at_least: highest,
             });
@@ -137,8 +137,8 @@ impl SeenGenerations {
     /// writers keep the highest.
     ///
     /// # Errors
-    /// As [`SeenGenerations::highest`], and [`VaultError::Io`] on write.
-    pub fn record(&self, vault: &Vault) -> Result<u64, VaultError> {
+    /// As [`SeenGenerations::highest`], and [`Error::Io`] on write.
+    pub fn record(&self, vault: &Vault) -> Result<u64, Error> {
         let path = self.record_path(&vault.id());
         let _lock = FileLock::acquire(&FileLock::path_for(&path), FileLock::DEFAULT_WAIT)?;
         let highest = self.highest(&vault.id())?;
@@ -153,8 +153,8 @@ impl SeenGenerations {
     /// who restored an older copy on purpose accepts it as the newest.
     ///
     /// # Errors
-    /// [`VaultError::Io`], [`VaultError::UnsafeFile`].
-    pub fn accept(&self, vault: &Vault) -> Result<(), VaultError> {
+    /// [`Error::Io`], [`Error::UnsafeFile`].
+    pub fn accept(&self, vault: &Vault) -> Result<(), Error> {
         let path = self.record_path(&vault.id());
         let _lock = FileLock::acquire(&FileLock::path_for(&path), FileLock::DEFAULT_WAIT)?;
         write_atomic(&path, format!("{}\n", vault.generation()).as_bytes())?;

@@ -22,7 +22,7 @@ use ring::signature::{Ed25519KeyPair, KeyPair};
 use secrecy::ExposeSecret;
 
 use crate::entry::{EntryKind, EntrySecret};
-use crate::error::VaultError;
+use crate::error::Error;
 use crate::events::{self, SIGNATURE_MADE};
 use supreme_core::event::{Severity, Sink};
 use supreme_core::{Clock, time::saturating_i64};
@@ -97,7 +97,7 @@ impl Signer {
         secret: EntrySecret,
         expires: Option<i64>,
         clock: Arc<dyn Clock>,
-    ) -> Result<Self, VaultError> {
+    ) -> Result<Self, Error> {
         let (key, key_id) = match &secret {
             EntrySecret::Hmac { key_id, secret } => (
                 KeyHolder::Hmac(Box::new(hmac::Key::new(
@@ -108,11 +108,11 @@ impl Signer {
             ),
             EntrySecret::Ed25519 { pkcs8 } => {
                 let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8.expose_secret())
-                    .map_err(|_| VaultError::RejectedSecret("not an Ed25519 PKCS#8 key".into()))?;
+                    .map_err(|_| Error::RejectedSecret("not an Ed25519 PKCS#8 key".into()))?;
                 (KeyHolder::Ed25519(Box::new(pair)), None)
             }
             EntrySecret::Text(_) => {
-                return Err(VaultError::WrongKind {
+                return Err(Error::WrongKind {
                     name: name.to_owned(),
                     found: "text",
                     expected: "hmac or ed25519",
@@ -135,15 +135,15 @@ impl Signer {
     /// ```
     /// use std::sync::Arc;
     /// use supreme_core::event::{Event, FnSink, SinkError};
-    /// use supreme_vault::{EntrySecret, KdfParams, Vault, VaultError};
+    /// use supreme_vault::{EntrySecret, KdfParams, Vault, Error};
     /// # let pass = supreme_vault::secrecy::SecretString::from("p");
-    /// let mut vault = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// let mut vault = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
     /// vault.put("k", &EntrySecret::Hmac { key_id: "id".into(), secret: "s".into() }, None)?;
     /// let full = FnSink::new(|_: &Event| Err(SinkError::new("audit log", "queue full")));
     /// let signer = vault.signer("k")?.with_events(Arc::new(full));
     /// // Unrecorded, so not signed.
-    /// assert!(matches!(signer.sign(b"a=1"), Err(VaultError::Unrecorded { kind: "SIGNATURE_MADE", .. })));
-    /// # Ok::<(), VaultError>(())
+    /// assert!(matches!(signer.sign(b"a=1"), Err(Error::Unrecorded { kind: "SIGNATURE_MADE", .. })));
+    /// # Ok::<(), Error>(())
     /// ```
     #[must_use]
     pub fn with_events(mut self, sink: Arc<dyn Sink>) -> Self {
@@ -159,7 +159,7 @@ impl Signer {
     }
 
     /// Records one use; refused: no signature.
-    fn record_use(&self) -> Result<(), VaultError> {
+    fn record_use(&self) -> Result<(), Error> {
         if self.events.is_none() {
             return Ok(());
         }
@@ -198,13 +198,13 @@ impl Signer {
     /// Signs `payload`: lower-case hex HMAC-SHA256, or base64 Ed25519.
     ///
     /// # Errors
-    /// [`VaultError::Expired`] once the entry's expiry has passed;
-    /// [`VaultError::Unrecorded`] if the event sink refused the record.
-    pub fn sign(&self, payload: &[u8]) -> Result<Signature, VaultError> {
+    /// [`Error::Expired`] once the entry's expiry has passed;
+    /// [`Error::Unrecorded`] if the event sink refused the record.
+    pub fn sign(&self, payload: &[u8]) -> Result<Signature, Error> {
         if let Some(at) = self.expires
             && saturating_i64(self.clock.now_unix_secs()) >= at
         {
-            return Err(VaultError::Expired {
+            return Err(Error::Expired {
                 name: self.name.clone(),
                 expired_at: at,
             });
@@ -222,13 +222,13 @@ impl Signer {
             }
             KeyHolder::Ed25519(pair) => base64::engine::general_purpose::STANDARD
                 .encode_slice(pair.sign(payload).as_ref(), &mut buf)
-                .map_err(|_| VaultError::Crypto("base64"))?,
+                .map_err(|_| Error::Crypto("base64"))?,
         };
         let text = buf
             .get(..len)
             .and_then(|b| std::str::from_utf8(b).ok())
-            .ok_or(VaultError::Crypto("encoding"))?;
-        let out = ArrayString::from(text).map_err(|_| VaultError::Crypto("encoding"))?;
+            .ok_or(Error::Crypto("encoding"))?;
+        let out = ArrayString::from(text).map_err(|_| Error::Crypto("encoding"))?;
         Ok(Signature(out))
     }
 }

@@ -13,7 +13,7 @@ use secrecy::{ExposeSecret, ExposeSecretMut, SecretBox, SecretString};
 use supreme_core::files::StateKey;
 
 use crate::entry::EntrySecret;
-use crate::error::VaultError;
+use crate::error::Error;
 use crate::file::VaultFile;
 use crate::vault::Vault;
 
@@ -31,21 +31,21 @@ impl Vault {
     /// use supreme_vault::{KdfParams, Vault, secrecy::SecretString};
     ///
     /// let pass = SecretString::from("correct horse battery staple");
-    /// let mut vault = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// let mut vault = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
     /// let key = vault.state_key("risk")?;
     /// vault.rotate()?;
     /// let again = vault.state_key("risk")?;
     /// assert_eq!(key.tag("label", b"body"), again.tag("label", b"body"));
-    /// # Ok::<(), supreme_vault::VaultError>(())
+    /// # Ok::<(), supreme_vault::Error>(())
     /// ```
     ///
     /// # Errors
-    /// [`VaultError::InvalidName`] for a purpose that makes a bad entry
-    /// name, [`VaultError::WrongKind`] or [`VaultError::RejectedSecret`] if
+    /// [`Error::InvalidName`] for a purpose that makes a bad entry
+    /// name, [`Error::WrongKind`] or [`Error::RejectedSecret`] if
     /// the entry is not a state key, and as [`Vault::reveal`] and [`Vault::put`].
-    pub fn state_key(&mut self, purpose: &str) -> Result<StateKey, VaultError> {
+    pub fn state_key(&mut self, purpose: &str) -> Result<StateKey, Error> {
         match self.existing_state_key(purpose) {
-            Err(VaultError::NotFound(_)) => {}
+            Err(Error::NotFound(_)) => {}
             other => return other,
         }
         let mut bytes = SecretBox::new(Box::new([0u8; 32]));
@@ -56,16 +56,16 @@ impl Vault {
     }
 
     /// The state key for `purpose` if the vault holds one
-    /// ([`VaultError::NotFound`] otherwise); never changes the vault.
+    /// ([`Error::NotFound`] otherwise); never changes the vault.
     ///
     /// # Errors
     /// As [`Vault::state_key`].
-    pub fn existing_state_key(&self, purpose: &str) -> Result<StateKey, VaultError> {
+    pub fn existing_state_key(&self, purpose: &str) -> Result<StateKey, Error> {
         let name = entry_name(purpose);
         let text = match self.reveal(&name)? {
             EntrySecret::Text(text) => text,
             other => {
-                return Err(VaultError::WrongKind {
+                return Err(Error::WrongKind {
                     name,
                     found: other.kind().as_str(),
                     expected: "text",
@@ -74,7 +74,7 @@ impl Vault {
         };
         let mut bytes = SecretBox::new(Box::new([0u8; 32]));
         unhex(text.expose_secret(), bytes.expose_secret_mut()).ok_or_else(|| {
-            VaultError::RejectedSecret(format!("entry {name:?} is not a 32-byte state key"))
+            Error::RejectedSecret(format!("entry {name:?} is not a 32-byte state key"))
         })?;
         Ok(StateKey::from_secret(bytes))
     }
@@ -86,9 +86,9 @@ impl VaultFile {
     ///
     /// # Errors
     /// As [`Vault::state_key`] and [`VaultFile::save`].
-    pub fn state_key(&mut self, purpose: &str) -> Result<StateKey, VaultError> {
+    pub fn state_key(&mut self, purpose: &str) -> Result<StateKey, Error> {
         match self.vault().existing_state_key(purpose) {
-            Err(VaultError::NotFound(_)) => {}
+            Err(Error::NotFound(_)) => {}
             other => return other,
         }
         let key = self.vault_mut().state_key(purpose)?;

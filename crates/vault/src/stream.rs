@@ -20,7 +20,7 @@ use std::io::{Read, Write};
 
 use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, Nonce, UnboundKey};
 
-use crate::error::VaultError;
+use crate::error::Error;
 use crate::keyring::DataKey;
 use crate::keys;
 use crate::vault::Vault;
@@ -33,12 +33,12 @@ pub const CHUNK_SIZE: usize = 64 * 1024;
 /// [`CHUNK_SIZE`] as the header records it.
 const CHUNK_U32: u32 = 64 * 1024;
 
-fn stream_key(vault: &Vault, key: &DataKey, salt: &[u8; 32]) -> Result<LessSafeKey, VaultError> {
+fn stream_key(vault: &Vault, key: &DataKey, salt: &[u8; 32]) -> Result<LessSafeKey, Error> {
     let k = key
         .key()
         .derive(salt, &[b"supreme-vault v1 stream", &vault.id()])?;
-    let unbound = UnboundKey::new(&CHACHA20_POLY1305, k.expose())
-        .map_err(|_| VaultError::Crypto("stream key"))?;
+    let unbound =
+        UnboundKey::new(&CHACHA20_POLY1305, k.expose()).map_err(|_| Error::Crypto("stream key"))?;
     Ok(LessSafeKey::new(unbound))
 }
 
@@ -50,14 +50,14 @@ fn nonce(counter: u64, last: bool) -> Nonce {
 }
 
 /// Reads until `buf` is full or EOF; returns the bytes read.
-fn read_full(r: &mut impl Read, buf: &mut [u8]) -> Result<usize, VaultError> {
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> Result<usize, Error> {
     let mut filled = 0;
     while filled < buf.len() {
         match r.read(&mut buf[filled..]) {
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(VaultError::StreamIo(e)),
+            Err(e) => return Err(Error::StreamIo(e)),
         }
     }
     Ok(filled)
@@ -72,11 +72,7 @@ struct Sealer {
 
 impl Sealer {
     /// A fresh salt and key under `data_key`; writes the header.
-    fn start(
-        vault: &Vault,
-        data_key: &DataKey,
-        output: &mut impl Write,
-    ) -> Result<Self, VaultError> {
+    fn start(vault: &Vault, data_key: &DataKey, output: &mut impl Write) -> Result<Self, Error> {
         let salt = keys::random::<32>()?;
         let key = stream_key(vault, data_key, &salt)?;
         let mut header = Vec::with_capacity(HEADER_LEN);
@@ -86,7 +82,7 @@ impl Sealer {
         header.extend_from_slice(&vault.id());
         header.extend_from_slice(&CHUNK_U32.to_be_bytes());
         header.extend_from_slice(&salt);
-        output.write_all(&header).map_err(VaultError::StreamIo)?;
+        output.write_all(&header).map_err(Error::StreamIo)?;
         Ok(Self {
             key,
             header,
@@ -101,20 +97,18 @@ impl Sealer {
         n: usize,
         last: bool,
         output: &mut impl Write,
-    ) -> Result<(), VaultError> {
+    ) -> Result<(), Error> {
         let (data, tag_space) = buf.split_at_mut(n);
         let tag = self
             .key
             .seal_in_place_separate_tag(nonce(self.counter, last), Aad::from(&self.header), data)
-            .map_err(|_| VaultError::Crypto("stream seal"))?;
+            .map_err(|_| Error::Crypto("stream seal"))?;
         tag_space[..TAG].copy_from_slice(tag.as_ref());
-        output
-            .write_all(&buf[..n + TAG])
-            .map_err(VaultError::StreamIo)?;
+        output.write_all(&buf[..n + TAG]).map_err(Error::StreamIo)?;
         self.counter = self
             .counter
             .checked_add(1)
-            .ok_or(VaultError::Limit("stream too long"))?;
+            .ok_or(Error::Limit("stream too long"))?;
         Ok(())
     }
 }
@@ -128,22 +122,22 @@ struct Opener {
 
 impl Opener {
     /// Reads and checks the header; the key of the version it records.
-    fn start(vault: &Vault, input: &mut impl Read) -> Result<Self, VaultError> {
+    fn start(vault: &Vault, input: &mut impl Read) -> Result<Self, Error> {
         let mut header = [0u8; HEADER_LEN];
         if read_full(input, &mut header)? != HEADER_LEN || &header[..8] != MAGIC {
-            return Err(VaultError::Stream("not an encrypted stream (bad header)"));
+            return Err(Error::Stream("not an encrypted stream (bad header)"));
         }
         if header[8] != 1 {
-            return Err(VaultError::Stream("unsupported stream version"));
+            return Err(Error::Stream("unsupported stream version"));
         }
         let mut version = [0u8; 4];
         version.copy_from_slice(&header[9..13]);
         if header[13..29] != vault.id() {
-            return Err(VaultError::Stream("made with another vault"));
+            return Err(Error::Stream("made with another vault"));
         }
         let data_key = vault.key(u32::from_be_bytes(version))?;
         if header[29..33] != CHUNK_U32.to_be_bytes() {
-            return Err(VaultError::Stream("unsupported chunk size"));
+            return Err(Error::Stream("unsupported chunk size"));
         }
         let mut salt = [0u8; 32];
         salt.copy_from_slice(&header[33..]);
@@ -156,14 +150,10 @@ impl Opener {
 
     /// Reads and authenticates the next chunk into `buf`; returns the
     /// plaintext length (at the start of `buf`) and whether it was the last.
-    fn chunk(
-        &mut self,
-        input: &mut impl Read,
-        buf: &mut [u8],
-    ) -> Result<(usize, bool), VaultError> {
+    fn chunk(&mut self, input: &mut impl Read, buf: &mut [u8]) -> Result<(usize, bool), Error> {
         let n = read_full(input, &mut buf[..CHUNK_SIZE + TAG])?;
         if n < TAG {
-            return Err(VaultError::Stream("truncated"));
+            return Err(Error::Stream("truncated"));
         }
         let last = n < CHUNK_SIZE + TAG;
         let plain = self
@@ -174,13 +164,13 @@ impl Opener {
                 &mut buf[..n],
             )
             .map_err(|_| {
-                VaultError::Stream("chunk failed authentication (altered, reordered or truncated)")
+                Error::Stream("chunk failed authentication (altered, reordered or truncated)")
             })?;
         let len = plain.len();
         self.counter = self
             .counter
             .checked_add(1)
-            .ok_or(VaultError::Limit("stream too long"))?;
+            .ok_or(Error::Limit("stream too long"))?;
         Ok((len, last))
     }
 }
@@ -194,12 +184,12 @@ impl Vault {
     /// data-key version; returns plaintext bytes.
     ///
     /// # Errors
-    /// [`VaultError::StreamIo`], [`VaultError::Crypto`].
+    /// [`Error::StreamIo`], [`Error::Crypto`].
     pub fn encrypt_stream(
         &self,
         input: &mut impl Read,
         output: &mut impl Write,
-    ) -> Result<u64, VaultError> {
+    ) -> Result<u64, Error> {
         let mut sealer = Sealer::start(self, self.newest_key(), output)?;
         let mut buf = zeroize::Zeroizing::new(vec![0u8; CHUNK_SIZE + TAG]);
         let mut total = 0u64;
@@ -212,7 +202,7 @@ impl Vault {
                 break;
             }
         }
-        output.flush().map_err(VaultError::StreamIo)?;
+        output.flush().map_err(Error::StreamIo)?;
         Ok(total)
     }
 
@@ -220,21 +210,21 @@ impl Vault {
     /// the version its header records; returns plaintext bytes.
     ///
     /// # Errors
-    /// [`VaultError::Stream`] for a bad header, an altered, reordered or
-    /// missing chunk, or truncation; [`VaultError::StaleKeyVersion`] (made
-    /// under a retired version); [`VaultError::UnknownKeyVersion`] (made by
-    /// a newer copy of the vault); [`VaultError::StreamIo`].
+    /// [`Error::Stream`] for a bad header, an altered, reordered or
+    /// missing chunk, or truncation; [`Error::StaleKeyVersion`] (made
+    /// under a retired version); [`Error::UnknownKeyVersion`] (made by
+    /// a newer copy of the vault); [`Error::StreamIo`].
     pub fn decrypt_stream(
         &self,
         input: &mut impl Read,
         output: &mut impl Write,
-    ) -> Result<u64, VaultError> {
+    ) -> Result<u64, Error> {
         let mut opener = Opener::start(self, input)?;
         let mut buf = zeroize::Zeroizing::new(vec![0u8; CHUNK_SIZE + TAG]);
         let mut total = 0u64;
         loop {
             let (n, last) = opener.chunk(input, &mut buf)?;
-            output.write_all(&buf[..n]).map_err(VaultError::StreamIo)?;
+            output.write_all(&buf[..n]).map_err(Error::StreamIo)?;
             total += count(n);
             if last {
                 return Ok(total);
@@ -252,7 +242,7 @@ impl Vault {
     /// ```
     /// # use supreme_vault::{KdfParams, Vault};
     /// # let pass = supreme_vault::secrecy::SecretString::from("p");
-    /// let mut v = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// let mut v = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
     /// let mut old = Vec::new();
     /// v.encrypt_stream(&mut &b"trades"[..], &mut old)?;
     /// v.rotate()?;
@@ -263,7 +253,7 @@ impl Vault {
     /// v.decrypt_stream(&mut new.as_slice(), &mut plain)?;
     /// assert_eq!(plain, b"trades");
     /// assert!(v.decrypt_stream(&mut old.as_slice(), &mut Vec::new()).is_err());
-    /// # Ok::<(), supreme_vault::VaultError>(())
+    /// # Ok::<(), supreme_vault::Error>(())
     /// ```
     ///
     /// # Errors
@@ -272,7 +262,7 @@ impl Vault {
         &self,
         input: &mut impl Read,
         output: &mut impl Write,
-    ) -> Result<u64, VaultError> {
+    ) -> Result<u64, Error> {
         let mut opener = Opener::start(self, input)?;
         let mut sealer = Sealer::start(self, self.newest_key(), output)?;
         let mut buf = zeroize::Zeroizing::new(vec![0u8; CHUNK_SIZE + TAG]);
@@ -282,7 +272,7 @@ impl Vault {
             sealer.chunk(&mut buf, n, last, output)?;
             total += count(n);
             if last {
-                output.flush().map_err(VaultError::StreamIo)?;
+                output.flush().map_err(Error::StreamIo)?;
                 return Ok(total);
             }
         }

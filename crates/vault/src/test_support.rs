@@ -33,5 +33,5 @@ pub(crate) fn hmac_secret() -> EntrySecret {
 }
 
 pub(crate) fn new_vault() -> Vault {
-    Vault::create(&pass(), KdfParams::dangerous_insecure_for_tests()).expect("create")
+    Vault::create(&pass(), KdfParams::dangerous().insecure_for_tests()).expect("create")
 }

@@ -13,7 +13,7 @@ use ring::hmac;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::entry::{EntryInfo, EntryKind, EntrySecret, entry_aad};
-use crate::error::VaultError;
+use crate::error::Error;
 use crate::events::{self, AUTH_FAILURE, SECRET_ACCESSED, VAULT_OPENED};
 use crate::format::{self, Header, SealedEntry};
 use crate::kdf::KdfParams;
@@ -55,8 +55,8 @@ impl Vault {
     /// A new, empty vault protected by `passphrase` (data-key version 1).
     ///
     /// # Errors
-    /// [`VaultError::Crypto`] if the system random generator fails.
-    pub fn create(passphrase: &SecretString, kdf: KdfParams) -> Result<Self, VaultError> {
+    /// [`Error::Crypto`] if the system random generator fails.
+    pub fn create(passphrase: &SecretString, kdf: KdfParams) -> Result<Self, Error> {
         let salt = keys::random::<16>()?;
         let kek = kdf.derive(passphrase.expose_secret().as_bytes(), &salt)?;
         let vault_id = keys::random()?;
@@ -89,14 +89,14 @@ impl Vault {
     /// wrong passphrase as `AUTH_FAILURE` (see [`crate::events`]).
     ///
     /// # Errors
-    /// [`VaultError::Malformed`], [`VaultError::KdfOverCap`],
-    /// [`VaultError::WrongPassphrase`], [`VaultError::Tampered`],
-    /// [`VaultError::Rollback`], [`VaultError::Unrecorded`], among others.
+    /// [`Error::Malformed`], [`Error::KdfOverCap`],
+    /// [`Error::WrongPassphrase`], [`Error::Tampered`],
+    /// [`Error::Rollback`], [`Error::Unrecorded`], among others.
     pub fn from_bytes(
         bytes: &[u8],
         passphrase: &SecretString,
         opts: &OpenOptions,
-    ) -> Result<Self, VaultError> {
+    ) -> Result<Self, Error> {
         Self::open_file_bytes(bytes, passphrase, opts, None)
     }
 
@@ -106,7 +106,7 @@ impl Vault {
         passphrase: &SecretString,
         opts: &OpenOptions,
         path: Option<&Path>,
-    ) -> Result<Self, VaultError> {
+    ) -> Result<Self, Error> {
         let parsed = format::parse(bytes, &opts.limits)?;
         let vault_id = hex::encode(parsed.header.vault_id);
         let kek = parsed
@@ -118,14 +118,14 @@ impl Vault {
             None => e,
         };
         let vault = match Self::open_parsed(parsed, kek, opts) {
-            Err(VaultError::WrongPassphrase) => {
+            Err(Error::WrongPassphrase) => {
                 let e = events::event(AUTH_FAILURE, Severity::Warning, opts.clock.now_ms())
                     .field("reason", "wrong passphrase")
                     .field("vault_id", vault_id);
                 // Refused already: a sink that also refuses this record
                 // changes nothing.
                 let _ = events::record(opts.events.as_ref(), &with_path(e));
-                return Err(VaultError::WrongPassphrase);
+                return Err(Error::WrongPassphrase);
             }
             other => other?,
         };
@@ -142,13 +142,13 @@ impl Vault {
         parsed: format::Parsed<'_>,
         kek: Key32,
         opts: &OpenOptions,
-    ) -> Result<Self, VaultError> {
+    ) -> Result<Self, Error> {
         let mut header = parsed.header;
         let ring = KeyRing::unwrap(&kek, &header)?;
         hmac::verify(&ring.mac_key(&header)?, parsed.authenticated, parsed.mac)
-            .map_err(|_| VaultError::Tampered)?;
+            .map_err(|_| Error::Tampered)?;
         if header.generation < opts.min_generation {
-            return Err(VaultError::Rollback {
+            return Err(Error::Rollback {
                 found: header.generation,
                 expected_at_least: opts.min_generation,
             });
@@ -177,8 +177,8 @@ impl Vault {
     /// always in the current format version.
     ///
     /// # Errors
-    /// [`VaultError::Crypto`] if key derivation fails.
-    pub fn to_bytes(&self) -> Result<Vec<u8>, VaultError> {
+    /// [`Error::Crypto`] if key derivation fails.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
         let mut out = format::encode(&self.header, self.entries.values());
         let tag = hmac::sign(&self.ring.mac_key(&self.header)?, &out);
         out.extend_from_slice(tag.as_ref());
@@ -196,7 +196,7 @@ impl Vault {
     /// use supreme_vault::{EntrySecret, KdfParams, Vault};
     /// # let pass = supreme_vault::secrecy::SecretString::from("p");
     /// let seen = Arc::new(VecSink::new());
-    /// let mut vault = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?
+    /// let mut vault = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?
     ///     .with_events(seen.clone());
     /// vault.put("k", &EntrySecret::Hmac { key_id: "id".into(), secret: "s".into() }, None)?;
     /// let signer = vault.signer("k")?;
@@ -205,7 +205,7 @@ impl Vault {
     /// let e = seen.events();
     /// assert_eq!((e[0].kind(), e[0].get("action")), ("SECRET_ACCESSED", Some("signer")));
     /// assert_eq!((e[2].kind(), e[2].get("entry"), e[2].get("use")), ("SIGNATURE_MADE", Some("k"), Some("2")));
-    /// # Ok::<(), supreme_vault::VaultError>(())
+    /// # Ok::<(), supreme_vault::Error>(())
     /// ```
     #[must_use]
     pub fn with_events(mut self, sink: Arc<dyn Sink>) -> Self {
@@ -214,8 +214,8 @@ impl Vault {
     }
 
     /// Records that entry `name` was decrypted for `action`; refused: not
-    /// decrypted out ([`VaultError::Unrecorded`]).
-    fn record_access(&self, name: &str, action: &'static str) -> Result<(), VaultError> {
+    /// decrypted out ([`Error::Unrecorded`]).
+    fn record_access(&self, name: &str, action: &'static str) -> Result<(), Error> {
         if self.events.is_none() {
             return Ok(());
         }
@@ -255,14 +255,14 @@ impl Vault {
     /// ```
     /// # use supreme_vault::{KdfParams, Vault};
     /// # let pass = supreme_vault::secrecy::SecretString::from("p");
-    /// let mut v = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
-    /// v.passwd(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// let mut v = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
+    /// v.passwd(&pass, KdfParams::dangerous().insecure_for_tests())?;
     /// assert_eq!(v.key_versions(), [1, 2]); // passwd keeps version 1 readable
     /// v.rotate()?;
     /// assert_eq!(v.key_versions(), [1, 2, 3]); // and so does rotate
     /// v.retire_below(3)?;
     /// assert_eq!(v.key_versions(), [3]); // until the operator retires them
-    /// # Ok::<(), supreme_vault::VaultError>(())
+    /// # Ok::<(), supreme_vault::Error>(())
     /// ```
     #[must_use]
     pub fn key_versions(&self) -> Vec<u32> {
@@ -295,27 +295,25 @@ impl Vault {
             .collect()
     }
 
-    fn entry(&self, name: &str) -> Result<&SealedEntry, VaultError> {
+    fn entry(&self, name: &str) -> Result<&SealedEntry, Error> {
         self.entries
             .get(name)
-            .ok_or_else(|| VaultError::NotFound(name.to_owned()))
+            .ok_or_else(|| Error::NotFound(name.to_owned()))
     }
 
-    pub(crate) fn check_expiry(&self, name: &str, expires: Option<i64>) -> Result<(), VaultError> {
+    pub(crate) fn check_expiry(&self, name: &str, expires: Option<i64>) -> Result<(), Error> {
         match expires {
-            Some(at) if saturating_i64(self.clock.now_unix_secs()) >= at => {
-                Err(VaultError::Expired {
-                    name: name.to_owned(),
-                    expired_at: at,
-                })
-            }
+            Some(at) if saturating_i64(self.clock.now_unix_secs()) >= at => Err(Error::Expired {
+                name: name.to_owned(),
+                expired_at: at,
+            }),
             _ => Ok(()),
         }
     }
 
     /// Decrypts an entry (under the version it records) without the expiry check.
-    fn open_entry(&self, e: &SealedEntry) -> Result<EntrySecret, VaultError> {
-        let tampered = || VaultError::EntryTampered {
+    fn open_entry(&self, e: &SealedEntry) -> Result<EntrySecret, Error> {
+        let tampered = || Error::EntryTampered {
             name: e.name.clone(),
         };
         let key = self.ring.get(e.key_version)?;
@@ -338,9 +336,9 @@ impl Vault {
     /// `SECRET_ACCESSED` first, and refused if the sink refuses.
     ///
     /// # Errors
-    /// [`VaultError::NotFound`], [`VaultError::Expired`],
-    /// [`VaultError::EntryTampered`], [`VaultError::Unrecorded`].
-    pub fn reveal(&self, name: &str) -> Result<EntrySecret, VaultError> {
+    /// [`Error::NotFound`], [`Error::Expired`],
+    /// [`Error::EntryTampered`], [`Error::Unrecorded`].
+    pub fn reveal(&self, name: &str) -> Result<EntrySecret, Error> {
         let e = self.entry(name)?;
         self.check_expiry(name, e.expires)?;
         let secret = self.open_entry(e)?;
@@ -356,8 +354,8 @@ impl Vault {
     /// sink refuses it.
     ///
     /// # Errors
-    /// As [`Vault::reveal`], and [`VaultError::WrongKind`] for a text entry.
-    pub fn signer(&self, name: &str) -> Result<crate::Signer, VaultError> {
+    /// As [`Vault::reveal`], and [`Error::WrongKind`] for a text entry.
+    pub fn signer(&self, name: &str) -> Result<crate::Signer, Error> {
         let e = self.entry(name)?;
         self.check_expiry(name, e.expires)?;
         let secret = self.open_entry(e)?;
@@ -373,8 +371,8 @@ impl Vault {
     /// returns how many there are.
     ///
     /// # Errors
-    /// The first [`VaultError::EntryTampered`] found.
-    pub fn verify_entries(&self) -> Result<usize, VaultError> {
+    /// The first [`Error::EntryTampered`] found.
+    pub fn verify_entries(&self) -> Result<usize, Error> {
         for e in self.entries.values() {
             self.open_entry(e)?;
         }
@@ -387,15 +385,15 @@ impl Vault {
     }
 
     /// The data key of `version` (for opening).
-    pub(crate) fn key(&self, version: u32) -> Result<&DataKey, VaultError> {
+    pub(crate) fn key(&self, version: u32) -> Result<&DataKey, Error> {
         self.ring.get(version)
     }
 
     /// The kind of an entry.
     ///
     /// # Errors
-    /// [`VaultError::NotFound`].
-    pub fn kind(&self, name: &str) -> Result<EntryKind, VaultError> {
+    /// [`Error::NotFound`].
+    pub fn kind(&self, name: &str) -> Result<EntryKind, Error> {
         Ok(self.entry(name)?.kind)
     }
 }

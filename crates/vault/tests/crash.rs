@@ -18,7 +18,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
-use supreme_vault::{EntrySecret, KdfParams, VaultError, VaultFile};
+use supreme_vault::{EntrySecret, Error, KdfParams, VaultFile};
 
 const KILLS: usize = 200;
 const RESEAL_KILLS: usize = 100;
@@ -64,7 +64,7 @@ fn reseal_value(i: usize) -> String {
 /// The reseal child: a new key version, every entry re-sealed under it, the
 /// old one retired; a save after each step, forever.
 fn reseal_child(path: &Path) -> ! {
-    let weak = KdfParams::dangerous_insecure_for_tests();
+    let weak = KdfParams::dangerous().insecure_for_tests();
     let mut vf = VaultFile::open(path, &pass()).expect("child open");
     ready();
     loop {
@@ -131,7 +131,7 @@ fn check(path: &Path) -> u64 {
 }
 
 /// Opens and saves the vault right after a kill (within 5 ms of it). A
-/// save the dying child completed after our read is a [`VaultError::Conflict`]
+/// save the dying child completed after our read is a [`Error::Conflict`]
 /// (the vault refusing to lose its update), so that one is retried once.
 fn fresh_writer(path: &Path, killed: Instant) {
     for attempt in 0..2 {
@@ -150,7 +150,7 @@ fn fresh_writer(path: &Path, killed: Instant) {
             .expect("replace");
         match vf.save() {
             Ok(()) => return,
-            Err(VaultError::Conflict { .. }) if attempt == 0 => {}
+            Err(Error::Conflict { .. }) if attempt == 0 => {}
             Err(e) => panic!("a fresh writer right after kill -9 failed: {e}"),
         }
     }
@@ -249,7 +249,7 @@ fn seed(started: Instant) -> u64 {
 fn reseal_crash_loop(started: Instant) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let path = tmp.path().join("reseal.vault");
-    let mut vf = VaultFile::create(&path, &pass(), KdfParams::dangerous_insecure_for_tests())
+    let mut vf = VaultFile::create(&path, &pass(), KdfParams::dangerous().insecure_for_tests())
         .expect("create");
     for i in 0..RESEAL_ENTRIES {
         let value = EntrySecret::Text(SecretString::from(reseal_value(i)));
@@ -277,7 +277,7 @@ fn reseal_crash_loop(started: Instant) {
 fn crash_loop(started: Instant) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let path = tmp.path().join("crash.vault");
-    let mut vf = VaultFile::create(&path, &pass(), KdfParams::dangerous_insecure_for_tests())
+    let mut vf = VaultFile::create(&path, &pass(), KdfParams::dangerous().insecure_for_tests())
         .expect("create");
     let first = SecretString::from(format!("generation {} ", vf.vault().generation() + 1));
     vf.vault_mut()

@@ -8,14 +8,14 @@ use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::Path;
 
 use secrecy::SecretString;
-use supreme_vault::{KdfParams, UnsafeReason, VaultError, VaultFile};
+use supreme_vault::{Error, KdfParams, UnsafeReason, VaultFile};
 
 fn pass() -> SecretString {
     SecretString::from("directory test passphrase")
 }
 
 fn create(path: &Path) {
-    VaultFile::create(path, &pass(), KdfParams::dangerous_insecure_for_tests()).expect("create");
+    VaultFile::create(path, &pass(), KdfParams::dangerous().insecure_for_tests()).expect("create");
 }
 
 fn chmod(path: &Path, mode: u32) {
@@ -29,7 +29,7 @@ fn is_root() -> bool {
 /// The directory (or file) the refusal names, and why.
 fn refusal(path: &Path) -> (std::path::PathBuf, UnsafeReason) {
     match VaultFile::open(path, &pass()) {
-        Err(VaultError::UnsafeFile { path, reason, .. }) => (path, reason),
+        Err(Error::UnsafeFile { path, reason, .. }) => (path, reason),
         other => panic!("expected a refusal of the path, got {other:?}"),
     }
 }
@@ -142,12 +142,12 @@ fn a_new_vault_is_not_created_under_a_writable_ancestor() {
     let err = VaultFile::create(
         top.join("keys/bot.vault"),
         &pass(),
-        KdfParams::dangerous_insecure_for_tests(),
+        KdfParams::dangerous().insecure_for_tests(),
     )
     .expect_err("refused");
     assert!(matches!(
         err,
-        VaultError::UnsafeFile {
+        Error::UnsafeFile {
             reason: UnsafeReason::DirectoryWritable { mode: 0o777 },
             ..
         }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use secrecy::SecretString;
 use supreme_audit::{AuditLog, Options, SigningKey, VerifyOptions, verify_log};
 use supreme_core::event::{Event, FnSink, SinkError, VecSink};
-use supreme_vault::{EntrySecret, KdfParams, OpenOptions, VaultError, VaultFile};
+use supreme_vault::{EntrySecret, Error, KdfParams, OpenOptions, VaultFile};
 
 const SECRET: &str = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j";
 const KEY_ID: &str = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A";
@@ -22,7 +22,7 @@ fn pass() -> SecretString {
 fn vault_file(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("bot.vault");
     let mut vf =
-        VaultFile::create(&path, &pass(), KdfParams::dangerous_insecure_for_tests()).unwrap();
+        VaultFile::create(&path, &pass(), KdfParams::dangerous().insecure_for_tests()).unwrap();
     vf.vault_mut()
         .put(
             "binance",
@@ -48,7 +48,7 @@ fn opening_signing_and_a_wrong_passphrase_land_in_the_audit_log() {
     let opts = OpenOptions::default().events(log.clone());
 
     let wrong = VaultFile::open_with(&vault_path, &SecretString::from("guess"), &opts);
-    assert!(matches!(wrong, Err(VaultError::WrongPassphrase)));
+    assert!(matches!(wrong, Err(Error::WrongPassphrase)));
     let vf = VaultFile::open_with(&vault_path, &pass(), &opts).unwrap();
     let signer = vf.vault().signer("binance").unwrap();
     let mut sigs = Vec::new();
@@ -123,7 +123,7 @@ fn a_sink_that_refuses_stops_the_signature_and_the_open() {
     assert!(
         matches!(
             err,
-            VaultError::Unrecorded {
+            Error::Unrecorded {
                 kind: "SIGNATURE_MADE",
                 ..
             }
@@ -142,7 +142,7 @@ fn a_sink_that_refuses_stops_the_signature_and_the_open() {
     );
     assert!(matches!(
         refused,
-        Err(VaultError::Unrecorded {
+        Err(Error::Unrecorded {
             kind: "VAULT_OPENED",
             ..
         })
@@ -150,7 +150,7 @@ fn a_sink_that_refuses_stops_the_signature_and_the_open() {
     let vault = vf.into_vault().with_events(refusing);
     assert!(matches!(
         vault.reveal("binance"),
-        Err(VaultError::Unrecorded {
+        Err(Error::Unrecorded {
             kind: "SECRET_ACCESSED",
             ..
         })

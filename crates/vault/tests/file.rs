@@ -5,14 +5,14 @@ use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::Path;
 
 use secrecy::{ExposeSecret, SecretString};
-use supreme_vault::{EntrySecret, KdfParams, UnsafeReason, VaultError, VaultFile};
+use supreme_vault::{EntrySecret, Error, KdfParams, UnsafeReason, VaultFile};
 
 fn pass() -> SecretString {
     SecretString::from("file test passphrase")
 }
 
 fn create(path: &Path) -> VaultFile {
-    VaultFile::create(path, &pass(), KdfParams::dangerous_insecure_for_tests()).expect("create")
+    VaultFile::create(path, &pass(), KdfParams::dangerous().insecure_for_tests()).expect("create")
 }
 
 fn mode(path: &Path) -> u32 {
@@ -52,8 +52,8 @@ fn created_0600_in_new_0700_directory_and_saved_atomically() {
         other => panic!("{other:?}"),
     }
     assert!(matches!(
-        VaultFile::create(&path, &pass(), KdfParams::dangerous_insecure_for_tests()),
-        Err(VaultError::AlreadyExists(_))
+        VaultFile::create(&path, &pass(), KdfParams::dangerous().insecure_for_tests()),
+        Err(Error::AlreadyExists(_))
     ));
 }
 
@@ -65,7 +65,7 @@ fn group_or_world_access_refused_with_fix() {
     for bad in [0o644, 0o640, 0o604, 0o660, 0o606, 0o610] {
         fs::set_permissions(&path, fs::Permissions::from_mode(bad)).expect("chmod");
         match VaultFile::open(&path, &pass()) {
-            Err(VaultError::UnsafeFile {
+            Err(Error::UnsafeFile {
                 reason: UnsafeReason::TooOpen { mode },
                 fix,
                 ..
@@ -89,7 +89,7 @@ fn symlink_refused() {
     symlink(&real, &link).expect("symlink");
     assert!(matches!(
         VaultFile::open(&link, &pass()),
-        Err(VaultError::UnsafeFile {
+        Err(Error::UnsafeFile {
             reason: UnsafeReason::Symlink,
             ..
         })
@@ -105,7 +105,7 @@ fn other_owner_refused() {
         std::os::unix::fs::chown(&path, Some(65534), Some(65534)).expect("chown");
         assert!(matches!(
             VaultFile::open(&path, &pass()),
-            Err(VaultError::UnsafeFile {
+            Err(Error::UnsafeFile {
                 reason: UnsafeReason::WrongOwner { uid: 65534, .. },
                 ..
             })
@@ -114,7 +114,7 @@ fn other_owner_refused() {
         // Not root: a root-owned file is "another user's".
         assert!(matches!(
             VaultFile::open("/etc/passwd", &pass()),
-            Err(VaultError::UnsafeFile {
+            Err(Error::UnsafeFile {
                 reason: UnsafeReason::WrongOwner { uid: 0, .. },
                 ..
             })
@@ -130,7 +130,7 @@ fn writable_directory_refused() {
     fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o777)).expect("chmod dir");
     assert!(matches!(
         VaultFile::open(&path, &pass()),
-        Err(VaultError::UnsafeFile {
+        Err(Error::UnsafeFile {
             reason: UnsafeReason::DirectoryWritable { mode: 0o777 },
             ..
         })
@@ -152,7 +152,7 @@ fn wrong_passphrase_refused_on_file() {
     let path = tmp.path().join("v.vault");
     create(&path);
     let err = VaultFile::open(&path, &SecretString::from("wrong")).expect_err("refused");
-    assert!(matches!(err, VaultError::WrongPassphrase));
+    assert!(matches!(err, Error::WrongPassphrase));
     assert!(err.is_refusal());
 }
 
@@ -164,7 +164,7 @@ fn passphrase_file_checked_and_newline_stripped() {
     fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).expect("chmod");
     assert!(matches!(
         supreme_vault::read_passphrase_file(&file),
-        Err(VaultError::UnsafeFile {
+        Err(Error::UnsafeFile {
             reason: UnsafeReason::TooOpen { .. },
             ..
         })
@@ -201,7 +201,7 @@ fn concurrent_writer_cannot_lose_an_update() {
     first.save().expect("first save");
     assert!(matches!(
         second.save(),
-        Err(VaultError::Conflict {
+        Err(Error::Conflict {
             expected: 1,
             found: 2
         })

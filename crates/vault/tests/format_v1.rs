@@ -8,7 +8,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
-use supreme_vault::{EntrySecret, KdfParams, OpenOptions, Vault, VaultError, VaultFile};
+use supreme_vault::{EntrySecret, Error, KdfParams, OpenOptions, Vault, VaultFile};
 
 const SIGNATURE: &str = "c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71";
 const PAYLOAD: &str = "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559";
@@ -51,7 +51,7 @@ fn check_contents(v: &Vault) {
     assert_eq!(sealed.expose_secret(), "v1 fixture sealed value");
     assert!(matches!(
         v.open_text("OLD_SECRET", &text("v1-stale.sv1")),
-        Err(VaultError::StaleKeyVersion {
+        Err(Error::StaleKeyVersion {
             found: 1,
             current: 2
         })
@@ -79,7 +79,7 @@ fn v1_file_opens_and_is_written_back_as_v2() {
             &SecretString::from("wrong"),
             &OpenOptions::default()
         ),
-        Err(VaultError::WrongPassphrase)
+        Err(Error::WrongPassphrase)
     ));
 }
 
@@ -101,7 +101,7 @@ fn v1_file_on_disk_upgrades_on_save_and_then_passwd_works() {
     assert_eq!(fs::read(&path).expect("read")[8..10], [0, 2]);
     let new = SecretString::from("new passphrase for the upgraded file");
     vf.vault_mut()
-        .passwd(&new, KdfParams::dangerous_insecure_for_tests())
+        .passwd(&new, KdfParams::dangerous().insecure_for_tests())
         .expect("passwd");
     vf.save().expect("save");
     let again = VaultFile::open(&path, &new).expect("reopen");

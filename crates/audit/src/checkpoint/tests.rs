@@ -36,7 +36,7 @@ fn a_changed_body_fails_verification() {
     let forged = Checkpoint::parse(&cp.to_text().replacen("\n5\n", "\n6\n", 1)).unwrap();
     assert!(matches!(
         forged.verify(&k.public_key()),
-        Err(AuditError::BadSignature { .. })
+        Err(Error::BadSignature { .. })
     ));
 }
 

@@ -28,7 +28,7 @@ fn refuses_a_key_file_others_can_read() {
     SigningKey::create(&path, "bot").unwrap();
     fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
     let e = SigningKey::load(&path).unwrap_err();
-    assert!(matches!(e, AuditError::BadKey { .. }), "{e}");
+    assert!(matches!(e, Error::BadKey { .. }), "{e}");
     assert!(
         e.to_string()
             .contains(&format!("chmod 600 {}", path.display())),
@@ -44,7 +44,7 @@ fn key_file_symlinked_to_an_attackers_key_is_refused() {
     let path = dir.path().join("audit.key");
     std::os::unix::fs::symlink(&theirs, &path).unwrap();
     let e = SigningKey::load(&path).unwrap_err();
-    assert!(matches!(e, AuditError::BadKey { .. }), "{e}");
+    assert!(matches!(e, Error::BadKey { .. }), "{e}");
     assert!(e.to_string().contains("symbolic link"), "{e}");
 }
 

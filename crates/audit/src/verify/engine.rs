@@ -14,7 +14,7 @@ mod verdict;
 use super::{Finding, FindingKind, Report, VerifyOptions};
 use crate::checkpoint::Checkpoint;
 use crate::digest::Digest;
-use crate::error::{AuditError, Result};
+use crate::error::{Error, Result};
 use crate::merkle::MerkleState;
 use crate::record::{Record, scan_head};
 
@@ -28,15 +28,15 @@ pub(super) fn run(
     let mut keyed = Vec::with_capacity(paths.len());
     let mut total = 0u64;
     for (i, path) in paths.iter().enumerate() {
-        let file = File::open(path).map_err(|e| AuditError::io("open", path, e))?;
+        let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
         total += file
             .metadata()
-            .map_err(|e| AuditError::io("stat", path, e))?
+            .map_err(|e| Error::io("stat", path, e))?
             .len();
         let mut first = Vec::new();
         BufReader::new(file)
             .read_until(b'\n', &mut first)
-            .map_err(|e| AuditError::io("read", path, e))?;
+            .map_err(|e| Error::io("read", path, e))?;
         let key =
             scan_head(first.strip_suffix(b"\n").unwrap_or(&first)).map_or(u64::MAX, |h| h.seq);
         keyed.push((key, i, path.clone()));
@@ -104,7 +104,7 @@ impl Engine<'_> {
         let place = || files.first().cloned().unwrap_or_default();
         std::thread::scope(|scope| {
             let (chunks, reader) = reader::spawn(scope, files)
-                .map_err(|e| AuditError::io("start the reader thread", place(), e))?;
+                .map_err(|e| Error::io("start the reader thread", place(), e))?;
             let result = self.consume(&chunks, progress);
             drop(chunks); // stops the reader if we stopped early
             // Joined on every path, so no thread of ours outlives the call.
@@ -112,7 +112,7 @@ impl Engine<'_> {
             match (result, joined) {
                 (Err(e), _) => Err(e),
                 (Ok(()), Ok(())) => Ok(()),
-                (Ok(()), Err(_)) => Err(AuditError::io(
+                (Ok(()), Err(_)) => Err(Error::io(
                     "read",
                     place(),
                     std::io::Error::other("the reader thread panicked"),

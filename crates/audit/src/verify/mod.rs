@@ -242,7 +242,7 @@ pub fn verify_files(
 pub fn verify_log(active: &Path, options: &VerifyOptions) -> Result<Report> {
     let files = crate::segment::log_files(active)?;
     if files.is_empty() {
-        return Err(crate::AuditError::io(
+        return Err(crate::Error::io(
             "open",
             active,
             std::io::Error::from(std::io::ErrorKind::NotFound),

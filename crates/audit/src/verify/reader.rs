@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use crate::digest::{Digest, record_hash};
-use crate::error::{AuditError, Result};
+use crate::error::{Error, Result};
 
 const CHUNK: usize = 1 << 20;
 
@@ -64,11 +64,11 @@ fn read_file(
     tx: &SyncSender<Result<Chunk>>,
     used: &Receiver<Chunk>,
 ) -> Result<()> {
-    let mut file = File::open(path).map_err(|e| AuditError::io("open", path, e))?;
+    let mut file = File::open(path).map_err(|e| Error::io("open", path, e))?;
     // Small files get small buffers (one read to the end and one to see EOF).
     let len = file
         .metadata()
-        .map_err(|e| AuditError::io("stat", path, e))?
+        .map_err(|e| Error::io("stat", path, e))?
         .len();
     let chunk = usize::try_from(len).map_or(CHUNK, |l| l.saturating_add(1).clamp(4096, CHUNK));
     let mut carry: Vec<u8> = Vec::new();
@@ -84,8 +84,7 @@ fn read_file(
         data.extend_from_slice(&carry);
         let start = data.len();
         data.resize(start + chunk, 0);
-        let n = read_full(&mut file, &mut data[start..])
-            .map_err(|e| AuditError::io("read", path, e))?;
+        let n = read_full(&mut file, &mut data[start..]).map_err(|e| Error::io("read", path, e))?;
         data.truncate(start + n);
         let eof = n == 0;
         let complete = memchr::memrchr(b'\n', &data).map_or(0, |i| i + 1);

@@ -6,7 +6,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use crate::digest::record_hash;
-use crate::error::{AuditError, Result};
+use crate::error::{Error, Result};
 use crate::record::Record;
 use crate::state::{FileScan, checkpoint_of};
 
@@ -18,7 +18,7 @@ const TAIL: u64 = 64 * 1024;
 /// `prev` is the hash of that record, which is the CHECKPOINT record of the
 /// checkpoint the SEGMENT_START is bound to.
 pub(super) fn check_continues(active: &Path, scan: &FileScan, last: &Path) -> Result<()> {
-    let refuse = |what: String| AuditError::Damaged {
+    let refuse = |what: String| Error::Damaged {
         path: active.to_owned(),
         line: 1,
         what,
@@ -47,7 +47,7 @@ pub(super) fn check_continues(active: &Path, scan: &FileScan, last: &Path) -> Re
 
 /// The last complete line of `path`, without its newline.
 fn last_line(path: &Path) -> Result<Vec<u8>> {
-    let io = |e| AuditError::io("read", path, e);
+    let io = |e| Error::io("read", path, e);
     let mut file = File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
     let start = len.saturating_sub(TAIL);

@@ -14,7 +14,7 @@ use std::thread::JoinHandle;
 use supreme_core::time::saturating_i64;
 
 use crate::checkpoint::Checkpoint;
-use crate::error::{AuditError, Result};
+use crate::error::{Error, Result};
 use crate::event::{Event, EventType, Severity};
 use crate::key::PublicKey;
 use crate::options::Options;
@@ -115,11 +115,7 @@ pub(crate) struct Shared {
 impl Shared {
     /// Marks the log failed (the first reason sticks), calls a halt callback
     /// once, and returns the error to report.
-    pub(crate) fn fail(
-        &self,
-        err: AuditError,
-        policy: &crate::options::OnWriteFailure,
-    ) -> AuditError {
+    pub(crate) fn fail(&self, err: Error, policy: &crate::options::OnWriteFailure) -> Error {
         let reason = err.to_string();
         if let Ok(mut r) = self.reason.lock() {
             r.get_or_insert(reason.clone());
@@ -130,15 +126,15 @@ impl Shared {
         {
             cb(&err);
         }
-        AuditError::WriteFailed { reason }
+        Error::WriteFailed { reason }
     }
 
-    pub(crate) fn failure(&self) -> Option<AuditError> {
+    pub(crate) fn failure(&self) -> Option<Error> {
         if !self.failed.load(Ordering::Acquire) {
             return None;
         }
         let reason = self.reason.lock().map(|r| r.clone()).unwrap_or_default();
-        Some(AuditError::WriteFailed {
+        Some(Error::WriteFailed {
             reason: reason.unwrap_or_else(|| "unknown".into()),
         })
     }
@@ -196,7 +192,7 @@ impl AuditLog {
             return Err(e);
         }
         if event.event_type.is_reserved() {
-            return Err(AuditError::InvalidEventType(
+            return Err(Error::InvalidEventType(
                 event.event_type.as_str().to_owned(),
             ));
         }
@@ -235,7 +231,7 @@ impl AuditLog {
             time_ms: saturating_i64(self.clock.now_ms()),
             mono_ns: mono_ns(&*self.clock),
         };
-        let tx = self.tx.as_ref().ok_or(AuditError::Closed)?;
+        let tx = self.tx.as_ref().ok_or(Error::Closed)?;
         if wants_sync {
             let (rtx, rrx) = mpsc::sync_channel(1);
             tx.send(Msg::Append(pending, Some(rtx)))
@@ -250,7 +246,7 @@ impl AuditLog {
             match tx.try_send(msg) {
                 Ok(()) => {}
                 Err(TrySendError::Full(_)) => {
-                    return Err(AuditError::QueueFull {
+                    return Err(Error::QueueFull {
                         capacity: self.capacity,
                     });
                 }
@@ -260,12 +256,12 @@ impl AuditLog {
         Ok(Appended::Queued)
     }
 
-    fn gone(&self) -> AuditError {
-        self.shared.failure().unwrap_or(AuditError::Closed)
+    fn gone(&self) -> Error {
+        self.shared.failure().unwrap_or(Error::Closed)
     }
 
     fn request<T>(&self, make: impl FnOnce(Reply<T>) -> Msg) -> Result<T> {
-        let tx = self.tx.as_ref().ok_or(AuditError::Closed)?;
+        let tx = self.tx.as_ref().ok_or(Error::Closed)?;
         let (rtx, rrx) = mpsc::sync_channel(1);
         tx.send(make(rtx)).map_err(|_| self.gone())?;
         rrx.recv().map_err(|_| self.gone())?

@@ -10,7 +10,7 @@ use serde_json::Map;
 use super::worker::Worker;
 use super::{AuditLog, Recovery, Shared};
 use crate::binding::segment_start_details;
-use crate::error::{AuditError, Result};
+use crate::error::{Error, Result};
 use crate::options::Options;
 use crate::segment::{WriterLock, list_segments, sync_dir};
 use crate::state::{ChainState, FileScan, scan_file};
@@ -22,7 +22,7 @@ pub(crate) fn create_log_file(path: &Path) -> Result<File> {
         .append(true)
         .mode(0o600)
         .open(path)
-        .map_err(|e| AuditError::io("open", path, e))
+        .map_err(|e| Error::io("open", path, e))
 }
 
 pub(crate) fn open(path: &Path, options: Options) -> Result<AuditLog> {
@@ -30,7 +30,7 @@ pub(crate) fn open(path: &Path, options: Options) -> Result<AuditLog> {
         || options.origin.contains('\n')
         || options.origin != options.origin.trim()
     {
-        return Err(AuditError::InvalidOption(format!(
+        return Err(Error::InvalidOption(format!(
             "bad origin {:?}",
             options.origin
         )));
@@ -58,7 +58,7 @@ pub(crate) fn open(path: &Path, options: Options) -> Result<AuditLog> {
             Some((_, last)) => {
                 let s = scan_file(last, &key)?;
                 if s.torn.is_some() || s.state.uncovered() {
-                    return Err(AuditError::Damaged {
+                    return Err(Error::Damaged {
                         path: last.clone(),
                         line: s.records + 1,
                         what: "rotated file does not end with its checkpoint".into(),
@@ -73,11 +73,11 @@ pub(crate) fn open(path: &Path, options: Options) -> Result<AuditLog> {
     if let Some((valid_len, _)) = torn {
         file.set_len(valid_len)
             .and_then(|()| file.sync_all())
-            .map_err(|e| AuditError::io("truncate torn line", path, e))?;
+            .map_err(|e| Error::io("truncate torn line", path, e))?;
     }
     if needs_start && torn.is_none() {
         file.set_len(0)
-            .map_err(|e| AuditError::io("truncate", path, e))?;
+            .map_err(|e| Error::io("truncate", path, e))?;
     }
     sync_dir(path)?;
     let file_len = if needs_start { 0 } else { scan.valid_len };
@@ -140,9 +140,10 @@ pub(crate) fn open(path: &Path, options: Options) -> Result<AuditLog> {
             .and_then(|(_, p)| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_default();
         let s = &worker.state;
-        let cp = s.last_checkpoint.as_ref().ok_or_else(|| {
-            AuditError::InvalidOption("no checkpoint to bind the new file to".into())
-        })?;
+        let cp = s
+            .last_checkpoint
+            .as_ref()
+            .ok_or_else(|| Error::InvalidOption("no checkpoint to bind the new file to".into()))?;
         let details = segment_start_details(&prev, &s.merkle, cp, &s.at_checkpoint);
         worker.write_internal("SEGMENT_START", &details);
         worker.sync_now()?;
@@ -175,7 +176,7 @@ pub(crate) fn open(path: &Path, options: Options) -> Result<AuditLog> {
     let thread = std::thread::Builder::new()
         .name("supreme-audit-writer".into())
         .spawn(move || worker.run(rx))
-        .map_err(|e| AuditError::io("spawn writer thread", path, e))?;
+        .map_err(|e| Error::io("spawn writer thread", path, e))?;
     Ok(AuditLog {
         tx: Some(tx),
         thread: Some(thread),

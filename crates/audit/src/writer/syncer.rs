@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::{Reply, Shared};
 use crate::danger::FaultInjector;
-use crate::error::{AuditError, Result};
+use crate::error::{Error, Result};
 use crate::options::OnWriteFailure;
 
 #[derive(Default)]
@@ -72,7 +72,7 @@ impl Syncer {
         let thread = std::thread::Builder::new()
             .name("supreme-audit-sync".into())
             .spawn(move || run(&worker))
-            .map_err(|e| AuditError::io("spawn sync thread", path, e))?;
+            .map_err(|e| Error::io("spawn sync thread", path, e))?;
         Ok(Self {
             inner,
             thread: Some(thread),
@@ -185,9 +185,9 @@ fn run(inner: &Inner) {
                 }
                 let err = inner
                     .shared
-                    .fail(AuditError::io("sync", &inner.path, e), &inner.policy);
+                    .fail(Error::io("sync", &inner.path, e), &inner.policy);
                 for (r, _) in q.waiters.drain(..) {
-                    let _ = r.send(Err(AuditError::WriteFailed {
+                    let _ = r.send(Err(Error::WriteFailed {
                         reason: err.to_string(),
                     }));
                 }

@@ -14,7 +14,7 @@ use supreme_core::time::saturating_i64;
 use super::syncer::Syncer;
 use super::{Msg, Pending, Reply, Shared};
 use crate::checkpoint::Checkpoint;
-use crate::error::{AuditError, Result};
+use crate::error::{Error, Result};
 use crate::event::Severity;
 use crate::options::{FlushPolicy, OnWriteFailure, Options};
 use crate::record::LineParts;
@@ -248,7 +248,7 @@ impl Worker {
             .and_then(|()| self.request_sync(replies))
         {
             for (r, _) in replies.drain(..) {
-                let _ = r.send(Err(AuditError::WriteFailed {
+                let _ = r.send(Err(Error::WriteFailed {
                     reason: e.to_string(),
                 }));
             }
@@ -327,7 +327,7 @@ impl Worker {
         (&self.proofs)
             .write_all(&link)
             .and_then(|()| self.proofs.sync_data())
-            .map_err(|e| self.fail(AuditError::io("write", &proofs_path, e)))?;
+            .map_err(|e| self.fail(Error::io("write", &proofs_path, e)))?;
         let details = crate::binding::checkpoint_details(&cp, from, &proof);
         self.state.mark_checkpoint(cp.clone());
         self.write_internal("CHECKPOINT", &details);
@@ -392,10 +392,10 @@ impl Worker {
             std::thread::sleep(retry);
             return Ok(());
         }
-        Err(self.fail(AuditError::io(op, &self.path, e)))
+        Err(self.fail(Error::io(op, &self.path, e)))
     }
 
-    pub(super) fn fail(&mut self, err: AuditError) -> AuditError {
+    pub(super) fn fail(&mut self, err: Error) -> Error {
         self.shared.fail(err, &self.opts.on_failure)
     }
 }

@@ -54,7 +54,7 @@ impl Transport for TlsTransport {
 
 pub(crate) fn vault() -> Vault {
     let pass = SecretString::from("test passphrase");
-    let mut v = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests()).unwrap();
+    let mut v = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests()).unwrap();
     let hmac = EntrySecret::Hmac {
         key_id: API_KEY.into(),
         secret: SecretString::from(SECRET),

@@ -10,8 +10,8 @@ use std::time::Duration;
 use supreme_core::event::{Event, FnSink, Sink, SinkError};
 use supreme_kill_switch::latch::{self, Standing};
 use supreme_kill_switch::{
-    Clock, KillSwitch, KillSwitchError, OperatorKey, ResetPolicy, ResetRequest, SignReset,
-    SystemClock, Trigger,
+    Clock, Error, KillSwitch, OperatorKey, ResetPolicy, ResetRequest, SignReset, SystemClock,
+    Trigger,
 };
 
 use crate::exit::{self, OK, REFUSED};
@@ -98,9 +98,9 @@ fn report(e: &Event) -> Result<(), SinkError> {
     Ok(())
 }
 
-fn refused(e: &KillSwitchError) -> ExitCode {
+fn refused(e: &Error) -> ExitCode {
     match e {
-        KillSwitchError::ResetRefused { .. } => {
+        Error::ResetRefused { .. } => {
             println!("refused: {e}");
             ExitCode::from(REFUSED)
         }
@@ -176,7 +176,7 @@ pub(super) fn reset(
     let outcome = switch.reset_quorum(&requests);
     drop(switch);
     let failure = outcome.as_ref().err().and_then(|e| {
-        matches!(e, KillSwitchError::ResetRefused { .. }).then(|| {
+        matches!(e, supreme_kill_switch::Error::ResetRefused { .. }).then(|| {
             crate::audit::auth_failure("kill_switch_reset", &operators, &e.to_string())
                 .field("latch", path.display().to_string())
         })
@@ -236,7 +236,7 @@ pub(super) fn sign_reset(target: Target, operator: &str, key: &Path, ttl_secs: u
             .unwrap_or(u64::MAX),
     );
     let signed = OperatorKey::from_pkcs8_file(key)
-        .map_err(KillSwitchError::from)
+        .map_err(Error::from)
         .and_then(|k| match &trip_id {
             Some(id) => k.sign_reset(id, operator, expires),
             None => k.sign_init(operator, expires),

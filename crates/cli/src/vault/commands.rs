@@ -5,7 +5,7 @@ use std::path::Path;
 
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use supreme_vault::{
-    EntrySecret, KeyFormat, OpenOptions, VaultError, VaultFile, advisory_substrings, check_api_key,
+    EntrySecret, Error, KeyFormat, OpenOptions, VaultFile, advisory_substrings, check_api_key,
 };
 
 use super::input::{
@@ -143,8 +143,8 @@ fn put(s: &Session, args: &PutArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn key_id_error(e: &VaultError) -> VaultError {
-    VaultError::RejectedSecret(format!("key id: {e}"))
+fn key_id_error(e: &Error) -> Error {
+    Error::RejectedSecret(format!("key id: {e}"))
 }
 
 fn list(s: &Session, path: &Path, json: bool) -> Result<(), Failure> {
@@ -203,7 +203,7 @@ fn get(s: &Session, path: &Path, name: &str, reveal: bool) -> Result<(), Failure
             )));
         }
         EntrySecret::Text(s) => print_secret(&s),
-        _ => return Err(Failure::Vault(VaultError::Malformed("unknown entry kind"))),
+        _ => return Err(Failure::Vault(Error::Malformed("unknown entry kind"))),
     }
     std::io::stdout()
         .flush()

@@ -26,7 +26,7 @@ pub(crate) fn insecure_test_kdf() -> bool {
 pub(crate) fn kdf_for_new_vault() -> KdfParams {
     if insecure_test_kdf() {
         eprintln!("warning: {INSECURE_TEST_KDF_ENV}=1: weak key derivation, for tests only");
-        KdfParams::dangerous_insecure_for_tests()
+        KdfParams::dangerous().insecure_for_tests()
     } else {
         KdfParams::default()
     }

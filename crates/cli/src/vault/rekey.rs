@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use secrecy::ExposeSecret;
-use supreme_vault::{Vault, VaultError};
+use supreme_vault::{Error, Vault};
 
 use super::Failure;
 use super::input::stdin_secret;
@@ -130,7 +130,7 @@ pub(super) fn retire(s: &Session, path: &Path, below: u32) -> Result<(), Failure
             );
             Ok(())
         }
-        Err(e @ VaultError::KeyVersionInUse { .. }) => {
+        Err(e @ Error::KeyVersionInUse { .. }) => {
             eprintln!(
                 "refused: {e}: run `supreme vault reseal {}`",
                 path.display()

@@ -3,9 +3,7 @@
 
 use std::path::Path;
 
-use supreme_vault::{
-    KdfParams, OpenOptions, STATE_DIR_ENV, SeenGenerations, VaultError, VaultFile,
-};
+use supreme_vault::{Error, KdfParams, OpenOptions, STATE_DIR_ENV, SeenGenerations, VaultFile};
 
 use super::Failure;
 use super::input::{insecure_test_kdf, passphrase};
@@ -55,7 +53,7 @@ impl Session {
                 self.seen.record(vault)?;
                 Ok(())
             }
-            Err(VaultError::Rollback {
+            Err(Error::Rollback {
                 found,
                 expected_at_least,
             }) if self.accept_rollback => {
@@ -66,7 +64,7 @@ impl Session {
                 );
                 Ok(())
             }
-            Err(e @ VaultError::Rollback { .. }) => {
+            Err(e @ Error::Rollback { .. }) => {
                 eprintln!(
                     "refused: {e}: this is an older copy of {} than one already opened here (rollback memory in {}); if you restored it on purpose, run again with --accept-rollback",
                     vf.path().display(),
@@ -94,7 +92,7 @@ impl Session {
 
 /// Refuses a vault whose KDF is below the calibrated default, unless
 /// `SUPREME_VAULT_INSECURE_TEST_KDF=1` (tests only) allows weak parameters.
-pub(crate) fn kdf_floor(vf: &VaultFile) -> Result<(), VaultError> {
+pub(crate) fn kdf_floor(vf: &VaultFile) -> Result<(), Error> {
     if insecure_test_kdf() {
         return Ok(());
     }

@@ -5,7 +5,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use supreme_core::files::AtomicFile;
-use supreme_vault::VaultError;
+use supreme_vault::Error;
 
 use super::Failure;
 use super::session::Session;
@@ -33,7 +33,7 @@ fn io_err(path: &Path, e: std::io::Error) -> Failure {
 fn with_streams(
     input: Option<&Path>,
     output: Option<&Path>,
-    f: impl FnOnce(&mut dyn std::io::Read, &mut dyn Write) -> Result<u64, VaultError>,
+    f: impl FnOnce(&mut dyn std::io::Read, &mut dyn Write) -> Result<u64, Error>,
 ) -> Result<u64, Failure> {
     let mut input: Box<dyn std::io::Read> = match input {
         Some(p) => Box::new(File::open(p).map_err(|e| io_err(p, e))?),

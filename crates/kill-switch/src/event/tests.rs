@@ -89,7 +89,7 @@ fn a_reset_whose_record_the_sink_refuses_is_refused_and_the_gate_stays_shut() {
         })
         .unwrap_err();
     assert!(
-        matches!(&err, crate::KillSwitchError::ResetRefused { refusal: ResetRefusal::NotRecorded(d), .. } if d.contains("disk full")),
+        matches!(&err, crate::Error::ResetRefused { refusal: ResetRefusal::NotRecorded(d), .. } if d.contains("disk full")),
         "{err}"
     );
     assert_eq!(switch.state(), State::Tripped);

@@ -2,7 +2,7 @@
 
 use supreme_core::{Price, Quantity, Side};
 
-use crate::error::KillSwitchError;
+use crate::error::Error;
 use crate::venue::{CloseOrder, Position};
 
 /// Most close orders planned for one position in one attempt.
@@ -18,15 +18,15 @@ pub struct FlattenConfig {
 impl FlattenConfig {
     /// Close orders of at most `max_chunk` each, priced at most
     /// `max_slippage_bps` (1/100 of a percent) worse than the mark price.
-    pub fn new(max_slippage_bps: u32, max_chunk: Quantity) -> Result<Self, KillSwitchError> {
+    pub fn new(max_slippage_bps: u32, max_chunk: Quantity) -> Result<Self, Error> {
         if max_chunk.is_zero() {
-            return Err(KillSwitchError::Malformed {
+            return Err(Error::Malformed {
                 what: "flatten config",
                 detail: format!("chunk size {max_chunk} must be positive"),
             });
         }
         if max_slippage_bps >= 10_000 {
-            return Err(KillSwitchError::Malformed {
+            return Err(Error::Malformed {
                 what: "flatten config",
                 detail: format!("slippage {max_slippage_bps} bps must be below 10000"),
             });

@@ -111,7 +111,7 @@ fn halt_on_an_armed_switch_is_refused() {
     let s = KillSwitch::builder().build();
     assert!(matches!(
         s.halt(&Never, &HaltConfig::default()),
-        Err(KillSwitchError::WrongState {
+        Err(Error::WrongState {
             actual: State::Armed,
             ..
         })
@@ -148,7 +148,7 @@ fn halt_with_an_order_still_in_flight_past_the_bound_is_not_verified() {
         ..HaltConfig::default()
     };
     match s.halt(&Unreachable, &config) {
-        Err(KillSwitchError::HaltIncomplete {
+        Err(Error::HaltIncomplete {
             state: State::Halting,
             last_error,
             ..

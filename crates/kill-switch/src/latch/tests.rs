@@ -166,7 +166,7 @@ fn write_into_missing_directory_fails() {
     let path = dir("missing").join("no/such/latch.json");
     assert!(matches!(
         write_latch(&path, &contents()),
-        Err(KillSwitchError::Latch { .. })
+        Err(Error::Latch { .. })
     ));
 }
 

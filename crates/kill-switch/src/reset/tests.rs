@@ -40,22 +40,22 @@ fn refusals() {
     unknown.operator = "mallory".to_owned();
     assert_eq!(
         auth(&unknown, "abc-1", old).unwrap_err(),
-        ResetRefusal::UnknownOperator
+        ResetRefusal::Operator(Refusal::UnknownOperator)
     );
 
     assert!(matches!(
         auth(&req("garbage".into()), "abc-1", old).unwrap_err(),
-        ResetRefusal::MalformedToken(_)
+        ResetRefusal::Operator(Refusal::MalformedToken(_))
     ));
     assert!(matches!(
         auth(&req(good.clone()), "other-trip", old).unwrap_err(),
-        ResetRefusal::WrongTrip { .. }
+        ResetRefusal::Operator(Refusal::WrongSubject { .. })
     ));
     assert_eq!(
         auth(&req(good.clone()), "abc-1", NOW - 10_000).unwrap_err(),
-        ResetRefusal::CoolingDown {
+        ResetRefusal::Operator(Refusal::CoolingDown {
             remaining_ms: 50_000
-        }
+        })
     );
 
     // Signed by someone else's key.
@@ -63,26 +63,26 @@ fn refusals() {
     let forged = mallory.sign_reset("abc-1", "alice", NOW + 60_000).unwrap();
     assert_eq!(
         auth(&req(forged), "abc-1", old).unwrap_err(),
-        ResetRefusal::BadSignature
+        ResetRefusal::Operator(Refusal::BadSignature)
     );
 
     // Bob's valid token presented as alice.
     let bob_token = key.sign_reset("abc-1", "bob", NOW + 60_000).unwrap();
     assert_eq!(
         auth(&req(bob_token), "abc-1", old).unwrap_err(),
-        ResetRefusal::OperatorMismatch
+        ResetRefusal::Operator(Refusal::OperatorMismatch)
     );
 
     let expired = key.sign_reset("abc-1", "alice", NOW - 1).unwrap();
     assert!(matches!(
         auth(&req(expired), "abc-1", old).unwrap_err(),
-        ResetRefusal::Expired { .. }
+        ResetRefusal::Operator(Refusal::Expired { .. })
     ));
 
     let forever = key.sign_reset("abc-1", "alice", NOW + 86_400_000).unwrap();
     assert_eq!(
         auth(&req(forever), "abc-1", old).unwrap_err(),
-        ResetRefusal::LifetimeTooLong
+        ResetRefusal::Operator(Refusal::LifetimeTooLong)
     );
 
     // Any changed character breaks the signature or the syntax.
@@ -167,10 +167,10 @@ fn one_key_under_two_names_is_not_a_quorum_of_two() {
     ];
     assert_eq!(
         authorize_all(&policy, &reqs, "trip-1", 0, NOW).unwrap_err(),
-        ResetRefusal::SameKey {
+        ResetRefusal::Operator(Refusal::SameKey {
             first: "alice".to_owned(),
             second: "alice-again".to_owned()
-        }
+        })
     );
 }
 
@@ -192,12 +192,48 @@ fn a_risk_clear_token_is_refused_as_a_reset() {
         .unwrap();
     let refused = authorize(&policy, &req(clear.clone()), "abc-1", 0, NOW).unwrap_err();
     assert!(
-        matches!(&refused, ResetRefusal::MalformedToken(m) if m.contains("prefix")),
+        matches!(&refused, ResetRefusal::Operator(Refusal::MalformedToken(m)) if m.contains("prefix")),
         "{refused}"
     );
     let relabelled = clear.replacen("rlc1", "ksr1", 1);
     assert_eq!(
         authorize(&policy, &req(relabelled), "abc-1", 0, NOW).unwrap_err(),
-        ResetRefusal::BadSignature
+        ResetRefusal::Operator(Refusal::BadSignature)
     );
+}
+
+#[test]
+fn core_refusals_print_as_the_reset_refusals_they_replace() {
+    let printed = |r: Refusal| ResetRefusal::from(r).to_string();
+    let wrong = Refusal::WrongSubject {
+        token: "t-1".into(),
+        expected: "t-2".into(),
+    };
+    for (refusal, text) in [
+        (Refusal::UnknownOperator, "unknown operator"),
+        (Refusal::MalformedToken("x".into()), "malformed token: x"),
+        (Refusal::OperatorMismatch, "token is for another operator"),
+        (wrong, "token is for trip t-1, current trip is t-2"),
+        (Refusal::Expired { expires_ms: 7 }, "token expired at 7"),
+        (Refusal::LifetimeTooLong, "token lifetime exceeds policy"),
+        (Refusal::BadSignature, "bad signature"),
+        (
+            Refusal::CoolingDown { remaining_ms: 5 },
+            "cooldown: 5 ms left",
+        ),
+        (Refusal::DuplicateOperator, "same operator twice"),
+        (
+            Refusal::SameKey {
+                first: "a".into(),
+                second: "b".into(),
+            },
+            "operators a and b share one key",
+        ),
+        (
+            Refusal::QuorumNotMet { have: 1, need: 2 },
+            "1 of 2 required operators",
+        ),
+    ] {
+        assert_eq!(printed(refusal), text);
+    }
 }

@@ -9,7 +9,7 @@ use nix::unistd::Pid;
 use super::capture::{CapturedOutput, Reader};
 use super::group::{group_alive, signal_group};
 use super::{ChildOutcome, POLL};
-use crate::error::KillSwitchError;
+use crate::error::Error;
 
 /// A running child leading its own process group. Dropping it kills the
 /// tree.
@@ -33,15 +33,15 @@ impl Supervised {
         self.child.id()
     }
 
-    fn err(&self, detail: impl ToString) -> KillSwitchError {
-        KillSwitchError::Process {
+    fn err(&self, detail: impl ToString) -> Error {
+        Error::Process {
             program: self.program.clone(),
             detail: detail.to_string(),
         }
     }
 
     /// The leader's exit status, if it has exited (reaps it).
-    pub fn try_wait(&mut self) -> Result<Option<ExitStatus>, KillSwitchError> {
+    pub fn try_wait(&mut self) -> Result<Option<ExitStatus>, Error> {
         if self.done.is_none() {
             self.done = self.child.try_wait().map_err(|e| self.err(e))?;
         }
@@ -49,7 +49,7 @@ impl Supervised {
     }
 
     /// Whether any process of the group is still running.
-    pub fn group_running(&mut self) -> Result<bool, KillSwitchError> {
+    pub fn group_running(&mut self) -> Result<bool, Error> {
         if self.gone {
             return Ok(false);
         }
@@ -65,7 +65,7 @@ impl Supervised {
     /// once no process of the group is running (or errs after a further
     /// grace period if even SIGKILL did not end it). The outcome carries no
     /// output: see [`Supervised::take_output`].
-    pub fn kill_tree(&mut self) -> Result<ChildOutcome, KillSwitchError> {
+    pub fn kill_tree(&mut self) -> Result<ChildOutcome, Error> {
         let mut killed_hard = false;
         if self.group_running()? {
             signal_group(self.pgid, Signal::SIGTERM).map_err(|e| self.err(e))?;
@@ -98,7 +98,7 @@ impl Supervised {
     }
 
     /// Waits up to `d` for the group to end; `true` if it did.
-    fn wait_group(&mut self, d: Duration) -> Result<bool, KillSwitchError> {
+    fn wait_group(&mut self, d: Duration) -> Result<bool, Error> {
         let deadline = Instant::now() + d;
         loop {
             if !self.group_running()? {

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use super::{ChildSpec, Output, env, limits};
-use crate::error::KillSwitchError;
+use crate::error::Error;
 
 /// Marks this process not dumpable, so a child of the same user cannot read
 /// `/proc/<this>/environ` or `/proc/<this>/mem`, nor ptrace it.
@@ -59,8 +59,8 @@ impl ChildSpec {
         self
     }
 
-    pub(super) fn unconfined(&self, detail: impl ToString) -> KillSwitchError {
-        KillSwitchError::Unconfined {
+    pub(super) fn unconfined(&self, detail: impl ToString) -> Error {
+        Error::Unconfined {
             program: self.program.to_string_lossy().into_owned(),
             detail: detail.to_string(),
         }
@@ -68,7 +68,7 @@ impl ChildSpec {
 
     /// The command to spawn: the environment resolved, the program found,
     /// `prlimit` in front when limits apply.
-    pub(super) fn command(&self) -> Result<Command, KillSwitchError> {
+    pub(super) fn command(&self) -> Result<Command, Error> {
         self.env.check_names().map_err(|e| self.err(e))?;
         let env = self.env.resolve(std::env::vars_os());
         let parent_path = std::env::var_os("PATH");

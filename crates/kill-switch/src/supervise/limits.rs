@@ -14,7 +14,7 @@
 //!
 //! When limits are asked for (core dumps off is the default) and no
 //! `prlimit` can be found, the child is not started: the caller gets
-//! [`KillSwitchError::Unconfined`](crate::KillSwitchError::Unconfined), never
+//! [`Error::Unconfined`](crate::Error::Unconfined), never
 //! an unlimited child.
 
 use std::ffi::{OsStr, OsString};

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::atomic::Ordering;
 
 use super::{KillSwitch, lock};
-use crate::error::KillSwitchError;
+use crate::error::Error;
 use crate::event::Event;
 use crate::latch::{self, ArmRecord, LatchContents, Standing};
 use crate::nonce_store::NonceStore;
@@ -21,14 +21,14 @@ impl KillSwitch {
     /// takes effect, and refused ([`ResetRefusal::NotRecorded`]) when the
     /// sink refuses that record. A policy with a quorum above one refuses
     /// this; use [`KillSwitch::reset_quorum`].
-    pub fn reset(&self, req: &ResetRequest) -> Result<(), KillSwitchError> {
+    pub fn reset(&self, req: &ResetRequest) -> Result<(), Error> {
         self.reset_quorum(std::slice::from_ref(req))
     }
 
     /// Resets with one request per operator: every request must pass
     /// [`KillSwitch::reset`]'s checks, from distinct operators with distinct
     /// keys, at least the policy's quorum of them (two-person rule).
-    pub fn reset_quorum(&self, reqs: &[ResetRequest]) -> Result<(), KillSwitchError> {
+    pub fn reset_quorum(&self, reqs: &[ResetRequest]) -> Result<(), Error> {
         let inner = &*self.inner;
         let now = inner.clock.now_ms();
         let operator = reqs
@@ -52,7 +52,7 @@ impl KillSwitch {
                 outcome: outcome.clone(),
             }),
         }
-        outcome.map_err(|refusal| KillSwitchError::ResetRefused { operator, refusal })
+        outcome.map_err(|refusal| Error::ResetRefused { operator, refusal })
     }
 
     fn try_reset(

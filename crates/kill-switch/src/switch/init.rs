@@ -1,11 +1,11 @@
 //! The first arming of a switch with a latch.
 
 use super::{KillSwitch, KillSwitchBuilder};
-use crate::error::KillSwitchError;
+use crate::error::Error;
 use crate::event::Event;
 use crate::latch::{self, ArmRecord, LatchContents};
 use crate::nonce_store::NonceStore;
-use crate::reset::{self, ResetRefusal, ResetRequest, ResetToken};
+use crate::reset::{self, Refusal, ResetRefusal, ResetRequest, ResetToken};
 use crate::state::State;
 
 impl KillSwitchBuilder {
@@ -40,18 +40,18 @@ impl KillSwitchBuilder {
     /// let again = KillSwitch::builder().latch(&latch).reset_policy(policy).build();
     /// assert_eq!(again.state(), State::Armed);
     /// # std::fs::remove_dir_all(&dir).unwrap();
-    /// # Ok::<(), KillSwitchError>(())
+    /// # Ok::<(), Error>(())
     /// ```
-    pub fn init(self, reqs: &[ResetRequest]) -> Result<KillSwitch, KillSwitchError> {
+    pub fn init(self, reqs: &[ResetRequest]) -> Result<KillSwitch, Error> {
         let (path, clock, policy) = (self.latch.as_deref(), &self.clock, &self.policy);
         let path = path
-            .ok_or(KillSwitchError::Setup {
+            .ok_or(Error::Setup {
                 what: "init",
                 detail: "no latch file configured".to_owned(),
             })?
             .to_owned();
         if std::fs::symlink_metadata(&path).is_ok() {
-            return Err(KillSwitchError::Latch {
+            return Err(Error::Latch {
                 path,
                 detail: "a latch already exists: init arms a new switch; reset this one".to_owned(),
             });
@@ -63,19 +63,21 @@ impl KillSwitchBuilder {
             .collect::<Vec<_>>()
             .join("+");
         let outcome = (|| {
-            let first = reqs.first().ok_or(ResetRefusal::QuorumNotMet {
-                have: 0,
-                need: policy.required_operators(),
-            })?;
+            let first = reqs
+                .first()
+                .ok_or(ResetRefusal::Operator(Refusal::QuorumNotMet {
+                    have: 0,
+                    need: policy.required_operators(),
+                }))?;
             let id = ResetToken::parse(&first.token)
-                .map_err(ResetRefusal::MalformedToken)?
+                .map_err(|e| ResetRefusal::Operator(Refusal::MalformedToken(e)))?
                 .subject()
                 .to_owned();
             if !id.starts_with(reset::INIT_PREFIX) {
-                return Err(ResetRefusal::MalformedToken(format!(
+                return Err(ResetRefusal::Operator(Refusal::MalformedToken(format!(
                     "init needs tokens for an {}... id (sign-reset --init), not {id:?}",
                     reset::INIT_PREFIX
-                )));
+                ))));
             }
             let tokens = reset::authorize_all(&policy.without_cooldown(), reqs, &id, now, now)?;
             // Arming opens the gate: recorded first, refused unrecorded.
@@ -113,11 +115,11 @@ impl KillSwitchBuilder {
                 },
             },
         );
-        outcome.map_err(|refusal| KillSwitchError::ResetRefused { operator, refusal })?;
+        outcome.map_err(|refusal| Error::ResetRefused { operator, refusal })?;
         let switch = self.build();
         match switch.state() {
             State::Armed => Ok(switch),
-            actual => Err(KillSwitchError::WrongState {
+            actual => Err(Error::WrongState {
                 expected: State::Armed,
                 actual,
             }),

@@ -5,7 +5,7 @@ use supreme_core::FakeClock;
 
 use super::*;
 use crate::reset::{OperatorKey, SignReset};
-use crate::reset::{ResetRefusal, ResetRequest};
+use crate::reset::{Refusal, ResetRefusal, ResetRequest};
 use crate::state::Trigger;
 
 const T0: u64 = 1_700_000_000_000;
@@ -228,8 +228,8 @@ fn unauthorized_resets_are_refused_and_reported() {
     let early = f.token(&rec.id);
     assert!(matches!(
         s.reset(&early),
-        Err(KillSwitchError::ResetRefused {
-            refusal: ResetRefusal::CoolingDown { .. },
+        Err(Error::ResetRefused {
+            refusal: ResetRefusal::Operator(Refusal::CoolingDown { .. }),
             ..
         })
     ));
@@ -248,7 +248,7 @@ fn unauthorized_resets_are_refused_and_reported() {
     s.reset(&good).unwrap();
     assert!(matches!(
         s.reset(&good),
-        Err(KillSwitchError::ResetRefused {
+        Err(Error::ResetRefused {
             refusal: ResetRefusal::NotTripped,
             ..
         })
@@ -259,7 +259,10 @@ fn unauthorized_resets_are_refused_and_reported() {
     let refusals = f.refusals();
     assert!(refusals[0].starts_with("cooldown:"), "{refusals:?}");
     assert!(refusals[1].starts_with("token is for trip"), "{refusals:?}");
-    assert_eq!(refusals[2], ResetRefusal::BadSignature.to_string());
+    assert_eq!(
+        refusals[2],
+        ResetRefusal::Operator(Refusal::BadSignature).to_string()
+    );
     assert_eq!(refusals[3], ResetRefusal::NotTripped.to_string());
     assert!(refusals[4].starts_with("token is for trip"), "{refusals:?}");
 }
@@ -277,7 +280,7 @@ fn replayed_nonce_is_refused() {
     s.inner.state.store(State::Tripped as u8, Ordering::Release);
     assert!(matches!(
         s.reset(&good),
-        Err(KillSwitchError::ResetRefused {
+        Err(Error::ResetRefused {
             refusal: ResetRefusal::Replayed,
             ..
         })
@@ -293,7 +296,7 @@ fn reset_refused_during_procedure() {
     f.clock.advance(Duration::from_secs(61));
     assert!(matches!(
         s.reset(&f.token(&rec.id)),
-        Err(KillSwitchError::ResetRefused {
+        Err(Error::ResetRefused {
             refusal: ResetRefusal::ActionInProgress(State::Halting),
             ..
         })
@@ -307,7 +310,7 @@ fn latch_failure_still_trips() {
     let s = f.build(Some(&path));
     assert!(matches!(
         s.trip(TripRequest::manual("x", "y")),
-        Err(KillSwitchError::Latch { .. })
+        Err(Error::Latch { .. })
     ));
     assert!(!s.gate().is_open());
     assert!(
@@ -386,22 +389,22 @@ fn two_person_rule_needs_two_distinct_operators() {
         operator: name.to_owned(),
         token: key.sign_reset(&rec.id, name, T0 + 60_000).unwrap(),
     };
-    let refusal = |r: Result<(), KillSwitchError>| match r {
-        Err(KillSwitchError::ResetRefused { refusal, .. }) => refusal,
+    let refusal = |r: Result<(), Error>| match r {
+        Err(Error::ResetRefused { refusal, .. }) => refusal,
         other => panic!("{other:?}"),
     };
     assert_eq!(
         refusal(s.reset(&req(&alice, "alice"))),
-        ResetRefusal::QuorumNotMet { have: 1, need: 2 }
+        ResetRefusal::Operator(Refusal::QuorumNotMet { have: 1, need: 2 })
     );
     assert_eq!(
         refusal(s.reset_quorum(&[req(&alice, "alice"), req(&alice, "alice")])),
-        ResetRefusal::DuplicateOperator
+        ResetRefusal::Operator(Refusal::DuplicateOperator)
     );
     // Bob's name with alice's key.
     assert_eq!(
         refusal(s.reset_quorum(&[req(&alice, "alice"), req(&alice, "bob")])),
-        ResetRefusal::BadSignature
+        ResetRefusal::Operator(Refusal::BadSignature)
     );
     assert_eq!(s.state(), State::Tripped);
     s.reset_quorum(&[req(&alice, "alice"), req(&bob, "bob")])

@@ -23,7 +23,7 @@ impl KillSwitch {
     /// ```ignore
     /// let trip = switch.tripper(Trigger::AuditFailure, "audit log write failed", "audit-log");
     /// let options = Options::new(key)
-    ///     .on_write_failure(OnWriteFailure::Halt(Arc::new(move |e: &AuditError| trip(e))));
+    ///     .on_write_failure(OnWriteFailure::Halt(Arc::new(move |e: &supreme_audit::Error| trip(e))));
     /// ```
     ///
     /// ```

@@ -5,7 +5,7 @@ use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::error::KillSwitchError;
+use crate::error::Error;
 
 /// Something checked periodically (dead-man's switch, stale data, trip file).
 pub trait Watch: Send + Sync {
@@ -22,7 +22,7 @@ pub struct Monitor {
 
 impl Monitor {
     /// Starts polling `watches` every `period` (real time).
-    pub fn spawn(period: Duration, watches: Vec<Arc<dyn Watch>>) -> Result<Self, KillSwitchError> {
+    pub fn spawn(period: Duration, watches: Vec<Arc<dyn Watch>>) -> Result<Self, Error> {
         let (stop, rx) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("kill-switch-monitor".to_owned())
@@ -37,7 +37,7 @@ impl Monitor {
                     }
                 }
             })
-            .map_err(|e| KillSwitchError::Setup {
+            .map_err(|e| Error::Setup {
                 what: "monitor thread",
                 detail: e.to_string(),
             })?;

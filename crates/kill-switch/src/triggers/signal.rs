@@ -4,7 +4,7 @@ use std::thread::JoinHandle;
 
 use signal_hook::iterator::{Handle, Signals};
 
-use crate::error::KillSwitchError;
+use crate::error::Error;
 use crate::state::{Trigger, TripRequest};
 use crate::switch::KillSwitch;
 
@@ -19,13 +19,13 @@ pub struct SignalTrigger {
 
 impl SignalTrigger {
     /// Listens for SIGUSR1.
-    pub fn sigusr1(switch: KillSwitch) -> Result<Self, KillSwitchError> {
+    pub fn sigusr1(switch: KillSwitch) -> Result<Self, Error> {
         Self::install(switch, &[signal_hook::consts::SIGUSR1])
     }
 
     /// Listens for `signals` (forbidden ones such as SIGKILL fail).
-    pub fn install(switch: KillSwitch, signals: &[i32]) -> Result<Self, KillSwitchError> {
-        let setup = |e: std::io::Error| KillSwitchError::Setup {
+    pub fn install(switch: KillSwitch, signals: &[i32]) -> Result<Self, Error> {
+        let setup = |e: std::io::Error| Error::Setup {
             what: "signal handler",
             detail: e.to_string(),
         };

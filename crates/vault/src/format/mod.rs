@@ -109,12 +109,12 @@ pub(crate) struct Parsed<'a> {
 
 /// The generation field of a file, without any other check (for the
 /// writers' conflict check only; nothing is trusted from it).
-pub(crate) fn peek_generation(bytes: &[u8]) -> Result<u64, crate::VaultError> {
+pub(crate) fn peek_generation(bytes: &[u8]) -> Result<u64, crate::Error> {
     let field = bytes
         .get(26..34)
-        .ok_or(crate::VaultError::Malformed("truncated"))?;
+        .ok_or(crate::Error::Malformed("truncated"))?;
     if bytes.get(..8) != Some(MAGIC.as_slice()) {
-        return Err(crate::VaultError::Malformed("bad magic"));
+        return Err(crate::Error::Malformed("bad magic"));
     }
     let mut g = [0u8; 8];
     g.copy_from_slice(field);
@@ -122,15 +122,15 @@ pub(crate) fn peek_generation(bytes: &[u8]) -> Result<u64, crate::VaultError> {
 }
 
 /// Checks an entry name: 1..=128 bytes of `[A-Za-z0-9._-]`.
-pub(crate) fn check_name(name: &str) -> Result<(), crate::VaultError> {
+pub(crate) fn check_name(name: &str) -> Result<(), crate::Error> {
     if name.is_empty() || name.len() > 128 {
-        return Err(crate::VaultError::InvalidName("length must be 1 to 128"));
+        return Err(crate::Error::InvalidName("length must be 1 to 128"));
     }
     if !name
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
     {
-        return Err(crate::VaultError::InvalidName(
+        return Err(crate::Error::InvalidName(
             "allowed characters are A-Z a-z 0-9 . _ -",
         ));
     }

@@ -2,7 +2,7 @@ use secrecy::SecretString;
 
 use super::*;
 use crate::test_support::*;
-use crate::{EntrySecret, KdfLimits, OpenOptions, Vault, VaultError};
+use crate::{EntrySecret, Error, KdfLimits, OpenOptions, Vault};
 
 fn small_vault() -> Vault {
     let mut v = new_vault();
@@ -11,7 +11,7 @@ fn small_vault() -> Vault {
     v
 }
 
-fn open(bytes: &[u8]) -> Result<Vault, VaultError> {
+fn open(bytes: &[u8]) -> Result<Vault, Error> {
     Vault::from_bytes(bytes, &pass(), &OpenOptions::default())
 }
 
@@ -118,7 +118,7 @@ fn deleting_an_entry_is_detected() {
     entries.remove(0);
     assert!(matches!(
         open(&splice(&bytes, &entries)),
-        Err(VaultError::Tampered)
+        Err(Error::Tampered)
     ));
 }
 
@@ -135,7 +135,7 @@ fn swapping_entries_is_detected() {
     entries[1].nonce = a.nonce;
     assert!(matches!(
         open(&splice(&bytes, &entries)),
-        Err(VaultError::Tampered)
+        Err(Error::Tampered)
     ));
 }
 
@@ -146,7 +146,7 @@ fn duplicating_an_entry_is_detected() {
     entries.push(entries[0].clone());
     assert!(matches!(
         open(&splice(&bytes, &entries)),
-        Err(VaultError::Malformed(_))
+        Err(Error::Malformed(_))
     ));
 }
 
@@ -163,7 +163,7 @@ fn rolling_back_one_entry_is_detected() {
     let new = v.to_bytes().expect("bytes");
     // The new file with the old entry put back, MAC of the new file.
     let spliced = splice(&new, &entries_of(&old));
-    assert!(matches!(open(&spliced), Err(VaultError::Tampered)));
+    assert!(matches!(open(&spliced), Err(Error::Tampered)));
     // And the old generation number with the new entries.
     let mut parsed_old = parse(&old, &KdfLimits::default()).expect("parse").header;
     parsed_old.generation = v.generation();
@@ -179,18 +179,18 @@ fn structural_refusals() {
     wrong_magic[0] = b'X';
     assert!(matches!(
         open(&wrong_magic),
-        Err(VaultError::Malformed("bad magic"))
+        Err(Error::Malformed("bad magic"))
     ));
     let mut v3 = bytes.clone();
     v3[9] = 3;
-    assert!(matches!(open(&v3), Err(VaultError::UnsupportedVersion(3))));
+    assert!(matches!(open(&v3), Err(Error::UnsupportedVersion(3))));
     // A version 2 file relabelled as version 1 (a downgrade) does not open.
     let mut v1 = bytes.clone();
     v1[9] = 1;
     assert!(open(&v1).is_err());
     assert!(matches!(
         parse(&[], &KdfLimits::default()),
-        Err(VaultError::Malformed(_))
+        Err(Error::Malformed(_))
     ));
 }
 
@@ -201,13 +201,10 @@ fn hostile_kdf_parameters_capped_before_work() {
     let mut huge = bytes.clone();
     huge[35..39].copy_from_slice(&u32::MAX.to_be_bytes());
     let started = std::time::Instant::now();
-    assert!(matches!(open(&huge), Err(VaultError::KdfOverCap("memory"))));
+    assert!(matches!(open(&huge), Err(Error::KdfOverCap("memory"))));
     let mut passes = bytes.clone();
     passes[39..43].copy_from_slice(&1_000_000u32.to_be_bytes());
-    assert!(matches!(
-        open(&passes),
-        Err(VaultError::KdfOverCap("passes"))
-    ));
+    assert!(matches!(open(&passes), Err(Error::KdfOverCap("passes"))));
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
 }
 

@@ -16,30 +16,30 @@ fn default_limits_admit_the_default_and_refuse_more() {
     let over = |m, t, p| KdfParams::unchecked(m, t, p).expect("valid for argon2");
     assert!(matches!(
         limits.check(&over(1024 * 1024, 2, 1)),
-        Err(VaultError::KdfOverCap("memory"))
+        Err(Error::KdfOverCap("memory"))
     ));
     assert!(matches!(
         limits.check(&over(65536, 17, 1)),
-        Err(VaultError::KdfOverCap("passes"))
+        Err(Error::KdfOverCap("passes"))
     ));
     assert!(matches!(
         limits.check(&over(65536, 2, 9)),
-        Err(VaultError::KdfOverCap("lanes"))
+        Err(Error::KdfOverCap("lanes"))
     ));
     assert!(matches!(
         limits.check(&over(512 * 1024, 16, 1)),
-        Err(VaultError::KdfOverCap("memory x passes"))
+        Err(Error::KdfOverCap("memory x passes"))
     ));
     assert!(
         KdfLimits::tiny()
-            .check(&KdfParams::dangerous_insecure_for_tests())
+            .check(&KdfParams::dangerous().insecure_for_tests())
             .is_ok()
     );
 }
 
 #[test]
 fn derivation_is_deterministic_and_salted() {
-    let p = KdfParams::dangerous_insecure_for_tests();
+    let p = KdfParams::dangerous().insecure_for_tests();
     let a = p.derive(b"pass", &[1; 16]).expect("derive");
     let b = p.derive(b"pass", &[1; 16]).expect("derive");
     let c = p.derive(b"pass", &[2; 16]).expect("derive");

@@ -7,7 +7,7 @@ fn header(ring: &KeyRing, kek: &Key32) -> Header {
         format: VERSION,
         vault_id: ring.vault_id,
         generation: 1,
-        kdf: KdfParams::dangerous_insecure_for_tests(),
+        kdf: KdfParams::dangerous().insecure_for_tests(),
         salt: [7; 16],
         keys: Vec::new(),
     };
@@ -28,7 +28,7 @@ fn new_versions_only_grow_and_lookups_are_typed() {
     );
     assert!(matches!(
         ring.get(2),
-        Err(VaultError::UnknownKeyVersion {
+        Err(Error::UnknownKeyVersion {
             found: 2,
             newest: 1
         })
@@ -42,19 +42,16 @@ fn new_versions_only_grow_and_lookups_are_typed() {
     );
     assert!(matches!(
         retired.get(2),
-        Err(VaultError::StaleKeyVersion {
+        Err(Error::StaleKeyVersion {
             found: 2,
             current: 4
         })
     ));
-    assert!(matches!(
-        retired.get(0),
-        Err(VaultError::StaleKeyVersion { .. })
-    ));
+    assert!(matches!(retired.get(0), Err(Error::StaleKeyVersion { .. })));
     assert_eq!(four.retired_below(4).expect("all older").versions(), [4]);
     assert!(matches!(
         four.retired_below(5),
-        Err(VaultError::RetireNewest {
+        Err(Error::RetireNewest {
             below: 5,
             newest: 4
         })
@@ -84,7 +81,7 @@ fn wrap_unwrap_round_trip_and_fresh_keys() {
     let other = Key32::random().expect("other kek");
     assert!(matches!(
         KeyRing::unwrap(&other, &h),
-        Err(VaultError::WrongPassphrase)
+        Err(Error::WrongPassphrase)
     ));
 }
 
@@ -103,7 +100,7 @@ fn a_wrapped_key_cannot_be_moved_to_another_version() {
     h.keys[1].wrapped = a.wrapped;
     assert!(matches!(
         KeyRing::unwrap(&kek, &h),
-        Err(VaultError::WrongPassphrase)
+        Err(Error::WrongPassphrase)
     ));
     // Nor to the other file layout.
     let mut v1 = header(&ring, &kek);
@@ -125,7 +122,7 @@ fn a_full_ring_refuses_a_new_version_and_still_opens() {
         older,
         newest: DataKey::new(1024, Key32::random().expect("rng"), &id).expect("key"),
     };
-    assert!(matches!(full.with_new_version(), Err(VaultError::Limit(_))));
+    assert!(matches!(full.with_new_version(), Err(Error::Limit(_))));
     let kek = Key32::random().expect("rng");
     let h = header(&full, &kek);
     let mut bytes = crate::format::encode(&h, std::iter::empty());

@@ -20,11 +20,11 @@ fn text_round_trip_and_label_binding() {
     );
     assert!(matches!(
         v.open_text("OTHER_VAR", &sealed),
-        Err(VaultError::SealedValue(_))
+        Err(Error::SealedValue(_))
     ));
     assert!(matches!(
         new_vault().open_text("BINANCE_API_SECRET", &sealed),
-        Err(VaultError::SealedValue(_))
+        Err(Error::SealedValue(_))
     ));
 }
 

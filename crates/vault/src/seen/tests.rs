@@ -29,7 +29,7 @@ fn record_keeps_the_highest_and_check_refuses_older() {
     assert!(seen.check(&v).is_ok());
     assert!(matches!(
         seen.check(&old),
-        Err(VaultError::Rollback {
+        Err(Error::Rollback {
             found: 1,
             expected_at_least: 3
         })
@@ -59,7 +59,7 @@ fn corrupt_record_is_refused_not_ignored() {
     for bad in ["", "x\n", "12", "-1\n", "99999999999999999999999\n", " 1\n"] {
         fs::write(&file, bad).expect("write");
         assert!(
-            matches!(seen.check(&v), Err(VaultError::SeenState { .. })),
+            matches!(seen.check(&v), Err(Error::SeenState { .. })),
             "{bad:?}"
         );
     }
@@ -74,7 +74,7 @@ fn state_directory_others_can_reach_is_refused() {
         fs::set_permissions(&dir, fs::Permissions::from_mode(mode)).expect("chmod");
         assert!(matches!(
             SeenGenerations::open(&dir),
-            Err(VaultError::UnsafeFile {
+            Err(Error::UnsafeFile {
                 reason: UnsafeReason::TooOpen { .. },
                 ..
             })

@@ -57,5 +57,5 @@ fn text_entries_cannot_sign() {
         None,
         Arc::new(SystemClock),
     );
-    assert!(matches!(err, Err(VaultError::WrongKind { .. })));
+    assert!(matches!(err, Err(Error::WrongKind { .. })));
 }

@@ -7,7 +7,7 @@ use crate::KdfParams;
 use crate::test_support::pass;
 
 fn kdf() -> KdfParams {
-    KdfParams::dangerous_insecure_for_tests()
+    KdfParams::dangerous().insecure_for_tests()
 }
 
 fn tag(key: &StateKey) -> [u8; 32] {
@@ -47,7 +47,7 @@ fn each_purpose_has_its_own_key() {
     assert_ne!(risk, other);
     assert!(matches!(
         vault.existing_state_key("none"),
-        Err(VaultError::NotFound(_))
+        Err(Error::NotFound(_))
     ));
 }
 
@@ -58,7 +58,7 @@ fn an_entry_that_is_not_a_state_key_is_refused() {
     vault.put("state-key.risk", &text, None).unwrap();
     assert!(matches!(
         vault.state_key("risk"),
-        Err(VaultError::RejectedSecret(_))
+        Err(Error::RejectedSecret(_))
     ));
 }
 
@@ -67,6 +67,6 @@ fn a_purpose_that_is_not_an_entry_name_is_refused() {
     let mut vault = Vault::create(&pass(), kdf()).unwrap();
     assert!(matches!(
         vault.state_key("has space"),
-        Err(VaultError::InvalidName(_))
+        Err(Error::InvalidName(_))
     ));
 }

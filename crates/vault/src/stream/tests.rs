@@ -1,7 +1,7 @@
 use std::io::{Cursor, Read};
 
 use super::*;
-use crate::VaultError;
+use crate::Error;
 use crate::test_support::*;
 
 fn encrypt(v: &Vault, data: &[u8]) -> Vec<u8> {
@@ -13,7 +13,7 @@ fn encrypt(v: &Vault, data: &[u8]) -> Vec<u8> {
     out
 }
 
-fn decrypt(v: &Vault, data: &[u8]) -> Result<Vec<u8>, VaultError> {
+fn decrypt(v: &Vault, data: &[u8]) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
     v.decrypt_stream(&mut Cursor::new(data), &mut out)
         .map(|_| out)
@@ -82,23 +82,20 @@ fn truncation_reorder_drop_and_duplicate_detected() {
 fn other_vault_and_old_key_version_refused() {
     let mut v = new_vault();
     let enc = encrypt(&v, b"data");
-    assert!(matches!(
-        decrypt(&new_vault(), &enc),
-        Err(VaultError::Stream(_))
-    ));
+    assert!(matches!(decrypt(&new_vault(), &enc), Err(Error::Stream(_))));
     v.rotate().expect("rotate");
     assert_eq!(decrypt(&v, &enc).expect("kept after rotate"), b"data");
     v.retire_below(2).expect("retire");
     assert!(matches!(
         decrypt(&v, &enc),
-        Err(VaultError::StaleKeyVersion {
+        Err(Error::StaleKeyVersion {
             found: 1,
             current: 2
         })
     ));
 }
 
-fn reseal(v: &Vault, data: &[u8]) -> Result<Vec<u8>, VaultError> {
+fn reseal(v: &Vault, data: &[u8]) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
     v.reseal_stream(&mut Cursor::new(data), &mut out)
         .map(|_| out)
@@ -130,11 +127,8 @@ fn reseal_refuses_truncated_altered_or_foreign_streams() {
     }
     let mut bad = enc.clone();
     bad[65 + chunk + 3] ^= 1;
-    assert!(matches!(reseal(&v, &bad), Err(VaultError::Stream(_))));
-    assert!(matches!(
-        reseal(&new_vault(), &enc),
-        Err(VaultError::Stream(_))
-    ));
+    assert!(matches!(reseal(&v, &bad), Err(Error::Stream(_))));
+    assert!(matches!(reseal(&new_vault(), &enc), Err(Error::Stream(_))));
 }
 
 /// A reader of `len` bytes generated on the fly: nothing is held in memory.

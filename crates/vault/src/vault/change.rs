@@ -4,20 +4,20 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::Vault;
 use crate::entry::{EntrySecret, entry_aad};
-use crate::error::VaultError;
+use crate::error::Error;
 use crate::format::{self, SealedEntry};
 use crate::kdf::KdfParams;
 use crate::keys;
 
 impl Vault {
-    pub(super) fn next_generation(&self) -> Result<u64, VaultError> {
+    pub(super) fn next_generation(&self) -> Result<u64, Error> {
         self.header
             .generation
             .checked_add(1)
-            .ok_or(VaultError::Limit("generation counter exhausted"))
+            .ok_or(Error::Limit("generation counter exhausted"))
     }
 
-    pub(super) fn bump(&mut self) -> Result<(), VaultError> {
+    pub(super) fn bump(&mut self) -> Result<(), Error> {
         self.header.generation = self.next_generation()?;
         Ok(())
     }
@@ -28,7 +28,7 @@ impl Vault {
         name: &str,
         secret: &EntrySecret,
         expires: Option<i64>,
-    ) -> Result<SealedEntry, VaultError> {
+    ) -> Result<SealedEntry, Error> {
         format::check_name(name)?;
         crate::hygiene::check_entry(secret)?;
         self.seal_as_is(name, secret, expires)
@@ -42,10 +42,10 @@ impl Vault {
         name: &str,
         secret: &EntrySecret,
         expires: Option<i64>,
-    ) -> Result<SealedEntry, VaultError> {
+    ) -> Result<SealedEntry, Error> {
         let plain = secret.encode()?;
         if plain.len() + 16 > format::MAX_CIPHERTEXT {
-            return Err(VaultError::Limit("secret over 1 MiB"));
+            return Err(Error::Limit("secret over 1 MiB"));
         }
         let kind = secret.kind();
         let key = self.ring.newest();
@@ -66,19 +66,19 @@ impl Vault {
     /// is in Unix seconds.
     ///
     /// # Errors
-    /// [`VaultError::AlreadyExists`], [`VaultError::InvalidName`],
-    /// [`VaultError::RejectedSecret`] (hygiene or format), [`VaultError::Limit`].
+    /// [`Error::AlreadyExists`], [`Error::InvalidName`],
+    /// [`Error::RejectedSecret`] (hygiene or format), [`Error::Limit`].
     pub fn put(
         &mut self,
         name: &str,
         secret: &EntrySecret,
         expires: Option<i64>,
-    ) -> Result<(), VaultError> {
+    ) -> Result<(), Error> {
         if self.entries.contains_key(name) {
-            return Err(VaultError::AlreadyExists(name.to_owned()));
+            return Err(Error::AlreadyExists(name.to_owned()));
         }
         if self.entries.len() >= format::MAX_ENTRIES {
-            return Err(VaultError::Limit("too many entries"));
+            return Err(Error::Limit("too many entries"));
         }
         let sealed = self.seal_entry(name, secret, expires)?;
         self.bump()?;
@@ -89,15 +89,15 @@ impl Vault {
     /// Replaces an existing entry (sealed under the newest data-key version).
     ///
     /// # Errors
-    /// [`VaultError::NotFound`], and as [`Vault::put`].
+    /// [`Error::NotFound`], and as [`Vault::put`].
     pub fn replace(
         &mut self,
         name: &str,
         secret: &EntrySecret,
         expires: Option<i64>,
-    ) -> Result<(), VaultError> {
+    ) -> Result<(), Error> {
         if !self.entries.contains_key(name) {
-            return Err(VaultError::NotFound(name.to_owned()));
+            return Err(Error::NotFound(name.to_owned()));
         }
         let sealed = self.seal_entry(name, secret, expires)?;
         self.bump()?;
@@ -108,11 +108,11 @@ impl Vault {
     /// Removes an entry.
     ///
     /// # Errors
-    /// [`VaultError::NotFound`].
-    pub fn remove(&mut self, name: &str) -> Result<(), VaultError> {
+    /// [`Error::NotFound`].
+    pub fn remove(&mut self, name: &str) -> Result<(), Error> {
         self.entries
             .remove(name)
-            .ok_or_else(|| VaultError::NotFound(name.to_owned()))?;
+            .ok_or_else(|| Error::NotFound(name.to_owned()))?;
         self.bump()
     }
 
@@ -123,17 +123,13 @@ impl Vault {
     ///
     /// So an old copy of the file opened with the old passphrase holds only
     /// the older versions: it opens nothing sealed or stored after the
-    /// change (refused with [`VaultError::UnknownKeyVersion`]), and the new
+    /// change (refused with [`Error::UnknownKeyVersion`]), and the new
     /// file's MAC is keyed by a version it does not hold.
     ///
     /// # Errors
-    /// [`VaultError::Crypto`] if random generation or derivation fails,
-    /// [`VaultError::Limit`] when the key ring is full.
-    pub fn passwd(
-        &mut self,
-        new_passphrase: &SecretString,
-        kdf: KdfParams,
-    ) -> Result<(), VaultError> {
+    /// [`Error::Crypto`] if random generation or derivation fails,
+    /// [`Error::Limit`] when the key ring is full.
+    pub fn passwd(&mut self, new_passphrase: &SecretString, kdf: KdfParams) -> Result<(), Error> {
         let ring = self.ring.with_new_version()?;
         let mut header = self.header.clone();
         header.generation = self.next_generation()?;

@@ -68,17 +68,17 @@ impl OpenOptions {
     /// ```
     /// use std::sync::Arc;
     /// use supreme_core::event::VecSink;
-    /// use supreme_vault::{KdfParams, OpenOptions, Vault, VaultError};
+    /// use supreme_vault::{Error, KdfParams, OpenOptions, Vault};
     /// # let pass = supreme_vault::secrecy::SecretString::from("p");
-    /// let bytes = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?.to_bytes()?;
+    /// let bytes = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?.to_bytes()?;
     /// let seen = Arc::new(VecSink::new());
     /// let opts = OpenOptions::default().events(seen.clone());
     /// let wrong = supreme_vault::secrecy::SecretString::from("q");
-    /// assert!(matches!(Vault::from_bytes(&bytes, &wrong, &opts), Err(VaultError::WrongPassphrase)));
+    /// assert!(matches!(Vault::from_bytes(&bytes, &wrong, &opts), Err(Error::WrongPassphrase)));
     /// Vault::from_bytes(&bytes, &pass, &opts)?;
     /// let kinds: Vec<_> = seen.events().iter().map(|e| e.kind()).collect();
     /// assert_eq!(kinds, ["AUTH_FAILURE", "VAULT_OPENED"]);
-    /// # Ok::<(), VaultError>(())
+    /// # Ok::<(), Error>(())
     /// ```
     #[must_use]
     pub fn events(mut self, sink: Arc<dyn Sink>) -> Self {

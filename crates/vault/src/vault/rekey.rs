@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::Vault;
-use crate::error::VaultError;
+use crate::error::Error;
 use crate::format::SealedEntry;
 use crate::keys::Key32;
 
@@ -27,7 +27,7 @@ pub struct Rotation {
 impl Vault {
     /// Every entry not under the newest version, re-sealed under it
     /// (nothing changes until all of them succeed).
-    fn resealed_entries(&self) -> Result<Vec<SealedEntry>, VaultError> {
+    fn resealed_entries(&self) -> Result<Vec<SealedEntry>, Error> {
         let newest = self.ring.newest().version();
         self.entries
             .values()
@@ -59,18 +59,18 @@ impl Vault {
     /// ```
     /// # use supreme_vault::{KdfParams, Vault};
     /// # let pass = supreme_vault::secrecy::SecretString::from("p");
-    /// let mut v = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// let mut v = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
     /// let before = v.seal_bytes("LABEL", b"sealed under version 1")?;
     /// let rotation = v.rotate()?;
     /// assert_eq!((rotation.key_version, rotation.still_readable), (2, vec![1]));
     /// assert!(v.open_bytes("LABEL", &before).is_ok()); // still readable
-    /// # Ok::<(), supreme_vault::VaultError>(())
+    /// # Ok::<(), supreme_vault::Error>(())
     /// ```
     ///
     /// # Errors
-    /// [`VaultError::EntryTampered`] if an entry fails to open,
-    /// [`VaultError::Limit`] when the key ring is full (retire first).
-    pub fn rotate(&mut self) -> Result<Rotation, VaultError> {
+    /// [`Error::EntryTampered`] if an entry fails to open,
+    /// [`Error::Limit`] when the key ring is full (retire first).
+    pub fn rotate(&mut self) -> Result<Rotation, Error> {
         let ring = self.ring.with_new_version()?;
         let mut header = self.header.clone();
         header.generation = self.next_generation()?;
@@ -103,19 +103,19 @@ impl Vault {
     /// ```
     /// # use supreme_vault::{EntrySecret, KdfParams, Vault};
     /// # let pass = supreme_vault::secrecy::SecretString::from("p");
-    /// let mut v = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// let mut v = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
     /// v.put("note", &EntrySecret::Text("kept".into()), None)?;
-    /// v.passwd(&pass, KdfParams::dangerous_insecure_for_tests())?; // version 2; note stays on 1
+    /// v.passwd(&pass, KdfParams::dangerous().insecure_for_tests())?; // version 2; note stays on 1
     /// assert_eq!(v.reseal()?, 1);
     /// assert_eq!(v.list()[0].key_version, 2);
     /// assert_eq!(v.reseal()?, 0);
-    /// # Ok::<(), supreme_vault::VaultError>(())
+    /// # Ok::<(), supreme_vault::Error>(())
     /// ```
     ///
     /// # Errors
-    /// [`VaultError::EntryTampered`] if an entry fails to open (nothing is
-    /// changed then), [`VaultError::Limit`].
-    pub fn reseal(&mut self) -> Result<usize, VaultError> {
+    /// [`Error::EntryTampered`] if an entry fails to open (nothing is
+    /// changed then), [`Error::Limit`].
+    pub fn reseal(&mut self) -> Result<usize, Error> {
         let sealed = self.resealed_entries()?;
         if sealed.is_empty() {
             return Ok(0);
@@ -127,7 +127,7 @@ impl Vault {
     /// Drops every data-key version below `below` (never the newest) and
     /// returns the versions dropped, ascending; with none below, nothing
     /// changes. Everything sealed under a dropped version is refused from
-    /// then on with [`VaultError::StaleKeyVersion`]. The ring is in the
+    /// then on with [`Error::StaleKeyVersion`]. The ring is in the
     /// header, so the whole-file MAC covers the change and the generation
     /// grows: an older copy of the file, which still holds those versions,
     /// is refused only by the rollback floor ([`crate::OpenOptions::min_generation`],
@@ -140,24 +140,24 @@ impl Vault {
     /// rotating, reseal what they sealed, then retire.
     ///
     /// ```
-    /// # use supreme_vault::{KdfParams, Vault, VaultError};
+    /// # use supreme_vault::{KdfParams, Vault, Error};
     /// # let pass = supreme_vault::secrecy::SecretString::from("p");
-    /// let mut v = Vault::create(&pass, KdfParams::dangerous_insecure_for_tests())?;
+    /// let mut v = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
     /// let old = v.seal_bytes("LABEL", b"value")?;
     /// let new = v.rotate().and_then(|_| v.reseal_value("LABEL", &old))?;
     /// assert_eq!(v.retire_below(2)?, [1]);
-    /// assert!(matches!(v.open_bytes("LABEL", &old), Err(VaultError::StaleKeyVersion { .. })));
+    /// assert!(matches!(v.open_bytes("LABEL", &old), Err(Error::StaleKeyVersion { .. })));
     /// assert_eq!(v.open_bytes("LABEL", &new)?.as_slice(), b"value");
-    /// assert!(matches!(v.retire_below(3), Err(VaultError::RetireNewest { newest: 2, .. })));
-    /// # Ok::<(), supreme_vault::VaultError>(())
+    /// assert!(matches!(v.retire_below(3), Err(Error::RetireNewest { newest: 2, .. })));
+    /// # Ok::<(), supreme_vault::Error>(())
     /// ```
     ///
     /// # Errors
-    /// [`VaultError::RetireNewest`] if `below` is above the newest version;
-    /// [`VaultError::KeyVersionInUse`] naming the first entry still sealed
+    /// [`Error::RetireNewest`] if `below` is above the newest version;
+    /// [`Error::KeyVersionInUse`] naming the first entry still sealed
     /// under a version below `below` (run [`Vault::reseal`] first); nothing
     /// is changed then.
-    pub fn retire_below(&mut self, below: u32) -> Result<Vec<u32>, VaultError> {
+    pub fn retire_below(&mut self, below: u32) -> Result<Vec<u32>, Error> {
         let ring = self.ring.retired_below(below)?;
         let retired: Vec<u32> = self
             .ring
@@ -169,7 +169,7 @@ impl Vault {
             return Ok(retired);
         }
         if let Some(e) = self.entries.values().find(|e| e.key_version < below) {
-            return Err(VaultError::KeyVersionInUse {
+            return Err(Error::KeyVersionInUse {
                 name: e.name.clone(),
                 key_version: e.key_version,
             });

@@ -7,7 +7,7 @@ use crate::{FakeClock, KdfLimits};
 
 use crate::test_support::*;
 
-fn reopen(bytes: &[u8]) -> Result<Vault, VaultError> {
+fn reopen(bytes: &[u8]) -> Result<Vault, Error> {
     Vault::from_bytes(bytes, &pass(), &OpenOptions::default())
 }
 
@@ -71,7 +71,7 @@ fn wrong_passphrase_refused() {
         &SecretString::from("nope"),
         &OpenOptions::default(),
     );
-    assert!(matches!(err, Err(VaultError::WrongPassphrase)));
+    assert!(matches!(err, Err(Error::WrongPassphrase)));
 }
 
 #[test]
@@ -80,16 +80,16 @@ fn duplicate_and_missing_names() {
     v.put("a", &hmac_secret(), None).expect("put");
     assert!(matches!(
         v.put("a", &hmac_secret(), None),
-        Err(VaultError::AlreadyExists(_))
+        Err(Error::AlreadyExists(_))
     ));
-    assert!(matches!(v.reveal("b"), Err(VaultError::NotFound(_))));
+    assert!(matches!(v.reveal("b"), Err(Error::NotFound(_))));
     assert!(matches!(
         v.put("bad name", &hmac_secret(), None),
-        Err(VaultError::InvalidName(_))
+        Err(Error::InvalidName(_))
     ));
     assert!(matches!(
         v.put("", &hmac_secret(), None),
-        Err(VaultError::InvalidName(_))
+        Err(Error::InvalidName(_))
     ));
     v.replace("a", &EntrySecret::Text(SecretString::from("x")), None)
         .expect("replace");
@@ -108,14 +108,14 @@ fn expiry_is_enforced_with_injected_clock() {
     clock.advance(std::time::Duration::from_secs(1_000));
     assert!(matches!(
         v.reveal("api"),
-        Err(VaultError::Expired {
+        Err(Error::Expired {
             expired_at: 2_000,
             ..
         })
     ));
-    assert!(matches!(v.signer("api"), Err(VaultError::Expired { .. })));
+    assert!(matches!(v.signer("api"), Err(Error::Expired { .. })));
     assert!(
-        matches!(signer.sign(b"x"), Err(VaultError::Expired { .. })),
+        matches!(signer.sign(b"x"), Err(Error::Expired { .. })),
         "a live signer stops at expiry"
     );
 }
@@ -131,7 +131,7 @@ fn expiry_cannot_be_changed_in_the_file() {
     let again = reopen(&v.to_bytes().expect("bytes")).expect("MAC is recomputed by to_bytes");
     assert!(matches!(
         again.reveal("api"),
-        Err(VaultError::EntryTampered { .. })
+        Err(Error::EntryTampered { .. })
     ));
 }
 
@@ -142,17 +142,14 @@ fn entry_cannot_be_renamed_or_moved() {
     let mut e = v.entries.remove("a").expect("entry");
     e.name = "b".into();
     v.entries.insert("b".into(), e.clone());
-    assert!(matches!(
-        v.reveal("b"),
-        Err(VaultError::EntryTampered { .. })
-    ));
+    assert!(matches!(v.reveal("b"), Err(Error::EntryTampered { .. })));
     // Into another vault (other id and key): refused too.
     let mut other = new_vault();
     e.name = "a".into();
     other.entries.insert("a".into(), e);
     assert!(matches!(
         other.reveal("a"),
-        Err(VaultError::EntryTampered { .. })
+        Err(Error::EntryTampered { .. })
     ));
 }
 
@@ -176,7 +173,7 @@ fn rotate_reseals_then_retire_refuses_old_versions() {
     v.retire_below(2).expect("retire");
     assert!(matches!(
         v.open_bytes("LABEL", &sealed),
-        Err(VaultError::StaleKeyVersion {
+        Err(Error::StaleKeyVersion {
             found: 1,
             current: 2
         })
@@ -185,16 +182,13 @@ fn rotate_reseals_then_retire_refuses_old_versions() {
     v.entries.insert("api".into(), old_entry);
     assert!(matches!(
         v.reveal("api"),
-        Err(VaultError::StaleKeyVersion {
+        Err(Error::StaleKeyVersion {
             found: 1,
             current: 2
         })
     ));
     let bytes = v.to_bytes().expect("bytes");
-    assert!(matches!(
-        reopen(&bytes),
-        Err(VaultError::StaleKeyVersion { .. })
-    ));
+    assert!(matches!(reopen(&bytes), Err(Error::StaleKeyVersion { .. })));
 }
 
 #[test]
@@ -203,10 +197,10 @@ fn passwd_rewraps_without_touching_entries() {
     v.put("api", &hmac_secret(), None).expect("put");
     let ct = v.entries.get("api").expect("entry").ciphertext.clone();
     let new_pass = SecretString::from("a new passphrase");
-    v.passwd(&new_pass, KdfParams::dangerous_insecure_for_tests())
+    v.passwd(&new_pass, KdfParams::dangerous().insecure_for_tests())
         .expect("passwd");
     let bytes = v.to_bytes().expect("bytes");
-    assert!(matches!(reopen(&bytes), Err(VaultError::WrongPassphrase)));
+    assert!(matches!(reopen(&bytes), Err(Error::WrongPassphrase)));
     let again = Vault::from_bytes(&bytes, &new_pass, &OpenOptions::default()).expect("new pass");
     assert_eq!(again.entries.get("api").expect("entry").ciphertext, ct);
     assert!(again.reveal("api").is_ok());
@@ -222,7 +216,7 @@ fn whole_file_rollback_detected_with_floor() {
     assert!(Vault::from_bytes(&v.to_bytes().expect("bytes"), &pass(), &opts).is_ok());
     assert!(matches!(
         Vault::from_bytes(&old, &pass(), &opts),
-        Err(VaultError::Rollback {
+        Err(Error::Rollback {
             found: 1,
             expected_at_least: 2
         })
@@ -231,7 +225,7 @@ fn whole_file_rollback_detected_with_floor() {
 
 #[test]
 fn kdf_caps_refuse_before_work() {
-    let v = Vault::create(&pass(), KdfParams::dangerous_insecure_for_tests()).expect("create");
+    let v = Vault::create(&pass(), KdfParams::dangerous().insecure_for_tests()).expect("create");
     let bytes = v.to_bytes().expect("bytes");
     let tiny = KdfLimits {
         max_memory_kib: 4,
@@ -240,7 +234,7 @@ fn kdf_caps_refuse_before_work() {
     let opts = OpenOptions::default().kdf_limits(tiny);
     assert!(matches!(
         Vault::from_bytes(&bytes, &pass(), &opts),
-        Err(VaultError::KdfOverCap("memory"))
+        Err(Error::KdfOverCap("memory"))
     ));
 }
 

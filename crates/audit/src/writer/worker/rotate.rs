@@ -7,7 +7,7 @@ use supreme_core::time::saturating_i64;
 
 use super::Worker;
 use crate::binding::segment_start_details;
-use crate::error::{AuditError, Result};
+use crate::error::{Error, Result};
 use crate::segment::{apply_retention, segment_path, sync_dir};
 
 impl Worker {
@@ -35,7 +35,7 @@ impl Worker {
         self.sync_now()?;
         let old = segment_path(&self.path, self.active_first_seq);
         std::fs::rename(&self.path, &old)
-            .map_err(|e| self.fail(AuditError::io("rotate", &self.path, e)))?;
+            .map_err(|e| self.fail(Error::io("rotate", &self.path, e)))?;
         let file = super::super::open::create_log_file(&self.path).map_err(|e| self.fail(e))?;
         sync_dir(&self.path).map_err(|e| self.fail(e))?;
         self.file = Arc::new(file);
@@ -47,7 +47,7 @@ impl Worker {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let Some(cp) = self.state.last_checkpoint.as_ref() else {
-            return Err(self.fail(AuditError::InvalidOption(
+            return Err(self.fail(Error::InvalidOption(
                 "rotation without a checkpoint to bind the new file to".into(),
             )));
         };

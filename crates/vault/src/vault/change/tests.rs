@@ -6,10 +6,10 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::entry::entry_aad;
 use crate::test_support::*;
-use crate::{EntrySecret, KdfParams, OpenOptions, Vault, VaultError};
+use crate::{EntrySecret, Error, KdfParams, OpenOptions, Vault};
 
 fn weak() -> KdfParams {
-    KdfParams::dangerous_insecure_for_tests()
+    KdfParams::dangerous().insecure_for_tests()
 }
 
 fn new_pass() -> SecretString {
@@ -20,7 +20,7 @@ fn text(s: &str) -> EntrySecret {
     EntrySecret::Text(SecretString::from(s))
 }
 
-fn open(bytes: &[u8], pass: &SecretString) -> Result<Vault, VaultError> {
+fn open(bytes: &[u8], pass: &SecretString) -> Result<Vault, Error> {
     Vault::from_bytes(bytes, pass, &OpenOptions::default())
 }
 
@@ -66,7 +66,7 @@ fn old_copy_keys_cannot_open_entry_put_after_passwd() {
     forged.entries.insert("after".into(), new_entry);
     assert!(matches!(
         forged.reveal("after"),
-        Err(VaultError::UnknownKeyVersion {
+        Err(Error::UnknownKeyVersion {
             found: 2,
             newest: 1
         })
@@ -74,13 +74,13 @@ fn old_copy_keys_cannot_open_entry_put_after_passwd() {
     let forged_file = forged.to_bytes().expect("forged file");
     assert!(matches!(
         open(&forged_file, &pass()),
-        Err(VaultError::UnknownKeyVersion { .. })
+        Err(Error::UnknownKeyVersion { .. })
     ));
     // The new file with the old passphrase: nothing.
     let new_file = v.to_bytes().expect("new file");
     assert!(matches!(
         open(&new_file, &pass()),
-        Err(VaultError::WrongPassphrase)
+        Err(Error::WrongPassphrase)
     ));
 }
 
@@ -98,21 +98,21 @@ fn old_copy_cannot_open_value_or_stream_sealed_after_passwd() {
     let old = open(&old_copy, &pass()).expect("old copy");
     assert!(matches!(
         old.open_bytes("LABEL", &after),
-        Err(VaultError::UnknownKeyVersion {
+        Err(Error::UnknownKeyVersion {
             found: 2,
             newest: 1
         })
     ));
     assert!(matches!(
         old.decrypt_stream(&mut stream.as_slice(), &mut Vec::new()),
-        Err(VaultError::UnknownKeyVersion { .. })
+        Err(Error::UnknownKeyVersion { .. })
     ));
     // Even told to use its own key for it, the old key does not open it.
     let mut relabelled = crate::SealedText::parse(&after).expect("parse");
     relabelled.key_version = 1;
     assert!(matches!(
         old.open_bytes("LABEL", &relabelled.to_string()),
-        Err(VaultError::SealedValue(_))
+        Err(Error::SealedValue(_))
     ));
     // What was sealed before the change is no secret from the old copy.
     assert_eq!(
@@ -178,7 +178,7 @@ fn rotate_after_passwd_keeps_every_older_version_until_retired() {
     for old in [&first, &second] {
         assert!(matches!(
             v.open_bytes("L", old),
-            Err(VaultError::StaleKeyVersion { current: 3, .. })
+            Err(Error::StaleKeyVersion { current: 3, .. })
         ));
     }
     let again = open(&v.to_bytes().expect("bytes"), &new_pass()).expect("reopen");

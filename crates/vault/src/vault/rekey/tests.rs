@@ -4,17 +4,17 @@
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::test_support::*;
-use crate::{EntrySecret, KdfParams, OpenOptions, SealedText, Vault, VaultError};
+use crate::{EntrySecret, Error, KdfParams, OpenOptions, SealedText, Vault};
 
 fn weak() -> KdfParams {
-    KdfParams::dangerous_insecure_for_tests()
+    KdfParams::dangerous().insecure_for_tests()
 }
 
 fn text(s: &str) -> EntrySecret {
     EntrySecret::Text(SecretString::from(s))
 }
 
-fn open(bytes: &[u8], opts: &OpenOptions) -> Result<Vault, VaultError> {
+fn open(bytes: &[u8], opts: &OpenOptions) -> Result<Vault, Error> {
     Vault::from_bytes(bytes, &pass(), opts)
 }
 
@@ -24,7 +24,7 @@ fn stream(v: &Vault, data: &[u8]) -> Vec<u8> {
     out
 }
 
-fn unstream(v: &Vault, data: &[u8]) -> Result<Vec<u8>, VaultError> {
+fn unstream(v: &Vault, data: &[u8]) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
     v.decrypt_stream(&mut &data[..], &mut out).map(|_| out)
 }
@@ -71,7 +71,7 @@ fn retire_refuses_while_an_entry_is_under_a_retired_version_and_changes_nothing(
     let (g, bytes) = (v.generation(), v.to_bytes().expect("bytes"));
     assert!(matches!(
         v.retire_below(2),
-        Err(VaultError::KeyVersionInUse { ref name, key_version: 1 }) if name == "fresh"
+        Err(Error::KeyVersionInUse { ref name, key_version: 1 }) if name == "fresh"
     ));
     assert_eq!(v.generation(), g);
     assert_eq!(v.key_versions(), [1, 2]);
@@ -98,7 +98,7 @@ fn retire_never_drops_the_newest_version() {
     for below in [3, 4, u32::MAX] {
         assert!(matches!(
             v.retire_below(below),
-            Err(VaultError::RetireNewest { newest: 2, .. })
+            Err(Error::RetireNewest { newest: 2, .. })
         ));
     }
     let g = v.generation();
@@ -109,7 +109,7 @@ fn retire_never_drops_the_newest_version() {
     assert_eq!(v.key_versions(), [2]);
     assert!(matches!(
         v.retire_below(3),
-        Err(VaultError::RetireNewest {
+        Err(Error::RetireNewest {
             below: 3,
             newest: 2
         })
@@ -133,14 +133,14 @@ fn after_retire_what_the_retired_versions_sealed_is_refused_in_the_file_too() {
     for w in [&v, &reopened] {
         assert!(matches!(
             w.open_bytes("LABEL", &old_value),
-            Err(VaultError::StaleKeyVersion {
+            Err(Error::StaleKeyVersion {
                 found: 1,
                 current: 2
             })
         ));
         assert!(matches!(
             unstream(w, &old_stream),
-            Err(VaultError::StaleKeyVersion {
+            Err(Error::StaleKeyVersion {
                 found: 1,
                 current: 2
             })
@@ -168,7 +168,7 @@ fn retired_key_spliced_back_into_the_header_is_refused() {
     bytes.extend_from_slice(&file[file.len() - crate::format::MAC_LEN..]);
     assert!(matches!(
         open(&bytes, &OpenOptions::default()),
-        Err(VaultError::Tampered)
+        Err(Error::Tampered)
     ));
 }
 
@@ -180,10 +180,7 @@ fn old_copy_from_before_retire_is_refused_by_the_rollback_floor() {
     let before = v.to_bytes().expect("old copy");
     v.retire_below(2).expect("retire");
     let floor = OpenOptions::default().min_generation(v.generation());
-    assert!(matches!(
-        open(&before, &floor),
-        Err(VaultError::Rollback { .. })
-    ));
+    assert!(matches!(open(&before, &floor), Err(Error::Rollback { .. })));
     // What holds without the floor: the old copy is authentic and still
     // holds version 1 (documented in keyring.rs).
     let old = open(&before, &OpenOptions::default()).expect("no floor");
@@ -200,11 +197,11 @@ fn reseal_with_a_tampered_entry_changes_nothing() {
     let g = v.generation();
     assert!(matches!(
         v.reseal(),
-        Err(VaultError::EntryTampered { ref name }) if name == "b"
+        Err(Error::EntryTampered { ref name }) if name == "b"
     ));
     assert_eq!(v.generation(), g);
     assert!(v.list().iter().all(|e| e.key_version == 1));
-    assert!(matches!(v.rotate(), Err(VaultError::EntryTampered { .. })));
+    assert!(matches!(v.rotate(), Err(Error::EntryTampered { .. })));
     assert_eq!(v.key_versions(), [1, 2], "a failed rotate adds no version");
 }
 
@@ -215,13 +212,13 @@ fn reseal_value_refuses_another_label_or_an_altered_value() {
     v.rotate().expect("rotate");
     assert!(matches!(
         v.reseal_value("OTHER", &sealed),
-        Err(VaultError::SealedValue(_))
+        Err(Error::SealedValue(_))
     ));
     let mut parsed = SealedText::parse(&sealed).expect("parse");
     parsed.key_version = 2;
     assert!(matches!(
         v.reseal_value("LABEL", &parsed.to_string()),
-        Err(VaultError::SealedValue(_))
+        Err(Error::SealedValue(_))
     ));
     let other = new_vault();
     assert!(other.reseal_value("LABEL", &sealed).is_err());

@@ -12,8 +12,8 @@ use supreme_vault::Signer;
 use crate::reconcile::Unknowns;
 use crate::scrub::scrub;
 use crate::{
-    BinanceError, Clock, DEFAULT_MAX_BODY_BYTES, Params, Request, Response, ServerTime,
-    SystemClock, Transport, TransportError, weight,
+    Clock, DEFAULT_MAX_BODY_BYTES, Error, Params, Request, Response, ServerTime, SystemClock,
+    Transport, TransportError, weight,
 };
 
 /// Usage the exchange reported in its last response headers.
@@ -83,7 +83,7 @@ impl BinanceClient {
     /// Reads at most `bytes` of any response body (default
     /// [`DEFAULT_MAX_BODY_BYTES`], 16 MiB): each [`Request`] carries the
     /// limit to the transport, and a longer body is an error
-    /// ([`BinanceError::OutcomeUnknown`] for an order).
+    /// ([`Error::OutcomeUnknown`] for an order).
     pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
         self.max_body_bytes = bytes;
         self
@@ -174,16 +174,14 @@ impl BinanceClient {
     }
 
     /// Measures the exchange's clock offset (`GET /api/v3/time`).
-    pub fn sync_time(&self) -> Result<i64, BinanceError> {
+    pub fn sync_time(&self) -> Result<i64, Error> {
         let sent = self.clock.now_ms();
         let v = self.public("GET", "/api/v3/time", &Params::new())?;
         let received = self.clock.now_ms();
-        let server = v["serverTime"]
-            .as_u64()
-            .ok_or_else(|| BinanceError::Malformed {
-                path: "/api/v3/time",
-                reason: "no serverTime".into(),
-            })?;
+        let server = v["serverTime"].as_u64().ok_or_else(|| Error::Malformed {
+            path: "/api/v3/time",
+            reason: "no serverTime".into(),
+        })?;
         Ok(self.server_time.record(sent, received, server))
     }
 
@@ -193,7 +191,7 @@ impl BinanceClient {
         method: &'static str,
         path: &'static str,
         params: &Params,
-    ) -> Result<Value, BinanceError> {
+    ) -> Result<Value, Error> {
         self.public_body(method, path, params)
             .and_then(|body| parse(path, &body))
     }
@@ -204,7 +202,7 @@ impl BinanceClient {
         method: &'static str,
         path: &'static str,
         params: &Params,
-    ) -> Result<String, BinanceError> {
+    ) -> Result<String, Error> {
         let req = Request {
             method,
             path,
@@ -224,9 +222,9 @@ impl BinanceClient {
         method: &'static str,
         path: &'static str,
         params: &Params,
-    ) -> Result<Value, BinanceError> {
+    ) -> Result<Value, Error> {
         match self.signed_once(method, path, params, None) {
-            Err(BinanceError::Api { code: -1021, .. }) => {
+            Err(Error::Api { code: -1021, .. }) => {
                 self.sync_time()?;
                 self.signed_once(method, path, params, None)
             }
@@ -242,7 +240,7 @@ impl BinanceClient {
         path: &'static str,
         params: &Params,
         permit: Option<Permit>,
-    ) -> Result<Value, BinanceError> {
+    ) -> Result<Value, Error> {
         self.signed_once(method, path, params, permit)
     }
 
@@ -252,7 +250,7 @@ impl BinanceClient {
         path: &'static str,
         params: &Params,
         permit: Option<Permit>,
-    ) -> Result<Value, BinanceError> {
+    ) -> Result<Value, Error> {
         let timestamp = self.server_time.to_server(self.clock.now_ms());
         let mut query = params
             .clone()
@@ -276,7 +274,7 @@ impl BinanceClient {
 
     /// Sends, records usage, and turns error statuses into typed errors
     /// (their text scrubbed of the API key and the signed query).
-    fn exchange(&self, req: &Request, permit: Option<Permit>) -> Result<Response, BinanceError> {
+    fn exchange(&self, req: &Request, permit: Option<Permit>) -> Result<Response, Error> {
         let started = self.clock.monotonic();
         let sent = match permit {
             Some(permit) => self.transport.send_charged(req, permit),
@@ -296,7 +294,7 @@ impl BinanceClient {
             TransportError::KillSwitch(why) => TransportError::KillSwitch(scrub(&why, req)),
         })?;
         if resp.body.len() > req.max_body_bytes {
-            return Err(BinanceError::Malformed {
+            return Err(Error::Malformed {
                 path: req.path,
                 reason: format!(
                     "body of {} bytes is over the limit of {} bytes",
@@ -313,10 +311,10 @@ impl BinanceClient {
         };
         match resp.status {
             200..=299 => Ok(resp),
-            429 => Err(BinanceError::RateLimited {
+            429 => Err(Error::RateLimited {
                 retry_after_s: retry_after_s(),
             }),
-            418 => Err(BinanceError::Banned {
+            418 => Err(Error::Banned {
                 retry_after_s: retry_after_s(),
             }),
             status => {
@@ -324,7 +322,7 @@ impl BinanceClient {
                 let code = v["code"].as_i64().unwrap_or(0);
                 let (events, now) = (self.events.as_ref(), self.clock.now_ms());
                 crate::auth_events::record(events, &self.unrecorded, req, status, code, now);
-                Err(BinanceError::Api {
+                Err(Error::Api {
                     status,
                     code,
                     msg: scrub(v["msg"].as_str().unwrap_or(&resp.body), req),
@@ -346,8 +344,8 @@ impl BinanceClient {
     }
 }
 
-fn parse(path: &'static str, body: &str) -> Result<Value, BinanceError> {
-    serde_json::from_str(body).map_err(|e| BinanceError::Malformed {
+fn parse(path: &'static str, body: &str) -> Result<Value, Error> {
+    serde_json::from_str(body).map_err(|e| Error::Malformed {
         path,
         reason: e.to_string(),
     })

@@ -83,7 +83,3 @@ pub enum Error {
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// The former name of [`Error`] (every crate's error is now `Error`, as in
-/// rustls and std::io); it will be removed.
-pub type BinanceError = Error;

@@ -15,7 +15,7 @@
 //!   signed query. A refused key or signature (-2014, -2015, -1022) is
 //!   also one [`AUTH_FAILURE`] event.
 //! - Orders carry client order ids. An order whose answer is lost is
-//!   [`BinanceError::OutcomeUnknown`] and is reconciled by asking for that id
+//!   [`Error::OutcomeUnknown`] and is reconciled by asking for that id
 //!   ([`BinanceClient::reconcile`]), never by sending it again.
 //! - Least privilege: [`BinanceClient::check_key_privileges`] refuses a key
 //!   that can withdraw or transfer, and warns (or refuses) without an IP
@@ -67,7 +67,7 @@ pub use access::API_ACCESS;
 pub use account::AssetBalance;
 pub use auth_events::AUTH_FAILURE;
 pub use client::{BinanceClient, Usage};
-pub use error::{BinanceError, Error, Result};
+pub use error::{Error, Result};
 pub use guarded::GuardedTransport;
 pub use orders::{OrderState, Prepaid, Reconciled};
 pub use payload::Params;

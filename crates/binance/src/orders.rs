@@ -8,7 +8,7 @@ use supreme_gate::{
 use supreme_net_guard::Permit;
 use supreme_order_guard::{ClientOrderId, Order, Quantity, Side, Symbol, TimeInForce};
 
-use crate::{BinanceClient, BinanceError, Params, TransportError};
+use crate::{BinanceClient, Error, Params, TransportError};
 
 /// What the exchange says about one order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,8 +28,8 @@ pub struct OrderState {
 }
 
 impl OrderState {
-    fn from_json(path: &'static str, v: &Value) -> Result<Self, BinanceError> {
-        let bad = |what: &str| BinanceError::Malformed {
+    fn from_json(path: &'static str, v: &Value) -> Result<Self, Error> {
+        let bad = |what: &str| Error::Malformed {
             path,
             reason: format!("order without {what}"),
         };
@@ -64,10 +64,10 @@ impl OrderState {
     /// let body = r#"{"symbol":"BTCUSDT","orderId":7,"clientOrderId":"a","status":"NEW","executedQty":"0","cummulativeQuoteQty":"0"}"#;
     /// let state = supreme_binance::OrderState::from_json_str(body)?;
     /// assert!(state.is_open());
-    /// # Ok::<(), supreme_binance::BinanceError>(())
+    /// # Ok::<(), supreme_binance::Error>(())
     /// ```
-    pub fn from_json_str(body: &str) -> Result<Self, BinanceError> {
-        let v: Value = serde_json::from_str(body).map_err(|e| BinanceError::Malformed {
+    pub fn from_json_str(body: &str) -> Result<Self, Error> {
+        let v: Value = serde_json::from_str(body).map_err(|e| Error::Malformed {
             path: "/api/v3/order",
             reason: e.to_string(),
         })?;
@@ -120,13 +120,13 @@ impl Prepaid for Permit {
     }
 }
 
-impl From<SendRefused> for BinanceError {
+impl From<SendRefused> for Error {
     fn from(e: SendRefused) -> Self {
         Self::Refused(e)
     }
 }
 
-impl From<supreme_gate::Error> for BinanceError {
+impl From<supreme_gate::Error> for Error {
     fn from(e: supreme_gate::Error) -> Self {
         Self::Gate(e)
     }
@@ -183,7 +183,7 @@ impl BinanceClient {
     ///
     /// Never retried: a timeout, a dropped connection, a 5xx, Binance's
     /// -1006 and -1007 ("execution status unknown") and a 2xx answer that
-    /// cannot be read are [`BinanceError::OutcomeUnknown`], carrying the
+    /// cannot be read are [`Error::OutcomeUnknown`], carrying the
     /// client order id; the order stays in the registry, reservation held,
     /// until [`reconcile_order`](Self::reconcile_order) says which.
     ///
@@ -192,7 +192,7 @@ impl BinanceClient {
     /// client.place_order(order); // a bare order: only an Approval is sent
     /// # }
     /// ```
-    pub fn place_order<R, L>(&self, approval: Approval<R, L>) -> Result<OrderState, BinanceError>
+    pub fn place_order<R, L>(&self, approval: Approval<R, L>) -> Result<OrderState, Error>
     where
         R: RiskCheck,
         L: RateCheck,
@@ -214,7 +214,7 @@ impl BinanceClient {
             Ok(state) => {
                 dispatch.answered(state.report())?;
             }
-            Err(BinanceError::OutcomeUnknown { reason, .. }) => dispatch.unknown(reason)?,
+            Err(Error::OutcomeUnknown { reason, .. }) => dispatch.unknown(reason)?,
             Err(e) => dispatch.not_accepted(&e.to_string())?,
         }
         answer
@@ -226,7 +226,7 @@ impl BinanceClient {
         &self,
         order: &Order,
         permit: Option<Permit>,
-    ) -> Result<OrderState, BinanceError> {
+    ) -> Result<OrderState, Error> {
         let id = order
             .client_order_id
             .unwrap_or_else(|| fresh_client_order_id(self.now_ms()));
@@ -234,7 +234,7 @@ impl BinanceClient {
         let unknown = |reason: String| {
             self.unknowns()
                 .record(&id.to_string(), signed_at, self.recv_window_ms());
-            BinanceError::OutcomeUnknown {
+            Error::OutcomeUnknown {
                 symbol: order.symbol.to_string(),
                 client_order_id: id.to_string(),
                 reason,
@@ -245,14 +245,14 @@ impl BinanceClient {
             .and_then(|v| OrderState::from_json("/api/v3/order", &v));
         match answer {
             Ok(state) => Ok(state),
-            Err(BinanceError::Transport(TransportError::NoResponse(why))) => Err(unknown(why)),
-            Err(BinanceError::Api {
+            Err(Error::Transport(TransportError::NoResponse(why))) => Err(unknown(why)),
+            Err(Error::Api {
                 status, code, msg, ..
             }) if status >= 500 || matches!(code, -1006 | -1007) => {
                 Err(unknown(format!("HTTP {status}, code {code}: {msg}")))
             }
             // The exchange answered 2xx: the order may well exist.
-            Err(BinanceError::Malformed { reason, .. }) => {
+            Err(Error::Malformed { reason, .. }) => {
                 Err(unknown(format!("unreadable answer: {reason}")))
             }
             Err(e) => Err(e),
@@ -264,13 +264,13 @@ impl BinanceClient {
         &self,
         symbol: &Symbol,
         client_order_id: &str,
-    ) -> Result<Option<OrderState>, BinanceError> {
+    ) -> Result<Option<OrderState>, Error> {
         let params = Params::new()
             .with("symbol", symbol)
             .with("origClientOrderId", client_order_id);
         match self.signed("GET", "/api/v3/order", &params) {
             Ok(v) => OrderState::from_json("/api/v3/order", &v).map(Some),
-            Err(BinanceError::Api { code: -2013, .. }) => Ok(None),
+            Err(Error::Api { code: -2013, .. }) => Ok(None),
             Err(e) => Err(e),
         }
     }
@@ -280,7 +280,7 @@ impl BinanceClient {
         &self,
         symbol: &Symbol,
         client_order_id: &str,
-    ) -> Result<OrderState, BinanceError> {
+    ) -> Result<OrderState, Error> {
         let params = Params::new()
             .with("symbol", symbol)
             .with("origClientOrderId", client_order_id);
@@ -289,10 +289,10 @@ impl BinanceClient {
     }
 
     /// Open orders, on one symbol or all (`GET /api/v3/openOrders`).
-    pub fn open_orders(&self, symbol: Option<&Symbol>) -> Result<Vec<OrderState>, BinanceError> {
+    pub fn open_orders(&self, symbol: Option<&Symbol>) -> Result<Vec<OrderState>, Error> {
         let params = Params::new().with_opt("symbol", symbol);
         let v = self.signed("GET", "/api/v3/openOrders", &params)?;
-        let list = v.as_array().ok_or(BinanceError::Malformed {
+        let list = v.as_array().ok_or(Error::Malformed {
             path: "/api/v3/openOrders",
             reason: "not a list".into(),
         })?;
@@ -303,14 +303,14 @@ impl BinanceClient {
 
     /// Cancels every open order on `symbol`; returns how many. "No open
     /// orders" (-2011) counts as zero, not as an error.
-    pub fn cancel_open_orders(&self, symbol: &Symbol) -> Result<usize, BinanceError> {
+    pub fn cancel_open_orders(&self, symbol: &Symbol) -> Result<usize, Error> {
         match self.signed(
             "DELETE",
             "/api/v3/openOrders",
             &Params::new().with("symbol", symbol),
         ) {
             Ok(v) => Ok(v.as_array().map_or(0, Vec::len)),
-            Err(BinanceError::Api { code: -2011, .. }) => Ok(0),
+            Err(Error::Api { code: -2011, .. }) => Ok(0),
             Err(e) => Err(e),
         }
     }

@@ -32,12 +32,12 @@
 //! // Allowed explicitly, the key passes.
 //! let policy = KeyPolicy::default().allow("enableFixReadOnly");
 //! assert!(judge(&r, &policy, 1_700_000_000_000)?.is_empty());
-//! # Ok::<(), supreme_binance::BinanceError>(())
+//! # Ok::<(), supreme_binance::Error>(())
 //! ```
 
 use std::collections::BTreeMap;
 
-use crate::BinanceError;
+use crate::Error;
 
 const PATH: &str = "/sapi/v1/account/apiRestrictions";
 
@@ -90,8 +90,8 @@ pub struct ApiRestrictions {
 impl ApiRestrictions {
     /// Reads the exchange's answer (outside input: typed error naming the
     /// field, never a panic).
-    pub fn from_json(v: &serde_json::Value) -> Result<Self, BinanceError> {
-        let bad = |reason: String| BinanceError::Malformed { path: PATH, reason };
+    pub fn from_json(v: &serde_json::Value) -> Result<Self, Error> {
+        let bad = |reason: String| Error::Malformed { path: PATH, reason };
         let obj = v
             .as_object()
             .ok_or_else(|| bad("the answer is not a JSON object".into()))?;
@@ -153,12 +153,8 @@ impl KeyPolicy {
 }
 
 /// The verdict on a key's restrictions at `now_ms`: `Ok` with warnings, or
-/// [`BinanceError::KeyTooPowerful`] naming every flag that refuses it.
-pub fn judge(
-    r: &ApiRestrictions,
-    policy: &KeyPolicy,
-    now_ms: u64,
-) -> Result<Vec<String>, BinanceError> {
+/// [`Error::KeyTooPowerful`] naming every flag that refuses it.
+pub fn judge(r: &ApiRestrictions, policy: &KeyPolicy, now_ms: u64) -> Result<Vec<String>, Error> {
     let mut refusals = Vec::new();
     let missing: Vec<&str> = REQUIRED_FLAGS
         .iter()
@@ -215,7 +211,7 @@ pub fn judge(
     if refusals.is_empty() {
         Ok(warnings)
     } else {
-        Err(BinanceError::KeyTooPowerful(format!(
+        Err(Error::KeyTooPowerful(format!(
             "{}; create a key with reading and spot trading only",
             refusals.join("; ")
         )))

@@ -16,7 +16,7 @@ use std::sync::{Mutex, PoisonError};
 
 use supreme_order_guard::Symbol;
 
-use crate::{BinanceClient, BinanceError, Reconciled};
+use crate::{BinanceClient, Error, Reconciled};
 
 /// Binance accepts a timestamp at most this far ahead of its clock.
 const AHEAD_MS: u64 = 1_000;
@@ -65,18 +65,14 @@ impl Unknowns {
 }
 
 impl BinanceClient {
-    /// Resolves an [`BinanceError::OutcomeUnknown`]: asks the exchange
+    /// Resolves an [`Error::OutcomeUnknown`]: asks the exchange
     /// whether the order exists, and answers [`Reconciled::NotFound`] only
     /// when a look-up made after the order's `recvWindow` ran out (from its
     /// signing time, see the module docs) still does not find it; until then
     /// it asks again, waiting on the client's clock (at most `recvWindow` +
     /// 1 s). An order this client did not send is given a full window from
     /// now. It never re-sends the order.
-    pub fn reconcile(
-        &self,
-        symbol: &Symbol,
-        client_order_id: &str,
-    ) -> Result<Reconciled, BinanceError> {
+    pub fn reconcile(&self, symbol: &Symbol, client_order_id: &str) -> Result<Reconciled, Error> {
         loop {
             let asked_at = self.now_ms();
             if let Some(state) = self.query_order(symbol, client_order_id)? {

@@ -5,7 +5,7 @@
 
 use supreme_gate::{Gate, LiveOrder, LiveStatus, RateCheck, RiskCheck};
 
-use crate::{BinanceClient, BinanceError, OrderState, Reconciled};
+use crate::{BinanceClient, Error, OrderState, Reconciled};
 
 /// What start-up recovery did with each order of the last run.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -31,7 +31,7 @@ impl BinanceClient {
         &self,
         gate: &Gate<R, L>,
         order: &LiveOrder,
-    ) -> Result<Reconciled, BinanceError> {
+    ) -> Result<Reconciled, Error> {
         let id = order.client_order_id;
         let found = self.reconcile(&order.symbol, id.as_str())?;
         match &found {
@@ -51,7 +51,7 @@ impl BinanceClient {
     pub fn recover<R: RiskCheck, L: RateCheck>(
         &self,
         gate: &Gate<R, L>,
-    ) -> Result<Recovery, BinanceError> {
+    ) -> Result<Recovery, Error> {
         let mut done = Recovery::default();
         for order in gate.pending() {
             debug_assert_eq!(order.status, LiveStatus::Unknown);
@@ -61,7 +61,7 @@ impl BinanceClient {
                     let after = match self.cancel_order(&order.symbol, id.as_str()) {
                         Ok(after) => after,
                         // It ended between the look-up and the cancel.
-                        Err(BinanceError::Api { code: -2011, .. }) => self
+                        Err(Error::Api { code: -2011, .. }) => self
                             .query_order(&order.symbol, id.as_str())?
                             .unwrap_or(state),
                         Err(e) => return Err(e),

@@ -3,7 +3,7 @@
 //!
 //! A transport error (reqwest names the URL, query included), a proxy's
 //! error page, or an exchange message can echo the request. Every string a
-//! [`BinanceError`](crate::BinanceError) carries from a request passes here.
+//! [`Error`](crate::Error) carries from a request passes here.
 
 use crate::Request;
 

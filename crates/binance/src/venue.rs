@@ -17,7 +17,7 @@ use supreme_core::{Asset, Notional, Price, Quantity, Side, Symbol};
 use supreme_kill_switch::{CloseOrder, LeftHolding, OpenOrder, Position, Venue, VenueError};
 use supreme_order_guard::{ExchangeInfo, SymbolRules, SymbolStatus};
 
-use crate::{BinanceClient, BinanceError};
+use crate::{BinanceClient, Error};
 
 /// Binance spot as a kill-switch venue. Spot holdings of the assets to
 /// flatten, each traded against `quote_asset`, are the positions.
@@ -73,7 +73,7 @@ impl BinanceVenue {
     }
 }
 
-fn venue_error(e: BinanceError) -> VenueError {
+fn venue_error(e: Error) -> VenueError {
     VenueError::new(e.to_string())
 }
 

@@ -55,7 +55,7 @@ fn refused(api_key: &str, secret: &str, code: i64, reason: &str) {
         .signed("GET", "/api/v3/account", &Params::new())
         .unwrap_err();
     assert!(
-        matches!(err, BinanceError::Api { code: c, .. } if c == code),
+        matches!(err, Error::Api { code: c, .. } if c == code),
         "{err}"
     );
     let events = seen.take();
@@ -108,9 +108,6 @@ fn other_refusals_are_no_auth_failure() {
         .with("symbol", "BTCUSDT")
         .with("origClientOrderId", "never-sent");
     let err = client.signed("GET", "/api/v3/order", &params).unwrap_err();
-    assert!(
-        matches!(err, BinanceError::Api { code: -2013, .. }),
-        "{err}"
-    );
+    assert!(matches!(err, Error::Api { code: -2013, .. }), "{err}");
     assert!(seen.events().iter().all(|e| e.kind() != AUTH_FAILURE));
 }

@@ -162,10 +162,7 @@ fn a_lost_order_answer_is_outcome_unknown_and_sent_once() {
     )
     .with_client_order_id(ClientOrderId::new("g-lost").unwrap());
     let err = client.place_order(support::approve(order)).unwrap_err();
-    assert!(
-        matches!(err, BinanceError::OutcomeUnknown { .. }),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
     assert_eq!(rig.sim.orders().len(), 1, "never re-sent");
     assert!(matches!(
         client.reconcile(&btc(), "g-lost").unwrap(),

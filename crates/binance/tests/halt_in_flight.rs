@@ -175,8 +175,8 @@ fn orders_waiting_in_the_limiter_at_the_trip_never_reach_the_exchange_after_halt
         .filter(|(_, r)| {
             matches!(
                 r,
-                Err(BinanceError::Transport(TransportError::KillSwitch(_))
-                    | BinanceError::Refused(SendRefused::Halted(_)))
+                Err(Error::Transport(TransportError::KillSwitch(_))
+                    | Error::Refused(SendRefused::Halted(_)))
             )
         })
         .count();
@@ -186,8 +186,8 @@ fn orders_waiting_in_the_limiter_at_the_trip_never_reach_the_exchange_after_halt
         match r {
             Ok(_) => assert!(seen, "{id}"),
             Err(
-                BinanceError::Transport(TransportError::KillSwitch(_) | TransportError::NotSent(_))
-                | BinanceError::Refused(SendRefused::Halted(_)),
+                Error::Transport(TransportError::KillSwitch(_) | TransportError::NotSent(_))
+                | Error::Refused(SendRefused::Halted(_)),
             ) => {
                 assert!(!seen, "{id} reached the exchange but was reported not sent");
             }
@@ -212,7 +212,7 @@ fn the_halts_own_close_orders_pass_the_closed_gate() {
     // A strategy order after the trip is refused before sending.
     let late = rig.client.place_order(late_1);
     assert!(
-        matches!(late, Err(BinanceError::Refused(SendRefused::Halted(_)))),
+        matches!(late, Err(Error::Refused(SendRefused::Halted(_)))),
         "{late:?}"
     );
     // The halt, on this thread, flattens through the same transport.
@@ -240,7 +240,7 @@ fn the_halts_own_close_orders_pass_the_closed_gate() {
     // Once the halt is over, the exemption is too.
     let after = rig.client.place_order(late_2);
     assert!(
-        matches!(after, Err(BinanceError::Refused(SendRefused::Halted(_)))),
+        matches!(after, Err(Error::Refused(SendRefused::Halted(_)))),
         "{after:?}"
     );
 }
@@ -312,10 +312,7 @@ fn a_halt_flattens_through_place_close_order_while_the_strategys_orders_are_refu
     assert!(attempts.len() >= 2, "{attempts:?}");
     for (id, r) in &attempts {
         assert!(
-            matches!(
-                r,
-                Err(BinanceError::Transport(TransportError::KillSwitch(_)))
-            ),
+            matches!(r, Err(Error::Transport(TransportError::KillSwitch(_)))),
             "{id}: {r:?}"
         );
     }

@@ -108,8 +108,8 @@ fn seen(sim: &SimBinance, id: &str) -> bool {
 }
 
 /// The promise under attack: "not sent" only for an order the exchange never saw.
-fn assert_truthful(sim: &SimBinance, id: &str, result: &Result<OrderState, BinanceError>) {
-    if let Err(BinanceError::Transport(TransportError::NotSent(why))) = result {
+fn assert_truthful(sim: &SimBinance, id: &str, result: &Result<OrderState, Error>) {
+    if let Err(Error::Transport(TransportError::NotSent(why))) = result {
         assert!(
             !seen(sim, id),
             "order {id} reached the exchange but was reported not sent: {why}"
@@ -191,7 +191,7 @@ fn an_order_answered_without_hsts_is_outcome_unknown_not_unsent() {
     let result = rig.client.place_order(support::approve(order("hsts-1")));
     assert_truthful(&rig.sim, "hsts-1", &result);
     match result {
-        Err(BinanceError::OutcomeUnknown {
+        Err(Error::OutcomeUnknown {
             client_order_id,
             reason,
             ..

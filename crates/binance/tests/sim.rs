@@ -91,7 +91,7 @@ fn filter_rejection_is_a_typed_api_error() {
         supreme_order_guard::ExchangeInfo::from_json(&stale_rules).unwrap(),
     );
     match client.place_order(support::approve_with(&gate, off_tick)) {
-        Err(BinanceError::Api {
+        Err(Error::Api {
             status: 400,
             code: -1013,
             msg,
@@ -147,13 +147,13 @@ fn rate_limit_429_then_ban_418() {
     }
     assert!(matches!(
         client.sync_time(),
-        Err(BinanceError::RateLimited {
+        Err(Error::RateLimited {
             retry_after_s: 1..=60
         })
     ));
     assert!(matches!(
         client.sync_time(),
-        Err(BinanceError::Banned { retry_after_s: 120 })
+        Err(Error::Banned { retry_after_s: 120 })
     ));
 }
 
@@ -169,7 +169,7 @@ fn lost_answer_is_outcome_unknown_and_reconciled_without_resending() {
     let err = client
         .place_order(support::approve(limit_buy("lost-1")))
         .unwrap_err();
-    let BinanceError::OutcomeUnknown {
+    let Error::OutcomeUnknown {
         client_order_id, ..
     } = err
     else {
@@ -190,10 +190,7 @@ fn lost_answer_is_outcome_unknown_and_reconciled_without_resending() {
     let err = client
         .place_order(support::approve(limit_buy("lost-2")))
         .unwrap_err();
-    assert!(
-        matches!(err, BinanceError::OutcomeUnknown { .. }),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
     assert_eq!(
         client.reconcile(&btc(), "lost-2").unwrap(),
         Reconciled::NotFound
@@ -229,7 +226,7 @@ fn least_privilege_at_start() {
             require_ip_restriction: true,
             ..KeyPolicy::default()
         }),
-        Err(BinanceError::KeyTooPowerful(_))
+        Err(Error::KeyTooPowerful(_))
     ));
     let withdraw = ApiRestrictions {
         enable_withdrawals: true,
@@ -331,10 +328,7 @@ fn key_with_any_extra_power_or_a_missing_flag_is_refused() {
         let err = client
             .check_key_privileges(KeyPolicy::default())
             .unwrap_err();
-        assert!(
-            matches!(err, BinanceError::KeyTooPowerful(_)),
-            "{flag}: {err}"
-        );
+        assert!(matches!(err, Error::KeyTooPowerful(_)), "{flag}: {err}");
         assert!(err.to_string().contains(flag), "{flag}: {err}");
         let allowed = client.check_key_privileges(KeyPolicy::default().allow(flag));
         assert_eq!(allowed.unwrap(), Vec::<String>::new(), "{flag}");

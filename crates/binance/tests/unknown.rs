@@ -60,9 +60,9 @@ fn limit_buy(id: &str) -> Order {
     .with_client_order_id(ClientOrderId::new(id).unwrap())
 }
 
-fn assert_unknown(err: &BinanceError, id: &str) {
+fn assert_unknown(err: &Error, id: &str) {
     match err {
-        BinanceError::OutcomeUnknown {
+        Error::OutcomeUnknown {
             client_order_id, ..
         } => assert_eq!(client_order_id, id),
         other => panic!("not OutcomeUnknown: {other:?}"),

@@ -13,20 +13,20 @@ pub(crate) fn sync(bot: &Bot) {
             continue;
         }
         let id = live.client_order_id;
-        match bot.client.query_order(&live.symbol, id.as_str()) {
-            Ok(Some(state)) => match bot.gate.report(&id, state.report()) {
-                Ok(applied) if applied.ended && !applied.filled.is_zero() => {
-                    println!(
-                        "  FILLED   {id} on the way down: {} BTC",
-                        state.executed_qty
-                    );
-                }
-                Ok(_) => {}
-                Err(e) => println!("  (gate registry: {e})"),
-            },
-            // Unknown to the exchange, or the question failed: asked again
-            // on the next round; the reservation stays held meanwhile.
-            Ok(None) | Err(_) => {}
+        // Unknown to the exchange, or the question failed: asked again on
+        // the next round; the reservation stays held meanwhile.
+        let Ok(Some(state)) = bot.client.query_order(&live.symbol, id.as_str()) else {
+            continue;
+        };
+        match bot.gate.report(&id, state.report()) {
+            Ok(applied) if applied.ended && !applied.filled.is_zero() => {
+                println!(
+                    "  FILLED   {id} on the way down: {} BTC",
+                    state.executed_qty
+                );
+            }
+            Ok(_) => {}
+            Err(e) => println!("  (gate registry: {e})"),
         }
     }
 }

@@ -151,7 +151,7 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
         p.kill_switch.check().map_err(Rejection::Halted)?;
         if !self.inner.reconciled.load(Ordering::Acquire) {
             return Err(Rejection::NotReconciled {
-                pending: self.inner.live.from_last_run(),
+                pending: self.inner.live.count_last_run(),
             });
         }
         let mut violations = Violations::new();
@@ -231,7 +231,7 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
     /// and balances from the exchange into its risk stage. Refused while an
     /// order of the last run is unresolved.
     pub fn mark_reconciled(&self) -> Result<(), Error> {
-        match self.inner.live.from_last_run() {
+        match self.inner.live.count_last_run() {
             0 => {
                 self.inner.reconciled.store(true, Ordering::Release);
                 Ok(())

@@ -81,3 +81,6 @@ pub use live::{Applied, LiveOrder, LiveStatus, OrderStatus, Report};
 pub use options::GateOptions;
 pub use rejection::Rejection;
 pub use stages::{NoRateLimit, NoRiskLimits, RateCheck, RiskCheck};
+
+#[cfg(test)]
+mod tests;

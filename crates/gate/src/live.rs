@@ -128,7 +128,7 @@ impl<Res> Registry<Res> {
         self.lock().len()
     }
 
-    pub(crate) fn from_last_run(&self) -> usize {
+    pub(crate) fn count_last_run(&self) -> usize {
         self.lock()
             .values()
             .filter(|e| e.view.from_last_run)

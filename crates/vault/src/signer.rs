@@ -138,7 +138,7 @@ impl Signer {
     /// use supreme_vault::{EntrySecret, KdfParams, Vault, Error};
     /// # let pass = supreme_vault::secrecy::SecretString::from("p");
     /// let mut vault = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?;
-    /// vault.put("k", &EntrySecret::Hmac { key_id: "id".into(), secret: "s".into() }, None)?;
+    /// vault.put("k", &EntrySecret::Hmac { key_id: "sim-api-key-0001".into(), secret: "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP".into() }, None)?;
     /// let full = FnSink::new(|_: &Event| Err(SinkError::new("audit log", "queue full")));
     /// let signer = vault.signer("k")?.with_events(Arc::new(full));
     /// // Unrecorded, so not signed.

@@ -198,7 +198,7 @@ impl Vault {
     /// let seen = Arc::new(VecSink::new());
     /// let mut vault = Vault::create(&pass, KdfParams::dangerous().insecure_for_tests())?
     ///     .with_events(seen.clone());
-    /// vault.put("k", &EntrySecret::Hmac { key_id: "id".into(), secret: "s".into() }, None)?;
+    /// vault.put("k", &EntrySecret::Hmac { key_id: "sim-api-key-0001".into(), secret: "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP".into() }, None)?;
     /// let signer = vault.signer("k")?;
     /// signer.sign(b"a=1")?;
     /// signer.sign(b"a=2")?;

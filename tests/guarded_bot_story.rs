@@ -82,6 +82,10 @@ fn the_audit_log_of_a_guarded_bot_run_holds_its_whole_story_and_verifies() {
         .count();
     assert_eq!(posts, 4, "three strategy orders and the halt's close order");
     assert!(!of("ORDER_FILLED").is_empty());
+    // The soft limit the resting bid crossed (position share over 15 %).
+    let warned = of("RISK_WARNING");
+    assert_eq!(warned.len(), 1);
+    assert_eq!(detail(warned[0], "client_order_id"), "bot-2");
 
     // Every order stopped, with the guard and the rule that stopped it.
     let rejected: Vec<(String, String)> = of("ORDER_REJECTED")

@@ -33,6 +33,14 @@ mod risk {
             // it was filled completely; there is nothing left to give back.
             let _ = self.cancel(reservation.id);
         }
+
+        fn warnings(&self, reservation: &Accepted) -> Vec<String> {
+            reservation
+                .warnings
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        }
     }
 
     fn observed(o: &Observed) -> (Option<String>, Option<String>) {
@@ -145,6 +153,10 @@ mod shared {
 
         fn release(&self, reservation: T::Reservation) {
             (**self).release(reservation);
+        }
+
+        fn warnings(&self, reservation: &T::Reservation) -> Vec<String> {
+            (**self).warnings(reservation)
         }
     }
 

@@ -68,8 +68,8 @@ pub struct Dispatch<R: RiskCheck, L: RateCheck> {
 impl<R: RiskCheck, L: RateCheck> Approval<R, L> {
     /// Starts sending: refuses an approval older than the gate allows or
     /// after a trip, gives the order a client order id if it had none,
-    /// records the queued decisions and an `ORDER_SENT` event in the gate's
-    /// sink, and journals the order. Returns the dispatch and the rate
+    /// records the queued decisions, the risk warnings (`RISK_WARNING`) and
+    /// an `ORDER_SENT` event in the gate's sink, and journals the order. Returns the dispatch and the rate
     /// permit for the transport to spend. On refusal nothing is sent and
     /// the reservation is given back.
     pub fn dispatch(mut self) -> Result<(Dispatch<R, L>, L::Permit), SendRefused> {
@@ -120,8 +120,15 @@ impl<R: RiskCheck, L: RateCheck> Approval<R, L> {
         }
         let view = gate.inner.live.view(&id);
         if let Some(view) = view {
+            let warnings = gate.risk().warnings(&reservation).into_iter().map(|w| {
+                gate.order_event("RISK_WARNING", Severity::Warning, &view)
+                    .field("warning", w)
+            });
             let sent = gate.order_event("ORDER_SENT", Severity::Info, &view);
-            if let Err(e) = gate.record(&sent) {
+            let recorded = warnings
+                .chain(std::iter::once(sent))
+                .try_for_each(|e| gate.record(&e));
+            if let Err(e) = recorded {
                 inner.live.remove(&id);
                 if let Some(j) = &inner.journal {
                     let _ = j.ended(&id, "NOT_SENT");

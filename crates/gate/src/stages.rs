@@ -31,6 +31,14 @@ pub trait RiskCheck: Send + Sync + 'static {
     /// Gives back what is left of a reservation (the order was not sent,
     /// was refused, or ended).
     fn release(&self, reservation: Self::Reservation);
+
+    /// Soft limits the reserved order crossed (a position share above its
+    /// warning level), recorded as `RISK_WARNING` events when the order is
+    /// dispatched (off the check's hot path). None by default.
+    fn warnings(&self, reservation: &Self::Reservation) -> Vec<String> {
+        let _ = reservation;
+        Vec::new()
+    }
 }
 
 /// The exchange's rate limits, reserving capacity for one order.

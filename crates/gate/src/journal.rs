@@ -217,3 +217,6 @@ fn send_line(p: &Pending) -> String {
         p.sent_at_ms
     )
 }
+
+#[cfg(test)]
+mod tests;

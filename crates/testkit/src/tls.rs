@@ -311,8 +311,32 @@ pub fn https_request(
     ca: &TestCa,
     req: &SimRequest,
 ) -> Result<Option<SimResponse>, TlsError> {
+    https_request_der(addr, server_name, ca.cert_der(), req)
+}
+
+/// [`https_request`] trusting only the CA certificate `ca_der` (DER bytes):
+/// for a child process that was handed the parent's test CA in a file.
+///
+/// ```
+/// use std::sync::Arc;
+/// use supreme_testkit::binance::{SimRequest, SimResponse};
+/// use supreme_testkit::tls::{HttpsServer, TestCa, https_request_der};
+///
+/// let ca = TestCa::new()?;
+/// let server = HttpsServer::start(&ca, &["localhost"], Arc::new(|_req: &SimRequest| SimResponse::json(200, "{}")))?;
+/// let der: Vec<u8> = ca.cert_der().to_vec(); // as read back from a file
+/// let answer = https_request_der(server.addr(), "localhost", &der, &SimRequest::new("GET", "/"))?;
+/// assert_eq!(answer.map(|r| r.status), Some(200));
+/// # Ok::<(), supreme_testkit::tls::TlsError>(())
+/// ```
+pub fn https_request_der(
+    addr: SocketAddr,
+    server_name: &str,
+    ca_der: &[u8],
+    req: &SimRequest,
+) -> Result<Option<SimResponse>, TlsError> {
     let mut roots = rustls::RootCertStore::empty();
-    roots.add(ca.cert_der().clone())?;
+    roots.add(CertificateDer::from(ca_der.to_vec()))?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?

@@ -1,13 +1,15 @@
 //! A real TLS transport to the simulated exchange, and vault-held keys.
 #![allow(dead_code, clippy::unwrap_used)]
 
+use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 
 use secrecy::{SecretSlice, SecretString};
 use supreme_binance::{BinanceClient, Request, Response, Transport, TransportError};
 use supreme_core::Clock;
 use supreme_gate::{
-    Approval, DecisionLog, Gate, GateBuilder, NoRateLimit, NoRiskLimits, Rejection,
+    Approval, DecisionLog, Gate, GateBuilder, GateOptions, NoRateLimit, NoRiskLimits, Rejection,
 };
 use supreme_kill_switch::KillSwitch;
 use supreme_order_guard::{
@@ -17,7 +19,7 @@ use supreme_order_guard::{
 use supreme_testkit::binance::{
     ApiKey, ApiRestrictions, KeyCredential, SimBinance, SimRequest, SimServer,
 };
-use supreme_testkit::tls::https_request;
+use supreme_testkit::tls::https_request_der;
 use supreme_vault::{EntrySecret, KdfParams, Vault};
 
 pub(crate) const API_KEY: &str = "sim-api-key-hmac";
@@ -29,26 +31,44 @@ pub(crate) struct TlsTransport(pub(crate) Arc<SimServer>);
 
 impl Transport for TlsTransport {
     fn send(&self, req: &Request) -> Result<Response, TransportError> {
-        let target = if req.query.is_empty() {
-            req.path.to_string()
-        } else {
-            format!("{}?{}", req.path, req.query)
-        };
-        let mut sim_req = SimRequest::new(req.method, &target);
-        for (k, v) in &req.headers {
-            sim_req = sim_req.header(k, v);
-        }
-        match https_request(self.0.addr(), "localhost", self.0.ca(), &sim_req) {
-            Ok(Some(r)) => Ok(Response {
-                status: r.status,
-                headers: r.headers,
-                body: r.body,
-            }),
-            Ok(None) => Err(TransportError::NoResponse(
-                "connection closed without an answer".into(),
-            )),
-            Err(e) => Err(TransportError::NotSent(e.to_string())),
-        }
+        send_tls(self.0.addr(), self.0.ca().cert_der(), req)
+    }
+}
+
+/// Sends each request over a fresh TLS connection to `addr`, trusting only
+/// the CA certificate `ca_der`: a child process's way to the simulator its
+/// parent runs.
+pub(crate) struct DerTransport {
+    pub(crate) addr: SocketAddr,
+    pub(crate) ca_der: Vec<u8>,
+}
+
+impl Transport for DerTransport {
+    fn send(&self, req: &Request) -> Result<Response, TransportError> {
+        send_tls(self.addr, &self.ca_der, req)
+    }
+}
+
+fn send_tls(addr: SocketAddr, ca_der: &[u8], req: &Request) -> Result<Response, TransportError> {
+    let target = if req.query.is_empty() {
+        req.path.to_string()
+    } else {
+        format!("{}?{}", req.path, req.query)
+    };
+    let mut sim_req = SimRequest::new(req.method, &target);
+    for (k, v) in &req.headers {
+        sim_req = sim_req.header(k, v);
+    }
+    match https_request_der(addr, "localhost", ca_der, &sim_req) {
+        Ok(Some(r)) => Ok(Response {
+            status: r.status,
+            headers: r.headers,
+            body: r.body,
+        }),
+        Ok(None) => Err(TransportError::NoResponse(
+            "connection closed without an answer".into(),
+        )),
+        Err(e) => Err(TransportError::NotSent(e.to_string())),
     }
 }
 
@@ -142,6 +162,23 @@ pub(crate) fn gate_on(switch: &KillSwitch) -> TestGate {
 
 /// A gate bound to `switch` checking against `rules`.
 pub(crate) fn gate_with(switch: &KillSwitch, rules: ExchangeInfo) -> TestGate {
+    builder(switch, rules).build()
+}
+
+/// A gate bound to `switch`, with the sample rules, keeping its live-order
+/// journal at `journal` (closed until reconciled), or the journal's refusal.
+pub(crate) fn gate_journaled(
+    switch: &KillSwitch,
+    journal: &Path,
+) -> Result<TestGate, supreme_gate::Error> {
+    let rules = ExchangeInfo::from_json(SAMPLE_EXCHANGE_INFO).unwrap();
+    builder(switch, rules).build_with(GateOptions {
+        journal: Some(journal.to_path_buf()),
+        ..GateOptions::default()
+    })
+}
+
+fn builder(switch: &KillSwitch, rules: ExchangeInfo) -> GateBuilder<NoRiskLimits, NoRateLimit> {
     GateBuilder {
         kill_switch: switch.gate(),
         rules: Arc::new(rules),
@@ -150,7 +187,6 @@ pub(crate) fn gate_with(switch: &KillSwitch, rules: ExchangeInfo) -> TestGate {
         rate: NoRateLimit,
         decisions: Arc::new(DecisionLog::with_capacity(1 << 12)),
     }
-    .build()
 }
 
 /// `order` through `gate`, with its own price (or 20,000) as the reference.

@@ -64,7 +64,7 @@ pub enum JournalError {
     },
 }
 
-/// Reads a journal's text: the orders sent and not ended, oldest first.
+/// Reads a journal's text: the orders sent and not ended, oldest send first.
 ///
 /// ```
 /// let text = "send bot-1 BTCUSDT BUY 0.1 25000 1700000000000\n\
@@ -154,10 +154,14 @@ fn dash<T: std::fmt::Display>(v: Option<T>) -> String {
 }
 
 /// The open journal: appends are written and fsynced one record at a time.
+/// Its lock is held while it is open, so a second gate (another bot, or a
+/// second copy of this one) on the same journal is refused instead of
+/// writing to a file the first one's compaction replaced.
 #[derive(Debug)]
 pub(crate) struct Journal {
     path: PathBuf,
     file: Mutex<File>,
+    _lock: files::FileLock,
 }
 
 impl Journal {
@@ -165,6 +169,10 @@ impl Journal {
     /// orders of the last run that have no end, and compacts the file to
     /// those orders (an atomic rewrite).
     pub(crate) fn open(path: &Path) -> Result<(Self, Vec<Pending>), JournalError> {
+        let lock = files::FileLock::acquire(
+            &files::FileLock::path_for(path),
+            files::FileLock::DEFAULT_WAIT,
+        )?;
         let pending = match std::fs::symlink_metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             _ => parse_journal(path, &files::read_private(path, MAX_JOURNAL_BYTES)?)?,
@@ -175,6 +183,7 @@ impl Journal {
         let journal = Self {
             path: path.to_path_buf(),
             file: Mutex::new(file),
+            _lock: lock,
         };
         Ok((journal, pending))
     }

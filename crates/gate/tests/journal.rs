@@ -264,7 +264,7 @@ fn a_dispatched_order_never_answered_is_pending_after_a_restart_and_closes_the_g
         .unwrap();
     refused.not_accepted("the exchange said no").unwrap();
     // The process dies with `sent` in flight: nothing more is written.
-    std::mem::forget(sent);
+    drop(sent); // no answer: held unknown, no end journaled
     drop(gate);
 
     let restarted = open(&path).unwrap();
@@ -284,4 +284,25 @@ fn a_dispatched_order_never_answered_is_pending_after_a_restart_and_closes_the_g
     assert!(check(&restarted, &limit_buy("bot-next")).is_ok());
     drop(restarted);
     assert!(open(&path).unwrap().pending().is_empty());
+}
+
+#[test]
+fn a_second_gate_on_an_open_journal_is_refused_and_the_first_keeps_recording() {
+    let (_dir, path) = private_dir();
+    let first = open(&path).unwrap();
+    first.mark_reconciled().unwrap();
+    // Another bot (or a second copy) on the same journal: refused, naming
+    // the holder, instead of compacting the file under the first one.
+    match open(&path) {
+        Err(Error::Journal(supreme_gate::JournalError::File(files::Error::Locked { .. }))) => {}
+        other => panic!("{other:?}"),
+    }
+    let (sent, ()) = check(&first, &limit_buy("bot-a"))
+        .unwrap()
+        .dispatch()
+        .unwrap();
+    drop(sent); // the process dies with the order in flight: no end journaled
+    drop(first);
+    let restarted = open(&path).unwrap();
+    assert_eq!(pending_ids(&restarted), ["bot-a"]);
 }

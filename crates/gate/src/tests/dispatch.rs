@@ -163,7 +163,7 @@ fn a_journaled_gate_stays_closed_until_the_last_runs_orders_are_resolved() {
     sent.not_accepted("refused by the exchange").unwrap();
     let b = order("25000").with_client_order_id(id("lost-1"));
     let (sent, ()) = g.check(&b, &ctx()).unwrap().dispatch().unwrap();
-    std::mem::forget(sent); // the process dies here: no answer, no drop
+    drop(sent); // the process dies here: no answer (held unknown, no end journaled)
     drop(g);
 
     // Restart: the lost order is pending and the gate refuses to open.

@@ -63,6 +63,7 @@ pub(crate) struct Inner<R: RiskCheck, L: RateCheck> {
     pub(crate) live: Registry<R::Reservation>,
     reconciled: AtomicBool,
     unrecorded: AtomicU64,
+    bookkeeping_failures: AtomicU64,
 }
 
 impl<R: RiskCheck, L: RateCheck> Inner<R, L> {
@@ -83,6 +84,14 @@ impl<R: RiskCheck, L: RateCheck> Inner<R, L> {
             live: Registry::recovered(pending),
             reconciled: AtomicBool::new(!journaled),
             unrecorded: AtomicU64::new(0),
+            bookkeeping_failures: AtomicU64::new(0),
+        }
+    }
+
+    /// Counts a journal or sink failure after the exchange answered.
+    pub(crate) fn note(&self, r: Result<(), Error>) {
+        if r.is_err() {
+            self.bookkeeping_failures.fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -217,6 +226,12 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
     /// Decisions that found the queue full (their orders were rejected).
     pub fn unrecorded(&self) -> u64 {
         self.inner.unrecorded.load(Ordering::Relaxed)
+    }
+
+    /// Journal ends and order records that could not be kept after the
+    /// exchange had answered (see [`report`](Self::report)).
+    pub fn bookkeeping_failures(&self) -> u64 {
+        self.inner.bookkeeping_failures.load(Ordering::Relaxed)
     }
 
     /// True once the gate may approve orders: no journal, or

@@ -191,14 +191,14 @@ impl<R: RiskCheck, L: RateCheck> Dispatch<R, L> {
             self.gate.risk().release(res);
         }
         if let Some(j) = &inner.journal {
-            j.ended(&self.id, "NOT_ACCEPTED")?;
+            inner.note(j.ended(&self.id, "NOT_ACCEPTED").map_err(Error::from));
         }
         if let Some(view) = view {
             let e = self
                 .gate
                 .order_event("ORDER_NOT_ACCEPTED", Severity::Warning, &view)
                 .field("reason", why.to_string());
-            self.gate.record(&e)?;
+            inner.note(self.gate.record(&e));
         }
         Ok(())
     }
@@ -222,7 +222,7 @@ impl<R: RiskCheck, L: RateCheck> Dispatch<R, L> {
                 .gate
                 .order_event("ORDER_UNKNOWN", Severity::Warning, &view)
                 .field("reason", why.to_string());
-            self.gate.record(&e)?;
+            inner.note(self.gate.record(&e));
         }
         Ok(())
     }

@@ -199,6 +199,13 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
     /// committed to the risk stage (once: reports are cumulative, and one
     /// that adds nothing changes nothing); an order that ended releases
     /// what is left of its reservation, leaves the registry and the journal.
+    ///
+    /// Only an unknown id is an error: the exchange has answered, so a
+    /// journal or sink that fails now cannot change the outcome and must not
+    /// make it look unsent. Such a failure is counted
+    /// ([`bookkeeping_failures`](Self::bookkeeping_failures)); a missing
+    /// journal end only means the order is looked up once more at the next
+    /// start, and a failing audit log trips the kill switch by its own policy.
     pub fn report(&self, id: &ClientOrderId, report: Report) -> Result<Applied, Error> {
         let inner = &self.inner;
         let mut applied = Applied::default();
@@ -239,7 +246,7 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
             }
             applied.ended = true;
             if let Some(journal) = &inner.journal {
-                journal.ended(id, how)?;
+                inner.note(journal.ended(id, how).map_err(Error::from));
             }
         }
         if applied.filled != Quantity::ZERO || applied.ended {
@@ -253,7 +260,7 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
                 .field("status", how)
                 .field("filled", applied.filled.to_string())
                 .field("executed", view.executed.to_string());
-            self.record(&event)?;
+            inner.note(self.record(&event));
         }
         Ok(applied)
     }
@@ -272,12 +279,12 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
             inner.parts.risk.release(res);
         }
         if let Some(journal) = &inner.journal {
-            journal.ended(id, "NOT_FOUND")?;
+            inner.note(journal.ended(id, "NOT_FOUND").map_err(Error::from));
         }
         let event = self
             .order_event("ORDER_ENDED", Severity::Info, &entry.view)
             .field("status", "NOT_FOUND");
-        self.record(&event)?;
+        inner.note(self.record(&event));
         Ok(())
     }
 

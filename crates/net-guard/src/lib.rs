@@ -34,6 +34,7 @@ pub mod client;
 pub mod danger;
 mod error;
 pub mod hsts;
+pub mod middleware;
 pub mod pin;
 pub mod policy;
 pub mod ratelimit;

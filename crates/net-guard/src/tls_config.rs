@@ -11,7 +11,7 @@ use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, OtherError, RootCertStore, SignatureScheme};
 
-use crate::Error;
+use crate::{EgressPolicy, Error};
 use crate::danger::ExtraRoots;
 use crate::pin::{PinSet, check_verified_path};
 
@@ -23,6 +23,11 @@ struct PinningVerifier {
     roots: Arc<RootCertStore>,
     algs: WebPkiSupportedAlgorithms,
     pins: HashMap<String, PinSet>,
+    /// For the HTTP client: an IP-literal host is refused here, in the
+    /// handshake, unless the policy lists it (reqwest does not resolve a
+    /// literal, so no resolver hook sees it). `None` for the resolver's
+    /// DNS-over-TLS connections.
+    literals: Option<Arc<EgressPolicy>>,
 }
 
 impl ServerCertVerifier for PinningVerifier {
@@ -34,6 +39,12 @@ impl ServerCertVerifier for PinningVerifier {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
+        if let (ServerName::IpAddress(ip), Some(policy)) = (server_name, &self.literals) {
+            let addr = std::net::IpAddr::from(*ip);
+            if !policy.allows_literal(addr) {
+                return Err(ours(Error::IpLiteralNotAllowed { addr }));
+            }
+        }
         let verified = self.inner.verify_server_cert(
             end_entity,
             intermediates,
@@ -52,9 +63,7 @@ impl ServerCertVerifier for PinningVerifier {
                 intermediates,
                 now,
             )
-            .map_err(|e| {
-                rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(e))))
-            })?;
+            .map_err(ours)?;
         }
         Ok(verified)
     }
@@ -82,10 +91,17 @@ impl ServerCertVerifier for PinningVerifier {
     }
 }
 
-/// A client config: ring, TLS 1.3 and 1.2, webpki-roots plus `extra`, pins.
+/// Our error as a certificate error, found again by [`find_our_error`].
+fn ours(e: Error) -> rustls::Error {
+    rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(e))))
+}
+
+/// A client config: ring, TLS 1.3 and 1.2, webpki-roots plus `extra`, pins;
+/// with `literals`, IP-literal hosts the policy does not list are refused.
 pub(crate) fn client_config(
     pins: &[PinSet],
     extra: &ExtraRoots,
+    literals: Option<Arc<EgressPolicy>>,
 ) -> Result<rustls::ClientConfig, Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = RootCertStore::empty();
@@ -107,6 +123,7 @@ pub(crate) fn client_config(
             .iter()
             .map(|p| (p.host().to_string(), p.clone()))
             .collect(),
+        literals,
     };
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])

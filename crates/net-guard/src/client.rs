@@ -50,7 +50,7 @@ type EventSink = Arc<dyn supreme_core::event::Sink>;
 mod builder;
 mod connect;
 mod denials;
-mod limited;
+pub(crate) mod limited;
 mod warnings;
 
 pub use crate::danger::DangerousClientBuilder;
@@ -100,6 +100,47 @@ impl GuardedClient {
     /// The policy.
     pub fn policy(&self) -> &EgressPolicy {
         &self.policy
+    }
+
+    /// The `reqwest::Client` inside, for a bot already on reqwest (barter's
+    /// `RestClient`, binance-sdk, a [`reqwest_middleware`] stack): it holds
+    /// the policy by itself, on every connection it opens, whoever builds
+    /// the request:
+    ///
+    /// - names: the resolver hook refuses a host off the allowlist before
+    ///   any lookup, asks only the trusted nameservers, and refuses an
+    ///   answer if any address in it is denied (every answer judged, cached
+    ///   or not);
+    /// - IP literals: refused in the TLS handshake unless the policy lists
+    ///   them (after the TCP connect, before any request byte; the
+    ///   [`GuardMiddleware`](crate::middleware::GuardMiddleware) refuses
+    ///   them before connecting);
+    /// - the peer: the socket a new connection really reached (address and
+    ///   port) is judged in the connector before a byte is written on it;
+    /// - TLS: ring, TLS 1.2+, webpki-roots, the SPKI pins; https only, no
+    ///   proxy (environment variables ignored), redirects not followed (a
+    ///   3xx comes back as the response), the builder's timeouts.
+    ///
+    /// What the client alone does not do: the exchange limiter, retries,
+    /// HSTS, denial events. Add [`GuardMiddleware`](crate::middleware::GuardMiddleware)
+    /// for those. A clone shares the connection pool.
+    ///
+    /// ```no_run
+    /// use supreme_net_guard::{EgressPolicy, GuardedClient};
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let policy = EgressPolicy::builder().allow_host("api.binance.com")?.build();
+    /// let guarded = GuardedClient::builder(policy).build()?;
+    /// let http: reqwest::Client = guarded.reqwest_client();
+    /// // A host off the allowlist fails before anything is sent.
+    /// assert!(http.get("https://example.com/").send().await.is_err());
+    /// let time = http.get("https://api.binance.com/api/v3/time").send().await?;
+    /// # let _ = time;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn reqwest_client(&self) -> reqwest::Client {
+        self.http.clone()
     }
 
     /// Judges `url` and resolves its host: the addresses a request would
@@ -178,16 +219,7 @@ impl GuardedClient {
             }
             let resp = match req.send().await {
                 Ok(resp) => resp,
-                Err(e) => {
-                    let e = transport_error(&e);
-                    let before =
-                        from.is_none() && !matches!(e, Error::Timeout(_) | Error::Transport(_));
-                    return Err(if before {
-                        SendError::NotSent(e)
-                    } else {
-                        SendError::MaybeSent(e)
-                    });
-                }
+                Err(e) => return Err(send_failure(&e, from.is_none())),
             };
             // From here on the request was sent and answered.
             self.judge_hsts(&target, &resp)
@@ -258,7 +290,7 @@ impl GuardedClient {
         Ok(Some(next))
     }
 
-    fn judge_hsts(&self, target: &Target, resp: &Response) -> Result<(), Error> {
+    pub(crate) fn judge_hsts(&self, target: &Target, resp: &Response) -> Result<(), Error> {
         let value = resp
             .headers()
             .get("strict-transport-security")
@@ -337,7 +369,21 @@ fn strip_credentials(headers: &mut HeaderMap) {
     }
 }
 
-fn transport_error(e: &reqwest::Error) -> Error {
+/// A failure of reqwest's `send` by when it happened: a timeout or a
+/// broken connection may come after the request was written; anything else
+/// (a refusal by the resolver hook, the TLS verifier or the connector, a
+/// failed connect) comes before, on the first hop. Every failure on a later
+/// hop comes after the first request was sent.
+pub(crate) fn send_failure(e: &reqwest::Error, first_hop: bool) -> SendError {
+    let e = transport_error(e);
+    if first_hop && !matches!(e, Error::Timeout(_) | Error::Transport(_)) {
+        SendError::NotSent(e)
+    } else {
+        SendError::MaybeSent(e)
+    }
+}
+
+pub(crate) fn transport_error(e: &reqwest::Error) -> Error {
     if let Some(ours) = find_our_error(e) {
         return ours;
     }

@@ -14,6 +14,7 @@
 //! - [`retry`]: exponential back-off with jitter and a deadline; an order POST
 //!   is never re-sent, its failure is [`Error::OutcomeUnknown`].
 //! - [`danger`]: exact test-only allowances (one socket address, one CA).
+//! - [`middleware`]: the guard as a `reqwest_middleware` middleware.
 //!
 //! ```
 //! use supreme_net_guard::{EgressPolicy, Error};
@@ -27,6 +28,44 @@
 //! # Ok::<(), Error>(())
 //! ```
 //!
+//! # On reqwest: the client and the middleware
+//!
+//! A bot already on reqwest (barter's `RestClient`, binance-sdk, anything
+//! on [`reqwest_middleware`]) adopts the guard by swapping its client:
+//!
+//! - [`GuardedClient::reqwest_client`] (or
+//!   [`GuardedClientBuilder::build_reqwest`]) is a plain `reqwest::Client`
+//!   that holds the policy on every connection by itself: the resolver hook
+//!   refuses names off the allowlist and judges every answer from the
+//!   trusted nameservers, the TLS verifier checks the pins and refuses
+//!   unlisted IP literals, the connector judges the real peer before a byte
+//!   is written; https only, no proxy, no redirects.
+//! - [`middleware::GuardMiddleware`] adds, per request, the URL policy (a
+//!   refusal recorded as `EGRESS_DENIED`), the [`ExchangeLimiter`] (a cost
+//!   or a [`middleware::PrepaidPermit`] per request, header sync, 429
+//!   back-off, 418 stop) and the order-safe retry, by the same code as
+//!   [`GuardedClient::send_charged`].
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use supreme_net_guard::middleware::GuardMiddleware;
+//! use supreme_net_guard::{EgressPolicy, Error, ExchangeLimiter, GuardedClient, RateLimit, SystemClock};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let policy = EgressPolicy::builder().allow_host("*.binance.com")?.build();
+//! let guarded = GuardedClient::builder(policy).build()?;
+//! let limiter = Arc::new(ExchangeLimiter::new(RateLimit::binance_spot_defaults(), SystemClock)?);
+//! let http = reqwest_middleware::ClientBuilder::new(guarded.reqwest_client())
+//!     .with(GuardMiddleware::new(&guarded).limiter(limiter))
+//!     .build();
+//! let time = http.get("https://api.binance.com/api/v3/time").send().await?;
+//! # let _ = time;
+//! let err = http.get("https://169.254.169.254/latest/").send().await.unwrap_err();
+//! assert!(matches!(Error::from_middleware(&err), Some(Error::AddressDenied { .. })));
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Features: none; rustls uses the ring provider only.
 
 pub mod classify;
@@ -34,6 +73,7 @@ pub mod client;
 pub mod danger;
 mod error;
 pub mod hsts;
+pub mod middleware;
 pub mod pin;
 pub mod policy;
 pub mod ratelimit;

@@ -165,9 +165,7 @@ impl EgressPolicy {
                 ip.to_string()
             }
             TargetHost::Name(name) => {
-                if !self.hosts.is_empty() && !self.hosts.iter().any(|p| p.matches(name)) {
-                    return Err(Error::HostNotAllowed { host: name.clone() });
-                }
+                self.check_name(name)?;
                 name.clone()
             }
         };
@@ -203,6 +201,39 @@ impl EgressPolicy {
         addrs
             .iter()
             .try_for_each(|a| self.check_addr_inner(host, *a, port))
+    }
+
+    /// The allowlist alone, for a normalized host name (lower case, no
+    /// trailing dot): [`Error::HostNotAllowed`] unless a pattern matches
+    /// (any name passes when no allowlist is set).
+    pub(crate) fn check_name(&self, name: &str) -> Result<(), Error> {
+        if !self.hosts.is_empty() && !self.hosts.iter().any(|p| p.matches(name)) {
+            return Err(Error::HostNotAllowed {
+                host: name.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// An IP-literal host the policy lists, or one an exact test allowance
+    /// names (on some port: the connector then judges the exact socket).
+    pub(crate) fn allows_literal(&self, addr: IpAddr) -> bool {
+        self.literals.contains(&addr) || self.allow.allows_ip(addr)
+    }
+
+    /// The socket a new connection really reached: its address judged as
+    /// [`check_addr`](Self::check_addr) does, and its port allowed (or the
+    /// exact socket allowed by a test allowance).
+    pub(crate) fn check_peer(&self, peer: std::net::SocketAddr) -> Result<(), Error> {
+        let host = format!("connected peer {peer}");
+        self.check_addr_inner(&host, peer.ip(), peer.port())?;
+        if !self.ports.contains(&peer.port()) && !self.allow.allows(peer.ip(), peer.port()) {
+            return Err(Error::PortNotAllowed {
+                host,
+                port: peer.port(),
+            });
+        }
+        Ok(())
     }
 
     fn check_addr_inner(&self, host: &str, addr: IpAddr, port: u16) -> Result<(), Error> {

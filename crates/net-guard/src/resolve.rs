@@ -154,7 +154,7 @@ impl GuardedResolver {
         opts.attempts = 1;
         opts.ndots = 0;
         opts.ip_strategy = LookupIpStrategy::Ipv4AndIpv6;
-        let mut tls = client_config(&[], extra)?;
+        let mut tls = client_config(&[], extra, None)?;
         tls.alpn_protocols.clear();
         let inner = Resolver::builder_with_config(config, TokioRuntimeProvider::default())
             .with_options(opts)

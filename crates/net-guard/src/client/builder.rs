@@ -115,12 +115,31 @@ impl GuardedClientBuilder {
         crate::danger::DangerousClientBuilder { inner: self }
     }
 
+    /// Only the `reqwest::Client` of [`build`](Self::build)
+    /// ([`GuardedClient::reqwest_client`]): the resolver hook, the peer
+    /// judged in the connector, the TLS config with the pins, no proxy, no
+    /// redirects, the timeouts. Needs a tokio runtime for the resolver.
+    ///
+    /// ```no_run
+    /// use supreme_net_guard::{EgressPolicy, GuardedClient};
+    ///
+    /// # fn run() -> Result<(), supreme_net_guard::Error> {
+    /// let policy = EgressPolicy::builder().allow_host("api.binance.com")?.build();
+    /// let http: reqwest::Client = GuardedClient::builder(policy).build_reqwest()?;
+    /// # let _ = http;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn build_reqwest(self) -> Result<reqwest::Client, Error> {
+        self.build().map(|c| c.reqwest_client())
+    }
+
     /// The client (needs a tokio runtime for the resolver).
     pub fn build(self) -> Result<GuardedClient, Error> {
         let policy = Arc::new(self.policy);
         let resolver =
             GuardedResolver::with_extra_roots(&self.resolver, policy.clone(), &self.extra_roots)?;
-        let tls = client_config(&self.pins, &self.extra_roots)?;
+        let tls = client_config(&self.pins, &self.extra_roots, Some(policy.clone()))?;
         let hook = JudgedResolver {
             resolver: resolver.clone(),
             policy: policy.clone(),

@@ -1,9 +1,13 @@
 //! Where reqwest connects: the resolver hook and the connector layer.
 //!
 //! Each new connection is judged where it is made, before a request byte is
-//! written on it: the resolver hook hands reqwest only trusted answers whose
-//! every address the policy allows, and the connector layer judges the peer
-//! the socket really reached (address and port) once TCP and TLS are up.
+//! written on it: the resolver hook refuses a name off the allowlist and
+//! hands reqwest only trusted answers whose every address the policy
+//! allows, the TLS verifier refuses an IP-literal host the policy does not
+//! list (see `tls_config`), and the connector layer judges the peer the
+//! socket really reached (address and port) once TCP and TLS are up. So the
+//! `reqwest::Client` alone ([`GuardedClient::reqwest_client`](super::GuardedClient::reqwest_client))
+//! holds the policy, whoever builds the request.
 //! A pooled connection was judged when it was opened; nothing is checked
 //! after a request was sent, so no sent request can look unsent, and no
 //! state is shared between concurrent requests.
@@ -35,6 +39,9 @@ impl reqwest::dns::Resolve for JudgedResolver {
         let (resolver, policy) = (self.resolver.clone(), self.policy.clone());
         Box::pin(async move {
             let host = name.as_str().trim_end_matches('.').to_ascii_lowercase();
+            // The allowlist first: a name the policy does not allow is not
+            // even looked up.
+            policy.check_name(&host).map_err(boxed)?;
             let addrs = resolver.lookup(&host).await.map_err(boxed)?;
             judge_any_port(&policy, &host, &addrs).map_err(boxed)?;
             let it: reqwest::dns::Addrs =
@@ -116,8 +123,9 @@ where
     }
 }
 
-/// The peer a new connection reached, judged (address and port) by the
-/// policy; a connection whose peer is unknown is refused.
+/// The peer a new connection reached, judged by the policy (its address,
+/// and its port against the allowed ports); a connection whose peer is
+/// unknown is refused.
 fn judge_peer(policy: &EgressPolicy, conn: &impl Connection) -> Result<(), Error> {
     let mut extensions = http::Extensions::new();
     conn.connected().get_extras(&mut extensions);
@@ -127,5 +135,5 @@ fn judge_peer(policy: &EgressPolicy, conn: &impl Connection) -> Result<(), Error
             peer: SocketAddr::from(([0, 0, 0, 0], 0)),
         });
     };
-    policy.check_addr(&format!("connected peer {peer}"), peer.ip(), peer.port())
+    policy.check_peer(peer)
 }

@@ -5,6 +5,7 @@ use reqwest::{Method, Response};
 
 use super::{GuardedClient, SendError};
 use crate::Error;
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::ratelimit::{Charge, Cost, ExchangeLimiter, parse_retry_after};
@@ -89,52 +90,79 @@ impl GuardedClient {
         headers: HeaderMap,
         body: Option<Vec<u8>>,
     ) -> Result<(Response, P), Error> {
-        let (cost, prepaid): (Cost, _) = match charge {
-            Charge::Acquire(cost) => (cost, AtomicBool::new(false)),
-            Charge::Prepaid(permit) => (permit.cost(), AtomicBool::new(true)),
-        };
-        let prepaid = &prepaid;
-        let mut jitter = SystemJitter::new();
-        retry::run(retry, kind, &mut jitter, |_| {
-            let (method, headers, body) = (method.clone(), headers.clone(), body.clone());
-            async move {
-                if !prepaid.swap(false, Ordering::AcqRel) {
-                    limiter
-                        .acquire(cost, retry.deadline)
-                        .await
-                        .map_err(Failure::Fatal)?;
-                }
-                let permit = admit().map_err(Failure::Fatal)?;
-                let resp = match self.send_tracked(method, url, headers, body).await {
-                    Ok(r) => r,
-                    Err(SendError::NotSent(Error::Connect(e))) => return Err(Failure::Connect(e)),
-                    Err(SendError::NotSent(e)) => return Err(Failure::Fatal(e)),
-                    Err(SendError::MaybeSent(Error::Timeout(_))) => return Err(Failure::Timeout),
-                    Err(SendError::MaybeSent(Error::Transport(e))) => {
-                        return Err(Failure::Broken(e));
-                    }
-                    Err(SendError::MaybeSent(e)) => return Err(Failure::AfterSend(e)),
-                };
-                let hdrs = resp.headers();
+        run_limited(Some(limiter), charge, kind, retry, admit, || {
+            self.send_tracked(method.clone(), url, headers.clone(), body.clone())
+        })
+        .await
+    }
+}
+
+/// The one implementation behind [`GuardedClient::send_charged`] and the
+/// [`GuardMiddleware`](crate::middleware::GuardMiddleware): for each attempt
+/// (as [`retry::run`] allows), the limiter's wait (unless `charge` prepaid
+/// the first), `admit`, `send`, then the header sync and the reaction to
+/// 429/418; 429, 418 and 5xx come back as failures for the retry policy to
+/// judge by `kind` (an order is never re-sent).
+pub(crate) async fn run_limited<C, P, F, Fut>(
+    limiter: Option<&ExchangeLimiter<C>>,
+    charge: Charge,
+    kind: &RequestKind,
+    retry: &RetryPolicy,
+    admit: &(dyn Fn() -> Result<P, Error> + Sync),
+    mut send: F,
+) -> Result<(Response, P), Error>
+where
+    C: crate::Clock,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Response, SendError>>,
+{
+    let (cost, prepaid): (Cost, _) = match charge {
+        Charge::Acquire(cost) => (cost, AtomicBool::new(false)),
+        Charge::Prepaid(permit) => (permit.cost(), AtomicBool::new(true)),
+    };
+    let prepaid = &prepaid;
+    let mut jitter = SystemJitter::new();
+    retry::run(retry, kind, &mut jitter, |_| {
+        let sending = send();
+        async move {
+            if let Some(limiter) = limiter
+                && !prepaid.swap(false, Ordering::AcqRel)
+            {
+                limiter
+                    .acquire(cost, retry.deadline)
+                    .await
+                    .map_err(Failure::Fatal)?;
+            }
+            let permit = admit().map_err(Failure::Fatal)?;
+            let resp = match sending.await {
+                Ok(r) => r,
+                Err(SendError::NotSent(Error::Connect(e))) => return Err(Failure::Connect(e)),
+                Err(SendError::NotSent(e)) => return Err(Failure::Fatal(e)),
+                Err(SendError::MaybeSent(Error::Timeout(_))) => return Err(Failure::Timeout),
+                Err(SendError::MaybeSent(Error::Transport(e))) => return Err(Failure::Broken(e)),
+                Err(SendError::MaybeSent(e)) => return Err(Failure::AfterSend(e)),
+            };
+            let hdrs = resp.headers();
+            let status = resp.status().as_u16();
+            let retry_after = hdrs
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_retry_after);
+            if let Some(limiter) = limiter {
                 limiter.sync_headers(
                     hdrs.iter()
                         .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?))),
                 );
-                let status = resp.status().as_u16();
-                let retry_after = hdrs
-                    .get(RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(parse_retry_after);
                 limiter.on_status(status, retry_after);
-                if status == 429 || status == 418 || status >= 500 {
-                    return Err(Failure::Status {
-                        status,
-                        retry_after,
-                    });
-                }
-                Ok((resp, permit))
             }
-        })
-        .await
-    }
+            if status == 429 || status == 418 || status >= 500 {
+                return Err(Failure::Status {
+                    status,
+                    retry_after,
+                });
+            }
+            Ok((resp, permit))
+        }
+    })
+    .await
 }

@@ -1,6 +1,8 @@
 //! A real TLS transport to the simulated exchange, and vault-held keys.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub(crate) mod guarded;
+
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;

@@ -231,6 +231,16 @@ impl SimBinance {
             .collect()
     }
 
+    /// Forgets every order that has ended (filled, cancelled, expired),
+    /// keeping the open ones: a long run (a benchmark) keeps the book, which
+    /// each new order scans, from growing. Returns how many were dropped.
+    pub fn forget_ended_orders(&self) -> usize {
+        let mut st = self.lock();
+        let before = st.book.orders.len();
+        st.book.orders.retain(SimOrder::is_open);
+        before - st.book.orders.len()
+    }
+
     /// Requests handled so far.
     pub fn request_count(&self) -> u64 {
         self.lock().requests

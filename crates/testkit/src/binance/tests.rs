@@ -238,3 +238,16 @@ fn api_restrictions_are_served() {
     assert_eq!(r.json_body()["enableWithdrawals"], false);
     assert_eq!(r.json_body()["ipRestrict"], true);
 }
+
+#[test]
+fn forgetting_ended_orders_keeps_the_open_ones() {
+    let f = fixture();
+    let resting = "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.1&price=24000&newClientOrderId=rest";
+    assert_eq!(f.order(resting).json_body()["status"], "NEW");
+    let market = "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.001&newClientOrderId=fill";
+    assert_eq!(f.order(market).json_body()["status"], "FILLED");
+    assert_eq!(f.sim.forget_ended_orders(), 1);
+    let left = f.sim.orders();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].client_order_id, "rest");
+}

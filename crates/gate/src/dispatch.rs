@@ -118,7 +118,8 @@ impl<R: RiskCheck, L: RateCheck> Approval<R, L> {
             inner.live.remove(&id);
             return refuse(reservation, SendRefused::Journal(e));
         }
-        let view = gate.inner.live.view(&id);
+        // The records are built only when there is a sink to keep them.
+        let view = inner.sink().and_then(|_| inner.live.view(&id));
         if let Some(view) = view {
             let warnings = gate.risk().warnings(&reservation).into_iter().map(|w| {
                 gate.order_event("RISK_WARNING", Severity::Warning, &view)

@@ -63,7 +63,7 @@ fn by_id(list: &[Pending]) -> BTreeMap<String, Pending> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(96))]
+    #![proptest_config(ProptestConfig::with_cases(32))]
 
     #[test]
     fn what_the_writer_appends_reads_back_as_the_orders_without_an_end(

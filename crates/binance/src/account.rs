@@ -18,8 +18,10 @@ pub struct AssetBalance {
 
 impl BinanceClient {
     /// Balances (`GET /api/v3/account`), zero balances left out.
-    pub fn balances(&self) -> Result<Vec<AssetBalance>, Error> {
-        let v = self.signed("GET", "/api/v3/account", &Params::new())?;
+    pub async fn balances(&self) -> Result<Vec<AssetBalance>, Error> {
+        let v = self
+            .signed("GET", "/api/v3/account", &Params::new())
+            .await?;
         let bad = |reason: &str| Error::Malformed {
             path: "/api/v3/account",
             reason: reason.into(),
@@ -47,8 +49,10 @@ impl BinanceClient {
 
     /// The exchange's rules (`GET /api/v3/exchangeInfo`), parsed for
     /// order-guard; its `rate_limits` feed the exchange rate limiter.
-    pub fn exchange_info(&self) -> Result<ExchangeInfo, Error> {
-        let body = self.public_body("GET", "/api/v3/exchangeInfo", &Params::new())?;
+    pub async fn exchange_info(&self) -> Result<ExchangeInfo, Error> {
+        let body = self
+            .public_body("GET", "/api/v3/exchangeInfo", &Params::new())
+            .await?;
         Ok(ExchangeInfo::from_json(&body)?)
     }
 
@@ -57,8 +61,10 @@ impl BinanceClient {
     /// trading (or `policy.also_allowed`) is refused, naming the flag, as is
     /// an answer missing a flag the decision needs; the warnings (no IP
     /// restriction, unknown fields, authority expiring soon) are returned.
-    pub fn check_key_privileges(&self, policy: KeyPolicy) -> Result<Vec<String>, Error> {
-        let v = self.signed("GET", "/sapi/v1/account/apiRestrictions", &Params::new())?;
+    pub async fn check_key_privileges(&self, policy: KeyPolicy) -> Result<Vec<String>, Error> {
+        let v = self
+            .signed("GET", "/sapi/v1/account/apiRestrictions", &Params::new())
+            .await?;
         let r = ApiRestrictions::from_json(&v)?;
         judge(&r, &policy, self.now_ms())
     }

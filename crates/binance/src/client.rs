@@ -11,6 +11,7 @@ use supreme_vault::Signer;
 
 use crate::reconcile::Unknowns;
 use crate::scrub::scrub;
+use crate::transport::DynTransport;
 use crate::{
     Clock, DEFAULT_MAX_BODY_BYTES, Error, Params, Request, Response, ServerTime, SystemClock,
     Transport, TransportError, weight,
@@ -33,7 +34,7 @@ pub struct Usage {
 /// in production); signed requests carry `timestamp` on the exchange's clock
 /// and `recvWindow`, and are signed by the vault's [`Signer`].
 pub struct BinanceClient {
-    transport: Box<dyn Transport>,
+    transport: Box<dyn DynTransport>,
     api_key: String,
     signer: Signer,
     clock: Arc<dyn Clock>,
@@ -120,7 +121,7 @@ impl BinanceClient {
     ///
     /// struct Answer; // stands in for the exchange
     /// impl Transport for Answer {
-    ///     fn send(&self, _: &Request) -> Result<Response, TransportError> {
+    ///     async fn send(&self, _: &Request) -> Result<Response, TransportError> {
     ///         Ok(Response { status: 200, headers: vec![], body: r#"{"serverTime":1}"#.into() })
     ///     }
     /// }
@@ -128,9 +129,12 @@ impl BinanceClient {
     /// # vault.put("binance", &EntrySecret::Hmac { key_id: "sim-api-key-0001".into(), secret: SecretString::from("NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP") }, None)?;
     /// let seen = Arc::new(VecSink::new());
     /// let client = BinanceClient::new(Answer, "sim-api-key-0001", vault.signer("binance")?).with_events(seen.clone());
-    /// client.sync_time()?;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+    /// client.sync_time().await?;
     /// let e = &seen.events()[0];
     /// assert_eq!((e.kind(), e.get("path"), e.get("status")), ("API_ACCESS", Some("/api/v3/time"), Some("200")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn with_events(mut self, sink: Arc<dyn Sink>) -> Self {
@@ -147,11 +151,6 @@ impl BinanceClient {
     /// Now on the local clock, Unix ms.
     pub(crate) fn now_ms(&self) -> u64 {
         self.clock.now_ms()
-    }
-
-    /// Waits on the local clock.
-    pub(crate) fn sleep_ms(&self, ms: u64) {
-        self.clock.sleep(std::time::Duration::from_millis(ms));
     }
 
     pub(crate) fn recv_window_ms(&self) -> u64 {
@@ -174,9 +173,9 @@ impl BinanceClient {
     }
 
     /// Measures the exchange's clock offset (`GET /api/v3/time`).
-    pub fn sync_time(&self) -> Result<i64, Error> {
+    pub async fn sync_time(&self) -> Result<i64, Error> {
         let sent = self.clock.now_ms();
-        let v = self.public("GET", "/api/v3/time", &Params::new())?;
+        let v = self.public("GET", "/api/v3/time", &Params::new()).await?;
         let received = self.clock.now_ms();
         let server = v["serverTime"].as_u64().ok_or_else(|| Error::Malformed {
             path: "/api/v3/time",
@@ -186,18 +185,18 @@ impl BinanceClient {
     }
 
     /// An unsigned request.
-    pub fn public(
+    pub async fn public(
         &self,
         method: &'static str,
         path: &'static str,
         params: &Params,
     ) -> Result<Value, Error> {
-        self.public_body(method, path, params)
-            .and_then(|body| parse(path, &body))
+        let body = self.public_body(method, path, params).await?;
+        parse(path, &body)
     }
 
     /// An unsigned request's raw body (for large documents parsed elsewhere).
-    pub fn public_body(
+    pub async fn public_body(
         &self,
         method: &'static str,
         path: &'static str,
@@ -211,22 +210,22 @@ impl BinanceClient {
             weight: weight(method, path, params.get("symbol").is_some()),
             max_body_bytes: self.max_body_bytes,
         };
-        self.exchange(&req, None).map(|r| r.body)
+        self.exchange(&req, None).await.map(|r| r.body)
     }
 
     /// A signed request. A `-1021` (timestamp outside recvWindow) re-measures
     /// the clock and tries once more: the exchange refused the first one, so
     /// nothing was done twice.
-    pub fn signed(
+    pub async fn signed(
         &self,
         method: &'static str,
         path: &'static str,
         params: &Params,
     ) -> Result<Value, Error> {
-        match self.signed_once(method, path, params, None) {
+        match self.signed_once(method, path, params, None).await {
             Err(Error::Api { code: -1021, .. }) => {
-                self.sync_time()?;
-                self.signed_once(method, path, params, None)
+                self.sync_time().await?;
+                self.signed_once(method, path, params, None).await
             }
             other => other,
         }
@@ -234,17 +233,17 @@ impl BinanceClient {
 
     /// A signed request sent exactly once (orders: a retry could duplicate),
     /// its rate-limit cost paid by `permit` when the gate reserved it.
-    pub(crate) fn signed_no_retry(
+    pub(crate) async fn signed_no_retry(
         &self,
         method: &'static str,
         path: &'static str,
         params: &Params,
         permit: Option<Permit>,
     ) -> Result<Value, Error> {
-        self.signed_once(method, path, params, permit)
+        self.signed_once(method, path, params, permit).await
     }
 
-    fn signed_once(
+    async fn signed_once(
         &self,
         method: &'static str,
         path: &'static str,
@@ -268,17 +267,17 @@ impl BinanceClient {
             weight: weight(method, path, params.get("symbol").is_some()),
             max_body_bytes: self.max_body_bytes,
         };
-        self.exchange(&req, permit)
-            .and_then(|r| parse(path, &r.body))
+        let resp = self.exchange(&req, permit).await?;
+        parse(path, &resp.body)
     }
 
     /// Sends, records usage, and turns error statuses into typed errors
     /// (their text scrubbed of the API key and the signed query).
-    fn exchange(&self, req: &Request, permit: Option<Permit>) -> Result<Response, Error> {
+    async fn exchange(&self, req: &Request, permit: Option<Permit>) -> Result<Response, Error> {
         let started = self.clock.monotonic();
         let sent = match permit {
-            Some(permit) => self.transport.send_charged(req, permit),
-            None => self.transport.send(req),
+            Some(permit) => self.transport.send_charged_dyn(req, permit).await,
+            None => self.transport.send_dyn(req).await,
         };
         if let Some(sink) = &self.events {
             let latency =

@@ -26,30 +26,27 @@ impl BinanceClient {
     /// meet) it is [`Error::CloseOrderRefused`] and nothing is sent.
     ///
     /// ```no_run
-    /// # fn close(client: &supreme_binance::BinanceClient,
+    /// # async fn close(client: &supreme_binance::BinanceClient,
     /// #          rules: &supreme_order_guard::ExchangeInfo,
     /// #          order: supreme_kill_switch::CloseOrder) -> Result<(), supreme_binance::Error> {
     /// // In a `Venue::close_position`, with the order the halt handed over:
-    /// let state = client.place_close_order(order, rules)?;
+    /// let state = client.place_close_order(order, rules).await?;
     /// println!("{} {}: {} filled", state.client_order_id, state.status, state.executed_qty);
     /// # Ok(()) }
     /// ```
-    pub fn place_close_order(
+    pub async fn place_close_order(
         &self,
         close: CloseOrder,
         rules: &ExchangeInfo,
     ) -> Result<OrderState, Error> {
-        let order = self.close_order(&close, rules)?;
-        self.send_order(&order, None)
+        let order = self.close_order(&close, rules).await?;
+        self.send_order(&order, None).await
     }
 
     /// The last traded price of `symbol` (`GET /api/v3/ticker/price`).
-    pub(crate) fn ticker_price(&self, symbol: &Symbol) -> Result<Price, Error> {
-        let v = self.public(
-            "GET",
-            "/api/v3/ticker/price",
-            &Params::new().with("symbol", symbol),
-        )?;
+    pub(crate) async fn ticker_price(&self, symbol: &Symbol) -> Result<Price, Error> {
+        let params = Params::new().with("symbol", symbol);
+        let v = self.public("GET", "/api/v3/ticker/price", &params).await?;
         v["price"]
             .as_str()
             .and_then(|p| p.parse().ok())
@@ -60,7 +57,7 @@ impl BinanceClient {
     }
 
     /// `close` as a LIMIT IOC order on the grid, validated.
-    fn close_order(&self, close: &CloseOrder, rules: &ExchangeInfo) -> Result<Order, Error> {
+    async fn close_order(&self, close: &CloseOrder, rules: &ExchangeInfo) -> Result<Order, Error> {
         let symbol = close.symbol();
         let refused = |reason: String| Error::CloseOrderRefused {
             symbol: symbol.to_string(),
@@ -69,12 +66,12 @@ impl BinanceClient {
         let mut order = Order::limit(symbol, close.side(), close.quantity(), close.limit_price());
         order.time_in_force = Some(TimeInForce::Ioc);
         let now = self.now_ms();
-        let open = self.open_orders(Some(&symbol))?.len();
+        let open = self.open_orders(Some(&symbol)).await?.len();
         let counts = OpenOrderCounts {
             all: u32::try_from(open).unwrap_or(u32::MAX),
             ..Default::default()
         };
-        let reference = self.ticker_price(&symbol)?;
+        let reference = self.ticker_price(&symbol).await?;
         let ctx = OrderContext::new(now)
             .with_reference(ReferencePrice {
                 price: reference,

@@ -76,6 +76,21 @@ pub enum Error {
         /// What the rules said.
         reason: String,
     },
+    /// A [`blocking`](crate::blocking) call was made from inside a tokio
+    /// runtime, where blocking the thread would stall (or deadlock) that
+    /// runtime: nothing was sent. Await the async
+    /// [`BinanceClient`](crate::BinanceClient)'s method instead.
+    #[error(
+        "blocking `{call}` called inside a tokio runtime: use the async BinanceClient and `.await` it"
+    )]
+    InsideRuntime {
+        /// The blocking method called.
+        call: &'static str,
+    },
+    /// The blocking wrappers' shared runtime could not be started: nothing
+    /// was sent.
+    #[error("blocking runtime: {0}")]
+    Runtime(String),
     /// The exchange's rules could not be loaded.
     #[error("exchange rules: {0}")]
     Rules(#[from] supreme_order_guard::Error),

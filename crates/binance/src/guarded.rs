@@ -33,7 +33,6 @@ pub struct GuardedTransport<C: NetClock> {
     limiter: Arc<ExchangeLimiter<C>>,
     retry: RetryPolicy,
     kill_switch: Option<Gate>,
-    runtime: tokio::runtime::Runtime,
 }
 
 impl<C: NetClock> std::fmt::Debug for GuardedTransport<C> {
@@ -52,16 +51,6 @@ impl<C: NetClock> GuardedTransport<C> {
         base_url: &str,
         limiter: Arc<ExchangeLimiter<C>>,
     ) -> Result<Self, TransportError> {
-        // One worker thread drives the connections, timers and the
-        // resolver's tasks, so the transport serves many threads at once (the
-        // strategy's and the kill switch's halt) without starving any; each
-        // request's own future runs on its caller's thread.
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("supreme-binance-net")
-            .enable_all()
-            .build()
-            .map_err(|e| TransportError::NotSent(format!("runtime: {e}")))?;
         let base_url = base_url.trim_end_matches('/').to_string();
         Ok(Self {
             client,
@@ -69,7 +58,6 @@ impl<C: NetClock> GuardedTransport<C> {
             limiter,
             retry: RetryPolicy::default(),
             kill_switch: None,
-            runtime,
         })
     }
 
@@ -94,10 +82,8 @@ impl<C: NetClock> GuardedTransport<C> {
 
     /// Judges `url` as a request would (policy, resolution, address
     /// classes) without sending anything: the addresses it would reach.
-    pub fn check_url(&self, url: &str) -> Result<Vec<IpAddr>, NetError> {
-        self.runtime
-            .block_on(self.client.check(url))
-            .map(|(_, addrs)| addrs)
+    pub async fn check_url(&self, url: &str) -> Result<Vec<IpAddr>, NetError> {
+        self.client.check(url).await.map(|(_, addrs)| addrs)
     }
 }
 
@@ -120,18 +106,26 @@ fn kind(req: &Request) -> RequestKind {
 }
 
 impl<C: NetClock + Send + Sync> Transport for GuardedTransport<C> {
-    fn send(&self, req: &Request) -> Result<Response, TransportError> {
-        self.send_with(req, None)
+    async fn send(&self, req: &Request) -> Result<Response, TransportError> {
+        self.send_with(req, None).await
     }
 
     /// Spends the gate's permit: the request is counted once, at the gate.
-    fn send_charged(&self, req: &Request, permit: Permit) -> Result<Response, TransportError> {
-        self.send_with(req, Some(permit))
+    async fn send_charged(
+        &self,
+        req: &Request,
+        permit: Permit,
+    ) -> Result<Response, TransportError> {
+        self.send_with(req, Some(permit)).await
     }
 }
 
 impl<C: NetClock + Send + Sync> GuardedTransport<C> {
-    fn send_with(&self, req: &Request, permit: Option<Permit>) -> Result<Response, TransportError> {
+    async fn send_with(
+        &self,
+        req: &Request,
+        permit: Option<Permit>,
+    ) -> Result<Response, TransportError> {
         let url = if req.query.is_empty() {
             format!("{}{}", self.base_url, req.path)
         } else {
@@ -167,7 +161,7 @@ impl<C: NetClock + Send + Sync> GuardedTransport<C> {
             })
             .transpose()
         };
-        let result = self.runtime.block_on(async {
+        let result = async {
             let (resp, in_flight) = self
                 .client
                 .send_charged(
@@ -198,7 +192,8 @@ impl<C: NetClock + Send + Sync> GuardedTransport<C> {
                 headers,
                 body,
             })
-        });
+        }
+        .await;
         result.or_else(|e| outcome(e, order))
     }
 }

@@ -48,6 +48,7 @@
 mod access;
 mod account;
 mod auth_events;
+pub mod blocking;
 mod client;
 mod close;
 mod error;

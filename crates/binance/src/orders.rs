@@ -188,11 +188,11 @@ impl BinanceClient {
     /// until [`reconcile_order`](Self::reconcile_order) says which.
     ///
     /// ```compile_fail
-    /// # fn send(client: &supreme_binance::BinanceClient, order: &supreme_order_guard::Order) {
-    /// client.place_order(order); // a bare order: only an Approval is sent
+    /// # async fn send(client: &supreme_binance::BinanceClient, order: &supreme_order_guard::Order) {
+    /// client.place_order(order).await; // a bare order: only an Approval is sent
     /// # }
     /// ```
-    pub fn place_order<R, L>(&self, approval: Approval<R, L>) -> Result<OrderState, Error>
+    pub async fn place_order<R, L>(&self, approval: Approval<R, L>) -> Result<OrderState, Error>
     where
         R: RiskCheck,
         L: RateCheck,
@@ -208,7 +208,7 @@ impl BinanceClient {
                 return Err(TransportError::KillSwitch(why).into());
             }
         };
-        let answer = self.send_order(&order, permit.into_permit());
+        let answer = self.send_order(&order, permit.into_permit()).await;
         drop(in_flight);
         match &answer {
             Ok(state) => {
@@ -222,7 +222,7 @@ impl BinanceClient {
 
     /// Sends `order` (with its client order id set) exactly once; any
     /// failure after its bytes may have been written is an unknown outcome.
-    pub(crate) fn send_order(
+    pub(crate) async fn send_order(
         &self,
         order: &Order,
         permit: Option<Permit>,
@@ -242,6 +242,7 @@ impl BinanceClient {
         };
         let answer = self
             .signed_no_retry("POST", "/api/v3/order", &order_params(order, &id), permit)
+            .await
             .and_then(|v| OrderState::from_json("/api/v3/order", &v));
         match answer {
             Ok(state) => Ok(state),
@@ -260,7 +261,7 @@ impl BinanceClient {
     }
 
     /// Looks an order up by client order id; `None` if the exchange does not know it.
-    pub fn query_order(
+    pub async fn query_order(
         &self,
         symbol: &Symbol,
         client_order_id: &str,
@@ -268,7 +269,7 @@ impl BinanceClient {
         let params = Params::new()
             .with("symbol", symbol)
             .with("origClientOrderId", client_order_id);
-        match self.signed("GET", "/api/v3/order", &params) {
+        match self.signed("GET", "/api/v3/order", &params).await {
             Ok(v) => OrderState::from_json("/api/v3/order", &v).map(Some),
             Err(Error::Api { code: -2013, .. }) => Ok(None),
             Err(e) => Err(e),
@@ -276,7 +277,7 @@ impl BinanceClient {
     }
 
     /// Cancels one order by client order id.
-    pub fn cancel_order(
+    pub async fn cancel_order(
         &self,
         symbol: &Symbol,
         client_order_id: &str,
@@ -284,14 +285,14 @@ impl BinanceClient {
         let params = Params::new()
             .with("symbol", symbol)
             .with("origClientOrderId", client_order_id);
-        let v = self.signed("DELETE", "/api/v3/order", &params)?;
+        let v = self.signed("DELETE", "/api/v3/order", &params).await?;
         OrderState::from_json("/api/v3/order", &v)
     }
 
     /// Open orders, on one symbol or all (`GET /api/v3/openOrders`).
-    pub fn open_orders(&self, symbol: Option<&Symbol>) -> Result<Vec<OrderState>, Error> {
+    pub async fn open_orders(&self, symbol: Option<&Symbol>) -> Result<Vec<OrderState>, Error> {
         let params = Params::new().with_opt("symbol", symbol);
-        let v = self.signed("GET", "/api/v3/openOrders", &params)?;
+        let v = self.signed("GET", "/api/v3/openOrders", &params).await?;
         let list = v.as_array().ok_or(Error::Malformed {
             path: "/api/v3/openOrders",
             reason: "not a list".into(),
@@ -303,12 +304,9 @@ impl BinanceClient {
 
     /// Cancels every open order on `symbol`; returns how many. "No open
     /// orders" (-2011) counts as zero, not as an error.
-    pub fn cancel_open_orders(&self, symbol: &Symbol) -> Result<usize, Error> {
-        match self.signed(
-            "DELETE",
-            "/api/v3/openOrders",
-            &Params::new().with("symbol", symbol),
-        ) {
+    pub async fn cancel_open_orders(&self, symbol: &Symbol) -> Result<usize, Error> {
+        let params = Params::new().with("symbol", symbol);
+        match self.signed("DELETE", "/api/v3/openOrders", &params).await {
             Ok(v) => Ok(v.as_array().map_or(0, Vec::len)),
             Err(Error::Api { code: -2011, .. }) => Ok(0),
             Err(e) => Err(e),

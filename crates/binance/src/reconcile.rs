@@ -5,7 +5,8 @@
 //! `recvWindow` behind its clock, and accepts one at most 1,000 ms ahead of
 //! it, so after `signing time + recvWindow + 1,000 ms` (local clock) the
 //! order either exists or never will. Until then `reconcile` asks again,
-//! waiting on the client's injected clock. The engine may still process an
+//! reading time from the client's injected clock and waiting with
+//! `tokio::time::sleep`. The engine may still process an
 //! order that passed that check later (Binance's -1006/-1007): such an order
 //! is found by the next look-up, so a caller that sees `NotFound` for an
 //! order answered -1006/-1007 should treat a later fill with that client
@@ -69,13 +70,17 @@ impl BinanceClient {
     /// whether the order exists, and answers [`Reconciled::NotFound`] only
     /// when a look-up made after the order's `recvWindow` ran out (from its
     /// signing time, see the module docs) still does not find it; until then
-    /// it asks again, waiting on the client's clock (at most `recvWindow` +
-    /// 1 s). An order this client did not send is given a full window from
+    /// it asks again (at most `recvWindow` + 1 s), reading time from the
+    /// client's clock and waiting with `tokio::time::sleep`. An order this client did not send is given a full window from
     /// now. It never re-sends the order.
-    pub fn reconcile(&self, symbol: &Symbol, client_order_id: &str) -> Result<Reconciled, Error> {
+    pub async fn reconcile(
+        &self,
+        symbol: &Symbol,
+        client_order_id: &str,
+    ) -> Result<Reconciled, Error> {
         loop {
             let asked_at = self.now_ms();
-            if let Some(state) = self.query_order(symbol, client_order_id)? {
+            if let Some(state) = self.query_order(symbol, client_order_id).await? {
                 self.unknowns().forget(client_order_id);
                 return Ok(Reconciled::Found(state));
             }
@@ -87,7 +92,8 @@ impl BinanceClient {
                 return Ok(Reconciled::NotFound);
             }
             let now = self.now_ms();
-            self.sleep_ms(deadline.saturating_sub(now).clamp(1, POLL_MS));
+            let wait = deadline.saturating_sub(now).clamp(1, POLL_MS);
+            tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
         }
     }
 }

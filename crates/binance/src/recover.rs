@@ -27,13 +27,13 @@ impl BinanceClient {
     /// answer to the gate: found, its fills are committed and, if it ended,
     /// its reservation released; not found once its `recvWindow` has passed,
     /// released.
-    pub fn reconcile_order<R: RiskCheck, L: RateCheck>(
+    pub async fn reconcile_order<R: RiskCheck, L: RateCheck>(
         &self,
         gate: &Gate<R, L>,
         order: &LiveOrder,
     ) -> Result<Reconciled, Error> {
         let id = order.client_order_id;
-        let found = self.reconcile(&order.symbol, id.as_str())?;
+        let found = self.reconcile(&order.symbol, id.as_str()).await?;
         match &found {
             Reconciled::Found(state) => {
                 gate.report(&id, state.report())?;
@@ -48,7 +48,7 @@ impl BinanceClient {
     /// resting is cancelled; each is then applied to the gate. The gate stays
     /// closed: load balances and positions into the risk stage, then call
     /// [`Gate::mark_reconciled`].
-    pub fn recover<R: RiskCheck, L: RateCheck>(
+    pub async fn recover<R: RiskCheck, L: RateCheck>(
         &self,
         gate: &Gate<R, L>,
     ) -> Result<Recovery, Error> {
@@ -56,13 +56,14 @@ impl BinanceClient {
         for order in gate.pending() {
             debug_assert_eq!(order.status, LiveStatus::Unknown);
             let id = order.client_order_id;
-            match self.reconcile(&order.symbol, id.as_str())? {
+            match self.reconcile(&order.symbol, id.as_str()).await? {
                 Reconciled::Found(state) if state.is_open() => {
-                    let after = match self.cancel_order(&order.symbol, id.as_str()) {
+                    let after = match self.cancel_order(&order.symbol, id.as_str()).await {
                         Ok(after) => after,
                         // It ended between the look-up and the cancel.
                         Err(Error::Api { code: -2011, .. }) => self
-                            .query_order(&order.symbol, id.as_str())?
+                            .query_order(&order.symbol, id.as_str())
+                            .await?
                             .unwrap_or(state),
                         Err(e) => return Err(e),
                     };

@@ -3,6 +3,9 @@
 //! Production code plugs in net-guard's guarded HTTPS client; tests plug in
 //! a real TLS client talking to the simulated exchange on loopback.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use supreme_net_guard::Permit;
 
 /// The largest response body read by default: 16 MiB. The full spot
@@ -108,27 +111,71 @@ pub enum TransportError {
 }
 
 /// Sends requests to the exchange.
+///
+/// Async and `Send`: a transport's futures run on any tokio runtime, from
+/// any task. The request is a plain value (sans-IO), so any HTTP client can
+/// send it; implement with `async fn` or a block returning `impl Future`.
+///
+/// ```
+/// use supreme_binance::{Request, Response, Transport, TransportError};
+/// struct Answer; // stands in for the exchange
+/// impl Transport for Answer {
+///     async fn send(&self, _: &Request) -> Result<Response, TransportError> {
+///         Ok(Response { status: 200, headers: vec![], body: "{}".into() })
+///     }
+/// }
+/// ```
 pub trait Transport: Send + Sync {
     /// Sends `req` to the exchange's base URL.
-    fn send(&self, req: &Request) -> Result<Response, TransportError>;
+    fn send(&self, req: &Request) -> impl Future<Output = Result<Response, TransportError>> + Send;
 
     /// Sends `req`, whose rate-limit cost `permit` already counted (the
     /// gate's approval reserved it): a transport with the exchange limiter
     /// spends the permit instead of counting the request again
     /// ([`GuardedTransport`](crate::GuardedTransport) does); one without a
     /// limiter drops it and sends.
-    fn send_charged(&self, req: &Request, _permit: Permit) -> Result<Response, TransportError> {
+    fn send_charged(
+        &self,
+        req: &Request,
+        permit: Permit,
+    ) -> impl Future<Output = Result<Response, TransportError>> + Send {
+        drop(permit);
         self.send(req)
     }
 }
 
 /// A shared transport (a bot keeps a handle for URL checks or its limiter).
 impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
-    fn send(&self, req: &Request) -> Result<Response, TransportError> {
+    fn send(&self, req: &Request) -> impl Future<Output = Result<Response, TransportError>> + Send {
         (**self).send(req)
     }
 
-    fn send_charged(&self, req: &Request, permit: Permit) -> Result<Response, TransportError> {
+    fn send_charged(
+        &self,
+        req: &Request,
+        permit: Permit,
+    ) -> impl Future<Output = Result<Response, TransportError>> + Send {
         (**self).send_charged(req, permit)
+    }
+}
+
+/// A boxed transport future.
+pub(crate) type Sending<'a> =
+    Pin<Box<dyn Future<Output = Result<Response, TransportError>> + Send + 'a>>;
+
+/// [`Transport`] as a trait object (its futures boxed): what the client
+/// holds. Every `Transport` is one.
+pub(crate) trait DynTransport: Send + Sync {
+    fn send_dyn<'a>(&'a self, req: &'a Request) -> Sending<'a>;
+    fn send_charged_dyn<'a>(&'a self, req: &'a Request, permit: Permit) -> Sending<'a>;
+}
+
+impl<T: Transport> DynTransport for T {
+    fn send_dyn<'a>(&'a self, req: &'a Request) -> Sending<'a> {
+        Box::pin(self.send(req))
+    }
+
+    fn send_charged_dyn<'a>(&'a self, req: &'a Request, permit: Permit) -> Sending<'a> {
+        Box::pin(self.send_charged(req, permit))
     }
 }

@@ -9,6 +9,15 @@
 //! as is dust (below the symbol's `minQty` or minimum notional), with its
 //! amounts. A holding above `LOT_SIZE` `maxQty` (or the notional cap) is
 //! closed in several orders.
+//!
+//! The kill switch's [`Venue`] is blocking, and [`BinanceVenue`] drives the
+//! async [`BinanceClient`] through the [`blocking`](crate::blocking)
+//! wrappers' shared runtime. The halt runs on the kill switch's own thread,
+//! outside any runtime, so blocking there is correct and no application
+//! runtime is stalled by it. Should a halt ever run inside a tokio runtime,
+//! every call refuses with [`Error::InsideRuntime`], which propagates as a
+//! [`VenueError`]: the halt is then NOT VERIFIED (fail closed), never a
+//! panic.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -77,9 +86,20 @@ fn venue_error(e: Error) -> VenueError {
     VenueError::new(e.to_string())
 }
 
+/// `fut` run on the blocking wrappers' runtime, its error and a refusal to
+/// block inside a runtime alike a [`VenueError`].
+fn wait<T>(
+    call: &'static str,
+    fut: impl std::future::Future<Output = Result<T, Error>>,
+) -> Result<T, VenueError> {
+    crate::blocking::block_on(call, fut)
+        .and_then(|r| r)
+        .map_err(venue_error)
+}
+
 impl Venue for BinanceVenue {
     fn open_orders(&self) -> Result<Vec<OpenOrder>, VenueError> {
-        let list = self.client.open_orders(None).map_err(venue_error)?;
+        let list = wait("open_orders", self.client.open_orders(None))?;
         // Fail closed: an open order whose symbol cannot be named cannot be
         // cancelled, so the listing is an error, not a shorter list.
         list.into_iter()
@@ -96,16 +116,13 @@ impl Venue for BinanceVenue {
     }
 
     fn cancel_all(&self, symbol: &Symbol) -> Result<(), VenueError> {
-        self.client
-            .cancel_open_orders(symbol)
-            .map(|_| ())
-            .map_err(venue_error)
+        wait("cancel_open_orders", self.client.cancel_open_orders(symbol)).map(|_| ())
     }
 
     fn positions(&self) -> Result<Vec<Position>, VenueError> {
         let mut out = Vec::new();
         let mut left = Vec::new();
-        for b in self.client.balances().map_err(venue_error)? {
+        for b in wait("balances", self.client.balances())? {
             // Every asset the bot trades is a valid Asset; a balance named
             // otherwise (none on Binance spot today) cannot be one of them.
             let Ok(asset) = Asset::new(&b.asset) else {
@@ -132,7 +149,7 @@ impl Venue for BinanceVenue {
                     self.quote_asset
                 )));
             };
-            let mark = self.client.ticker_price(&symbol).map_err(venue_error)?;
+            let mark = wait("ticker_price", self.client.ticker_price(&symbol))?;
             if let Some(why) = dust(rules, quantity, mark) {
                 left.push(leave(why));
                 continue;
@@ -170,9 +187,10 @@ impl Venue for BinanceVenue {
             if dust(rules, piece.quantity(), limit).is_some() {
                 break; // what is left cannot be sold: the next listing reports it
             }
-            self.client
-                .place_close_order(piece, &self.rules)
-                .map_err(venue_error)?;
+            wait(
+                "place_close_order",
+                self.client.place_close_order(piece, &self.rules),
+            )?;
             next = rest;
         }
         Ok(())

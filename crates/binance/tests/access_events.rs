@@ -13,18 +13,19 @@ use supreme_binance::*;
 use supreme_core::event::{Event, FnSink, SinkError, VecSink};
 use supreme_order_guard::Symbol;
 
-#[test]
-fn access_records_never_hold_the_api_key_the_signature_or_the_signed_query() {
+#[tokio::test(flavor = "current_thread")]
+async fn access_records_never_hold_the_api_key_the_signature_or_the_signed_query() {
     let (sim, _server, client) = setup();
     let seen = Arc::new(VecSink::new());
     let client = client.with_events(seen.clone());
-    client.sync_time().unwrap();
+    client.sync_time().await.unwrap();
     let placed = client
         .place_order(support::approve(order("bot-1")))
+        .await
         .unwrap();
     assert_eq!(placed.status, "NEW");
     let btc = Symbol::new("BTCUSDT").unwrap();
-    client.cancel_order(&btc, "bot-1").unwrap();
+    client.cancel_order(&btc, "bot-1").await.unwrap();
     assert!(sim.open_orders().is_empty());
 
     let events = seen.take();
@@ -67,11 +68,11 @@ fn access_records_never_hold_the_api_key_the_signature_or_the_signed_query() {
     }
 }
 
-#[test]
-fn a_refused_access_record_is_counted_and_the_answer_still_returned() {
+#[tokio::test(flavor = "current_thread")]
+async fn a_refused_access_record_is_counted_and_the_answer_still_returned() {
     let (_sim, _server, client) = setup();
     let full = FnSink::new(|_: &Event| Err(SinkError::new("audit log", "disk full")));
     let client = client.with_events(Arc::new(full));
-    client.sync_time().unwrap();
+    client.sync_time().await.unwrap();
     assert_eq!(client.unrecorded_events(), 1);
 }

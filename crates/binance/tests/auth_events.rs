@@ -49,10 +49,11 @@ fn client(api_key: &str, secret: &str) -> (BinanceClient, Arc<VecSink>, Arc<SimS
     (client, seen, server)
 }
 
-fn refused(api_key: &str, secret: &str, code: i64, reason: &str) {
+async fn refused(api_key: &str, secret: &str, code: i64, reason: &str) {
     let (client, seen, _server) = client(api_key, secret);
     let err = client
         .signed("GET", "/api/v3/account", &Params::new())
+        .await
         .unwrap_err();
     assert!(
         matches!(err, Error::Api { code: c, .. } if c == code),
@@ -78,36 +79,40 @@ fn refused(api_key: &str, secret: &str, code: i64, reason: &str) {
     }
 }
 
-#[test]
-fn an_unknown_api_key_is_an_auth_failure() {
+#[tokio::test(flavor = "current_thread")]
+async fn an_unknown_api_key_is_an_auth_failure() {
     refused(
         "unknown-key-0042",
         SECRET,
         -2015,
         "invalid api key, ip or permissions",
-    );
+    )
+    .await;
 }
 
-#[test]
-fn a_malformed_api_key_is_an_auth_failure() {
-    refused("not a key", SECRET, -2014, "api key format invalid");
+#[tokio::test(flavor = "current_thread")]
+async fn a_malformed_api_key_is_an_auth_failure() {
+    refused("not a key", SECRET, -2014, "api key format invalid").await;
 }
 
-#[test]
-fn a_wrong_secret_is_an_invalid_signature_auth_failure() {
-    refused(API_KEY, WRONG_SECRET, -1022, "invalid signature");
+#[tokio::test(flavor = "current_thread")]
+async fn a_wrong_secret_is_an_invalid_signature_auth_failure() {
+    refused(API_KEY, WRONG_SECRET, -1022, "invalid signature").await;
 }
 
-#[test]
-fn other_refusals_are_no_auth_failure() {
+#[tokio::test(flavor = "current_thread")]
+async fn other_refusals_are_no_auth_failure() {
     let (client, seen, _server) = client(API_KEY, SECRET);
-    client.sync_time().unwrap();
+    client.sync_time().await.unwrap();
     // An order that does not exist: refused by the exchange (-2013), but
     // not for the key.
     let params = Params::new()
         .with("symbol", "BTCUSDT")
         .with("origClientOrderId", "never-sent");
-    let err = client.signed("GET", "/api/v3/order", &params).unwrap_err();
+    let err = client
+        .signed("GET", "/api/v3/order", &params)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Api { code: -2013, .. }), "{err}");
     assert!(seen.events().iter().all(|e| e.kind() != AUTH_FAILURE));
 }

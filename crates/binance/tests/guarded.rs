@@ -17,11 +17,11 @@ fn btc() -> Symbol {
     Symbol::new("BTCUSDT").unwrap()
 }
 
-#[test]
-fn orders_go_through_the_guarded_client_and_the_limiter() {
+#[tokio::test(flavor = "current_thread")]
+async fn orders_go_through_the_guarded_client_and_the_limiter() {
     let rig = rig();
     let client = rig.client();
-    client.sync_time().unwrap();
+    client.sync_time().await.unwrap();
     let order = Order::limit(
         btc(),
         Side::Buy,
@@ -30,7 +30,11 @@ fn orders_go_through_the_guarded_client_and_the_limiter() {
     )
     .with_client_order_id(ClientOrderId::new("g-1").unwrap());
     assert_eq!(
-        client.place_order(support::approve(order)).unwrap().status,
+        client
+            .place_order(support::approve(order))
+            .await
+            .unwrap()
+            .status,
         "NEW"
     );
     // The limiter counted what the exchange counted (synced from headers).
@@ -46,13 +50,14 @@ fn orders_go_through_the_guarded_client_and_the_limiter() {
     );
 }
 
-#[test]
-fn ssrf_and_allowlist_are_enforced_before_any_connection() {
+#[tokio::test(flavor = "current_thread")]
+async fn ssrf_and_allowlist_are_enforced_before_any_connection() {
     let rig = rig();
     let port = rig.server.addr().port();
     let metadata = rig
         .transport
         .check_url(&format!("https://status.binance.test:{port}/"))
+        .await
         .unwrap_err();
     match metadata {
         NetError::AddressDenied { denied, .. } => {
@@ -62,17 +67,17 @@ fn ssrf_and_allowlist_are_enforced_before_any_connection() {
     }
     let evil = format!("https://evil.example.com:{port}/");
     assert!(matches!(
-        rig.transport.check_url(&evil),
+        rig.transport.check_url(&evil).await,
         Err(NetError::HostNotAllowed { .. })
     ));
     assert!(matches!(
-        rig.transport.check_url("http://api.binance.test/"),
+        rig.transport.check_url("http://api.binance.test/").await,
         Err(NetError::SchemeNotHttps { .. })
     ));
 }
 
-#[test]
-fn a_lost_order_answer_is_outcome_unknown_and_sent_once() {
+#[tokio::test(flavor = "current_thread")]
+async fn a_lost_order_answer_is_outcome_unknown_and_sent_once() {
     let rig = rig();
     let client = rig.client();
     rig.sim.set_faults(Faults {
@@ -86,11 +91,14 @@ fn a_lost_order_answer_is_outcome_unknown_and_sent_once() {
         "24000".parse().unwrap(),
     )
     .with_client_order_id(ClientOrderId::new("g-lost").unwrap());
-    let err = client.place_order(support::approve(order)).unwrap_err();
+    let err = client
+        .place_order(support::approve(order))
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
     assert_eq!(rig.sim.orders().len(), 1, "never re-sent");
     assert!(matches!(
-        client.reconcile(&btc(), "g-lost").unwrap(),
+        client.reconcile(&btc(), "g-lost").await.unwrap(),
         Reconciled::Found(_)
     ));
 }

@@ -34,7 +34,7 @@ const HOST: &str = "api.binance.test";
 struct Rig {
     sim: SimBinance,
     switch: KillSwitch,
-    client: Arc<BinanceClient>,
+    client: blocking::BinanceClient,
     venue: BinanceVenue,
     _server: SimServer,
     _dns: DnsServer,
@@ -88,14 +88,16 @@ fn rig() -> Rig {
     let transport = GuardedTransport::new(net, &base, limiter)
         .unwrap()
         .with_kill_switch(switch.gate());
-    let client = Arc::new(BinanceClient::new(
+    // Strategy threads and the halt's thread, all outside any runtime: the
+    // blocking wrapper drives the async client on its shared runtime.
+    let client = blocking::BinanceClient::new(BinanceClient::new(
         transport,
         API_KEY,
         vault().signer("binance-hmac").unwrap(),
     ));
     let rules = Arc::new(ExchangeInfo::from_json(SAMPLE_EXCHANGE_INFO).unwrap());
     let (usdt, btc) = usdt_btc();
-    let venue = BinanceVenue::new(client.clone(), rules, usdt, [btc]);
+    let venue = BinanceVenue::new(client.async_client().clone(), rules, usdt, [btc]);
     Rig {
         sim,
         switch,

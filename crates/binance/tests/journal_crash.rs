@@ -28,7 +28,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use support::*;
-use supreme_binance::BinanceClient;
+use supreme_binance::{BinanceClient, blocking};
 use supreme_gate::{Error as GateError, LiveStatus, Rejection, parse_journal};
 use supreme_kill_switch::KillSwitch;
 use supreme_testkit::binance::{Faults, OrderStatus, SimBinance};
@@ -38,12 +38,17 @@ const FIRST: &str = "crash-first-1";
 /// The order the restarted bot places once reconciled.
 const SECOND: &str = "crash-after-restart-2";
 
-fn client(addr: &str, ca: &Path) -> BinanceClient {
+/// The children are plain (not async) programs: the blocking wrapper.
+fn client(addr: &str, ca: &Path) -> blocking::BinanceClient {
     let transport = DerTransport {
         addr: addr.parse::<SocketAddr>().unwrap(),
         ca_der: std::fs::read(ca).unwrap(),
     };
-    BinanceClient::new(transport, API_KEY, vault().signer("binance-hmac").unwrap())
+    blocking::BinanceClient::new(BinanceClient::new(
+        transport,
+        API_KEY,
+        vault().signer("binance-hmac").unwrap(),
+    ))
 }
 
 /// The bot that is killed: an empty journal, so it reconciles at once, then

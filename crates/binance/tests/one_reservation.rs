@@ -45,7 +45,7 @@ struct Frozen {
     switch: KillSwitch,
 }
 
-fn frozen() -> Frozen {
+async fn frozen() -> Frozen {
     // A real date (the simulator checks each signed timestamp against it),
     // which then stands still.
     let clock = Arc::new(FakeClock::new(SystemClock.now_ms()));
@@ -53,7 +53,7 @@ fn frozen() -> Frozen {
     let sim = SimBinance::with_sample().with_clock(Arc::new(move || sim_clock.now_ms()));
     let rig = rig_with(sim, clock.clone());
     let client = rig.client().with_clock(clock.clone());
-    client.sync_time().unwrap(); // weight 1, no order
+    client.sync_time().await.unwrap(); // weight 1, no order
     Frozen {
         rig,
         clock,
@@ -114,7 +114,7 @@ fn approve<L: RateCheck>(
 }
 
 /// Places `n` resting limit orders (`{prefix}-{i}`), each approved by `gate`.
-fn place<L: RateCheck>(
+async fn place<L: RateCheck>(
     f: &Frozen,
     client: &BinanceClient,
     gate: &Gate<NoRiskLimits, L>,
@@ -127,17 +127,18 @@ fn place<L: RateCheck>(
         let order = support::order(&format!("{prefix}-{i}"));
         let state = client
             .place_order(approve(gate, &order, f.clock.now_ms()))
+            .await
             .unwrap();
         assert_eq!(state.status, "NEW");
     }
 }
 
-#[test]
-fn ten_gated_orders_count_ten_at_the_exchange_and_ten_locally() {
-    let f = frozen();
+#[tokio::test(flavor = "current_thread")]
+async fn ten_gated_orders_count_ten_at_the_exchange_and_ten_locally() {
+    let f = frozen().await;
     assert_eq!(f.local(), (0, 0, 1), "only the time sync so far");
     let gate = f.gate(f.limiter().clone());
-    place(&f, &f.client, &gate, 10, "one");
+    place(&f, &f.client, &gate, 10, "one").await;
 
     let usage = f.client.usage();
     assert_eq!(usage.order_count_10s, Some(10), "the exchange counted 10");
@@ -154,23 +155,23 @@ fn ten_gated_orders_count_ten_at_the_exchange_and_ten_locally() {
 struct DropsPermit(Arc<GuardedTransport<Arc<FakeClock>>>);
 
 impl Transport for DropsPermit {
-    fn send(&self, req: &Request) -> Result<Response, TransportError> {
-        self.0.send(req)
+    async fn send(&self, req: &Request) -> Result<Response, TransportError> {
+        self.0.send(req).await
     }
 }
 
-#[test]
-fn without_the_permit_each_order_is_counted_twice_locally() {
-    let f = frozen();
+#[tokio::test(flavor = "current_thread")]
+async fn without_the_permit_each_order_is_counted_twice_locally() {
+    let f = frozen().await;
     let client = BinanceClient::new(
         DropsPermit(f.rig.transport.clone()),
         support::API_KEY,
         support::vault().signer("binance-hmac").unwrap(),
     )
     .with_clock(f.clock.clone());
-    client.sync_time().unwrap();
+    client.sync_time().await.unwrap();
     let gate = f.gate(f.limiter().clone());
-    place(&f, &client, &gate, 10, "twice");
+    place(&f, &client, &gate, 10, "twice").await;
 
     assert_eq!(client.usage().order_count_10s, Some(10));
     // Half of the ORDERS window gone for nothing: the bug the permit fixes.
@@ -191,11 +192,11 @@ impl RateCheck for NoWeight {
     }
 }
 
-#[test]
-fn an_order_whose_permit_does_not_cover_its_weight_is_counted_in_full() {
-    let f = frozen();
+#[tokio::test(flavor = "current_thread")]
+async fn an_order_whose_permit_does_not_cover_its_weight_is_counted_in_full() {
+    let f = frozen().await;
     let gate = f.gate(NoWeight(f.limiter().clone()));
-    place(&f, &f.client, &gate, 3, "short");
+    place(&f, &f.client, &gate, 3, "short").await;
 
     let usage = f.client.usage();
     assert_eq!(usage.order_count_10s, Some(3));
@@ -205,9 +206,9 @@ fn an_order_whose_permit_does_not_cover_its_weight_is_counted_in_full() {
     assert_eq!(f.local(), (6, 6, 4));
 }
 
-#[test]
-fn a_permit_smaller_than_a_request_is_dropped_and_the_request_counted_in_full() {
-    let f = frozen();
+#[tokio::test(flavor = "current_thread")]
+async fn a_permit_smaller_than_a_request_is_dropped_and_the_request_counted_in_full() {
+    let f = frozen().await;
     let permit = f.limiter().try_reserve(Cost::order(1)).unwrap();
     assert_eq!(f.local(), (1, 1, 2));
     let req = Request {
@@ -218,7 +219,7 @@ fn a_permit_smaller_than_a_request_is_dropped_and_the_request_counted_in_full() 
         weight: 20,
         max_body_bytes: DEFAULT_MAX_BODY_BYTES,
     };
-    let resp = f.rig.transport.send_charged(&req, permit).unwrap();
+    let resp = f.rig.transport.send_charged(&req, permit).await.unwrap();
     assert_eq!(resp.status, 200);
     let sim_weight: u32 = resp
         .header("x-mbx-used-weight-1m")
@@ -230,11 +231,11 @@ fn a_permit_smaller_than_a_request_is_dropped_and_the_request_counted_in_full() 
     assert_eq!(f.local(), (1, 1, 22));
 }
 
-#[test]
-fn plain_requests_count_their_weight_once() {
-    let f = frozen();
+#[tokio::test(flavor = "current_thread")]
+async fn plain_requests_count_their_weight_once() {
+    let f = frozen().await;
     for _ in 0..3 {
-        f.client.balances().unwrap(); // GET /api/v3/account, weight 20
+        f.client.balances().await.unwrap(); // GET /api/v3/account, weight 20
     }
     assert_eq!(f.client.usage().used_weight_1m, Some(61));
     assert_eq!(f.local(), (0, 0, 61));

@@ -9,8 +9,8 @@
 mod support;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
 use support::{API_KEY, SECRET, order, vault};
@@ -25,6 +25,7 @@ use supreme_testkit::binance::{ApiKey, ApiRestrictions, KeyCredential, SimBinanc
 use supreme_testkit::dns::DnsServer;
 use supreme_testkit::relay::Relay;
 use supreme_testkit::tls::spki_pin;
+use tokio::sync::Barrier;
 
 const HOST: &str = "api.binance.test";
 /// 127.0.0.1 (the simulator itself) and 127.0.0.2..=16 (relays to it).
@@ -117,16 +118,23 @@ fn assert_truthful(sim: &SimBinance, id: &str, result: &Result<OrderState, Error
     }
 }
 
-#[test]
-fn dns_rotation_between_two_orders_on_a_pooled_connection_never_reports_a_sent_order_unsent() {
+#[tokio::test(flavor = "current_thread")]
+async fn dns_rotation_between_two_orders_on_a_pooled_connection_never_reports_a_sent_order_unsent()
+{
     let rig = rig();
-    let first = rig.client.place_order(support::approve(order("rot-1")));
+    let first = rig
+        .client
+        .place_order(support::approve(order("rot-1")))
+        .await;
     assert_truthful(&rig.sim, "rot-1", &first);
     assert_eq!(first.unwrap().status, "NEW");
     // The CDN rotates: the next answer no longer lists the address the
     // pooled connection reached.
     rig.dns.set(HOST, &[addr(2)]);
-    let second = rig.client.place_order(support::approve(order("rot-2")));
+    let second = rig
+        .client
+        .place_order(support::approve(order("rot-2")))
+        .await;
     assert_truthful(&rig.sim, "rot-2", &second);
     assert_eq!(second.unwrap().status, "NEW");
     // It went out on the pooled connection (judged when it was opened), not
@@ -135,44 +143,44 @@ fn dns_rotation_between_two_orders_on_a_pooled_connection_never_reports_a_sent_o
     assert!(seen(&rig.sim, "rot-1") && seen(&rig.sim, "rot-2"));
 }
 
-#[test]
-fn sixteen_concurrent_orders_to_different_judged_addresses_are_never_reported_unsent() {
-    let rig = rig();
-    let stop = AtomicBool::new(false);
-    let barrier = Barrier::new(16);
-    let results: Vec<_> = std::thread::scope(|scope| {
-        // The nameserver's answer changes every millisecond, through all 16 addresses.
-        let rotator = scope.spawn(|| {
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixteen_concurrent_orders_to_different_judged_addresses_are_never_reported_unsent() {
+    let rig = Arc::new(rig());
+    let stop = Arc::new(AtomicBool::new(false));
+    let barrier = Arc::new(Barrier::new(16));
+    // The nameserver's answer changes every millisecond, through all 16 addresses.
+    let rotator = tokio::spawn({
+        let (rig, stop) = (rig.clone(), stop.clone());
+        async move {
             let mut i = 0u8;
             while !stop.load(Ordering::SeqCst) {
                 rig.dns.set(HOST, &[addr(i % ADDRS + 1)]);
                 i = i.wrapping_add(1);
-                std::thread::sleep(Duration::from_millis(1));
+                tokio::time::sleep(Duration::from_millis(1)).await;
             }
-        });
-        let threads: Vec<_> = (0..16)
-            .map(|t| {
-                let (client, barrier) = (&rig.client, &barrier);
-                scope.spawn(move || {
-                    barrier.wait();
-                    (0..3)
-                        .map(|k| {
-                            let id = format!("conc-{t}-{k}");
-                            let r = client.place_order(support::approve(order(&id)));
-                            (id, r)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        let results = threads
-            .into_iter()
-            .flat_map(|t| t.join().unwrap())
-            .collect();
-        stop.store(true, Ordering::SeqCst);
-        rotator.join().unwrap();
-        results
+        }
     });
+    let tasks: Vec<_> = (0..16)
+        .map(|t| {
+            let (client, barrier) = (rig.client.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                let mut out = Vec::new();
+                for k in 0..3 {
+                    let id = format!("conc-{t}-{k}");
+                    let r = client.place_order(support::approve(order(&id))).await;
+                    out.push((id, r));
+                }
+                out
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for task in tasks {
+        results.extend(task.await.unwrap());
+    }
+    stop.store(true, Ordering::SeqCst);
+    rotator.await.unwrap();
     for (id, r) in &results {
         assert_truthful(&rig.sim, id, r);
         assert!(r.is_ok(), "{id}: {r:?}");
@@ -183,12 +191,15 @@ fn sixteen_concurrent_orders_to_different_judged_addresses_are_never_reported_un
     assert!(rig.relays.iter().map(Relay::accepted).sum::<u64>() > 0);
 }
 
-#[test]
-fn an_order_answered_without_hsts_is_outcome_unknown_not_unsent() {
+#[tokio::test(flavor = "current_thread")]
+async fn an_order_answered_without_hsts_is_outcome_unknown_not_unsent() {
     // HSTS is judged on the answer, after the order was sent: refusing the
     // answer must not make the order look unsent.
     let rig = rig_with(HstsMode::Require);
-    let result = rig.client.place_order(support::approve(order("hsts-1")));
+    let result = rig
+        .client
+        .place_order(support::approve(order("hsts-1")))
+        .await;
     assert_truthful(&rig.sim, "hsts-1", &result);
     match result {
         Err(Error::OutcomeUnknown {

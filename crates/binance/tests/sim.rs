@@ -25,8 +25,8 @@ fn limit_buy(id: &str) -> Order {
     .with_client_order_id(ClientOrderId::new(id).unwrap())
 }
 
-#[test]
-fn binance_documented_signature_through_the_vault() {
+#[tokio::test(flavor = "current_thread")]
+async fn binance_documented_signature_through_the_vault() {
     let signer = vault().signer("binance-hmac").unwrap();
     let payload = Params::new()
         .with("symbol", "LTCBTC")
@@ -44,11 +44,12 @@ fn binance_documented_signature_through_the_vault() {
     );
 }
 
-#[test]
-fn place_query_cancel_over_tls() {
+#[tokio::test(flavor = "current_thread")]
+async fn place_query_cancel_over_tls() {
     let (sim, _server, client) = setup();
     let placed = client
         .place_order(support::approve(limit_buy("bot-1")))
+        .await
         .unwrap();
     assert_eq!(
         (placed.status.as_str(), placed.client_order_id.as_str()),
@@ -56,22 +57,25 @@ fn place_query_cancel_over_tls() {
     );
     assert_eq!(client.usage().order_count_10s, Some(1));
     assert!(client.usage().used_weight_1m.is_some());
-    let found = client.query_order(&btc(), "bot-1").unwrap().unwrap();
+    let found = client.query_order(&btc(), "bot-1").await.unwrap().unwrap();
     assert!(found.is_open());
-    assert_eq!(client.open_orders(None).unwrap().len(), 1);
-    let cancelled = client.cancel_order(&btc(), "bot-1").unwrap();
+    assert_eq!(client.open_orders(None).await.unwrap().len(), 1);
+    let cancelled = client.cancel_order(&btc(), "bot-1").await.unwrap();
     assert_eq!(cancelled.status, "CANCELED");
     assert!(sim.open_orders().is_empty());
     assert_eq!(
-        client.cancel_open_orders(&btc()).unwrap(),
+        client.cancel_open_orders(&btc()).await.unwrap(),
         0,
         "nothing left is not an error"
     );
-    assert_eq!(client.query_order(&btc(), "never-sent").unwrap(), None);
+    assert_eq!(
+        client.query_order(&btc(), "never-sent").await.unwrap(),
+        None
+    );
 }
 
-#[test]
-fn filter_rejection_is_a_typed_api_error() {
+#[tokio::test(flavor = "current_thread")]
+async fn filter_rejection_is_a_typed_api_error() {
     let (_sim, _server, client) = setup();
     let off_tick = Order::limit(
         btc(),
@@ -90,7 +94,10 @@ fn filter_rejection_is_a_typed_api_error() {
         &supreme_kill_switch::KillSwitch::builder().build(),
         supreme_order_guard::ExchangeInfo::from_json(&stale_rules).unwrap(),
     );
-    match client.place_order(support::approve_with(&gate, off_tick)) {
+    match client
+        .place_order(support::approve_with(&gate, off_tick))
+        .await
+    {
         Err(Error::Api {
             status: 400,
             code: -1013,
@@ -100,42 +107,44 @@ fn filter_rejection_is_a_typed_api_error() {
     }
 }
 
-#[test]
-fn ed25519_keys_sign_through_the_vault() {
+#[tokio::test(flavor = "current_thread")]
+async fn ed25519_keys_sign_through_the_vault() {
     let (sim, server, _) = setup();
     let client = ed25519_client(&sim, &server);
-    assert_eq!(client.balances().unwrap().len(), 2);
+    assert_eq!(client.balances().await.unwrap().len(), 2);
     assert_eq!(
         client
             .place_order(support::approve(limit_buy("ed-1")))
+            .await
             .unwrap()
             .status,
         "NEW"
     );
 }
 
-#[test]
-fn clock_skew_is_measured_and_recovered() {
+#[tokio::test(flavor = "current_thread")]
+async fn clock_skew_is_measured_and_recovered() {
     let (sim, _server, client) = setup();
     sim.set_faults(Faults {
         clock_skew_ms: 7_000,
         ..Faults::default()
     });
     // The first signed call is refused (-1021), the client re-measures and retries.
-    assert_eq!(client.balances().unwrap().len(), 2);
+    assert_eq!(client.balances().await.unwrap().len(), 2);
     let offset = client.clock_offset_ms();
     assert!((6_500..=7_500).contains(&offset), "offset {offset}");
     assert_eq!(
         client
             .place_order(support::approve(limit_buy("after-skew")))
+            .await
             .unwrap()
             .status,
         "NEW"
     );
 }
 
-#[test]
-fn rate_limit_429_then_ban_418() {
+#[tokio::test(flavor = "current_thread")]
+async fn rate_limit_429_then_ban_418() {
     let (sim, _server, client) = setup();
     sim.set_limits(LimitConfig {
         weight_per_minute: 3,
@@ -143,22 +152,22 @@ fn rate_limit_429_then_ban_418() {
         ..LimitConfig::default()
     });
     for _ in 0..3 {
-        client.sync_time().unwrap();
+        client.sync_time().await.unwrap();
     }
     assert!(matches!(
-        client.sync_time(),
+        client.sync_time().await,
         Err(Error::RateLimited {
             retry_after_s: 1..=60
         })
     ));
     assert!(matches!(
-        client.sync_time(),
+        client.sync_time().await,
         Err(Error::Banned { retry_after_s: 120 })
     ));
 }
 
-#[test]
-fn lost_answer_is_outcome_unknown_and_reconciled_without_resending() {
+#[tokio::test(flavor = "current_thread")]
+async fn lost_answer_is_outcome_unknown_and_reconciled_without_resending() {
     let (sim, _server, client) = setup();
     // "Not found" waits out recvWindow + 1 s on the real clock: keep it short.
     let client = client.with_recv_window_ms(500);
@@ -168,6 +177,7 @@ fn lost_answer_is_outcome_unknown_and_reconciled_without_resending() {
     });
     let err = client
         .place_order(support::approve(limit_buy("lost-1")))
+        .await
         .unwrap_err();
     let Error::OutcomeUnknown {
         client_order_id, ..
@@ -177,7 +187,7 @@ fn lost_answer_is_outcome_unknown_and_reconciled_without_resending() {
     };
     assert_eq!(client_order_id, "lost-1");
     assert_eq!(sim.orders().len(), 1, "sent once");
-    match client.reconcile(&btc(), &client_order_id).unwrap() {
+    match client.reconcile(&btc(), &client_order_id).await.unwrap() {
         Reconciled::Found(state) => assert_eq!(state.status, "NEW"),
         Reconciled::NotFound => panic!("the order was accepted"),
     }
@@ -189,20 +199,24 @@ fn lost_answer_is_outcome_unknown_and_reconciled_without_resending() {
     });
     let err = client
         .place_order(support::approve(limit_buy("lost-2")))
+        .await
         .unwrap_err();
     assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
     assert_eq!(
-        client.reconcile(&btc(), "lost-2").unwrap(),
+        client.reconcile(&btc(), "lost-2").await.unwrap(),
         Reconciled::NotFound
     );
     assert_eq!(sim.orders().len(), 1, "a 5xx is not retried");
 }
 
-#[test]
-fn least_privilege_at_start() {
+#[tokio::test(flavor = "current_thread")]
+async fn least_privilege_at_start() {
     let (sim, server, client) = setup();
     assert_eq!(
-        client.check_key_privileges(KeyPolicy::default()).unwrap(),
+        client
+            .check_key_privileges(KeyPolicy::default())
+            .await
+            .unwrap(),
         Vec::<String>::new()
     );
     let open = ApiRestrictions {
@@ -217,15 +231,18 @@ fn least_privilege_at_start() {
     assert_eq!(
         client
             .check_key_privileges(KeyPolicy::default())
+            .await
             .unwrap()
             .len(),
         1
     );
     assert!(matches!(
-        client.check_key_privileges(KeyPolicy {
-            require_ip_restriction: true,
-            ..KeyPolicy::default()
-        }),
+        client
+            .check_key_privileges(KeyPolicy {
+                require_ip_restriction: true,
+                ..KeyPolicy::default()
+            })
+            .await,
         Err(Error::KeyTooPowerful(_))
     ));
     let withdraw = ApiRestrictions {
@@ -239,6 +256,7 @@ fn least_privilege_at_start() {
     });
     let err = client
         .check_key_privileges(KeyPolicy::default())
+        .await
         .unwrap_err();
     assert!(err.to_string().contains("enableWithdrawals"), "{err}");
     drop(server);
@@ -247,8 +265,8 @@ fn least_privilege_at_start() {
 /// The simulator answers each power the key may hold; every one beyond
 /// reading and spot trading refuses the key, by name, and so do an unknown
 /// `enable*` flag set to true and an answer missing a flag.
-#[test]
-fn key_with_any_extra_power_or_a_missing_flag_is_refused() {
+#[tokio::test(flavor = "current_thread")]
+async fn key_with_any_extra_power_or_a_missing_flag_is_refused() {
     let (sim, server, client) = setup();
     let key = |restrictions: ApiRestrictions| {
         sim.add_key(ApiKey {
@@ -327,10 +345,13 @@ fn key_with_any_extra_power_or_a_missing_flag_is_refused() {
         key(restrictions);
         let err = client
             .check_key_privileges(KeyPolicy::default())
+            .await
             .unwrap_err();
         assert!(matches!(err, Error::KeyTooPowerful(_)), "{flag}: {err}");
         assert!(err.to_string().contains(flag), "{flag}: {err}");
-        let allowed = client.check_key_privileges(KeyPolicy::default().allow(flag));
+        let allowed = client
+            .check_key_privileges(KeyPolicy::default().allow(flag))
+            .await;
         assert_eq!(allowed.unwrap(), Vec::<String>::new(), "{flag}");
     }
     key(ApiRestrictions {
@@ -343,6 +364,7 @@ fn key_with_any_extra_power_or_a_missing_flag_is_refused() {
     });
     let err = client
         .check_key_privileges(KeyPolicy::default())
+        .await
         .unwrap_err();
     assert!(
         err.to_string().contains("enableX is granted and unknown"),
@@ -356,6 +378,7 @@ fn key_with_any_extra_power_or_a_missing_flag_is_refused() {
     });
     let err = client
         .check_key_privileges(KeyPolicy::default())
+        .await
         .unwrap_err();
     assert!(err.to_string().contains("lacks enableWithdrawals"), "{err}");
     let now = std::time::SystemTime::now()
@@ -367,7 +390,10 @@ fn key_with_any_extra_power_or_a_missing_flag_is_refused() {
         trading_authority_expiration_time: soon,
         ..base
     });
-    let warnings = client.check_key_privileges(KeyPolicy::default()).unwrap();
+    let warnings = client
+        .check_key_privileges(KeyPolicy::default())
+        .await
+        .unwrap();
     assert!(
         warnings
             .iter()
@@ -377,22 +403,23 @@ fn key_with_any_extra_power_or_a_missing_flag_is_refused() {
     drop(server);
 }
 
-#[test]
-fn exchange_info_loads_into_order_guard() {
+#[tokio::test(flavor = "current_thread")]
+async fn exchange_info_loads_into_order_guard() {
     let (_sim, _server, client) = setup();
-    let info = client.exchange_info().unwrap();
+    let info = client.exchange_info().await.unwrap();
     assert!(info.symbol(&btc()).is_some());
     assert_eq!(info.rate_limits.len(), 4);
 }
 
-#[test]
-fn kill_switch_trip_leaves_the_simulator_clean() {
+#[tokio::test(flavor = "current_thread")]
+async fn kill_switch_trip_leaves_the_simulator_clean() {
     use supreme_kill_switch::{FlattenConfig, HaltConfig, KillSwitch, State, TripRequest};
     let (sim, _server, client) = setup();
     let client = Arc::new(client);
     for i in 0..5 {
         client
             .place_order(support::approve(limit_buy(&format!("open-{i}"))))
+            .await
             .unwrap();
     }
     let sell = Order::limit(
@@ -401,9 +428,9 @@ fn kill_switch_trip_leaves_the_simulator_clean() {
         "0.1".parse().unwrap(),
         "30000".parse().unwrap(),
     );
-    client.place_order(support::approve(sell)).unwrap();
+    client.place_order(support::approve(sell)).await.unwrap();
     assert_eq!(sim.open_orders().len(), 6);
-    let rules = Arc::new(client.exchange_info().unwrap());
+    let rules = Arc::new(client.exchange_info().await.unwrap());
     let (usdt, btc) = usdt_btc();
     let venue = BinanceVenue::new(client.clone(), rules, usdt, [btc]);
     let switch = KillSwitch::builder().build();
@@ -411,14 +438,14 @@ fn kill_switch_trip_leaves_the_simulator_clean() {
         .trip(TripRequest::manual("drawdown", "test"))
         .unwrap();
     let flatten = FlattenConfig::new(100, "1".parse().unwrap()).unwrap();
-    let report = switch
-        .halt(
-            &venue,
-            &HaltConfig {
-                flatten: Some(flatten),
-                ..HaltConfig::default()
-            },
-        )
+    let config = HaltConfig {
+        flatten: Some(flatten),
+        ..HaltConfig::default()
+    };
+    // The halt runs on its own thread, outside the test's runtime (the
+    // venue blocks on the blocking wrappers' runtime).
+    let report = std::thread::scope(|s| s.spawn(|| switch.halt(&venue, &config)).join())
+        .unwrap()
         .unwrap();
     assert_eq!(switch.state(), State::Halted);
     assert_eq!(report.orders_found, 6);

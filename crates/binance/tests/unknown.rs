@@ -1,12 +1,15 @@
 //! Orders whose outcome is unknown, and what the client lets slip: each
 //! attack against the simulated exchange over real TLS on loopback, on a
-//! clock the test drives (shared by the client and the exchange).
+//! clock the test drives (shared by the client and the exchange): tokio's
+//! paused time, which `reconcile`'s `tokio::time::sleep` advances.
 
 #![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
 
 mod support;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use support::*;
 use supreme_binance::*;
@@ -18,14 +21,47 @@ const T0: u64 = 1_764_547_200_000;
 struct Rig {
     sim: SimBinance,
     client: BinanceClient,
-    /// Driven by the test; the client sleeping advances it.
-    clock: Arc<FakeClock>,
+    /// Tokio's paused time: the client sleeping advances it.
+    clock: Arc<PausedClock>,
+}
+
+/// A core [`Clock`] on tokio's time (paused in these tests, so a
+/// `tokio::time::sleep` advances it at once), starting at `T0`. Each reading
+/// is published for the simulator, whose server thread is outside the
+/// runtime: it sees the time of the client's latest reading (taken right
+/// before each request is signed).
+#[derive(Debug)]
+struct PausedClock {
+    start: tokio::time::Instant,
+    seen: AtomicU64,
+}
+
+impl PausedClock {
+    fn new() -> Self {
+        Self {
+            start: tokio::time::Instant::now(),
+            seen: AtomicU64::new(T0),
+        }
+    }
+}
+
+impl Clock for PausedClock {
+    fn now_ms(&self) -> u64 {
+        let now = T0 + supreme_core::time::duration_ms(self.monotonic());
+        self.seen.fetch_max(now, Ordering::SeqCst);
+        now
+    }
+
+    fn monotonic(&self) -> Duration {
+        self.start.elapsed()
+    }
 }
 
 fn rig_with<T: Transport + 'static>(wrap: impl FnOnce(TlsTransport) -> T) -> Rig {
-    let clock = Arc::new(FakeClock::new(T0));
+    let clock = Arc::new(PausedClock::new());
     let sim_clock = clock.clone();
-    let sim = SimBinance::with_sample().with_clock(Arc::new(move || sim_clock.now_ms()));
+    let sim = SimBinance::with_sample()
+        .with_clock(Arc::new(move || sim_clock.seen.load(Ordering::SeqCst)));
     sim.add_key(ApiKey {
         key: API_KEY.into(),
         credential: KeyCredential::hmac(SECRET.as_bytes()),
@@ -69,8 +105,8 @@ fn assert_unknown(err: &Error, id: &str) {
     }
 }
 
-#[test]
-fn execution_status_unknown_is_reconciled_after_the_exchange_catches_up() {
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn execution_status_unknown_is_reconciled_after_the_exchange_catches_up() {
     for code in [-1007, -1006] {
         let r = rig();
         r.sim.set_faults(Faults {
@@ -84,11 +120,12 @@ fn execution_status_unknown_is_reconciled_after_the_exchange_catches_up() {
         let err = r
             .client
             .place_order(support::approve(limit_buy(&id)))
+            .await
             .unwrap_err();
         assert_unknown(&err, &id);
         assert!(r.sim.orders().is_empty(), "held back, not on the book yet");
         // A reconcile that looked once would say "not found" and invite a re-send.
-        match r.client.reconcile(&btc(), &id).unwrap() {
+        match r.client.reconcile(&btc(), &id).await.unwrap() {
             Reconciled::Found(state) => assert_eq!(state.client_order_id, id),
             Reconciled::NotFound => panic!("{code}: the order was accepted late"),
         }
@@ -97,8 +134,8 @@ fn execution_status_unknown_is_reconciled_after_the_exchange_catches_up() {
     }
 }
 
-#[test]
-fn not_found_is_said_only_after_the_recv_window_has_passed() {
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn not_found_is_said_only_after_the_recv_window_has_passed() {
     let r = rig();
     r.sim.set_faults(Faults {
         fail_next: 1,
@@ -107,11 +144,12 @@ fn not_found_is_said_only_after_the_recv_window_has_passed() {
     let err = r
         .client
         .place_order(support::approve(limit_buy("never-1")))
+        .await
         .unwrap_err();
     assert_unknown(&err, "never-1");
     let before = r.sim.request_count();
     assert_eq!(
-        r.client.reconcile(&btc(), "never-1").unwrap(),
+        r.client.reconcile(&btc(), "never-1").await.unwrap(),
         Reconciled::NotFound
     );
     // Signed at T0 with recvWindow 5,000 ms, accepted up to 1,000 ms ahead.
@@ -123,8 +161,8 @@ fn not_found_is_said_only_after_the_recv_window_has_passed() {
     assert!(r.sim.orders().is_empty());
 }
 
-#[test]
-fn unreadable_2xx_order_answer_is_outcome_unknown() {
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn unreadable_2xx_order_answer_is_outcome_unknown() {
     let r = rig();
     r.sim.set_faults(Faults {
         garble_after_accept: 1,
@@ -133,22 +171,24 @@ fn unreadable_2xx_order_answer_is_outcome_unknown() {
     let err = r
         .client
         .place_order(support::approve(limit_buy("garbled-1")))
+        .await
         .unwrap_err();
     assert_unknown(&err, "garbled-1");
     assert!(matches!(
-        r.client.reconcile(&btc(), "garbled-1").unwrap(),
+        r.client.reconcile(&btc(), "garbled-1").await.unwrap(),
         Reconciled::Found(_)
     ));
 }
 
-#[test]
-fn an_endless_body_is_refused_past_the_cap() {
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn an_endless_body_is_refused_past_the_cap() {
     let r = rig();
     let client = r.client.with_max_body_bytes(256);
-    let err = client.exchange_info().unwrap_err();
+    let err = client.exchange_info().await.unwrap_err();
     assert!(err.to_string().contains("over the limit"), "{err}");
     let err = client
         .place_order(support::approve(limit_buy("big-1")))
+        .await
         .unwrap_err();
     assert_unknown(&err, "big-1");
     assert_eq!(
@@ -167,9 +207,9 @@ struct EchoingTransport {
 }
 
 impl Transport for EchoingTransport {
-    fn send(&self, req: &Request) -> Result<Response, TransportError> {
+    async fn send(&self, req: &Request) -> Result<Response, TransportError> {
         self.seen.lock().unwrap().push(format!("{req:?}"));
-        let resp = self.inner.send(req)?;
+        let resp = self.inner.send(req).await?;
         if req.path != "/api/v3/order" {
             return Ok(resp);
         }
@@ -185,8 +225,8 @@ impl Transport for EchoingTransport {
     }
 }
 
-#[test]
-fn debug_output_and_error_text_leave_out_the_api_key_and_signed_query() {
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn debug_output_and_error_text_leave_out_the_api_key_and_signed_query() {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let seen2 = seen.clone();
     let r = rig_with(move |inner| EchoingTransport { inner, seen: seen2 });
@@ -195,6 +235,7 @@ fn debug_output_and_error_text_leave_out_the_api_key_and_signed_query() {
     let err = r
         .client
         .place_order(support::approve(limit_buy("echo-1")))
+        .await
         .unwrap_err();
     assert_unknown(&err, "echo-1");
     let texts = [err.to_string(), format!("{err:?}")];

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use support::*;
-use supreme_binance::BinanceVenue;
+use supreme_binance::{BinanceVenue, blocking};
 use supreme_kill_switch::{FlattenConfig, HaltConfig, KillSwitch, RetryPolicy, State, TripRequest};
 use supreme_order_guard::{ONE, SAMPLE_EXCHANGE_INFO};
 use supreme_testkit::binance::{RouteFault, SimBinance, SimServer};
@@ -46,10 +46,12 @@ fn venue_setup(btc: &str) -> (SimBinance, BinanceVenue, Arc<SimServer>) {
     sim.set_balance("BTC", btc);
     sim.set_balance("BNB", "1.5");
     let (sim, server, client) = setup_with(sim);
-    let client = Arc::new(client);
+    // The kill switch's Venue is blocking: the halt runs on its own thread,
+    // outside any runtime, as these tests do.
+    let client = blocking::BinanceClient::new(client);
     let rules = Arc::new(client.exchange_info().unwrap());
     let (usdt, btc) = usdt_btc();
-    let venue = BinanceVenue::new(client, rules, usdt, [btc]);
+    let venue = BinanceVenue::new(client.async_client().clone(), rules, usdt, [btc]);
     (sim, venue, server)
 }
 
@@ -170,4 +172,33 @@ fn flatten_at_a_mark_whose_slippage_bound_needs_ten_decimals_is_sent_not_refused
         .collect();
     // The sell's floor, rounded up to the tick: never below mark × 99 %.
     assert_eq!(sold, ["24750.13"]);
+}
+
+#[test]
+fn a_halt_run_inside_a_tokio_runtime_is_not_verified_and_sends_nothing() {
+    let (sim, venue, _server) = venue_setup("0.5");
+    let switch = tripped();
+    for rt in [
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap(),
+        tokio::runtime::Builder::new_multi_thread().build().unwrap(),
+    ] {
+        // Wrong, but it must fail closed: the venue's blocking calls refuse
+        // with the typed error, never a panic, and the halt says NOT VERIFIED.
+        let err = rt
+            .block_on(async { switch.halt(&venue, &config()) })
+            .unwrap_err();
+        assert!(
+            matches!(err, supreme_kill_switch::Error::HaltIncomplete { .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("inside a tokio runtime"), "{err}");
+        assert_ne!(switch.state(), State::Halted);
+    }
+    assert!(sim.orders().is_empty());
+    assert_eq!(total(&sim, "BTC"), 50_000_000);
+    // Outside any runtime, the same halt verifies.
+    switch.halt(&venue, &config()).unwrap();
+    assert_eq!(switch.state(), State::Halted);
 }

@@ -1,5 +1,5 @@
 //! A real TLS transport to the simulated exchange, and vault-held keys.
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code, unused_macros, unused_imports, clippy::unwrap_used)]
 
 pub(crate) mod guarded;
 
@@ -32,8 +32,9 @@ pub(crate) const SECRET: &str = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65X
 pub(crate) struct TlsTransport(pub(crate) Arc<SimServer>);
 
 impl Transport for TlsTransport {
-    fn send(&self, req: &Request) -> Result<Response, TransportError> {
-        send_tls(self.0.addr(), self.0.ca().cert_der(), req)
+    async fn send(&self, req: &Request) -> Result<Response, TransportError> {
+        let (addr, ca) = (self.0.addr(), self.0.ca().cert_der().to_vec());
+        blocking_tls(addr, ca, req).await
     }
 }
 
@@ -46,10 +47,41 @@ pub(crate) struct DerTransport {
 }
 
 impl Transport for DerTransport {
-    fn send(&self, req: &Request) -> Result<Response, TransportError> {
-        send_tls(self.addr, &self.ca_der, req)
+    async fn send(&self, req: &Request) -> Result<Response, TransportError> {
+        blocking_tls(self.addr, self.ca_der.clone(), req).await
     }
 }
+
+/// The blocking TLS exchange on tokio's blocking pool, off the runtime's
+/// worker threads.
+async fn blocking_tls(
+    addr: SocketAddr,
+    ca_der: Vec<u8>,
+    req: &Request,
+) -> Result<Response, TransportError> {
+    let req = req.clone();
+    tokio::task::spawn_blocking(move || send_tls(addr, &ca_der, &req))
+        .await
+        .map_err(|e| TransportError::NotSent(format!("TLS task: {e}")))?
+}
+
+/// One async test body under both runtime flavors: a module named for the
+/// test with `current_thread` and `multi_thread` in it.
+macro_rules! flavors {
+    ($(async fn $name:ident() $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "current_thread")]
+            async fn current_thread() $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn multi_thread() $body
+        }
+    )*};
+}
+pub(crate) use flavors;
 
 fn send_tls(addr: SocketAddr, ca_der: &[u8], req: &Request) -> Result<Response, TransportError> {
     let target = if req.query.is_empty() {

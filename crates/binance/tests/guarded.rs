@@ -6,6 +6,8 @@
 
 mod support;
 
+use support::flavors;
+
 use support::guarded::rig;
 use supreme_binance::*;
 use supreme_net_guard::ratelimit::LimitKind;
@@ -17,8 +19,8 @@ fn btc() -> Symbol {
     Symbol::new("BTCUSDT").unwrap()
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn orders_go_through_the_guarded_client_and_the_limiter() {
+flavors! {
+    async fn orders_go_through_the_guarded_client_and_the_limiter() {
     let rig = rig();
     let client = rig.client();
     client.sync_time().await.unwrap();
@@ -49,9 +51,10 @@ async fn orders_go_through_the_guarded_client_and_the_limiter() {
         Some(1)
     );
 }
+}
 
-#[tokio::test(flavor = "current_thread")]
-async fn ssrf_and_allowlist_are_enforced_before_any_connection() {
+flavors! {
+    async fn ssrf_and_allowlist_are_enforced_before_any_connection() {
     let rig = rig();
     let port = rig.server.addr().port();
     let metadata = rig
@@ -75,9 +78,10 @@ async fn ssrf_and_allowlist_are_enforced_before_any_connection() {
         Err(NetError::SchemeNotHttps { .. })
     ));
 }
+}
 
-#[tokio::test(flavor = "current_thread")]
-async fn a_lost_order_answer_is_outcome_unknown_and_sent_once() {
+flavors! {
+    async fn a_lost_order_answer_is_outcome_unknown_and_sent_once() {
     let rig = rig();
     let client = rig.client();
     rig.sim.set_faults(Faults {
@@ -101,4 +105,5 @@ async fn a_lost_order_answer_is_outcome_unknown_and_sent_once() {
         client.reconcile(&btc(), "g-lost").await.unwrap(),
         Reconciled::Found(_)
     ));
+}
 }

@@ -14,6 +14,8 @@
 
 mod support;
 
+use support::flavors;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -133,8 +135,8 @@ async fn place<L: RateCheck>(
     }
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn ten_gated_orders_count_ten_at_the_exchange_and_ten_locally() {
+flavors! {
+    async fn ten_gated_orders_count_ten_at_the_exchange_and_ten_locally() {
     let f = frozen().await;
     assert_eq!(f.local(), (0, 0, 1), "only the time sync so far");
     let gate = f.gate(f.limiter().clone());
@@ -147,6 +149,7 @@ async fn ten_gated_orders_count_ten_at_the_exchange_and_ten_locally() {
     assert_eq!(f.rig.sim.orders().len(), 10);
     // Locally too: each order's slot and weight counted once, at the gate.
     assert_eq!(f.local(), (10, 10, 11), "not 20: the permit was spent");
+}
 }
 
 /// A transport that drops the approval's permit and sends as a plain

@@ -44,8 +44,8 @@ async fn binance_documented_signature_through_the_vault() {
     );
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn place_query_cancel_over_tls() {
+flavors! {
+    async fn place_query_cancel_over_tls() {
     let (sim, _server, client) = setup();
     let placed = client
         .place_order(support::approve(limit_buy("bot-1")))
@@ -72,6 +72,7 @@ async fn place_query_cancel_over_tls() {
         client.query_order(&btc(), "never-sent").await.unwrap(),
         None
     );
+}
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -107,8 +108,8 @@ async fn filter_rejection_is_a_typed_api_error() {
     }
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn ed25519_keys_sign_through_the_vault() {
+flavors! {
+    async fn ed25519_keys_sign_through_the_vault() {
     let (sim, server, _) = setup();
     let client = ed25519_client(&sim, &server);
     assert_eq!(client.balances().await.unwrap().len(), 2);
@@ -120,6 +121,7 @@ async fn ed25519_keys_sign_through_the_vault() {
             .status,
         "NEW"
     );
+}
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -166,8 +168,8 @@ async fn rate_limit_429_then_ban_418() {
     ));
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn lost_answer_is_outcome_unknown_and_reconciled_without_resending() {
+flavors! {
+    async fn lost_answer_is_outcome_unknown_and_reconciled_without_resending() {
     let (sim, _server, client) = setup();
     // "Not found" waits out recvWindow + 1 s on the real clock: keep it short.
     let client = client.with_recv_window_ms(500);
@@ -207,6 +209,7 @@ async fn lost_answer_is_outcome_unknown_and_reconciled_without_resending() {
         Reconciled::NotFound
     );
     assert_eq!(sim.orders().len(), 1, "a 5xx is not retried");
+}
 }
 
 #[tokio::test(flavor = "current_thread")]

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use secrecy::SecretString;
 use supreme_security::audit::{AuditLog, OnWriteFailure, Options, PublicKey, SigningKey};
 use supreme_security::binance::Params;
-use supreme_security::binance::{BinanceClient, BinanceVenue, KeyPolicy};
+use supreme_security::binance::{BinanceClient, BinanceVenue, KeyPolicy, blocking};
 use supreme_security::gate::{DecisionLog, Gate, GateBuilder, GateOptions};
 use supreme_security::kill_switch::{
     Clock as _, KillSwitch, OperatorKey, ResetPolicy, ResetRequest, SignReset as _,
@@ -38,7 +38,8 @@ pub(crate) struct Bot {
     pub(crate) net: Guarded,
     /// The simulator's port.
     pub(crate) port: u16,
-    pub(crate) client: Arc<BinanceClient>,
+    /// A plain (not async) program: the blocking wrapper of the async client.
+    pub(crate) client: blocking::BinanceClient,
     pub(crate) switch: KillSwitch,
     pub(crate) venue: BinanceVenue,
     pub(crate) gate: BotGate,
@@ -173,8 +174,12 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
         switch.gate(),
         audit.clone(),
     )?;
-    let info_text = BinanceClient::new(bootstrap, api_key, opened.vault().signer("binance")?)
-        .public_body("GET", "/api/v3/exchangeInfo", &Params::new())?;
+    let bootstrap = BinanceClient::new(bootstrap, api_key, opened.vault().signer("binance")?);
+    let info_text = blocking::BinanceClient::new(bootstrap).public_body(
+        "GET",
+        "/api/v3/exchangeInfo",
+        &Params::new(),
+    )?;
     let limits = RateLimit::from_exchange_info(&info_text)?;
     let net =
         crate::transport::connect(&server, &dns, limits.clone(), switch.gate(), audit.clone())?;
@@ -189,8 +194,9 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
 
     // 5. The exchange client: signs through the vault.
     // Every request is recorded in the audit log (API_ACCESS, no secrets).
-    let client =
-        Arc::new(BinanceClient::new(net.clone(), api_key, signer).with_events(audit.clone()));
+    let client = blocking::BinanceClient::new(
+        BinanceClient::new(net.clone(), api_key, signer).with_events(audit.clone()),
+    );
     let offset = client.sync_time()?;
     let warnings = client.check_key_privileges(KeyPolicy {
         require_ip_restriction: true,
@@ -215,7 +221,7 @@ pub(crate) fn start() -> Result<Bot, Box<dyn std::error::Error + Send + Sync>> {
 
     // 6. Flatten only what the bot trades; the fee asset and the rest stay.
     let venue = BinanceVenue::new(
-        client.clone(),
+        client.async_client().clone(),
         rules.clone(),
         Asset::new("USDT")?,
         [Asset::new("BTC")?],

@@ -169,7 +169,12 @@ pub(crate) fn orders() -> Vec<(&'static str, Order)> {
 /// config file): net-guard judges it before any connection, and records a
 /// refusal in the audit log itself (`EGRESS_DENIED`).
 pub(crate) fn fetch(bot: &Bot, run: &mut Run, label: &str, url: &str) {
-    match bot.net.check_url(url) {
+    let checked =
+        supreme_security::binance::blocking::block_on("check_url", bot.net.check_url(url));
+    match checked
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()))
+    {
         Ok(addrs) => println!("  ALLOWED  {label:<34} would connect to {addrs:?}"),
         Err(e) => {
             run.tally.reject("net-guard");

@@ -68,8 +68,19 @@ fn runtime() -> Result<&'static tokio::runtime::Runtime, Error> {
 }
 
 /// Runs `fut` to completion on the shared runtime, or refuses with
-/// [`Error::InsideRuntime`] (naming `call`) when called inside a runtime.
-pub(crate) fn block_on<F: Future>(call: &'static str, fut: F) -> Result<F::Output, Error> {
+/// [`Error::InsideRuntime`] (naming `call`) when called inside a runtime:
+/// the wrappers' runner, for the other async parts a blocking bot calls
+/// (such as [`GuardedTransport::check_url`](crate::GuardedTransport::check_url)).
+///
+/// ```
+/// use supreme_binance::{Error, blocking};
+/// assert_eq!(blocking::block_on("add", async { 1 + 1 })?, 2);
+/// let rt = tokio::runtime::Builder::new_current_thread().build()?;
+/// let inside = rt.block_on(async { blocking::block_on("add", async { 1 + 1 }) });
+/// assert!(matches!(inside, Err(Error::InsideRuntime { call: "add" })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn block_on<F: Future>(call: &'static str, fut: F) -> Result<F::Output, Error> {
     if tokio::runtime::Handle::try_current().is_ok() {
         return Err(Error::InsideRuntime { call });
     }

@@ -1,6 +1,12 @@
 //! Binance spot adapter: what a Binance bot needs between Supreme
 //! Security's guards and the exchange.
 //!
+//! - Async first: every call of [`BinanceClient`] is `async` and its future
+//!   `Send`, so a tokio bot awaits it from any task; [`Transport`] returns
+//!   `impl Future + Send` for a [`Request`] that is a plain value (sans-IO).
+//!   Bots that are not async use [`blocking::BinanceClient`]: the same
+//!   methods on one shared runtime, refusing with [`Error::InsideRuntime`]
+//!   when called inside a runtime.
 //! - Requests are signed by the vault's [`Signer`](supreme_vault::Signer)
 //!   (HMAC-SHA256 or Ed25519): the secret never leaves the vault. The signed
 //!   payload is the percent-encoded query ([`Params`]) with `recvWindow` and a
@@ -33,6 +39,28 @@
 //! Pointing it at the real API or the testnet is a matter of the transport's
 //! base URL: `https://api.binance.com` or `https://testnet.binance.vision`
 //! (its own keys).
+//!
+//! ```
+//! use supreme_binance::{BinanceClient, Request, Response, Transport, TransportError};
+//! # use supreme_vault::{EntrySecret, KdfParams, Vault};
+//! # use secrecy::SecretString;
+//! struct Answer; // stands in for the exchange (production: GuardedTransport)
+//! impl Transport for Answer {
+//!     async fn send(&self, _: &Request) -> Result<Response, TransportError> {
+//!         Ok(Response { status: 200, headers: vec![], body: r#"{"serverTime":1}"#.into() })
+//!     }
+//! }
+//! # let mut vault = Vault::create(&SecretString::from("p"), KdfParams::dangerous().insecure_for_tests())?;
+//! # vault.put("binance", &EntrySecret::Hmac { key_id: "sim-api-key-0001".into(), secret: SecretString::from("NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP") }, None)?;
+//! let client = BinanceClient::new(Answer, "sim-api-key-0001", vault.signer("binance")?);
+//! let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+//! // A task on a multi-thread runtime: the client's futures are Send.
+//! let offset = rt.block_on(async move {
+//!     tokio::spawn(async move { client.sync_time().await }).await
+//! })??;
+//! # let _ = offset;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! ```
 //! use supreme_binance::{Params, weight};

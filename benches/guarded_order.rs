@@ -65,6 +65,9 @@ const SECRET: &str = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5
 type RateGate = Gate<NoRiskLimits, Arc<ExchangeLimiter<SystemClock>>>;
 
 struct Rig {
+    /// Drives the async client (one worker, as the bare arm's runtime); each
+    /// order's future runs on the bench thread (`block_on`).
+    rt: tokio::runtime::Runtime,
     sim: SimBinance,
     server: SimServer,
     _dns: DnsServer,
@@ -96,6 +99,11 @@ fn sim() -> SimBinance {
 /// signing through the vault, and a gate whose rate stage is the
 /// transport's limiter (windows far above what the run uses).
 fn rig() -> Rig {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
     let sim = sim();
     let server = sim.serve(&[HOST]).unwrap();
     let dns = DnsServer::start().unwrap();
@@ -155,7 +163,7 @@ fn rig() -> Rig {
         API_KEY,
         vault.signer("binance-hmac").unwrap(),
     );
-    client.sync_time().unwrap();
+    rt.block_on(client.sync_time()).unwrap();
 
     let switch = KillSwitch::builder().build();
     let gate = GateBuilder {
@@ -168,6 +176,7 @@ fn rig() -> Rig {
     }
     .build();
     Rig {
+        rt,
         sim,
         server,
         _dns: dns,
@@ -205,7 +214,7 @@ fn guarded_order(rig: &Rig, order: &Order) {
         .with_open_orders(OpenOrderCounts::default(), OpenOrderCounts::default())
         .with_base_position(Quantity::ZERO);
     let approval = rig.gate.check(order, &ctx).unwrap();
-    let state = rig.client.place_order(approval).unwrap();
+    let state = rig.rt.block_on(rig.client.place_order(approval)).unwrap();
     assert_eq!(state.status, "FILLED");
 }
 
@@ -326,7 +335,10 @@ fn bench_order(c: &mut Criterion) {
         sent.set(sent.get() + 1);
     };
     let transport = |query: String| {
-        let resp = rig.transport.send(&request(query)).unwrap();
+        let resp = rig
+            .rt
+            .block_on(rig.transport.send(&request(query)))
+            .unwrap();
         assert_eq!(resp.status, 200);
         black_box(resp.body.len())
     };

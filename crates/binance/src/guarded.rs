@@ -27,6 +27,13 @@ use crate::{Request, Response, Transport, TransportError, is_order};
 /// kill switch's gate again after the limiter's wait, right before it is
 /// sent, and counts as in flight until its answer is in (the switch's halt
 /// waits for it). The halt's own close orders pass.
+///
+/// Async, with no runtime of its own: [`send`](Transport::send) awaits the
+/// guarded client on the caller's runtime, from any task (its futures are
+/// `Send`). Pooled connections are served by the runtime that opened them,
+/// so keep that runtime running while the transport is in use (a blocking
+/// bot's calls all run on the [`blocking`](crate::blocking) wrappers'
+/// shared runtime, which never stops).
 pub struct GuardedTransport<C: NetClock> {
     client: GuardedClient,
     base_url: String,

@@ -137,9 +137,8 @@ pub trait Transport: Send + Sync {
     fn send_charged(
         &self,
         req: &Request,
-        permit: Permit,
+        _permit: Permit,
     ) -> impl Future<Output = Result<Response, TransportError>> + Send {
-        drop(permit);
         self.send(req)
     }
 }

@@ -211,6 +211,13 @@ impl Config {
 pub fn parse_file(src: &Source) -> Result<ConfigFile, Errors> {
     toml::from_str::<ConfigFile>(src.text()).map_err(|e| {
         let raw = e.message().trim_end().to_owned();
+        if let Some(key) = secret_looking_unknown_key(&raw) {
+            return Errors::from(Error::Invalid {
+                at: src.locate_span(e.span()),
+                message: format!("`{key}` looks like a secret, and secrets are never read from the configuration file"),
+                fix: crate::located::SECRET_FIX.to_owned(),
+            });
+        }
         let (message, fix) = match raw.split_once(FIX) {
             Some((m, f)) => (m.to_owned(), f.to_owned()),
             None => {
@@ -232,6 +239,27 @@ pub fn parse_file(src: &Source) -> Result<ConfigFile, Errors> {
             fix,
         })
     })
+}
+
+/// The key of an `unknown field` error if its name suggests a secret
+/// (`token`, `password`, `private_key`...), in any section.
+fn secret_looking_unknown_key(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let key = &rest[..rest.find('`')?];
+    let lower = key.to_ascii_lowercase();
+    [
+        "secret",
+        "passphrase",
+        "password",
+        "passwd",
+        "token",
+        "api_key",
+        "apikey",
+        "private_key",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+    .then_some(key)
 }
 
 fn path_override(env: &Environment, var: &'static str, field: &mut Located<PathBuf>) {

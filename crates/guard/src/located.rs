@@ -97,11 +97,16 @@ impl<'de> Deserialize<'de> for Decimal {
 /// validation can refuse it with a message saying where secrets come from.
 pub(crate) type SecretKey = Option<Located<de::IgnoredAny>>;
 
+/// Where secrets come from instead.
+pub(crate) const SECRET_FIX: &str = "remove it: API keys live in the vault (`supreme vault put`); the vault passphrase comes from the file named by SUPREME_VAULT_PASSPHRASE_FILE or from systemd's $CREDENTIALS_DIRECTORY (LoadCredential=)";
+
 /// The refusal of a [`SecretKey`].
 pub(crate) fn refuse_secret(check: &mut crate::Check<'_>, key: &str, at: &At) {
     check.invalid(
         at,
-        format!("`{key}` would put a secret in the configuration file, which is never read for secrets"),
-        "remove it: API keys live in the vault (`supreme vault put`); the vault passphrase comes from the file named by SUPREME_VAULT_PASSPHRASE_FILE or from systemd's $CREDENTIALS_DIRECTORY (LoadCredential=)",
+        format!(
+            "`{key}` would put a secret in the configuration file, which is never read for secrets"
+        ),
+        SECRET_FIX,
     );
 }

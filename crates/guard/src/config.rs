@@ -28,7 +28,7 @@ pub use kill_switch::{
 };
 pub use metrics::MetricsSection;
 pub use order_policy::{OrderPolicySection, UnknownFilters};
-pub use risk::{DailyResetEntry, OrderRateEntry, RiskSection, ScopeLimits};
+pub use risk::{CooldownEntry, DailyResetEntry, OrderRateEntry, RiskSection, ScopeLimits};
 pub use state::{State, StateSection};
 pub use vault::{DEFAULT_CREDENTIAL, Vault, VaultSection};
 

@@ -4,8 +4,8 @@ use std::num::{NonZeroU32, NonZeroU64};
 
 use serde::Deserialize;
 use supreme_risk_limits::{
-    Asset, ConcentrationLimit, DailyReset, LimitSet, OrderRateLimit, Pct, PositionLimit,
-    RiskConfig, Scope, Value,
+    Asset, ConcentrationLimit, CooldownLimit, DailyReset, LimitSet, OrderRateLimit, Pct,
+    PositionLimit, RiskConfig, Scope, Value,
 };
 
 use crate::Check;
@@ -31,6 +31,7 @@ use crate::located::{Decimal, Located};
 /// daily_loss = "5000"
 /// max_open_orders = 50
 /// order_rate = { max_orders = 10, window_ms = 1000 }
+/// cooldown = { losing_trades = 3, window_secs = 3600, cooldown_secs = 1800 }
 /// ```
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -72,6 +73,19 @@ pub struct OrderRateEntry {
     pub window_ms: u64,
 }
 
+/// `cooldown`: after `losing_trades` losing fills within `window_secs`,
+/// only reducing orders for `cooldown_secs` (freqtrade's StoplossGuard).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CooldownEntry {
+    /// Losing trades that start a cooldown (1..=1000).
+    pub losing_trades: u32,
+    /// The window they are counted in.
+    pub window_secs: u64,
+    /// How long the cooldown lasts.
+    pub cooldown_secs: u64,
+}
+
 /// `[[risk.limits]]`: the limits of one scope.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -108,6 +122,9 @@ pub struct ScopeLimits {
     /// Max orders per window.
     #[serde(default)]
     pub order_rate: Option<Located<OrderRateEntry>>,
+    /// Losing-trade cooldown.
+    #[serde(default)]
+    pub cooldown: Option<Located<CooldownEntry>>,
 }
 
 const PCT_FIX: &str =
@@ -221,6 +238,23 @@ impl ScopeLimits {
                 "set max_orders 1..=100000 and a window_ms above zero",
             );
             bad |= set.order_rate.is_none();
+        }
+        if let Some(c) = &self.cooldown {
+            let secs_ms = |s: u64| NonZeroU64::new(s.saturating_mul(1000));
+            let built = NonZeroU32::new(c.value.losing_trades)
+                .zip(secs_ms(c.value.window_secs))
+                .zip(secs_ms(c.value.cooldown_secs))
+                .ok_or(supreme_risk_limits::Error::InvalidLimit {
+                    what: "cooldown",
+                    reason: "losing_trades, window_secs and cooldown_secs must be above zero",
+                })
+                .and_then(|((n, w), d)| CooldownLimit::new(n, w, d));
+            set.cooldown = check.ok(
+                &c.at,
+                built,
+                "e.g. { losing_trades = 3, window_secs = 3600, cooldown_secs = 1800 }",
+            );
+            bad |= set.cooldown.is_none();
         }
         let scope = scope?;
         if let Err(e) = set.validate_for(&scope) {

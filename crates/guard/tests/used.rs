@@ -250,3 +250,44 @@ fn validation_reports_every_error_of_a_file_at_once() {
         "in file order: {lines:?}"
     );
 }
+
+#[test]
+fn the_symbols_open_order_limit_is_the_files() {
+    let config = load(&support::full_with(
+        "max_open_orders = 10",
+        "max_open_orders = 3",
+    ));
+    let book = RiskBook::new(config.risk.clone(), FakeClock::new(1_700_000_000_000)).unwrap();
+    let btc = Symbol::new("BTCUSDT").unwrap();
+    book.add_symbol(btc, Asset::new("BTC").unwrap(), Asset::new("USDT").unwrap())
+        .unwrap();
+    book.start_fresh().unwrap();
+    book.deposit(
+        AccountId::new("main").unwrap(),
+        Asset::new("USDT").unwrap(),
+        "100000".parse().unwrap(),
+    )
+    .unwrap();
+    book.set_mark(btc, "50000".parse().unwrap()).unwrap();
+    let order = Order::limit(
+        btc,
+        Side::Buy,
+        "0.001".parse().unwrap(),
+        "50000".parse().unwrap(),
+    );
+    for _ in 0..3 {
+        let _held = book.check_and_reserve(&order).unwrap();
+    }
+    let refused = book.check_and_reserve(&order).unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            supreme_risk_limits::Rejection::Limit {
+                scope: Scope::Symbol(_),
+                kind: LimitKind::OpenOrders,
+                ..
+            }
+        ),
+        "{refused}"
+    );
+}

@@ -109,7 +109,7 @@ pub struct Config {
 
 impl Config {
     /// Reads, parses and validates `path`, with the process environment's
-    /// overrides (see [`crate::env`]).
+    /// overrides (see [`crate::env`](mod@crate::env)).
     pub fn load(path: &Path) -> Result<Self, Errors> {
         Self::load_with(path, &Environment::process())
     }
@@ -268,7 +268,7 @@ fn path_override(env: &Environment, var: &'static str, field: &mut Located<PathB
     }
 }
 
-/// Applies the `SUPREME_*` overrides of [`crate::env`].
+/// Applies the `SUPREME_*` overrides of [`crate::env`](mod@crate::env).
 fn apply_overrides(file: &mut ConfigFile, env: &Environment) {
     path_override(env, env::VAULT_PATH, &mut file.vault.path);
     path_override(env, env::AUDIT_LOG, &mut file.audit.log);

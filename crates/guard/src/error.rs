@@ -17,7 +17,7 @@ pub enum Location {
         /// Column, from 1.
         column: usize,
     },
-    /// An environment variable that overrode the file (see [`crate::env`]).
+    /// An environment variable that overrode the file (see [`crate::env`](mod@crate::env)).
     Env {
         /// The variable's name.
         var: &'static str,

@@ -36,7 +36,7 @@
 //!   path's directory must be one no other user can write in.
 //! - `[danger]` is refused unless `SUPREME_ALLOW_DANGER=1`.
 //! - `SUPREME_*` variables override paths and the metrics address: the
-//!   list is in [`env`].
+//!   list is in [`env`](mod@crate::env).
 //!
 //! Every error ([`Error`]) names the file, line and column (or the
 //! environment variable) and the fix; [`Config::load`] reports all the

@@ -15,6 +15,7 @@
 //! | [`risk_limits`] | `supreme-risk-limits` | position, exposure, loss and drawdown limits with reservations |
 //! | [`gate`] | `supreme-gate` | the pre-trade gate: the only `Approval`, the live-order registry and journal |
 //! | [`binance`] | `supreme-binance` | Binance spot adapter: vault signing, rules, reconciliation, venue |
+//! | [`guard`] | `supreme-guard` | one `supreme.toml`, validated (line:column and the fix), built into each part's configuration |
 //!
 //! ```
 //! use supreme_security::order_guard::*;
@@ -41,6 +42,7 @@
 //! - `net-guard`: [`net_guard`]
 //! - `gate`: [`gate`] (with `risk-limits` and `net-guard`, their adapters as stages)
 //! - `binance`: [`binance`]
+//! - `guard`: [`guard`]
 
 #[cfg(feature = "audit")]
 pub use supreme_audit as audit;
@@ -50,6 +52,8 @@ pub use supreme_binance as binance;
 pub use supreme_core as core;
 #[cfg(feature = "gate")]
 pub use supreme_gate as gate;
+#[cfg(feature = "guard")]
+pub use supreme_guard as guard;
 #[cfg(feature = "kill-switch")]
 pub use supreme_kill_switch as kill_switch;
 #[cfg(feature = "net-guard")]

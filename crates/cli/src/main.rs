@@ -25,6 +25,7 @@ macro_rules! eprint {
 }
 
 mod audit;
+mod config;
 mod escape;
 mod exit;
 mod kill_switch;
@@ -52,6 +53,9 @@ enum Command {
     /// Tamper-evident audit log: verify, append, checkpoint, show.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// supreme.toml: check a configuration file.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
     /// Check or normalize an order against exchange rules.
     #[command(subcommand)]
     Order(order::OrderCommand),
@@ -72,6 +76,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     output::finish(match cli.command {
         Command::Audit(cmd) => audit::run(cmd),
+        Command::Config(cmd) => config::run(cmd),
         Command::Order(cmd) => order::run(cmd),
         Command::Risk(cmd) => risk::run(cmd),
         Command::KillSwitch(cmd) => kill_switch::run(cmd),

@@ -94,59 +94,28 @@ pub(crate) fn check(
     let rate = quote.rate.ok_or(Rejection::NoRate(quote.asset))?;
     let (value, remaining) = worst_value(order, mark.units(), rate, cfg.market_buffer)?;
 
+    // Reserved in place in the four exposures the limits look at; a refusal
+    // puts back the one figure each changed, exactly as it was.
     let side = order.side;
-    let after = |e: &Exposure| {
-        let mut e = *e;
-        e.reserve(side, value);
-        e
-    };
-    let slot_e = after(&st.slots[slot as usize].exposure);
-    let account = &st.accounts[a as usize];
-    let account_e = after(&account.exposure);
-    let symbol_e = after(&info.exposure);
-    let global_e = after(&st.exposure);
-    let global_eq = st.global_equity();
-    // Built where it is returned; warnings are added to it in place.
-    let mut accepted = Accepted {
-        id: ReservationId {
-            index: 0,
-            generation: 0,
-        },
-        reducing: false,
-        warnings: Warnings::default(),
-    };
-    let warnings = &mut accepted.warnings;
-    let global = Exposures {
-        pos: &symbol_e,
-        whole: &global_e,
-        own: &global_e,
-        equity: global_eq,
-    };
-    limits(|| Scope::Global, &st.global.limits, &global, warnings)?;
-    let acct = Exposures {
-        pos: &slot_e,
-        whole: &account_e,
-        own: &account_e,
-        equity: account.equity(),
-    };
-    limits(
-        || Scope::Account(account_id),
-        &account.usage.limits,
-        &acct,
-        warnings,
-    )?;
-    let sym = Exposures {
-        pos: &symbol_e,
-        whole: &global_e,
-        own: &symbol_e,
-        equity: global_eq,
-    };
-    limits(|| Scope::Symbol(symbol), &info.usage.limits, &sym, warnings)?;
-
-    st.slots[slot as usize].exposure = slot_e;
-    st.accounts[a as usize].exposure = account_e;
-    st.symbols[y as usize].exposure = symbol_e;
-    st.exposure = global_e;
+    let (sl, ai, yi) = (slot as usize, a as usize, y as usize);
+    let held = [
+        st.slots[sl].exposure.reserved(side),
+        st.accounts[ai].exposure.reserved(side),
+        st.symbols[yi].exposure.reserved(side),
+        st.exposure.reserved(side),
+    ];
+    st.slots[sl].exposure.reserve(side, value);
+    st.accounts[ai].exposure.reserve(side, value);
+    st.symbols[yi].exposure.reserve(side, value);
+    st.exposure.reserve(side, value);
+    let mut warnings = Warnings::default();
+    if let Err(refused) = within_limits(st, (ai, yi, sl), account_id, &mut warnings) {
+        st.slots[sl].exposure.set_reserved(side, held[0]);
+        st.accounts[ai].exposure.set_reserved(side, held[1]);
+        st.symbols[yi].exposure.set_reserved(side, held[2]);
+        st.exposure.set_reserved(side, held[3]);
+        return Err(refused);
+    }
     super::drift::touch(st, slot);
     let open = Open {
         slot,
@@ -156,8 +125,51 @@ pub(crate) fn check(
         remaining,
         reserved: value,
     };
-    accepted.id = accept(st, a, s, y, open, now);
-    Ok(accepted)
+    Ok(Accepted {
+        id: accept(st, a, s, y, open, now),
+        reducing: false,
+        warnings,
+    })
+}
+
+/// The global, account and symbol limits, on exposures that already hold
+/// the order's reservation; warnings are added to `warnings`.
+fn within_limits(
+    st: &State,
+    (a, y, slot): (usize, usize, usize),
+    account_id: crate::AccountId,
+    warnings: &mut Warnings,
+) -> Result<(), Rejection> {
+    let info = &st.symbols[y];
+    let account = &st.accounts[a];
+    let global_eq = st.global_equity();
+    let global = Exposures {
+        pos: &info.exposure,
+        whole: &st.exposure,
+        own: &st.exposure,
+        equity: global_eq,
+    };
+    limits(|| Scope::Global, &st.global.limits, &global, warnings)?;
+    let acct = Exposures {
+        pos: &st.slots[slot].exposure,
+        whole: &account.exposure,
+        own: &account.exposure,
+        equity: account.equity(),
+    };
+    limits(
+        || Scope::Account(account_id),
+        &account.usage.limits,
+        &acct,
+        warnings,
+    )?;
+    let sym = Exposures {
+        pos: &info.exposure,
+        whole: &st.exposure,
+        own: &info.exposure,
+        equity: global_eq,
+    };
+    let symbol = info.symbol;
+    limits(|| Scope::Symbol(symbol), &info.usage.limits, &sym, warnings)
 }
 
 /// State, cooldown, open-order and rate checks of one scope.
@@ -222,7 +234,26 @@ struct Exposures<'a> {
     equity: i128,
 }
 
+/// A scope's share and exposure limits (most scopes have none: no work).
+#[inline]
 fn limits(
+    scope: impl Fn() -> Scope,
+    l: &LimitSet,
+    x: &Exposures<'_>,
+    w: &mut Warnings,
+) -> Result<(), Rejection> {
+    let none = l.position.is_none()
+        && l.concentration.is_none()
+        && l.gross_exposure.is_none()
+        && l.net_exposure.is_none();
+    if none {
+        Ok(())
+    } else {
+        limits_set(scope, l, x, w)
+    }
+}
+
+fn limits_set(
     scope: impl Fn() -> Scope,
     l: &LimitSet,
     x: &Exposures<'_>,
@@ -248,15 +279,8 @@ fn limits(
             return reject(LimitKind::Position, observed);
         }
         if let Some(warn) = p.warn().filter(|w| over(*w, part, x.equity, plain)) {
-            let observed = Observed::Share {
-                limit: warn,
-                observed: Pct::ratio(part, x.equity),
-            };
-            w.push(crate::Warning {
-                scope: scope(),
-                kind: LimitKind::Position,
-                observed,
-            });
+            let observed = Pct::ratio(part, x.equity);
+            w.push(scope(), LimitKind::Position, warn, observed);
         }
     }
     if let Some(c) = l.concentration {

@@ -102,6 +102,22 @@ impl Exposure {
         self.long = self.long - old.max(0) + new.max(0);
         self.short = self.short - (-old).max(0) + (-new).max(0);
     }
+    /// What open increasing orders on `side` reserve.
+    #[inline]
+    pub(crate) fn reserved(&self, side: Side) -> i128 {
+        match side {
+            Side::Buy => self.res_buy,
+            Side::Sell => self.res_sell,
+        }
+    }
+    /// Puts back what [`reserved`](Self::reserved) read.
+    #[inline]
+    pub(crate) fn set_reserved(&mut self, side: Side, value: i128) {
+        match side {
+            Side::Buy => self.res_buy = value,
+            Side::Sell => self.res_sell = value,
+        }
+    }
     /// Adds (or with a negative `value` removes) a reservation.
     pub(crate) fn reserve(&mut self, side: Side, value: i128) {
         match side {

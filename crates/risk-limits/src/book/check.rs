@@ -71,25 +71,21 @@ pub(crate) fn check(
         return Err(Rejection::StateNotPersisted);
     }
     // Scopes are named only when something is refused or warned about.
-    let symbol = order.symbol;
-    let account_id = st.accounts[a as usize].id;
+    let symbol = &order.symbol;
     gate(&mut st.global, || Scope::Global, now)?;
-    gate(
-        &mut st.accounts[a as usize].usage,
-        || Scope::Account(account_id),
-        now,
-    )?;
+    let account = &mut st.accounts[a as usize];
+    gate(&mut account.usage, || Scope::Account(account.id), now)?;
     let strategy = &mut st.strategies[s as usize];
     gate(&mut strategy.usage, || Scope::Strategy(strategy.id), now)?;
     gate(
         &mut st.symbols[y as usize].usage,
-        || Scope::Symbol(symbol),
+        || Scope::Symbol(*symbol),
         now,
     )?;
     super::drift::gate(st, a, y, slot)?;
 
     let info = &st.symbols[y as usize];
-    let mark = info.mark.ok_or(Rejection::NoMark(symbol))?;
+    let mark = info.mark.ok_or(Rejection::NoMark(*symbol))?;
     let quote = &st.assets[info.quote as usize];
     let rate = quote.rate.ok_or(Rejection::NoRate(quote.asset))?;
     let (value, remaining) = worst_value(order, mark.units(), rate, cfg.market_buffer)?;
@@ -109,7 +105,7 @@ pub(crate) fn check(
     st.symbols[yi].exposure.reserve(side, value);
     st.exposure.reserve(side, value);
     let mut warnings = Warnings::default();
-    if let Err(refused) = within_limits(st, (ai, yi, sl), account_id, &mut warnings) {
+    if let Err(refused) = within_limits(st, (ai, yi, sl), &mut warnings) {
         st.slots[sl].exposure.set_reserved(side, held[0]);
         st.accounts[ai].exposure.set_reserved(side, held[1]);
         st.symbols[yi].exposure.set_reserved(side, held[2]);
@@ -137,7 +133,6 @@ pub(crate) fn check(
 fn within_limits(
     st: &State,
     (a, y, slot): (usize, usize, usize),
-    account_id: crate::AccountId,
     warnings: &mut Warnings,
 ) -> Result<(), Rejection> {
     let info = &st.symbols[y];
@@ -157,7 +152,7 @@ fn within_limits(
         equity: account.equity(),
     };
     limits(
-        || Scope::Account(account_id),
+        || Scope::Account(account.id),
         &account.usage.limits,
         &acct,
         warnings,
@@ -168,8 +163,12 @@ fn within_limits(
         own: &info.exposure,
         equity: global_eq,
     };
-    let symbol = info.symbol;
-    limits(|| Scope::Symbol(symbol), &info.usage.limits, &sym, warnings)
+    limits(
+        || Scope::Symbol(info.symbol),
+        &info.usage.limits,
+        &sym,
+        warnings,
+    )
 }
 
 /// State, cooldown, open-order and rate checks of one scope.
@@ -361,9 +360,7 @@ fn worst_value(
     rate: supreme_order_guard::Price,
     buffer: Pct,
 ) -> Result<(i128, Remaining), Rejection> {
-    let one = u128::from(ONE);
-    let buffered =
-        |p: u64| (u128::from(p) * (one + u128::from(buffer.fraction_units()))).div_ceil(one);
+    let buffered = |p: u64| buffered(p, buffer.fraction_units());
     let stop = order.stop_price.map_or(mark, |p| p.units()).max(mark);
     let px: u128 = match order.order_type {
         OrderType::Market => buffered(mark),
@@ -395,6 +392,20 @@ fn worst_value(
         }
         _ => Err(Rejection::Unpriced),
     }
+}
+
+/// `p × (1 + buffer)` (`buffer` in 10⁻⁸ of 1), rounded up, as
+/// `p + ⌈p × buffer⌉`: the same integer (`p × 1` needs no rounding), which
+/// cannot overflow, by a 64-bit division whenever `p × buffer` fits one
+/// (a 128-bit division is a library call).
+#[inline]
+pub(crate) fn buffered(p: u64, buffer: u64) -> u128 {
+    let extra = u128::from(p) * u128::from(buffer);
+    let up = match u64::try_from(extra) {
+        Ok(x) => u128::from(x.div_ceil(ONE)),
+        Err(_) => extra.div_ceil(u128::from(ONE)),
+    };
+    u128::from(p) + up
 }
 
 /// Records an accepted order in every scope and the slab.

@@ -144,7 +144,7 @@ fn within_limits(
         own: &st.exposure,
         equity: global_eq,
     };
-    limits(|| Scope::Global, &st.global.limits, &global, warnings)?;
+    limits(|| Scope::Global, &st.global, &global, warnings)?;
     let acct = Exposures {
         pos: &st.slots[slot].exposure,
         whole: &account.exposure,
@@ -153,7 +153,7 @@ fn within_limits(
     };
     limits(
         || Scope::Account(account.id),
-        &account.usage.limits,
+        &account.usage,
         &acct,
         warnings,
     )?;
@@ -165,7 +165,7 @@ fn within_limits(
     };
     limits(
         || Scope::Symbol(info.symbol),
-        &info.usage.limits,
+        &info.usage,
         &sym,
         warnings,
     )
@@ -237,18 +237,14 @@ struct Exposures<'a> {
 #[inline]
 fn limits(
     scope: impl Fn() -> Scope,
-    l: &LimitSet,
+    u: &Usage,
     x: &Exposures<'_>,
     w: &mut Warnings,
 ) -> Result<(), Rejection> {
-    let none = l.position.is_none()
-        && l.concentration.is_none()
-        && l.gross_exposure.is_none()
-        && l.net_exposure.is_none();
-    if none {
-        Ok(())
+    if u.exposure_limits {
+        limits_set(scope, &u.limits, x, w)
     } else {
-        limits_set(scope, l, x, w)
+        Ok(())
     }
 }
 

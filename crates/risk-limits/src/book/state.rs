@@ -139,6 +139,9 @@ pub(crate) struct Latch {
 #[derive(Debug, Default)]
 pub(crate) struct Usage {
     pub(crate) limits: LimitSet,
+    /// `limits` has a share or exposure limit (most scopes have none, and
+    /// an order's check skips them on this one test).
+    pub(crate) exposure_limits: bool,
     pub(crate) operator_state: TradingState,
     pub(crate) latch: Option<Latch>,
     pub(crate) cooldown_until: u64,
@@ -154,8 +157,13 @@ impl Usage {
     pub(crate) fn new(limits: LimitSet) -> Self {
         let sent = limits.order_rate.map_or(0, |r| r.max_orders() as usize);
         let losses = limits.cooldown.map_or(0, |c| c.losing_trades() as usize);
+        let exposure_limits = limits.position.is_some()
+            || limits.concentration.is_some()
+            || limits.gross_exposure.is_some()
+            || limits.net_exposure.is_some();
         Self {
             limits,
+            exposure_limits,
             sent: VecDeque::with_capacity(sent),
             losses: VecDeque::with_capacity(losses),
             ..Self::default()

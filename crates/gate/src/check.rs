@@ -123,6 +123,9 @@ impl<R: RiskCheck, L: RateCheck> std::fmt::Debug for Gate<R, L> {
 /// The result of [`Gate::check`].
 pub type Verdict<R, L> = Result<Approval<R, L>, Rejection<<R as RiskCheck>::Breach>>;
 
+/// What the risk and rate stages reserved for an order.
+type Held<R, L> = (<R as RiskCheck>::Reservation, <L as RateCheck>::Permit);
+
 impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
     /// Checks `order`: kill switch, every exchange filter, then reserves risk
     /// and rate capacity. Synchronous, no I/O, no heap allocation when
@@ -172,7 +175,7 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
         &self,
         order: &Order,
         ctx: &OrderContext<'_>,
-    ) -> Result<(R::Reservation, L::Permit), Rejection<R::Breach>> {
+    ) -> Result<Held<R, L>, Rejection<R::Breach>> {
         let p = &self.inner.parts;
         p.kill_switch.check().map_err(Rejection::Halted)?;
         if !self.inner.reconciled.load(Ordering::Acquire) {

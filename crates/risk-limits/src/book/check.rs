@@ -163,12 +163,7 @@ fn within_limits(
         own: &info.exposure,
         equity: global_eq,
     };
-    limits(
-        || Scope::Symbol(info.symbol),
-        &info.usage,
-        &sym,
-        warnings,
-    )
+    limits(|| Scope::Symbol(info.symbol), &info.usage, &sym, warnings)
 }
 
 /// State, cooldown, open-order and rate checks of one scope.

@@ -35,11 +35,7 @@ mod risk {
         }
 
         fn warnings(&self, reservation: &Accepted) -> Vec<String> {
-            reservation
-                .warnings
-                .iter()
-                .map(ToString::to_string)
-                .collect()
+            reservation.warnings.iter().map(|w| w.to_string()).collect()
         }
     }
 

@@ -9,9 +9,7 @@ use supreme_order_guard::{ExchangeInfo, Order, OrderContext, Validator, Violatio
 
 use crate::journal::Journal;
 use crate::live::Registry;
-use crate::{
-    Approval, Decision, DecisionLog, Error, GateOptions, Outcome, RateCheck, Rejection, RiskCheck,
-};
+use crate::{Approval, DecisionLog, Error, GateOptions, Outcome, RateCheck, Rejection, RiskCheck};
 
 /// What a [`Gate`] is built from. Every part is explicit: use
 /// [`NoRiskLimits`](crate::NoRiskLimits) or [`NoRateLimit`](crate::NoRateLimit)
@@ -125,37 +123,59 @@ impl<R: RiskCheck, L: RateCheck> std::fmt::Debug for Gate<R, L> {
 /// The result of [`Gate::check`].
 pub type Verdict<R, L> = Result<Approval<R, L>, Rejection<<R as RiskCheck>::Breach>>;
 
+/// What the risk and rate stages reserved for an order.
+type Held<R, L> = (<R as RiskCheck>::Reservation, <L as RateCheck>::Permit);
+
 impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
     /// Checks `order`: kill switch, every exchange filter, then reserves risk
     /// and rate capacity. Synchronous, no I/O, no heap allocation when
     /// approved. The approval is the only way to send the order.
     pub fn check(&self, order: &Order, ctx: &OrderContext<'_>) -> Verdict<R, L> {
-        let verdict = self.evaluate(order, ctx);
-        let (outcome, detail) = match &verdict {
-            Ok(_) => (Outcome::Approved, None),
-            Err(r) => (r.outcome(), Some(Box::new(r.detail()))),
+        let now_ms = ctx.now_ms;
+        let (reservation, permit) = match self.reserve(order, ctx) {
+            Ok(held) => held,
+            Err(r) => return self.rejected(order, now_ms, r),
         };
-        let recorded = self.inner.parts.decisions.push(Decision {
-            order: *order,
-            outcome,
-            at_ms: ctx.now_ms,
-            detail,
-        });
-        match verdict {
-            Ok(approval) if !recorded => {
-                drop(approval); // gives its reservation back
-                self.inner.unrecorded.fetch_add(1, Ordering::Relaxed);
-                Err(Rejection::AuditBacklog)
-            }
-            Err(r) if !recorded => {
-                self.inner.unrecorded.fetch_add(1, Ordering::Relaxed);
-                Err(r)
-            }
-            v => v,
+        let p = &self.inner.parts;
+        if !p.decisions.record(order, Outcome::Approved, now_ms, None) {
+            // Unrecorded, so unsent: what was reserved goes back.
+            p.risk.release(reservation);
+            drop(permit);
+            self.inner.unrecorded.fetch_add(1, Ordering::Relaxed);
+            return Err(Rejection::AuditBacklog);
         }
+        // Built in the caller's slot: the approval is moved no further.
+        Ok(Approval::new(
+            self.clone(),
+            *order,
+            reservation,
+            permit,
+            now_ms,
+        ))
     }
 
-    fn evaluate(&self, order: &Order, ctx: &OrderContext<'_>) -> Verdict<R, L> {
+    /// Records a rejection (with its detail) and returns it.
+    #[inline(never)]
+    fn rejected(&self, order: &Order, now_ms: u64, r: Rejection<R::Breach>) -> Verdict<R, L> {
+        let detail = Some(Box::new(r.detail()));
+        if !self
+            .inner
+            .parts
+            .decisions
+            .record(order, r.outcome(), now_ms, detail)
+        {
+            self.inner.unrecorded.fetch_add(1, Ordering::Relaxed);
+        }
+        Err(r)
+    }
+
+    /// Every stage in order; what the risk and rate stages reserved.
+    #[inline]
+    fn reserve(
+        &self,
+        order: &Order,
+        ctx: &OrderContext<'_>,
+    ) -> Result<Held<R, L>, Rejection<R::Breach>> {
         let p = &self.inner.parts;
         p.kill_switch.check().map_err(Rejection::Halted)?;
         if !self.inner.reconciled.load(Ordering::Acquire) {
@@ -179,13 +199,7 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
         }
         let reservation = p.risk.reserve(order, ctx.now_ms).map_err(Rejection::Risk)?;
         match p.rate.reserve(1, ctx.now_ms) {
-            Ok(permit) => Ok(Approval::new(
-                self.clone(),
-                *order,
-                reservation,
-                permit,
-                ctx.now_ms,
-            )),
+            Ok(permit) => Ok((reservation, permit)),
             Err(wait) => {
                 p.risk.release(reservation);
                 Err(Rejection::RateLimited(wait))

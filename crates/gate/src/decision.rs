@@ -150,6 +150,29 @@ impl DecisionLog {
         true
     }
 
+    /// [`push`](Self::push), with the decision built in its place in the
+    /// queue (the order is copied once, not moved through a temporary).
+    #[inline]
+    pub(crate) fn record(
+        &self,
+        order: &Order,
+        outcome: Outcome,
+        at_ms: u64,
+        detail: Option<Box<Detail>>,
+    ) -> bool {
+        let mut q = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        if q.len() >= self.capacity {
+            return false;
+        }
+        q.push_back(Decision {
+            order: *order,
+            outcome,
+            at_ms,
+            detail,
+        });
+        true
+    }
+
     /// Takes every queued decision, oldest first, into `f` (write them to
     /// the audit log here).
     pub fn drain(&self, mut f: impl FnMut(&Decision)) -> usize {

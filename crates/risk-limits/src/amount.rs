@@ -296,6 +296,9 @@ impl<'de> serde::Deserialize<'de> for Pct {
 pub struct Ratio(u64);
 
 impl Ratio {
+    /// No share.
+    pub(crate) const ZERO: Self = Self(0);
+
     /// The fraction of 1 in 10⁻⁸ units (`u64::MAX` when the base was zero).
     pub const fn fraction_units(self) -> u64 {
         self.0

@@ -1,7 +1,11 @@
 //! What an accepted order gets back: its reservation and the soft
 //! thresholds it crossed.
 
-use crate::Warning;
+use std::fmt;
+
+use supreme_order_guard::Symbol;
+
+use crate::{AccountId, LimitKind, Observed, Pct, Ratio, Scope, Warning};
 
 /// A held reservation: fill, cancel or reject it through the book.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -22,26 +26,103 @@ pub struct Accepted {
     pub warnings: Warnings,
 }
 
-/// Up to three warnings, held inline.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+/// The soft thresholds an order crossed: at most one share warning (a
+/// position above its warning level) at each of the global, account and
+/// symbol scopes, held inline and compact (the accept path copies it, so
+/// it is kept small: no scope is stored twice).
+///
+/// ```
+/// use supreme_order_guard::{Order, Side, Symbol};
+/// use supreme_risk_limits::*;
+///
+/// let usdt = Asset::new("USDT")?;
+/// let config = RiskConfig::new(usdt)?.with_limits(Scope::Global, LimitSet::SEED)?;
+/// let book = RiskBook::new(config, FakeClock::new(0))?;
+/// let btc = Symbol::new("BTCUSDT")?;
+/// book.add_symbol(btc, Asset::new("BTC")?, usdt)?;
+/// book.deposit(AccountId::new("main")?, usdt, "100000".parse()?)?;
+/// book.set_mark(btc, "50000".parse()?)?;
+/// book.start_fresh()?;
+/// // 0.12 BTC = 6,000 = 6 % of equity: over the seed's 5 % warning level.
+/// let ok = book.check_and_reserve(&Order::market(btc, Side::Buy, "0.12".parse()?))?;
+/// let w: Vec<Warning> = ok.warnings.iter().collect();
+/// assert_eq!((w.len(), w[0].scope, w[0].kind), (1, Scope::Global, LimitKind::Position));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Warnings {
-    items: [Option<Warning>; 3],
+    /// Per scope (global, account, symbol): the limit crossed, if one was,
+    /// then its value and the share observed (zero where none was).
+    kinds: [Option<LimitKind>; 3],
+    shares: [(Pct, Ratio); 3],
+    account: Option<AccountId>,
+    symbol: Option<Symbol>,
 }
 
-impl Warnings {
-    pub(crate) fn push(&mut self, w: Warning) {
-        if let Some(slot) = self.items.iter_mut().find(|s| s.is_none()) {
-            *slot = Some(w);
+impl Default for Warnings {
+    fn default() -> Self {
+        Self {
+            kinds: [None; 3],
+            shares: [(Pct::FULL, Ratio::ZERO); 3],
+            account: None,
+            symbol: None,
         }
     }
+}
 
-    /// The warnings.
-    pub fn iter(&self) -> impl Iterator<Item = &Warning> {
-        self.items.iter().flatten()
+const GLOBAL: usize = 0;
+const ACCOUNT: usize = 1;
+const SYMBOL: usize = 2;
+
+impl Warnings {
+    /// Adds a share warning at the global, an account or a symbol scope
+    /// (the scopes with share limits; a strategy has none). A second warning
+    /// at the same scope replaces the first (the book raises at most one).
+    pub(crate) fn push(&mut self, scope: Scope, kind: LimitKind, limit: Pct, observed: Ratio) {
+        let at = match scope {
+            Scope::Global => GLOBAL,
+            Scope::Account(a) => {
+                self.account = Some(a);
+                ACCOUNT
+            }
+            Scope::Symbol(s) => {
+                self.symbol = Some(s);
+                SYMBOL
+            }
+            // `LimitSet::validate_for` refuses share limits at a strategy.
+            Scope::Strategy(_) => return,
+        };
+        self.kinds[at] = Some(kind);
+        self.shares[at] = (limit, observed);
+    }
+
+    /// The warnings: global, then account, then symbol scope.
+    pub fn iter(&self) -> impl Iterator<Item = Warning> + '_ {
+        self.kinds.iter().zip(self.shares).enumerate().filter_map(
+            move |(at, (kind, (limit, observed)))| {
+                let kind = (*kind)?;
+                let scope = match at {
+                    GLOBAL => Scope::Global,
+                    ACCOUNT => Scope::Account(self.account?),
+                    _ => Scope::Symbol(self.symbol?),
+                };
+                Some(Warning {
+                    scope,
+                    kind,
+                    observed: Observed::Share { limit, observed },
+                })
+            },
+        )
     }
 
     /// None crossed.
     pub fn is_empty(&self) -> bool {
-        self.items.iter().all(Option::is_none)
+        self.kinds.iter().all(Option::is_none)
+    }
+}
+
+impl fmt::Debug for Warnings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }

@@ -71,82 +71,47 @@ pub(crate) fn check(
         return Err(Rejection::StateNotPersisted);
     }
     // Scopes are named only when something is refused or warned about.
-    let symbol = order.symbol;
-    let account_id = st.accounts[a as usize].id;
+    let symbol = &order.symbol;
     gate(&mut st.global, || Scope::Global, now)?;
-    gate(
-        &mut st.accounts[a as usize].usage,
-        || Scope::Account(account_id),
-        now,
-    )?;
+    let account = &mut st.accounts[a as usize];
+    gate(&mut account.usage, || Scope::Account(account.id), now)?;
     let strategy = &mut st.strategies[s as usize];
     gate(&mut strategy.usage, || Scope::Strategy(strategy.id), now)?;
     gate(
         &mut st.symbols[y as usize].usage,
-        || Scope::Symbol(symbol),
+        || Scope::Symbol(*symbol),
         now,
     )?;
     super::drift::gate(st, a, y, slot)?;
 
     let info = &st.symbols[y as usize];
-    let mark = info.mark.ok_or(Rejection::NoMark(symbol))?;
+    let mark = info.mark.ok_or(Rejection::NoMark(*symbol))?;
     let quote = &st.assets[info.quote as usize];
     let rate = quote.rate.ok_or(Rejection::NoRate(quote.asset))?;
     let (value, remaining) = worst_value(order, mark.units(), rate, cfg.market_buffer)?;
 
+    // Reserved in place in the four exposures the limits look at; a refusal
+    // puts back the one figure each changed, exactly as it was.
     let side = order.side;
-    let after = |e: &Exposure| {
-        let mut e = *e;
-        e.reserve(side, value);
-        e
-    };
-    let slot_e = after(&st.slots[slot as usize].exposure);
-    let account = &st.accounts[a as usize];
-    let account_e = after(&account.exposure);
-    let symbol_e = after(&info.exposure);
-    let global_e = after(&st.exposure);
-    let global_eq = st.global_equity();
-    // Built where it is returned; warnings are added to it in place.
-    let mut accepted = Accepted {
-        id: ReservationId {
-            index: 0,
-            generation: 0,
-        },
-        reducing: false,
-        warnings: Warnings::default(),
-    };
-    let warnings = &mut accepted.warnings;
-    let global = Exposures {
-        pos: &symbol_e,
-        whole: &global_e,
-        own: &global_e,
-        equity: global_eq,
-    };
-    limits(|| Scope::Global, &st.global.limits, &global, warnings)?;
-    let acct = Exposures {
-        pos: &slot_e,
-        whole: &account_e,
-        own: &account_e,
-        equity: account.equity(),
-    };
-    limits(
-        || Scope::Account(account_id),
-        &account.usage.limits,
-        &acct,
-        warnings,
-    )?;
-    let sym = Exposures {
-        pos: &symbol_e,
-        whole: &global_e,
-        own: &symbol_e,
-        equity: global_eq,
-    };
-    limits(|| Scope::Symbol(symbol), &info.usage.limits, &sym, warnings)?;
-
-    st.slots[slot as usize].exposure = slot_e;
-    st.accounts[a as usize].exposure = account_e;
-    st.symbols[y as usize].exposure = symbol_e;
-    st.exposure = global_e;
+    let (sl, ai, yi) = (slot as usize, a as usize, y as usize);
+    let held = [
+        st.slots[sl].exposure.reserved(side),
+        st.accounts[ai].exposure.reserved(side),
+        st.symbols[yi].exposure.reserved(side),
+        st.exposure.reserved(side),
+    ];
+    st.slots[sl].exposure.reserve(side, value);
+    st.accounts[ai].exposure.reserve(side, value);
+    st.symbols[yi].exposure.reserve(side, value);
+    st.exposure.reserve(side, value);
+    let mut warnings = Warnings::default();
+    if let Err(refused) = within_limits(st, (ai, yi, sl), &mut warnings) {
+        st.slots[sl].exposure.set_reserved(side, held[0]);
+        st.accounts[ai].exposure.set_reserved(side, held[1]);
+        st.symbols[yi].exposure.set_reserved(side, held[2]);
+        st.exposure.set_reserved(side, held[3]);
+        return Err(refused);
+    }
     super::drift::touch(st, slot);
     let open = Open {
         slot,
@@ -156,8 +121,49 @@ pub(crate) fn check(
         remaining,
         reserved: value,
     };
-    accepted.id = accept(st, a, s, y, open, now);
-    Ok(accepted)
+    Ok(Accepted {
+        id: accept(st, a, s, y, open, now),
+        reducing: false,
+        warnings,
+    })
+}
+
+/// The global, account and symbol limits, on exposures that already hold
+/// the order's reservation; warnings are added to `warnings`.
+fn within_limits(
+    st: &State,
+    (a, y, slot): (usize, usize, usize),
+    warnings: &mut Warnings,
+) -> Result<(), Rejection> {
+    let info = &st.symbols[y];
+    let account = &st.accounts[a];
+    let global_eq = st.global_equity();
+    let global = Exposures {
+        pos: &info.exposure,
+        whole: &st.exposure,
+        own: &st.exposure,
+        equity: global_eq,
+    };
+    limits(|| Scope::Global, &st.global, &global, warnings)?;
+    let acct = Exposures {
+        pos: &st.slots[slot].exposure,
+        whole: &account.exposure,
+        own: &account.exposure,
+        equity: account.equity(),
+    };
+    limits(
+        || Scope::Account(account.id),
+        &account.usage,
+        &acct,
+        warnings,
+    )?;
+    let sym = Exposures {
+        pos: &info.exposure,
+        whole: &st.exposure,
+        own: &info.exposure,
+        equity: global_eq,
+    };
+    limits(|| Scope::Symbol(info.symbol), &info.usage, &sym, warnings)
 }
 
 /// State, cooldown, open-order and rate checks of one scope.
@@ -222,7 +228,22 @@ struct Exposures<'a> {
     equity: i128,
 }
 
+/// A scope's share and exposure limits (most scopes have none: no work).
+#[inline]
 fn limits(
+    scope: impl Fn() -> Scope,
+    u: &Usage,
+    x: &Exposures<'_>,
+    w: &mut Warnings,
+) -> Result<(), Rejection> {
+    if u.exposure_limits {
+        limits_set(scope, &u.limits, x, w)
+    } else {
+        Ok(())
+    }
+}
+
+fn limits_set(
     scope: impl Fn() -> Scope,
     l: &LimitSet,
     x: &Exposures<'_>,
@@ -248,15 +269,8 @@ fn limits(
             return reject(LimitKind::Position, observed);
         }
         if let Some(warn) = p.warn().filter(|w| over(*w, part, x.equity, plain)) {
-            let observed = Observed::Share {
-                limit: warn,
-                observed: Pct::ratio(part, x.equity),
-            };
-            w.push(crate::Warning {
-                scope: scope(),
-                kind: LimitKind::Position,
-                observed,
-            });
+            let observed = Pct::ratio(part, x.equity);
+            w.push(scope(), LimitKind::Position, warn, observed);
         }
     }
     if let Some(c) = l.concentration {
@@ -337,9 +351,7 @@ fn worst_value(
     rate: supreme_order_guard::Price,
     buffer: Pct,
 ) -> Result<(i128, Remaining), Rejection> {
-    let one = u128::from(ONE);
-    let buffered =
-        |p: u64| (u128::from(p) * (one + u128::from(buffer.fraction_units()))).div_ceil(one);
+    let buffered = |p: u64| buffered(p, buffer.fraction_units());
     let stop = order.stop_price.map_or(mark, |p| p.units()).max(mark);
     let px: u128 = match order.order_type {
         OrderType::Market => buffered(mark),
@@ -371,6 +383,20 @@ fn worst_value(
         }
         _ => Err(Rejection::Unpriced),
     }
+}
+
+/// `p × (1 + buffer)` (`buffer` in 10⁻⁸ of 1), rounded up, as
+/// `p + ⌈p × buffer⌉`: the same integer (`p × 1` needs no rounding), which
+/// cannot overflow, by a 64-bit division whenever `p × buffer` fits one
+/// (a 128-bit division is a library call).
+#[inline]
+pub(crate) fn buffered(p: u64, buffer: u64) -> u128 {
+    let extra = u128::from(p) * u128::from(buffer);
+    let up = match u64::try_from(extra) {
+        Ok(x) => u128::from(x.div_ceil(ONE)),
+        Err(_) => extra.div_ceil(u128::from(ONE)),
+    };
+    u128::from(p) + up
 }
 
 /// Records an accepted order in every scope and the slab.

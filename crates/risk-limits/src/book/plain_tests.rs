@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 
-use super::check::over;
+use super::check::{buffered, over};
 use super::state::Exposure;
 use crate::Pct;
 use crate::amount::SMALL;
@@ -48,6 +48,19 @@ proptest! {
         prop_assert_eq!(e.side_max(), side_max);
         prop_assert_eq!(e.gross(), gross);
         prop_assert_eq!(e.net_worst(), net_worst);
+    }
+
+    #[test]
+    fn buffered_price_matches_the_plain_product(
+        p in prop_oneof![0u64..1_000_000_000_000_000, Just(u64::MAX), any::<u64>()],
+        buffer in prop_oneof![0u64..100_000_000, Just(0), any::<u64>()],
+    ) {
+        let one = u128::from(supreme_order_guard::ONE);
+        // The product as it was written; beyond u128 (a buffer above 2⁶⁴
+        // less 10⁸) the new form still answers, the old one overflowed.
+        if let Some(product) = u128::from(p).checked_mul(one + u128::from(buffer)) {
+            prop_assert_eq!(buffered(p, buffer), product.div_ceil(one));
+        }
     }
 
     #[test]

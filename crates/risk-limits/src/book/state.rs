@@ -102,6 +102,22 @@ impl Exposure {
         self.long = self.long - old.max(0) + new.max(0);
         self.short = self.short - (-old).max(0) + (-new).max(0);
     }
+    /// What open increasing orders on `side` reserve.
+    #[inline]
+    pub(crate) fn reserved(&self, side: Side) -> i128 {
+        match side {
+            Side::Buy => self.res_buy,
+            Side::Sell => self.res_sell,
+        }
+    }
+    /// Puts back what [`reserved`](Self::reserved) read.
+    #[inline]
+    pub(crate) fn set_reserved(&mut self, side: Side, value: i128) {
+        match side {
+            Side::Buy => self.res_buy = value,
+            Side::Sell => self.res_sell = value,
+        }
+    }
     /// Adds (or with a negative `value` removes) a reservation.
     pub(crate) fn reserve(&mut self, side: Side, value: i128) {
         match side {
@@ -123,6 +139,9 @@ pub(crate) struct Latch {
 #[derive(Debug, Default)]
 pub(crate) struct Usage {
     pub(crate) limits: LimitSet,
+    /// `limits` has a share or exposure limit (most scopes have none, and
+    /// an order's check skips them on this one test).
+    pub(crate) exposure_limits: bool,
     pub(crate) operator_state: TradingState,
     pub(crate) latch: Option<Latch>,
     pub(crate) cooldown_until: u64,
@@ -138,8 +157,13 @@ impl Usage {
     pub(crate) fn new(limits: LimitSet) -> Self {
         let sent = limits.order_rate.map_or(0, |r| r.max_orders() as usize);
         let losses = limits.cooldown.map_or(0, |c| c.losing_trades() as usize);
+        let exposure_limits = limits.position.is_some()
+            || limits.concentration.is_some()
+            || limits.gross_exposure.is_some()
+            || limits.net_exposure.is_some();
         Self {
             limits,
+            exposure_limits,
             sent: VecDeque::with_capacity(sent),
             losses: VecDeque::with_capacity(losses),
             ..Self::default()

@@ -17,7 +17,7 @@ fn position_share_boundary_and_warning() {
     let a = book
         .check_and_reserve(&buy(btc(), "0.10000001", "50000"))
         .unwrap();
-    let w = *a.warnings.iter().next().unwrap();
+    let w = a.warnings.iter().next().unwrap();
     assert_eq!((w.scope, w.kind), (Scope::Global, LimitKind::Position));
     book.cancel(a.id).unwrap();
     // Exactly 10 % is allowed; one unit more is refused with the observed share.
@@ -172,4 +172,96 @@ fn concentration_applies_from_its_gross_threshold() {
         .check_and_reserve(&buy(btc(), "0.20000001", "50000"))
         .unwrap_err();
     assert_eq!(limit_of(r).1, LimitKind::Concentration);
+}
+
+#[test]
+fn warnings_at_every_scope_come_back_in_scope_order() {
+    let seed = LimitSet {
+        position: Some(PositionLimit::SEED),
+        ..LimitSet::default()
+    };
+    let (book, _) = book_with(&[
+        (Scope::Symbol(btc()), seed),
+        (Scope::Account(main_account()), seed),
+        (Scope::Global, seed),
+    ]);
+    // 0.12 BTC = 6,000 = 6 % of 100,000: over the 5 % warning at each scope.
+    let a = book
+        .check_and_reserve(&buy(btc(), "0.12", "50000"))
+        .unwrap();
+    let seen: Vec<Warning> = a.warnings.iter().collect();
+    let scopes: Vec<Scope> = seen.iter().map(|w| w.scope).collect();
+    assert_eq!(
+        scopes,
+        [
+            Scope::Global,
+            Scope::Account(main_account()),
+            Scope::Symbol(btc())
+        ]
+    );
+    for w in &seen {
+        assert_eq!(w.kind, LimitKind::Position);
+        let Observed::Share { limit, observed } = w.observed else {
+            panic!("a share warning, got {w:?}")
+        };
+        assert_eq!(
+            (limit, observed.fraction_units()),
+            (Pct::percent(5), 6_000_000)
+        );
+    }
+    assert_eq!(
+        seen[1].to_string(),
+        "warning: position share of equity at account:main: 6%, limit 5%"
+    );
+    assert!(!a.warnings.is_empty());
+    assert_eq!(format!("{:?}", a.warnings), format!("{seen:?}"));
+    book.cancel(a.id).unwrap();
+}
+
+#[test]
+fn a_refusal_at_the_last_scope_gives_back_every_scope_reserved() {
+    let seed = LimitSet {
+        position: Some(PositionLimit::SEED),
+        ..LimitSet::default()
+    };
+    let capped = LimitSet {
+        gross_exposure: Some(v("5000")),
+        ..LimitSet::default()
+    };
+    let (book, _) = book_with(&[
+        (Scope::Global, seed),
+        (Scope::Account(main_account()), seed),
+        (Scope::Symbol(btc()), capped),
+    ]);
+    // Global and account pass (6 %); the symbol's gross cap refuses it.
+    let r = book
+        .check_and_reserve(&buy(btc(), "0.12", "50000"))
+        .unwrap_err();
+    let (scope, kind, _) = limit_of(r);
+    assert_eq!(
+        (scope, kind),
+        (Scope::Symbol(btc()), LimitKind::GrossExposure)
+    );
+    for scope in [
+        Scope::Global,
+        Scope::Account(main_account()),
+        Scope::Symbol(btc()),
+    ] {
+        assert_eq!(book.view(scope).unwrap().gross, Value::ZERO, "{scope}");
+    }
+    // Nothing left held anywhere: 5 % more fits the symbol's cap exactly,
+    // and the account's 10 % (6 % left over would have made it 11 %).
+    let a = book.check_and_reserve(&buy(btc(), "0.1", "50000")).unwrap();
+    for scope in [Scope::Global, Scope::Account(main_account())] {
+        assert_eq!(book.view(scope).unwrap().gross, v("5000"), "{scope}");
+    }
+    book.cancel(a.id).unwrap();
+}
+
+#[test]
+fn an_accepted_order_stays_small() {
+    // The gate moves it on every approval (it was 304 bytes): no scope is
+    // held twice.
+    let size = std::mem::size_of::<Accepted>();
+    assert!(size <= 128, "Accepted is {size} bytes");
 }

@@ -30,7 +30,10 @@
 //!   as positions, close orders that pass the filters. The halt's close
 //!   orders have their own path, [`BinanceClient::place_close_order`], which
 //!   takes the kill switch's [`CloseOrder`](supreme_kill_switch::CloseOrder)
-//!   capability (only the halt can make one) by value.
+//!   capability (only the halt can make one) by value. It implements the
+//!   kill switch's async `Venue` with the async client; give it a client of
+//!   its own (own transport, own connection pool) so a stalled application
+//!   runtime cannot hold up the halt.
 //! - Every request goes through a [`Transport`]: [`GuardedTransport`] is
 //!   net-guard's guarded HTTPS client with the exchange rate limiter (HTTPS
 //!   only, allowlist, SSRF-safe resolution, pinning, exact weights); tests

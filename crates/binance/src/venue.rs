@@ -10,14 +10,12 @@
 //! amounts. A holding above `LOT_SIZE` `maxQty` (or the notional cap) is
 //! closed in several orders.
 //!
-//! The kill switch's [`Venue`] is blocking, and [`BinanceVenue`] drives the
-//! async [`BinanceClient`] through the [`blocking`](crate::blocking)
-//! wrappers' shared runtime. The halt runs on the kill switch's own thread,
-//! outside any runtime, so blocking there is correct and no application
-//! runtime is stalled by it. Should a halt ever run inside a tokio runtime,
-//! every call refuses with [`Error::InsideRuntime`], which propagates as a
-//! [`VenueError`]: the halt is then NOT VERIFIED (fail closed), never a
-//! panic.
+//! The kill switch's [`Venue`] is async, and [`BinanceVenue`] implements
+//! it directly with the async [`BinanceClient`]. The halt polls it on its
+//! own thread and its own runtime (see
+//! [`KillSwitch::halt`](supreme_kill_switch::KillSwitch::halt)), so a stalled
+//! application runtime cannot delay the cancels, provided the venue's client
+//! is its own: see [`BinanceVenue::new`].
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -47,6 +45,37 @@ impl BinanceVenue {
     /// The assets are core's validated [`Asset`]s, so a misspelt one
     /// (`"btc"`) is refused where it is written instead of matching no
     /// balance and leaving the position open.
+    ///
+    /// # Give the halt its own client
+    ///
+    /// Build `client` for the venue alone, over its own
+    /// [`GuardedTransport`](crate::GuardedTransport) and its own
+    /// [`GuardedClient`](supreme_net_guard::GuardedClient) (a second
+    /// `build()`, not a clone: clones share one connection pool). A pooled
+    /// connection is driven by the runtime that opened it, so a venue that
+    /// shares the application's client may send its cancels over a
+    /// connection that only the (stalled) application runtime can move. The
+    /// exchange's limiter is shared: the weights are the account's and the
+    /// IP's, whoever spends them.
+    ///
+    /// ```no_run
+    /// # fn halt_venue(
+    /// #     policy: supreme_net_guard::EgressPolicy,
+    /// #     signer: supreme_vault::Signer,
+    /// #     limiter: std::sync::Arc<supreme_net_guard::ratelimit::ExchangeLimiter<supreme_net_guard::SystemClock>>,
+    /// #     rules: std::sync::Arc<supreme_order_guard::ExchangeInfo>,
+    /// # ) -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::sync::Arc;
+    /// use supreme_binance::{BinanceClient, BinanceVenue, GuardedTransport};
+    /// use supreme_core::Asset;
+    /// use supreme_net_guard::GuardedClient;
+    /// // The halt's own HTTP client and pool, built outside any runtime.
+    /// let http = GuardedClient::builder(policy).build()?;
+    /// let transport = GuardedTransport::new(http, "https://api.binance.com", limiter)?;
+    /// let client = Arc::new(BinanceClient::new(transport, "api-key-id", signer));
+    /// let venue = BinanceVenue::new(client, rules, Asset::new("USDT")?, [Asset::new("BTC")?]);
+    /// # Ok(()) }
+    /// ```
     ///
     /// ```no_run
     /// # fn venue(client: std::sync::Arc<supreme_binance::BinanceClient>,
@@ -86,20 +115,9 @@ fn venue_error(e: Error) -> VenueError {
     VenueError::new(e.to_string())
 }
 
-/// `fut` run on the blocking wrappers' runtime, its error and a refusal to
-/// block inside a runtime alike a [`VenueError`].
-fn wait<T>(
-    call: &'static str,
-    fut: impl std::future::Future<Output = Result<T, Error>>,
-) -> Result<T, VenueError> {
-    crate::blocking::block_on(call, fut)
-        .and_then(|r| r)
-        .map_err(venue_error)
-}
-
 impl Venue for BinanceVenue {
-    fn open_orders(&self) -> Result<Vec<OpenOrder>, VenueError> {
-        let list = wait("open_orders", self.client.open_orders(None))?;
+    async fn open_orders(&self) -> Result<Vec<OpenOrder>, VenueError> {
+        let list = self.client.open_orders(None).await.map_err(venue_error)?;
         // Fail closed: an open order whose symbol cannot be named cannot be
         // cancelled, so the listing is an error, not a shorter list.
         list.into_iter()
@@ -115,14 +133,18 @@ impl Venue for BinanceVenue {
             .collect()
     }
 
-    fn cancel_all(&self, symbol: &Symbol) -> Result<(), VenueError> {
-        wait("cancel_open_orders", self.client.cancel_open_orders(symbol)).map(|_| ())
+    async fn cancel_all(&self, symbol: &Symbol) -> Result<(), VenueError> {
+        self.client
+            .cancel_open_orders(symbol)
+            .await
+            .map(|_| ())
+            .map_err(venue_error)
     }
 
-    fn positions(&self) -> Result<Vec<Position>, VenueError> {
+    async fn positions(&self) -> Result<Vec<Position>, VenueError> {
         let mut out = Vec::new();
         let mut left = Vec::new();
-        for b in wait("balances", self.client.balances())? {
+        for b in self.client.balances().await.map_err(venue_error)? {
             // Every asset the bot trades is a valid Asset; a balance named
             // otherwise (none on Binance spot today) cannot be one of them.
             let Ok(asset) = Asset::new(&b.asset) else {
@@ -149,7 +171,11 @@ impl Venue for BinanceVenue {
                     self.quote_asset
                 )));
             };
-            let mark = wait("ticker_price", self.client.ticker_price(&symbol))?;
+            let mark = self
+                .client
+                .ticker_price(&symbol)
+                .await
+                .map_err(venue_error)?;
             if let Some(why) = dust(rules, quantity, mark) {
                 left.push(leave(why));
                 continue;
@@ -166,7 +192,7 @@ impl Venue for BinanceVenue {
         Ok(out)
     }
 
-    fn close_position(&self, order: CloseOrder) -> Result<(), VenueError> {
+    async fn close_position(&self, order: CloseOrder) -> Result<(), VenueError> {
         let (symbol, limit) = (order.symbol(), order.limit_price());
         let rules = self
             .rules
@@ -187,10 +213,10 @@ impl Venue for BinanceVenue {
             if dust(rules, piece.quantity(), limit).is_some() {
                 break; // what is left cannot be sold: the next listing reports it
             }
-            wait(
-                "place_close_order",
-                self.client.place_close_order(piece, &self.rules),
-            )?;
+            self.client
+                .place_close_order(piece, &self.rules)
+                .await
+                .map_err(venue_error)?;
             next = rest;
         }
         Ok(())

@@ -7,6 +7,7 @@
 
 mod support;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -25,24 +26,28 @@ fn btc() -> Symbol {
 
 /// One BTCUSDT holding to close; its close order goes through the blocking
 /// wrapper's `place_close_order` (the only way a test gets a `CloseOrder`
-/// is from a halt), recording what the call answered.
+/// is from a halt), recording what the call answered. The halt polls the
+/// venue on its own runtime, so the blocking call refuses there; with
+/// `plain_thread` set the venue makes it from a plain thread of its own,
+/// outside any runtime, where it works.
 struct OneHolding {
     client: blocking::BinanceClient,
     rules: ExchangeInfo,
+    plain_thread: AtomicBool,
     closed: Mutex<bool>,
     answers: Mutex<Vec<Result<String, String>>>,
 }
 
 impl Venue for OneHolding {
-    fn open_orders(&self) -> Result<Vec<OpenOrder>, VenueError> {
+    async fn open_orders(&self) -> Result<Vec<OpenOrder>, VenueError> {
         Ok(Vec::new())
     }
 
-    fn cancel_all(&self, _: &Symbol) -> Result<(), VenueError> {
+    async fn cancel_all(&self, _: &Symbol) -> Result<(), VenueError> {
         Ok(())
     }
 
-    fn positions(&self) -> Result<Vec<Position>, VenueError> {
+    async fn positions(&self) -> Result<Vec<Position>, VenueError> {
         let closed = *self.closed.lock().unwrap_or_else(PoisonError::into_inner);
         Ok(if closed {
             Vec::new()
@@ -56,8 +61,14 @@ impl Venue for OneHolding {
         })
     }
 
-    fn close_position(&self, order: CloseOrder) -> Result<(), VenueError> {
-        let answer = match self.client.place_close_order(order, &self.rules) {
+    async fn close_position(&self, order: CloseOrder) -> Result<(), VenueError> {
+        let send = || self.client.place_close_order(order, &self.rules);
+        let result = if self.plain_thread.load(Ordering::SeqCst) {
+            std::thread::scope(|s| s.spawn(send).join().unwrap())
+        } else {
+            send()
+        };
+        let answer = match result {
             Ok(state) => {
                 *self.closed.lock().unwrap() = true;
                 Ok(state.status)
@@ -88,6 +99,7 @@ fn fixture() -> Fixture {
     let venue = OneHolding {
         client: client.clone(),
         rules: ExchangeInfo::from_json(SAMPLE_EXCHANGE_INFO).unwrap(),
+        plain_thread: AtomicBool::new(false),
         closed: Mutex::new(false),
         answers: Mutex::new(Vec::new()),
     };
@@ -159,7 +171,8 @@ fn every_call_refuses(f: &Fixture) {
     refused("reconcile", c.reconcile(&btc(), "in-runtime"));
     refused("reconcile_order", c.reconcile_order(&f.gate, &live));
     refused("recover", c.recover(&f.gate));
-    // place_close_order: the halt hands the venue its close order.
+    // place_close_order: the halt hands the venue its close order, on the
+    // halt's own runtime, where the blocking call refuses too.
     let switch = tripped();
     let err = switch.halt(&f.venue, &halt_config()).unwrap_err();
     assert!(
@@ -270,7 +283,9 @@ fn outside_any_runtime_every_blocking_call_works_against_the_simulator() {
     c.check_key_privileges(KeyPolicy::default()).unwrap();
     assert_eq!(c.recover(&f.gate).unwrap(), Default::default());
     assert!(c.usage().used_weight_1m.is_some());
-    // place_close_order, from the halt's own thread (outside any runtime).
+    // place_close_order, from a plain thread the venue starts (outside any
+    // runtime; the halt's own thread runs the halt's runtime).
+    f.venue.plain_thread.store(true, Ordering::SeqCst);
     let switch = tripped();
     switch.halt(&f.venue, &halt_config()).unwrap();
     assert_eq!(switch.state(), State::Halted);

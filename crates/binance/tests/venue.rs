@@ -46,8 +46,8 @@ fn venue_setup(btc: &str) -> (SimBinance, BinanceVenue, Arc<SimServer>) {
     sim.set_balance("BTC", btc);
     sim.set_balance("BNB", "1.5");
     let (sim, server, client) = setup_with(sim);
-    // The kill switch's Venue is blocking: the halt runs on its own thread,
-    // outside any runtime, as these tests do.
+    // The rules through the blocking wrapper (this test is outside any
+    // runtime); the venue takes the async client.
     let client = blocking::BinanceClient::new(client);
     let rules = Arc::new(client.exchange_info().unwrap());
     let (usdt, btc) = usdt_btc();
@@ -175,30 +175,22 @@ fn flatten_at_a_mark_whose_slippage_bound_needs_ten_decimals_is_sent_not_refused
 }
 
 #[test]
-fn a_halt_run_inside_a_tokio_runtime_is_not_verified_and_sends_nothing() {
-    let (sim, venue, _server) = venue_setup("0.5");
-    let switch = tripped();
+fn a_halt_called_inside_a_tokio_runtime_runs_on_its_own_thread_and_verifies() {
     for rt in [
         tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap(),
         tokio::runtime::Builder::new_multi_thread().build().unwrap(),
     ] {
-        // Wrong, but it must fail closed: the venue's blocking calls refuse
-        // with the typed error, never a panic, and the halt says NOT VERIFIED.
-        let err = rt
+        let (sim, venue, _server) = venue_setup("0.5");
+        let switch = tripped();
+        // From inside the caller's runtime the halt never blocks on it: it
+        // runs on a thread and runtime of its own and is joined.
+        let report = rt
             .block_on(async { switch.halt(&venue, &config()) })
-            .unwrap_err();
-        assert!(
-            matches!(err, supreme_kill_switch::Error::HaltIncomplete { .. }),
-            "{err}"
-        );
-        assert!(err.to_string().contains("inside a tokio runtime"), "{err}");
-        assert_ne!(switch.state(), State::Halted);
+            .unwrap();
+        assert_eq!(switch.state(), State::Halted);
+        assert_eq!(report.close_orders_sent, 1);
+        assert_eq!(total(&sim, "BTC"), 0);
     }
-    assert!(sim.orders().is_empty());
-    assert_eq!(total(&sim, "BTC"), 50_000_000);
-    // Outside any runtime, the same halt verifies.
-    switch.halt(&venue, &config()).unwrap();
-    assert_eq!(switch.state(), State::Halted);
 }

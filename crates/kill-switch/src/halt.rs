@@ -106,10 +106,59 @@ impl KillSwitch {
     /// switch stays in that phase (gate closed) and this returns
     /// [`Error::HaltIncomplete`]; calling it again resumes.
     ///
-    /// The venue is called from this thread; orders it sends from here (the
-    /// close orders) pass the closed gate's
-    /// [`enter_order`](crate::Gate::enter_order) and are not waited for.
-    pub fn halt(&self, venue: &dyn Venue, config: &HaltConfig) -> Result<HaltReport, Error> {
+    /// # Safety property: the halt owns its thread and its runtime
+    ///
+    /// The procedure always runs on a thread of its own (started here and
+    /// joined before this returns), which drives the venue's futures on a
+    /// current-thread tokio runtime built for this halt and dropped after
+    /// it. No application runtime is involved, so a stalled one (workers
+    /// stuck in a busy loop, a blocking call, a deadlock) cannot delay the
+    /// cancels. This holds if the venue does not depend on the application's
+    /// runtime either: give it its own HTTP client (see [`Venue`]). Called
+    /// from inside a tokio runtime it still works (it never calls `block_on`
+    /// there; the calling worker waits for the halt thread's join).
+    ///
+    /// The orders the venue sends from the halt thread (the close orders)
+    /// pass the closed gate's [`enter_order`](crate::Gate::enter_order) and
+    /// are not waited for.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::HaltIncomplete`] and [`Error::WrongState`] as above;
+    /// [`Error::Setup`] if the halt's thread or runtime cannot be started
+    /// (nothing was sent: the gate stays closed).
+    pub fn halt<V: Venue + ?Sized>(
+        &self,
+        venue: &V,
+        config: &HaltConfig,
+    ) -> Result<HaltReport, Error> {
+        let setup = |detail: String| Error::Setup {
+            what: "halt thread",
+            detail,
+        };
+        std::thread::scope(|scope| {
+            let handle = std::thread::Builder::new()
+                .name("kill-switch-halt".into())
+                .spawn_scoped(scope, || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(|e| setup(format!("runtime: {e}")))?;
+                    runtime.block_on(self.halt_here(venue, config))
+                })
+                .map_err(|e| setup(format!("spawn: {e}")))?;
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
+
+    /// The procedure, on the halt's thread and runtime.
+    async fn halt_here<V: Venue + ?Sized>(
+        &self,
+        venue: &V,
+        config: &HaltConfig,
+    ) -> Result<HaltReport, Error> {
         let _exempt = self.gate().halt_scope();
         let started = self.clock().monotonic();
         let current = self.state();
@@ -123,22 +172,28 @@ impl KillSwitch {
             self.transition(current, State::Halting)?;
         }
         let mut report = HaltReport::default();
-        let (attempts, first) = self.phase(
-            State::Halting,
-            config,
-            |attempt, report| self.cancel_round(venue, config, attempt, report),
-            &mut report,
-        )?;
+        let (attempts, first) = self
+            .phase(
+                State::Halting,
+                config,
+                async |attempt, report| self.cancel_round(venue, config, attempt, report).await,
+                &mut report,
+            )
+            .await?;
         report.cancel_attempts = attempts;
         report.orders_found = first;
         if let Some(flatten) = &config.flatten {
             self.transition(State::Halting, State::Flattening)?;
-            let (attempts, first) = self.phase(
-                State::Flattening,
-                config,
-                |attempt, report| self.flatten_round(venue, flatten, attempt, report),
-                &mut report,
-            )?;
+            let (attempts, first) = self
+                .phase(
+                    State::Flattening,
+                    config,
+                    async |attempt, report| {
+                        self.flatten_round(venue, flatten, attempt, report).await
+                    },
+                    &mut report,
+                )
+                .await?;
             report.flatten_attempts = attempts;
             report.positions_found = first;
         }
@@ -152,11 +207,11 @@ impl KillSwitch {
 
     /// Runs rounds until one verifies clean. Returns (attempts, count seen
     /// on the first successful listing).
-    fn phase(
+    async fn phase(
         &self,
         state: State,
         config: &HaltConfig,
-        mut round: impl FnMut(u32, &mut HaltReport) -> Result<(Outcome, usize), VenueError>,
+        mut round: impl AsyncFnMut(u32, &mut HaltReport) -> Result<(Outcome, usize), VenueError>,
         report: &mut HaltReport,
     ) -> Result<(u32, usize), Error> {
         let max = config.retry.max_attempts.max(1);
@@ -169,7 +224,7 @@ impl KillSwitch {
                     actual: self.state(),
                 });
             }
-            match round(attempt, report) {
+            match round(attempt, report).await {
                 Ok((outcome, seen)) => {
                     first_seen.get_or_insert(seen);
                     self.emit(Event::Verified {
@@ -219,9 +274,9 @@ impl KillSwitch {
 
     /// Waits for the orders in flight, lists orders, cancels every symbol
     /// that has some, lists again.
-    fn cancel_round(
+    async fn cancel_round<V: Venue + ?Sized>(
         &self,
-        venue: &dyn Venue,
+        venue: &V,
         config: &HaltConfig,
         attempt: u32,
         _report: &mut HaltReport,
@@ -233,7 +288,7 @@ impl KillSwitch {
                 config.in_flight_wait
             )));
         }
-        let orders = self.act(Action::ListOpenOrders, attempt, venue.open_orders())?;
+        let orders = self.act(Action::ListOpenOrders, attempt, venue.open_orders().await)?;
         let seen = orders.len();
         if orders.is_empty() {
             return Ok((
@@ -245,8 +300,9 @@ impl KillSwitch {
                 0,
             ));
         }
-        self.cancel_symbols(venue, attempt, orders.iter().map(|o| o.symbol).collect());
-        let after = self.act(Action::ListOpenOrders, attempt, venue.open_orders())?;
+        self.cancel_symbols(venue, attempt, orders.iter().map(|o| o.symbol).collect())
+            .await;
+        let after = self.act(Action::ListOpenOrders, attempt, venue.open_orders().await)?;
         let outcome = Outcome {
             clean: after.is_empty(),
             orders: after.len(),
@@ -255,26 +311,32 @@ impl KillSwitch {
         Ok((outcome, seen))
     }
 
-    fn cancel_symbols(&self, venue: &dyn Venue, attempt: u32, symbols: BTreeSet<Symbol>) {
+    async fn cancel_symbols<V: Venue + ?Sized>(
+        &self,
+        venue: &V,
+        attempt: u32,
+        symbols: BTreeSet<Symbol>,
+    ) {
         for symbol in symbols {
-            let r = venue.cancel_all(&symbol);
+            let r = venue.cancel_all(&symbol).await;
             // A failed cancel is reported; the verification decides.
             let _ = self.act(Action::CancelAll { symbol }, attempt, r);
         }
     }
 
     /// Cancels stray orders, sends close orders, checks both.
-    fn flatten_round(
+    async fn flatten_round<V: Venue + ?Sized>(
         &self,
-        venue: &dyn Venue,
+        venue: &V,
         flatten: &FlattenConfig,
         attempt: u32,
         report: &mut HaltReport,
     ) -> Result<(Outcome, usize), VenueError> {
-        let orders = self.act(Action::ListOpenOrders, attempt, venue.open_orders())?;
-        self.cancel_symbols(venue, attempt, orders.iter().map(|o| o.symbol).collect());
+        let orders = self.act(Action::ListOpenOrders, attempt, venue.open_orders().await)?;
+        self.cancel_symbols(venue, attempt, orders.iter().map(|o| o.symbol).collect())
+            .await;
         let positions =
-            open_positions(self.act(Action::ListPositions, attempt, venue.positions())?);
+            open_positions(self.act(Action::ListPositions, attempt, venue.positions().await)?);
         let seen = positions.len();
         for position in &positions {
             for order in close_orders(position, flatten) {
@@ -284,14 +346,15 @@ impl KillSwitch {
                     quantity: order.quantity(),
                     limit_price: order.limit_price(),
                 };
-                let r = venue.close_position(order);
+                let r = venue.close_position(order).await;
                 if self.act(action, attempt, r).is_ok() {
                     report.close_orders_sent += 1;
                 }
             }
         }
-        let after_orders = self.act(Action::ListOpenOrders, attempt, venue.open_orders())?;
-        let after = open_positions(self.act(Action::ListPositions, attempt, venue.positions())?);
+        let after_orders = self.act(Action::ListOpenOrders, attempt, venue.open_orders().await)?;
+        let after =
+            open_positions(self.act(Action::ListPositions, attempt, venue.positions().await)?);
         let outcome = Outcome {
             clean: after.is_empty() && after_orders.is_empty(),
             orders: after_orders.len(),

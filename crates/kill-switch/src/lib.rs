@@ -135,4 +135,6 @@ pub use supervise::{
 };
 pub use supreme_core::{Clock, FakeClock, SystemClock};
 pub use switch::{KillSwitch, KillSwitchBuilder};
-pub use venue::{CloseOrder, LeftHolding, OpenOrder, Position, Venue, VenueError};
+pub use venue::{
+    BoxVenueFuture, CloseOrder, DynVenue, LeftHolding, OpenOrder, Position, Venue, VenueError,
+};

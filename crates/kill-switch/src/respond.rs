@@ -18,7 +18,7 @@ use crate::hooks::ShutdownHooks;
 use crate::notify::{Notice, Notifier, NotifyError};
 use crate::state::TripRecord;
 use crate::switch::KillSwitch;
-use crate::venue::Venue;
+use crate::venue::DynVenue;
 
 /// What to do once tripped.
 pub struct Responder {
@@ -27,7 +27,7 @@ pub struct Responder {
     /// Told about the trip and about the outcome.
     pub notifiers: Vec<Box<dyn Notifier>>,
     /// The venue to halt (`None`: gate and hooks only).
-    pub venue: Option<Arc<dyn Venue>>,
+    pub venue: Option<Arc<dyn DynVenue>>,
     /// Retries and flattening.
     pub halt: HaltConfig,
     /// Retries of a notifier that failed (default: 3 attempts, 200 ms

@@ -50,27 +50,7 @@ pub(crate) fn rig_with<C: Clock + Send + Sync + 'static>(sim: SimBinance, clock:
         "status.binance.test",
         &["169.254.169.254".parse::<IpAddr>().unwrap()],
     );
-    let policy = EgressPolicy::builder()
-        .allow_host("*.binance.test")
-        .unwrap()
-        .allow_port(server.addr().port())
-        .dangerous()
-        .allow_socket(server.addr()) // exactly the simulator, not "loopback"
-        .done()
-        .build();
-    let ca_pin = spki_pin(spki_of_cert(server.ca().cert_der()).unwrap());
-    let client = GuardedClient::builder(policy)
-        .resolver(ResolverSettings {
-            nameservers: vec![Nameserver::Plain(dns.addr())],
-            ttl_cap: Duration::from_secs(1),
-            timeout: Duration::from_secs(2),
-        })
-        .pin(PinSet::new(HOST, &[server.spki_pin(), &ca_pin]).unwrap())
-        .dangerous()
-        .add_root_ca(server.ca().cert_der().clone())
-        .done()
-        .build()
-        .unwrap();
+    let client = guarded_client(&server, &dns);
     let limits = RateLimit::from_exchange_info(SAMPLE_EXCHANGE_INFO).unwrap();
     let limiter = Arc::new(ExchangeLimiter::new(limits, clock).unwrap());
     let base = format!("https://{HOST}:{}", server.addr().port());
@@ -93,8 +73,42 @@ impl<C: Clock + Send + Sync + 'static> Rig<C> {
         )
     }
 
+    /// A second guarded transport to the simulator: its own client and
+    /// connection pool, the same limiter (the weights are the account's).
+    pub(crate) fn own_transport(&self) -> Arc<GuardedTransport<C>> {
+        let base = format!("https://{HOST}:{}", self.server.addr().port());
+        let client = guarded_client(&self.server, &self.dns);
+        Arc::new(GuardedTransport::new(client, &base, self.limiter().clone()).unwrap())
+    }
+
     /// The transport's limiter.
     pub(crate) fn limiter(&self) -> &Arc<ExchangeLimiter<C>> {
         self.transport.limiter()
     }
+}
+
+/// A guarded client to the rig's simulator (allowlist, the test nameserver,
+/// the CA and pins), with a connection pool of its own.
+fn guarded_client(server: &SimServer, dns: &DnsServer) -> GuardedClient {
+    let policy = EgressPolicy::builder()
+        .allow_host("*.binance.test")
+        .unwrap()
+        .allow_port(server.addr().port())
+        .dangerous()
+        .allow_socket(server.addr()) // exactly the simulator, not "loopback"
+        .done()
+        .build();
+    let ca_pin = spki_pin(spki_of_cert(server.ca().cert_der()).unwrap());
+    GuardedClient::builder(policy)
+        .resolver(ResolverSettings {
+            nameservers: vec![Nameserver::Plain(dns.addr())],
+            ttl_cap: Duration::from_secs(1),
+            timeout: Duration::from_secs(2),
+        })
+        .pin(PinSet::new(HOST, &[server.spki_pin(), &ca_pin]).unwrap())
+        .dangerous()
+        .add_root_ca(server.ca().cert_der().clone())
+        .done()
+        .build()
+        .unwrap()
 }

@@ -95,16 +95,16 @@ fn flatten_config_rejects_nonsense() {
 fn halt_on_an_armed_switch_is_refused() {
     struct Never;
     impl Venue for Never {
-        fn open_orders(&self) -> Result<Vec<crate::venue::OpenOrder>, VenueError> {
+        async fn open_orders(&self) -> Result<Vec<crate::venue::OpenOrder>, VenueError> {
             unreachable!()
         }
-        fn cancel_all(&self, _: &Symbol) -> Result<(), VenueError> {
+        async fn cancel_all(&self, _: &Symbol) -> Result<(), VenueError> {
             unreachable!()
         }
-        fn positions(&self) -> Result<Vec<Position>, VenueError> {
+        async fn positions(&self) -> Result<Vec<Position>, VenueError> {
             unreachable!()
         }
-        fn close_position(&self, _: crate::venue::CloseOrder) -> Result<(), VenueError> {
+        async fn close_position(&self, _: crate::venue::CloseOrder) -> Result<(), VenueError> {
             unreachable!()
         }
     }
@@ -122,16 +122,16 @@ fn halt_on_an_armed_switch_is_refused() {
 fn halt_with_an_order_still_in_flight_past_the_bound_is_not_verified() {
     struct Unreachable;
     impl Venue for Unreachable {
-        fn open_orders(&self) -> Result<Vec<crate::venue::OpenOrder>, VenueError> {
+        async fn open_orders(&self) -> Result<Vec<crate::venue::OpenOrder>, VenueError> {
             panic!("listed while an order was in flight")
         }
-        fn cancel_all(&self, _: &Symbol) -> Result<(), VenueError> {
+        async fn cancel_all(&self, _: &Symbol) -> Result<(), VenueError> {
             panic!("cancelled while an order was in flight")
         }
-        fn positions(&self) -> Result<Vec<Position>, VenueError> {
+        async fn positions(&self) -> Result<Vec<Position>, VenueError> {
             panic!("positions listed while an order was in flight")
         }
-        fn close_position(&self, _: crate::venue::CloseOrder) -> Result<(), VenueError> {
+        async fn close_position(&self, _: crate::venue::CloseOrder) -> Result<(), VenueError> {
             panic!("closed while an order was in flight")
         }
     }

@@ -28,9 +28,9 @@ use supreme_core::{Price, Quantity, Side, Symbol};
 /// /// Holds 0.3 BTC until a close order sells it.
 /// struct Paper(Mutex<u64>, Mutex<Vec<String>>);
 /// impl Venue for Paper {
-///     fn open_orders(&self) -> Result<Vec<OpenOrder>, VenueError> { Ok(vec![]) }
-///     fn cancel_all(&self, _: &Symbol) -> Result<(), VenueError> { Ok(()) }
-///     fn positions(&self) -> Result<Vec<Position>, VenueError> {
+///     async fn open_orders(&self) -> Result<Vec<OpenOrder>, VenueError> { Ok(vec![]) }
+///     async fn cancel_all(&self, _: &Symbol) -> Result<(), VenueError> { Ok(()) }
+///     async fn positions(&self) -> Result<Vec<Position>, VenueError> {
 ///         let held = *self.0.lock().unwrap();
 ///         Ok(vec![Position {
 ///             symbol: Symbol::new("BTCUSDT").unwrap(),
@@ -39,7 +39,7 @@ use supreme_core::{Price, Quantity, Side, Symbol};
 ///             mark_price: "20000".parse().unwrap(),
 ///         }])
 ///     }
-///     fn close_position(&self, order: CloseOrder) -> Result<(), VenueError> {
+///     async fn close_position(&self, order: CloseOrder) -> Result<(), VenueError> {
 ///         assert!(order.reduce_only());
 ///         *self.0.lock().unwrap() -= order.quantity().units();
 ///         self.1.lock().unwrap().push(format!(

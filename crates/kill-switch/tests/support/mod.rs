@@ -9,7 +9,9 @@ use supreme_core::{Price, Quantity, Side, Symbol};
 use supreme_kill_switch::{CloseOrder, OpenOrder, Position, Venue, VenueError};
 use supreme_testkit::http;
 
-/// A venue adapter speaking the simulated exchange's JSON API.
+/// A venue adapter speaking the simulated exchange's JSON API. Its async
+/// methods do blocking loopback I/O: the halt polls them on its own thread
+/// and runtime, which nothing else shares, so blocking there stalls no one.
 pub(crate) struct HttpVenue {
     addr: SocketAddr,
 }
@@ -47,7 +49,7 @@ impl HttpVenue {
 }
 
 impl Venue for HttpVenue {
-    fn open_orders(&self) -> Result<Vec<OpenOrder>, VenueError> {
+    async fn open_orders(&self) -> Result<Vec<OpenOrder>, VenueError> {
         let body = self.call("GET", "/api/openOrders", None)?;
         let wire: Vec<WireOrder> =
             serde_json::from_str(&body).map_err(|e| VenueError::new(e.to_string()))?;
@@ -61,19 +63,19 @@ impl Venue for HttpVenue {
             .collect()
     }
 
-    fn cancel_all(&self, symbol: &Symbol) -> Result<(), VenueError> {
+    async fn cancel_all(&self, symbol: &Symbol) -> Result<(), VenueError> {
         self.call("DELETE", &format!("/api/openOrders?symbol={symbol}"), None)
             .map(drop)
     }
 
-    fn positions(&self) -> Result<Vec<Position>, VenueError> {
+    async fn positions(&self) -> Result<Vec<Position>, VenueError> {
         let body = self.call("GET", "/api/positions", None)?;
         let wire: Vec<WirePosition> =
             serde_json::from_str(&body).map_err(|e| VenueError::new(e.to_string()))?;
         wire.into_iter().map(position).collect()
     }
 
-    fn close_position(&self, o: CloseOrder) -> Result<(), VenueError> {
+    async fn close_position(&self, o: CloseOrder) -> Result<(), VenueError> {
         let body = serde_json::json!({
             "symbol": o.symbol(), "side": o.side(), "quantity": o.quantity(),
             "price": o.limit_price(), "reduceOnly": o.reduce_only(),

@@ -37,6 +37,17 @@ pub(crate) fn rig() -> Rig<SystemClock> {
 /// `sim` (given the test key and 100,000 USDT) behind a guarded transport
 /// whose limiter runs on `clock`.
 pub(crate) fn rig_with<C: Clock + Send + Sync + 'static>(sim: SimBinance, clock: C) -> Rig<C> {
+    let limits = RateLimit::from_exchange_info(SAMPLE_EXCHANGE_INFO).unwrap();
+    rig_limited(sim, clock, limits)
+}
+
+/// `sim` (given the test key and 100,000 USDT) behind a guarded transport
+/// whose limiter counts `limits` on `clock`.
+pub(crate) fn rig_limited<C: Clock + Send + Sync + 'static>(
+    sim: SimBinance,
+    clock: C,
+    limits: Vec<RateLimit>,
+) -> Rig<C> {
     sim.add_key(ApiKey {
         key: API_KEY.into(),
         credential: KeyCredential::hmac(SECRET.as_bytes()),
@@ -51,7 +62,6 @@ pub(crate) fn rig_with<C: Clock + Send + Sync + 'static>(sim: SimBinance, clock:
         &["169.254.169.254".parse::<IpAddr>().unwrap()],
     );
     let client = guarded_client(&server, &dns);
-    let limits = RateLimit::from_exchange_info(SAMPLE_EXCHANGE_INFO).unwrap();
     let limiter = Arc::new(ExchangeLimiter::new(limits, clock).unwrap());
     let base = format!("https://{HOST}:{}", server.addr().port());
     let transport = Arc::new(GuardedTransport::new(client, &base, limiter).unwrap());

@@ -5,34 +5,12 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 mod risk_support;
 
+use risk_support::{code, s, supreme, text};
+
 use supreme_risk_limits::Scope;
-
-fn supreme(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_supreme"))
-        .args(args)
-        .output()
-        .expect("run supreme")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 /// `name`'s operator key in `dir`, and a policy (cooldown 0) naming only it.
 fn operator(dir: &Path, name: &str) -> (PathBuf, PathBuf) {

@@ -5,36 +5,13 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod risk_support;
 
-use risk_support::{key_of, state_file};
+use risk_support::{code, key_of, s, state_file, supreme, text};
 use supreme_risk_limits::{AccountId, Scope};
-
-fn supreme(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_supreme"))
-        .args(args)
-        .output()
-        .expect("run supreme")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 /// A state whose drawdown limit (10 %, global and on the account `main`)
 /// latched at `at_ms`.

@@ -70,7 +70,8 @@ pub struct GuardedClient {
     events: EventSink,
     hsts_seen: Arc<Mutex<HashMap<String, Hsts>>>,
     /// (host, problem) pairs already warned about: each is recorded once
-    /// per client, not on every request (bounded: past it, every warning).
+    /// per client, not on every request (bounded as the stderr memory is:
+    /// past it, every warning).
     hsts_warned: Arc<Mutex<std::collections::HashSet<(String, String)>>>,
 }
 
@@ -322,7 +323,8 @@ impl GuardedClient {
                         .hsts_warned
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner);
-                    warned.len() >= 1024 || warned.insert((host.clone(), problem.clone()))
+                    warned.len() >= warnings::MAX_REMEMBERED
+                        || warned.insert((host.clone(), problem.clone()))
                 };
                 if first {
                     self.emit(&Event::HstsWarning { host, problem });

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use supreme_order_guard::{Order, Side, Symbol};
 use supreme_risk_limits::{
@@ -53,4 +54,31 @@ pub(crate) fn write_state(path: &Path, at_ms: u64, scopes: &[Scope], breach: boo
             .unwrap();
         book.set_mark(btc, "25000".parse().unwrap()).unwrap();
     }
+}
+
+/// Runs the real `supreme` binary.
+pub(crate) fn supreme(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_supreme"))
+        .args(args)
+        .output()
+        .expect("run supreme")
+}
+
+/// The exit code.
+pub(crate) fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+/// Standard output and error together.
+pub(crate) fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// A path as the `&str` an argument takes.
+pub(crate) fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
 }

@@ -14,7 +14,7 @@ use super::{Event, EventSink};
 
 /// At most this many distinct warnings are remembered; past it every
 /// warning is printed (never silently dropped).
-const MAX_REMEMBERED: usize = 1024;
+pub(super) const MAX_REMEMBERED: usize = 1024;
 
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

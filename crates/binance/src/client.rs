@@ -172,6 +172,16 @@ impl BinanceClient {
         self.server_time.offset_ms()
     }
 
+    /// Starts from `offset_ms` as the exchange's clock offset (measured by
+    /// another client, [`clock_offset_ms`](Self::clock_offset_ms)) instead of
+    /// 0: a client that must not send a request before it is needed (the
+    /// halt's, whose connections belong to the halt's own runtime) signs
+    /// with the right timestamps from its first request.
+    pub fn with_clock_offset_ms(self, offset_ms: i64) -> Self {
+        self.server_time.set_offset_ms(offset_ms);
+        self
+    }
+
     /// Measures the exchange's clock offset (`GET /api/v3/time`).
     pub async fn sync_time(&self) -> Result<i64, Error> {
         let sent = self.clock.now_ms();

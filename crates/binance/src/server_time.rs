@@ -20,6 +20,11 @@ impl ServerTime {
         offset
     }
 
+    /// Sets the offset, ms (one measured by another client of the same exchange).
+    pub fn set_offset_ms(&self, offset_ms: i64) {
+        self.offset_ms.store(offset_ms, Ordering::Relaxed);
+    }
+
     /// The current offset, ms (positive: the exchange is ahead).
     pub fn offset_ms(&self) -> i64 {
         self.offset_ms.load(Ordering::Relaxed)

@@ -146,7 +146,8 @@ impl Config {
             }
         };
         let loopback = danger.as_ref().map_or(&[][..], |d| &d.loopback_targets[..]);
-        let exchange = file.exchange.to_exchange(&mut check, loopback);
+        let test_host = danger.as_ref().and_then(|d| d.exchange_host.as_deref());
+        let exchange = file.exchange.to_exchange(&mut check, loopback, test_host);
         let egress = file.egress.to_egress(&mut check, danger.as_ref());
         if let (Some(x), Some(e)) = (&exchange, &egress)
             && let Err(err) = e.policy.check_url(&x.base_url)

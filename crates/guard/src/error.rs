@@ -81,14 +81,36 @@ pub enum Error {
         /// How to fix it.
         fix: String,
     },
+    /// A part of the [`Guard`](crate::Guard) could not be built from a
+    /// valid file: the vault did not open, the exchange did not answer, the
+    /// risk state is missing or was tampered with, the journal's orders
+    /// could not be settled. The guard does not start.
+    #[error("{part}: {source}")]
+    Start {
+        /// Which part (`"vault"`, `"risk state"`, `"exchange"`...).
+        part: &'static str,
+        /// Why.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 impl Error {
+    /// A [`Error::Start`] of `part`.
+    pub(crate) fn start(
+        part: &'static str,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self::Start {
+            part,
+            source: source.into(),
+        }
+    }
+
     /// Where the error is, when it has a place.
     pub fn location(&self) -> Option<&Location> {
         match self {
             Self::Syntax { at, .. } | Self::Invalid { at, .. } => Some(at),
-            Self::Read { .. } | Self::Passphrase { .. } => None,
+            Self::Read { .. } | Self::Passphrase { .. } | Self::Start { .. } => None,
         }
     }
 
@@ -107,6 +129,7 @@ impl Error {
             | Self::Invalid { message, .. }
             | Self::Passphrase { message, .. } => message.clone(),
             Self::Read { source, .. } => format!("cannot read: {source}"),
+            Self::Start { part, source } => format!("{part}: {source}"),
         }
     }
 
@@ -117,6 +140,7 @@ impl Error {
                 fix
             }
             Self::Read { .. } => "check the path and its permissions",
+            Self::Start { .. } => "see the part's error; the guard did not start",
         }
     }
 }

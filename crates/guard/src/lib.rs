@@ -49,6 +49,7 @@
 pub mod config;
 pub mod env;
 mod error;
+mod guard;
 mod located;
 mod passphrase;
 mod source;
@@ -56,6 +57,9 @@ mod source;
 pub use config::Config;
 pub use env::Environment;
 pub use error::{Error, Errors, Location};
+pub use guard::{
+    FLATTEN_MAX_SLIPPAGE_BPS, Guard, GuardBuilder, GuardGate, TRIGGER_POLL, Transport,
+};
 pub use located::{At, Decimal, Located};
 pub use passphrase::vault_passphrase;
 pub use source::{Check, Source};

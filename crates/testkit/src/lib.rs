@@ -18,6 +18,7 @@
 
 pub mod binance;
 pub mod dns;
+pub mod guard_file;
 pub mod http;
 pub mod relay;
 pub mod sim_exchange;

@@ -38,6 +38,7 @@ pub struct TestCa {
     issuer: Issuer<'static, KeyPair>,
     cert: CertificateDer<'static>,
     pem: String,
+    pin: String,
 }
 
 impl std::fmt::Debug for TestCa {
@@ -76,7 +77,9 @@ impl TestCa {
         let key = KeyPair::generate()?;
         let cert = params.self_signed(&key)?;
         let pem = cert.pem();
+        let pin = spki_pin(&rcgen::PublicKeyData::subject_public_key_info(&key));
         Ok(Self {
+            pin,
             issuer: Issuer::new(params, key),
             cert: cert.der().clone(),
             pem,
@@ -86,6 +89,11 @@ impl TestCa {
     /// The CA certificate, DER.
     pub fn cert_der(&self) -> &CertificateDer<'static> {
         &self.cert
+    }
+
+    /// The CA key's SPKI pin (`sha256/<base64>`): a backup pin for leaves it issues.
+    pub fn spki_pin(&self) -> &str {
+        &self.pin
     }
 
     /// The CA certificate, PEM.

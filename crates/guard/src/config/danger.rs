@@ -14,6 +14,7 @@ use crate::located::Located;
 /// [danger]                         # refused unless SUPREME_ALLOW_DANGER=1
 /// test_ca = "ca.pem"               # trust this CA too (a CA made at test time)
 /// loopback_targets = ["127.0.0.1:8443"]  # exactly these loopback sockets
+/// exchange_host = "api.binance.test"     # a simulator's name (its DNS server is a [[egress.nameservers]])
 /// plain_dns = true                 # allow kind = "plain" nameservers
 /// public_metrics = true            # allow metrics on a non-loopback address
 /// ```
@@ -26,6 +27,9 @@ pub struct DangerSection {
     /// Loopback sockets egress may reach.
     #[serde(default)]
     pub loopback_targets: Vec<Located<String>>,
+    /// The host name of a simulated exchange (served on a loopback target).
+    #[serde(default)]
+    pub exchange_host: Option<Located<String>>,
     /// Allow plain DNS.
     #[serde(default)]
     pub plain_dns: bool,
@@ -41,6 +45,8 @@ pub struct Danger {
     pub test_ca: Option<PathBuf>,
     /// The loopback sockets.
     pub loopback_targets: Vec<SocketAddr>,
+    /// A simulated exchange's host name.
+    pub exchange_host: Option<String>,
     /// Plain DNS allowed.
     pub plain_dns: bool,
     /// Public metrics allowed.
@@ -69,6 +75,10 @@ impl DangerSection {
         Danger {
             test_ca: self.test_ca.as_ref().map(|c| check.path("test CA", c)),
             loopback_targets,
+            exchange_host: self
+                .exchange_host
+                .as_ref()
+                .map(|h| h.value.to_ascii_lowercase()),
             plain_dns: self.plain_dns,
             public_metrics: self.public_metrics,
         }

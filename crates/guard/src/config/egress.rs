@@ -106,7 +106,11 @@ impl EgressSection {
         let mut pins = Vec::new();
         for entry in &self.pins {
             if let Some(policy) = &policy
-                && let Err(e) = policy.check_url(&format!("https://{}/", entry.host.value))
+                && let Err(e) = policy.check_url(&format!(
+                    "https://{}:{}/",
+                    entry.host.value,
+                    self.first_port()
+                ))
             {
                 check.invalid(
                     &entry.host.at,
@@ -150,6 +154,14 @@ impl EgressSection {
             pins,
             resolver,
         })
+    }
+
+    /// The first allowed port (443 when the section lists none).
+    fn first_port(&self) -> u16 {
+        self.ports
+            .as_ref()
+            .and_then(|p| p.value.first().copied())
+            .unwrap_or(443)
     }
 
     /// The egress policy alone.

@@ -2,6 +2,8 @@
 
 use serde::Deserialize;
 
+use supreme_core::Symbol;
+
 use crate::Check;
 use crate::located::{Located, SecretKey, refuse_secret};
 
@@ -25,6 +27,7 @@ pub enum Network {
 /// [exchange]
 /// base_url = "https://testnet.binance.vision"   # https only
 /// recv_window_ms = 5000                          # 1..=60000, default 5000
+/// symbols = ["BTCUSDT", "ETHBTC"]                # what the bot trades (the risk book tracks them)
 /// ```
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -35,6 +38,10 @@ pub struct ExchangeSection {
     /// Binance's `recvWindow`, milliseconds.
     #[serde(default)]
     pub recv_window_ms: Option<Located<u64>>,
+    /// The symbols the bot trades: the risk book tracks them, their marks
+    /// and the balances of their assets (required by `Guard`).
+    #[serde(default)]
+    pub symbols: Option<Located<Vec<String>>>,
     #[serde(default)]
     api_key: SecretKey,
     #[serde(default)]
@@ -52,6 +59,8 @@ pub struct Exchange {
     pub network: Network,
     /// `recvWindow`, milliseconds.
     pub recv_window_ms: u64,
+    /// The symbols the bot trades.
+    pub symbols: Vec<Symbol>,
 }
 
 impl ExchangeSection {
@@ -61,7 +70,28 @@ impl ExchangeSection {
         &self,
         check: &mut Check<'_>,
         loopback: &[std::net::SocketAddr],
+        test_host: Option<&str>,
     ) -> Option<Exchange> {
+        let mut symbols = Vec::new();
+        let listed = self
+            .symbols
+            .iter()
+            .flat_map(|l| l.value.iter().map(move |s| (s, &l.at)));
+        for (s, at) in listed {
+            match Symbol::new(s) {
+                Ok(sym) if !symbols.contains(&sym) => symbols.push(sym),
+                Ok(_) => check.invalid(
+                    at,
+                    format!("symbol {s:?} is listed twice"),
+                    "list each symbol once",
+                ),
+                Err(e) => check.invalid(
+                    at,
+                    format!("symbol {s:?}: {e}"),
+                    "write Binance's symbol, e.g. \"BTCUSDT\"",
+                ),
+            }
+        }
         for (key, v) in [
             ("api_key", &self.api_key),
             ("api_secret", &self.api_secret),
@@ -112,6 +142,7 @@ impl ExchangeSection {
         }
         let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
         let port = url.port_or_known_default().unwrap_or(443);
+        let test_socket = loopback.iter().any(|s| s.port() == port);
         let network = if host == TESTNET_HOST {
             Network::Testnet
         } else if host == "binance.com" || host.ends_with(".binance.com") {
@@ -122,7 +153,8 @@ impl ExchangeSection {
                 .ok()
                 == Some(s.ip())
                 && s.port() == port
-        }) {
+        }) || (test_host == Some(host.as_str()) && test_socket)
+        {
             Network::Loopback
         } else {
             check.invalid(
@@ -136,6 +168,7 @@ impl ExchangeSection {
             base_url: raw.to_owned(),
             network,
             recv_window_ms,
+            symbols,
         })
     }
 }

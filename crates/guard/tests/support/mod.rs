@@ -45,3 +45,5 @@ pub(crate) fn full_with(old: &str, new: &str) -> String {
     assert!(text.contains(old), "{old:?} not in full.toml");
     text.replacen(old, new, 1)
 }
+
+pub(crate) mod sim;

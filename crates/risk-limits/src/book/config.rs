@@ -45,6 +45,23 @@ impl RiskConfig {
         })
     }
 
+    /// The currency everything is valued in.
+    ///
+    /// ```
+    /// use supreme_risk_limits::{Asset, RiskConfig};
+    /// let config = RiskConfig::new(Asset::new("USDT")?)?;
+    /// assert_eq!(config.valuation().as_str(), "USDT");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn valuation(&self) -> Asset {
+        self.valuation
+    }
+
+    /// The default origin (account and strategy) orders are booked under.
+    pub const fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
     /// Sets `limits` at `scope` (checked for what applies there).
     pub fn with_limits(mut self, scope: Scope, limits: LimitSet) -> Result<Self, Error> {
         limits.validate_for(&scope)?;

@@ -1,32 +1,35 @@
-//! The strategy: good orders and deliberately bad ones, each through the gate.
+//! Two strategies, each an async task sending good orders and deliberately
+//! bad ones through the one gate: "trend" on BTCUSDT, "maker" on ETHBTC.
 
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use supreme_security::binance::{Clock, Params, SystemClock};
 use supreme_security::gate::Rejection;
 use supreme_security::order_guard::{
-    ClientOrderId, InFlightOrders, OpenOrderCounts, Order, OrderContext, Price, Quantity,
-    ReferencePrice, Side, Symbol,
+    ClientOrderId, OpenOrderCounts, Order, OrderContext, Price, Quantity, ReferencePrice, Side,
+    Symbol,
 };
 
 use crate::report::Tally;
-use crate::setup::Bot;
+use crate::setup::{Bot, symbol};
 
 /// What the bot knows before an order: the average price and its open orders.
-fn context<'a>(bot: &Bot, symbol: &Symbol, in_flight: &'a InFlightOrders) -> OrderContext<'a> {
+async fn context(bot: &Bot, symbol: &Symbol) -> OrderContext<'static> {
     let now_ms = SystemClock.now_ms();
-    let avg = bot
-        .client
+    let client = bot.guard.client();
+    let avg = client
         .public(
             "GET",
             "/api/v3/avgPrice",
             &Params::new().with("symbol", symbol),
         )
+        .await
         .ok()
         .and_then(|v| v["price"].as_str().and_then(|p| p.parse::<Price>().ok()));
-    let open = bot
-        .client
+    let open = client
         .open_orders(Some(symbol))
+        .await
         .map_or(usize::MAX, |o| o.len());
     let all = u32::try_from(open).unwrap_or(u32::MAX);
     let counts = OpenOrderCounts {
@@ -35,8 +38,7 @@ fn context<'a>(bot: &Bot, symbol: &Symbol, in_flight: &'a InFlightOrders) -> Ord
     };
     let mut ctx = OrderContext::new(now_ms)
         .with_open_orders(counts, counts)
-        .with_base_position(Quantity::ZERO)
-        .with_in_flight(in_flight);
+        .with_base_position(Quantity::ZERO);
     ctx.reference = avg.map(|price| ReferencePrice {
         price,
         observed_at_ms: now_ms,
@@ -45,19 +47,14 @@ fn context<'a>(bot: &Bot, symbol: &Symbol, in_flight: &'a InFlightOrders) -> Ord
     ctx
 }
 
-/// What the bot carries from order to order.
-#[derive(Default)]
-pub(crate) struct Run {
-    pub(crate) tally: Tally,
-    pub(crate) in_flight: InFlightOrders,
-}
-
 /// Sends one order through the gate and, if approved, to the exchange.
-pub(crate) fn submit(bot: &Bot, run: &mut Run, label: &str, order: Order) {
-    let ctx = context(bot, &order.symbol, &run.in_flight);
+pub(crate) async fn submit(bot: &Bot, tally: &Mutex<Tally>, who: &str, label: &str, order: Order) {
+    let ctx = context(bot, &order.symbol).await;
     let started = Instant::now();
-    let verdict = bot.gate.check(&order, &ctx);
-    run.tally.gate_latency.push(started.elapsed());
+    let verdict = bot.guard.gate().check(&order, &ctx);
+    let took = started.elapsed();
+    let lock = || tally.lock().unwrap_or_else(PoisonError::into_inner);
+    lock().gate_latency.push(took);
     let approval = match verdict {
         Ok(approval) => approval,
         Err(rejection) => {
@@ -71,33 +68,46 @@ pub(crate) fn submit(bot: &Bot, run: &mut Run, label: &str, order: Order) {
                 Rejection::RateLimited(_) => ("rate-limit", rejection.to_string()),
                 _ => ("gate", rejection.to_string()),
             };
-            run.tally.reject(guard);
-            println!("  STOPPED  {label:<34} by {guard}: {why}");
+            lock().reject(guard);
+            println!("  {who:<5} STOPPED  {label:<34} by {guard}: {why}");
             return;
         }
     };
     for w in approval.reservation().warnings.iter() {
-        println!("  WARNING  {label:<34} {w}");
+        println!("  {who:<5} WARNING  {label:<34} {w}");
     }
     // The approval is the only thing that can be sent; the client spends its
     // rate permit, and the exchange's answer settles its risk reservation in
     // the gate's registry (filled: committed; resting: held; refused: released).
-    match bot.client.place_order(approval) {
+    let answer = bot.guard.client().place_order(approval).await;
+    match answer {
         Ok(state) => {
-            if let Some(id) = order.client_order_id {
-                run.in_flight.insert(id);
-            }
-            run.tally.sent += 1;
-            let what = describe(&order);
+            lock().sent += 1;
             println!(
-                "  SENT     {label:<34} {} {} ({what})",
-                state.client_order_id, state.status
+                "  {who:<5} SENT     {label:<34} {} {} ({})",
+                state.client_order_id,
+                state.status,
+                describe(&order)
             );
         }
         Err(e) => {
-            run.tally.reject("exchange");
-            println!("  REFUSED  {label:<34} by the exchange: {e}");
+            // Refused by the exchange, or not sent at all (the gate's
+            // registry refuses a client order id that is still live).
+            lock().reject("send");
+            println!("  {who:<5} REFUSED  {label:<34} {e}");
         }
+    }
+}
+
+/// Runs a strategy's orders in turn.
+pub(crate) async fn run(
+    bot: Arc<Bot>,
+    tally: Arc<Mutex<Tally>>,
+    who: &'static str,
+    orders: Vec<(&'static str, Order)>,
+) {
+    for (label, order) in orders {
+        submit(&bot, &tally, who, label, order).await;
     }
 }
 
@@ -110,77 +120,76 @@ fn describe(o: &Order) -> String {
     }
 }
 
-fn id(s: &str) -> ClientOrderId {
-    ClientOrderId::new(s).unwrap_or_else(|_| unreachable!("literal ids are valid"))
-}
-
 fn amount<T: std::str::FromStr>(s: &str) -> T {
     s.parse()
         .unwrap_or_else(|_| unreachable!("literal amounts are valid"))
 }
 
-/// The orders of the demo, good and bad.
-pub(crate) fn orders() -> Vec<(&'static str, Order)> {
-    let btc = crate::setup::btc();
-    let limit = |side, q: &str, p: &str, client: &str| {
-        Order::limit(btc, side, amount(q), amount(p)).with_client_order_id(id(client))
-    };
+fn limit(symbol: Symbol, side: Side, q: &str, p: &str, client: &str) -> Order {
+    let id = ClientOrderId::new(client).unwrap_or_else(|_| unreachable!("literal ids are valid"));
+    Order::limit(symbol, side, amount(q), amount(p)).with_client_order_id(id)
+}
+
+/// "trend" on BTCUSDT: good orders and bad ones.
+pub(crate) fn trend() -> Vec<(&'static str, Order)> {
+    let btc = |side, q, p, id| limit(symbol("BTCUSDT"), side, q, p, id);
     vec![
         (
             "buy 0.6 BTC at the market price",
-            limit(Side::Buy, "0.6", "25000", "bot-1"),
+            btc(Side::Buy, "0.6", "25000", "bot-1"),
         ),
         (
             "resting bid below the market",
-            limit(Side::Buy, "0.1", "24500", "bot-2"),
+            btc(Side::Buy, "0.1", "24500", "bot-2"),
         ),
         (
             "resting ask above the market",
-            limit(Side::Sell, "0.05", "26000", "bot-3"),
+            btc(Side::Sell, "0.05", "26000", "bot-3"),
         ),
         (
             "price off the tick (24500.005)",
-            limit(Side::Buy, "0.1", "24500.005", "bot-4"),
+            btc(Side::Buy, "0.1", "24500.005", "bot-4"),
         ),
         (
             "too small (notional 2.45 USDT)",
-            limit(Side::Buy, "0.0001", "24500", "bot-5"),
+            btc(Side::Buy, "0.0001", "24500", "bot-5"),
         ),
         (
             "fat finger (1 BTC, 25,000 USDT)",
-            limit(Side::Buy, "1", "25000", "bot-6"),
+            btc(Side::Buy, "1", "25000", "bot-6"),
         ),
         (
             "far above the market (5x band)",
-            limit(Side::Buy, "0.001", "130000", "bot-7"),
+            btc(Side::Buy, "0.001", "130000", "bot-7"),
         ),
         (
             "duplicate client order id bot-2",
-            limit(Side::Buy, "0.1", "24400", "bot-2"),
+            btc(Side::Buy, "0.1", "24400", "bot-2"),
         ),
         (
             "over-concentrated (+0.5 BTC)",
-            limit(Side::Buy, "0.5", "25000", "bot-8"),
+            btc(Side::Buy, "0.5", "25000", "bot-8"),
         ),
     ]
 }
 
-/// The bot is asked to fetch a URL (a webhook, a "status page" from a
-/// config file): net-guard judges it before any connection, and records a
-/// refusal in the audit log itself (`EGRESS_DENIED`).
-pub(crate) fn fetch(bot: &Bot, run: &mut Run, label: &str, url: &str) {
-    let checked =
-        supreme_security::binance::blocking::block_on("check_url", bot.net.check_url(url));
-    match checked
-        .map_err(|e| e.to_string())
-        .and_then(|r| r.map_err(|e| e.to_string()))
-    {
-        Ok(addrs) => println!("  ALLOWED  {label:<34} would connect to {addrs:?}"),
-        Err(e) => {
-            run.tally.reject("net-guard");
-            println!("  STOPPED  {label:<34} by net-guard: {e}");
-        }
-    }
+/// "maker" on ETHBTC: a resting ask and two bad ones.
+pub(crate) fn maker() -> Vec<(&'static str, Order)> {
+    let eth = |side, q, p, id| limit(symbol("ETHBTC"), side, q, p, id);
+    vec![
+        (
+            "resting ask 0.5 ETH at 0.065 BTC",
+            eth(Side::Sell, "0.5", "0.065", "eth-1"),
+        ),
+        (
+            "price off the tick (0.065005)",
+            eth(Side::Sell, "0.5", "0.065005", "eth-2"),
+        ),
+        (
+            "far above the market (1.5x band)",
+            eth(Side::Sell, "0.5", "0.09", "eth-3"),
+        ),
+    ]
 }
 
 /// URLs a careless bot might follow.
@@ -203,4 +212,20 @@ pub(crate) fn urls(port: u16) -> Vec<(&'static str, String)> {
             format!("https://api.binance.test@2852039166:{port}/"),
         ),
     ]
+}
+
+/// The bot is asked to fetch a URL (a webhook, a "status page" from a
+/// config file): net-guard judges it before any connection, and records a
+/// refusal in the audit log itself (`EGRESS_DENIED`).
+pub(crate) async fn fetch(bot: &Bot, tally: &Mutex<Tally>, label: &str, url: &str) {
+    match bot.guard.transport().check_url(url).await {
+        Ok(addrs) => println!("  ALLOWED  {label:<34} would connect to {addrs:?}"),
+        Err(e) => {
+            tally
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .reject("net-guard");
+            println!("  STOPPED  {label:<34} by net-guard: {e}");
+        }
+    }
 }

@@ -98,6 +98,7 @@
 //!   events of a chosen target.
 
 mod binding;
+pub mod bundle;
 mod checkpoint;
 pub mod danger;
 mod details;
@@ -118,6 +119,9 @@ mod state;
 mod time;
 mod verify;
 mod writer;
+
+/// This crate's version, as an evidence bundle records it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub use checkpoint::{Checkpoint, NoteSignature};
 pub use details::{Detail, DetailValue};

@@ -48,6 +48,7 @@ mod ustar;
 mod verify;
 
 pub use build::BundleBuilder;
+pub(crate) use build::copy_hashed;
 pub use manifest::{FORMAT, MANIFEST, Manifest, ManifestFile, Missing, SIGNATURE};
 pub use verify::{BundleReport, Problem, verify_bundle, verify_reader};
 

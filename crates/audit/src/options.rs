@@ -190,7 +190,7 @@ impl Options {
     }
 
     /// Keep at most this many rotated files live (sets
-    /// [`Retention::keep_segments`]): older ones are deleted only once a
+    /// [`Retention::keep_segments`](crate::Retention::keep_segments)): older ones are deleted only once a
     /// checkpoint covering them was exported and they were archived and the
     /// copy verified, so without [`Options::retention`]'s archive nothing
     /// is deleted.

@@ -45,6 +45,10 @@ pub(crate) enum AuditCommand {
         /// An exported checkpoint the log must still contain (catches a cut tail).
         #[arg(long)]
         anchor: Option<PathBuf>,
+        /// The retention archive directory: its segments no longer live come
+        /// first, so archive and live log verify as one chain (one log path).
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
         /// Public key file (`<name>+<id>+<key>`), trusted; keep it where the
         /// log's writer cannot change it. Default: `<first path>.key.pub` if
         /// present, checked but trusted only with --key-fingerprint.
@@ -154,6 +158,7 @@ pub(crate) fn run(cmd: AuditCommand) -> ExitCode {
         AuditCommand::Verify {
             paths,
             anchor,
+            archive,
             public_key,
             key_fingerprints,
             strict,
@@ -161,6 +166,7 @@ pub(crate) fn run(cmd: AuditCommand) -> ExitCode {
         } => verify(
             &paths,
             anchor,
+            archive.as_deref(),
             TrustedKey {
                 file: public_key,
                 fingerprints: key_fingerprints,
@@ -279,11 +285,21 @@ const UNAUTHENTICATED: u8 = 3;
 fn verify(
     paths: &[PathBuf],
     anchor: Option<PathBuf>,
+    archive: Option<&Path>,
     trust: TrustedKey,
     strict: bool,
     json: bool,
 ) -> ExitCode {
-    let files = match expand(paths) {
+    let files = match archive {
+        Some(_) if paths.len() != 1 => {
+            return exit::input_error("--archive takes one log path");
+        }
+        Some(dir) => {
+            supreme_audit::log_files_with_archive(&paths[0], dir).map_err(|e| e.to_string())
+        }
+        None => expand(paths),
+    };
+    let files = match files {
         Ok(f) => f,
         Err(e) => return exit::input_error(e),
     };

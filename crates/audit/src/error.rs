@@ -81,6 +81,10 @@ pub enum Error {
         /// The key name in the signature line.
         key_name: String,
     },
+    /// An evidence bundle could not be made (a bad entry path, a file that
+    /// changed while it was copied, an unusable operator key).
+    #[error("incident bundle: {0}")]
+    Bundle(String),
     /// An option value is out of range.
     #[error("invalid option: {0}")]
     InvalidOption(String),

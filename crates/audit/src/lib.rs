@@ -52,8 +52,13 @@
 //!   pushes back; write failures follow [`OnWriteFailure`].
 //! - **Rotation**: by size and age; a SEGMENT_START record commits to the
 //!   previous file's last record and is bound to its last signed checkpoint
-//!   (the compact range it carries must hash to the signed root); retention
-//!   deletes only what an exported checkpoint covers.
+//!   (the compact range it carries must hash to the signed root);
+//!   [`Retention`] archives rotated files and deletes one (by count, age or
+//!   total size) only when an exported checkpoint covers it and its archived
+//!   copy was read back identical; archive and live log verify as one chain.
+//! - **Evidence bundles**: [`bundle`] gathers latch, risk state, audit
+//!   segments, config and venue snapshot into one archive signed by an
+//!   operator key.
 //! - **Consistency proofs**: each checkpoint carries the RFC 6962
 //!   consistency proof from the one before, in its record and in the proof
 //!   file ([`proofs_path`]), so an anchor older than the files kept still
@@ -98,6 +103,7 @@
 //!   events of a chosen target.
 
 mod binding;
+pub mod bundle;
 mod checkpoint;
 pub mod danger;
 mod details;
@@ -112,12 +118,16 @@ mod options;
 mod proofs;
 mod record;
 mod redact;
+mod retention;
 mod segment;
 mod sink;
 mod state;
 mod time;
 mod verify;
 mod writer;
+
+/// This crate's version, as an evidence bundle records it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub use checkpoint::{Checkpoint, NoteSignature};
 pub use details::{Detail, DetailValue};
@@ -132,6 +142,7 @@ pub use options::{FlushPolicy, OnWriteFailure, Options, Rotation};
 pub use proofs::proofs_path;
 pub use record::Record;
 pub use redact::Redactor;
+pub use retention::{Retention, RetentionOutcome, archived_segments, log_files_with_archive};
 pub use segment::{exported_path, last_exported, list_segments, log_files, segment_path};
 pub use supreme_core::{Clock, FakeClock, SystemClock};
 pub use time::{format_utc_ms, parse_rfc3339_ms};

@@ -83,7 +83,7 @@ pub struct Options {
     pub(crate) checkpoint_every: Option<NonZeroU64>,
     pub(crate) checkpoint_interval: Option<Duration>,
     pub(crate) rotation: Rotation,
-    pub(crate) keep_segments: Option<usize>,
+    pub(crate) retention: crate::Retention,
     pub(crate) on_failure: OnWriteFailure,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) redactor: Redactor,
@@ -119,7 +119,7 @@ impl Options {
             checkpoint_every: NonZeroU64::new(10_000),
             checkpoint_interval: Some(Duration::from_secs(60)),
             rotation: Rotation::default(),
-            keep_segments: None,
+            retention: crate::Retention::default(),
             on_failure: OnWriteFailure::Error,
             clock: Arc::new(SystemClock),
             redactor: Redactor::default(),
@@ -189,11 +189,23 @@ impl Options {
         self
     }
 
-    /// Keep at most this many rotated files; older ones are deleted only once
-    /// a checkpoint covering them was exported.
+    /// Keep at most this many rotated files live (sets
+    /// [`Retention::keep_segments`](crate::Retention::keep_segments)): older ones are deleted only once a
+    /// checkpoint covering them was exported and they were archived and the
+    /// copy verified, so without [`Options::retention`]'s archive nothing
+    /// is deleted.
     #[must_use]
     pub fn keep_segments(mut self, keep: Option<usize>) -> Self {
-        self.keep_segments = keep;
+        self.retention.keep_segments = keep;
+        self
+    }
+
+    /// Retention: archive rotated files, delete by count, age and total
+    /// size (see [`Retention`](crate::Retention)). Replaces what
+    /// [`Options::keep_segments`] set.
+    #[must_use]
+    pub fn retention(mut self, retention: crate::Retention) -> Self {
+        self.retention = retention;
         self
     }
 

@@ -4,7 +4,7 @@
 //! For a log at `audit.log`: rotated files are `audit.log.<first seq, 20
 //! digits>`, the writer holds `audit.log.lock`, and `audit.log.exported`
 //! holds the last checkpoint exported (retention deletes a rotated file only
-//! when that checkpoint covers all of it).
+//! when that checkpoint covers all of it, see [`Retention`](crate::Retention)).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -108,31 +108,4 @@ pub fn last_exported(active: &Path) -> Result<Option<Checkpoint>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io("read", &path, e)),
     }
-}
-
-/// Deletes the oldest rotated files beyond `keep`, but only those whose
-/// every record is covered by the last exported checkpoint. Returns the
-/// deleted paths.
-pub(crate) fn apply_retention(
-    active: &Path,
-    keep: usize,
-    active_first_seq: u64,
-) -> Result<Vec<PathBuf>> {
-    let exported = last_exported(active)?.map_or(0, |c| c.size);
-    let segments = list_segments(active)?;
-    let excess = segments.len().saturating_sub(keep);
-    let mut deleted = Vec::new();
-    for i in 0..excess {
-        let end = segments.get(i + 1).map_or(active_first_seq, |(s, _)| *s);
-        if end > exported {
-            break;
-        }
-        let path = &segments[i].1;
-        fs::remove_file(path).map_err(|e| Error::io("delete", path, e))?;
-        deleted.push(path.clone());
-    }
-    if !deleted.is_empty() {
-        sync_dir(active)?;
-    }
-    Ok(deleted)
 }

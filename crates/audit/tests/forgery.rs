@@ -134,6 +134,7 @@ fn rotated_log(
     keep: Option<usize>,
 ) -> (std::path::PathBuf, Vec<Checkpoint>) {
     let path = dir.join("audit.log");
+    std::fs::create_dir_all(dir.join("archive")).expect("archive dir");
     let rotation = Rotation {
         max_bytes: Some(3_000),
         max_age: None,
@@ -142,7 +143,10 @@ fn rotated_log(
         &path,
         options(key, &t0_clock())
             .rotation(rotation)
-            .keep_segments(keep)
+            .retention(match keep {
+                Some(k) => Retention::archive_to(dir.join("archive")).keep_segments(k),
+                None => Retention::default(),
+            })
             .checkpoint_every(std::num::NonZeroU64::new(7)),
     )
     .expect("rotated log");

@@ -95,11 +95,13 @@ fn retention_deletes_only_what_an_exported_checkpoint_covers() {
         max_bytes: Some(3_000),
         max_age: None,
     };
+    let archive = dir.path().join("archive");
+    std::fs::create_dir(&archive).unwrap();
     let log = AuditLog::open(
         &path,
         options(key, &clock)
             .rotation(rotation)
-            .keep_segments(Some(2)),
+            .retention(Retention::archive_to(&archive).keep_segments(2)),
     )
     .unwrap();
     for i in 0..100u64 {

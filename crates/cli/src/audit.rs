@@ -1,4 +1,4 @@
-//! `supreme audit ...`: verify, append, checkpoint, show.
+//! `supreme audit ...`: verify, append, checkpoint, show, export.
 //!
 //! `verify` exits 0 when intact and authenticated, 1 when tampered (naming
 //! the first bad record), 3 when intact but not authenticated, 2 on usage
@@ -8,6 +8,8 @@
 //! fingerprint is given (`--key-fingerprint`).
 
 mod details_input;
+mod export;
+mod filter;
 mod record;
 mod show;
 
@@ -43,6 +45,10 @@ pub(crate) enum AuditCommand {
         /// An exported checkpoint the log must still contain (catches a cut tail).
         #[arg(long)]
         anchor: Option<PathBuf>,
+        /// The retention archive directory: its segments no longer live come
+        /// first, so archive and live log verify as one chain (one log path).
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
         /// Public key file (`<name>+<id>+<key>`), trusted; keep it where the
         /// log's writer cannot change it. Default: `<first path>.key.pub` if
         /// present, checked but trusted only with --key-fingerprint.
@@ -115,9 +121,35 @@ pub(crate) enum AuditCommand {
         /// Only records at or after this RFC 3339 time (or date).
         #[arg(long)]
         since: Option<String>,
+        /// Only records before this RFC 3339 time (or date).
+        #[arg(long)]
+        until: Option<String>,
         /// Print records as JSON Lines.
         #[arg(long)]
         json: bool,
+    },
+    /// Export records for reporting, with stable columns: seq, time,
+    /// time_ms, event_type, severity, actor, host, pid, details,
+    /// record_hash, prev. Exit 0 done, 1 when some lines are not records
+    /// (named on stderr; the rest is exported), 2 on errors.
+    Export {
+        /// The log's active file (its rotated files are included) or one file.
+        path: PathBuf,
+        /// jsonl (one object per record) or csv (header row, RFC 4180).
+        #[arg(long, value_enum)]
+        format: export::Format,
+        /// Only this event type.
+        #[arg(long)]
+        event_type: Option<String>,
+        /// Only records at or after this RFC 3339 time (or date).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only records before this RFC 3339 time (or date).
+        #[arg(long)]
+        until: Option<String>,
+        /// Write to this new file (mode 0600, atomically) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -126,6 +158,7 @@ pub(crate) fn run(cmd: AuditCommand) -> ExitCode {
         AuditCommand::Verify {
             paths,
             anchor,
+            archive,
             public_key,
             key_fingerprints,
             strict,
@@ -133,6 +166,7 @@ pub(crate) fn run(cmd: AuditCommand) -> ExitCode {
         } => verify(
             &paths,
             anchor,
+            archive.as_deref(),
             TrustedKey {
                 file: public_key,
                 fingerprints: key_fingerprints,
@@ -171,8 +205,25 @@ pub(crate) fn run(cmd: AuditCommand) -> ExitCode {
             path,
             event_type,
             since,
+            until,
             json,
-        } => show::run(&path, event_type.as_deref(), since.as_deref(), json),
+        } => match filter::Filter::parse(event_type.as_deref(), since.as_deref(), until.as_deref())
+        {
+            Ok(f) => show::run(&path, &f, json),
+            Err(e) => exit::input_error(e),
+        },
+        AuditCommand::Export {
+            path,
+            format,
+            event_type,
+            since,
+            until,
+            out,
+        } => match filter::Filter::parse(event_type.as_deref(), since.as_deref(), until.as_deref())
+        {
+            Ok(f) => export::run(&path, &f, format, out.as_deref()),
+            Err(e) => exit::input_error(e),
+        },
     }
 }
 
@@ -234,11 +285,21 @@ const UNAUTHENTICATED: u8 = 3;
 fn verify(
     paths: &[PathBuf],
     anchor: Option<PathBuf>,
+    archive: Option<&Path>,
     trust: TrustedKey,
     strict: bool,
     json: bool,
 ) -> ExitCode {
-    let files = match expand(paths) {
+    let files = match archive {
+        Some(_) if paths.len() != 1 => {
+            return exit::input_error("--archive takes one log path");
+        }
+        Some(dir) => {
+            supreme_audit::log_files_with_archive(&paths[0], dir).map_err(|e| e.to_string())
+        }
+        None => expand(paths),
+    };
+    let files = match files {
         Ok(f) => f,
         Err(e) => return exit::input_error(e),
     };

@@ -28,6 +28,7 @@ mod audit;
 mod config;
 mod escape;
 mod exit;
+mod incident;
 mod kill_switch;
 mod net;
 mod number;
@@ -56,6 +57,9 @@ enum Command {
     /// supreme.toml: check a configuration file.
     #[command(subcommand)]
     Config(config::ConfigCommand),
+    /// Incident response: gather a signed evidence bundle, verify one.
+    #[command(subcommand)]
+    Incident(incident::IncidentCommand),
     /// Check or normalize an order against exchange rules.
     #[command(subcommand)]
     Order(order::OrderCommand),
@@ -77,6 +81,7 @@ fn main() -> ExitCode {
     output::finish(match cli.command {
         Command::Audit(cmd) => audit::run(cmd),
         Command::Config(cmd) => config::run(cmd),
+        Command::Incident(cmd) => incident::run(cmd),
         Command::Order(cmd) => order::run(cmd),
         Command::Risk(cmd) => risk::run(cmd),
         Command::KillSwitch(cmd) => kill_switch::run(cmd),

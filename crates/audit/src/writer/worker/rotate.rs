@@ -8,7 +8,7 @@ use supreme_core::time::saturating_i64;
 use super::Worker;
 use crate::binding::segment_start_details;
 use crate::error::{Error, Result};
-use crate::segment::{apply_retention, segment_path, sync_dir};
+use crate::segment::{segment_path, sync_dir};
 
 impl Worker {
     pub(super) fn maybe_rotate(&mut self) -> Result<()> {
@@ -59,9 +59,13 @@ impl Worker {
         );
         self.write_internal("SEGMENT_START", &details);
         self.sync_now()?;
-        if let Some(keep) = self.opts.keep_segments {
-            let _ = apply_retention(&self.path, keep, self.active_first_seq);
-        }
+        // A retention failure deletes nothing and is retried at the next
+        // rotation; it never stops the log.
+        let now = saturating_i64(self.opts.clock.now_ms());
+        let _ = self
+            .opts
+            .retention
+            .apply(&self.path, self.active_first_seq, now);
         Ok(())
     }
 }

@@ -56,7 +56,7 @@ mod wss;
 
 pub use crate::danger::DangerousClientBuilder;
 pub use builder::GuardedClientBuilder;
-pub use wss::WssStream;
+pub use wss::{TlsTcpStream, WssStream};
 
 /// The headers that carry credentials and never cross origins.
 const CREDENTIAL_HEADERS: [&str; 3] = ["x-mbx-apikey", "authorization", "cookie"];

@@ -19,11 +19,14 @@ use super::GuardedClient;
 use crate::tls_config::find_our_error;
 use crate::{Error, Target, TargetHost};
 
+/// The TLS stream type [`GuardedClient::connect_wss`] opens.
+pub type TlsTcpStream = TlsStream<TcpStream>;
+
 /// A TLS stream opened by [`GuardedClient::connect_wss`].
 #[derive(Debug)]
 pub struct WssStream {
     /// The TLS stream (read and write it, or hand it to a websocket client).
-    pub stream: TlsStream<TcpStream>,
+    pub stream: TlsTcpStream,
     /// The judged target (its URL is the `wss://` one).
     pub target: Target,
     /// The peer the socket reached (judged).

@@ -15,6 +15,15 @@
 //!   it, the kill switch's [`StaleDataTrigger`](supreme_kill_switch::triggers::StaleDataTrigger) trips.
 //! - [`MarketStream`]: the market connection, reconnecting with back-off
 //!   and jitter ([`StreamConfig`]), pinging, dropping an idle connection.
+//! - [`UserStream`]: user data through the WebSocket API subscription,
+//!   signed by the vault's signer: executionReports settle the gate's live
+//!   orders ([`Gate::report`](supreme_gate::Gate::report), cumulative, so a
+//!   fill seen by stream and REST is applied once; fills are also kept by
+//!   (orderId, tradeId) in a [`FillLedger`]); a report of an order whose REST
+//!   answer is still on its way waits for it (the reservation travels with
+//!   the answer). From the start and after every gap the gate is closed
+//!   ([`Rejection::NotReconciled`](supreme_gate::Rejection::NotReconciled))
+//!   until the live orders and balances were reconciled over REST.
 //!
 //! ```
 //! use supreme_binance::stream::{Frame, parse_frame};
@@ -26,12 +35,15 @@
 
 mod connect;
 mod events;
+mod fills;
 mod frame;
 mod market;
 mod market_stream;
 mod session;
+mod user_stream;
 
 pub use connect::{StreamConfig, WsStream, connect};
+pub use fills::{FillLedger, LEDGER_CAPACITY};
 pub use frame::{
     AccountPosition, Answer, AvgPrice, BalanceUpdate, BookTicker, ExecStatus, ExecType,
     ExecutionReport, Frame, ListStatus, Trade, parse_frame,
@@ -39,6 +51,7 @@ pub use frame::{
 pub use market::{MarkFn, MarketFeed};
 pub use market_stream::{MARKET_BASE, MarketStream, StreamTask, market_url};
 pub use session::{Ended, StreamStats};
+pub use user_stream::{CashFn, UserState, UserStream, WS_API_URL, report_of};
 
 #[cfg(test)]
 mod tests;

@@ -112,6 +112,9 @@ impl MarketStream {
             self.stats.connects.fetch_add(1, Ordering::Relaxed);
             let (feed, stats) = (&self.feed, &self.stats);
             let ended = read_loop(&mut ws, &self.config, |text| {
+                let Some(text) = text else {
+                    return Next::Continue;
+                };
                 stats.frames.fetch_add(1, Ordering::Relaxed);
                 if feed.apply_text(text).is_err() {
                     stats.bad_frames.fetch_add(1, Ordering::Relaxed);
@@ -139,6 +142,10 @@ impl MarketStream {
 pub struct StreamTask(tokio::task::JoinHandle<()>);
 
 impl StreamTask {
+    pub(crate) fn new(handle: tokio::task::JoinHandle<()>) -> Self {
+        Self(handle)
+    }
+
     /// True once the stream stopped by itself (a permanent refusal).
     pub fn is_finished(&self) -> bool {
         self.0.is_finished()

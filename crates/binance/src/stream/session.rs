@@ -51,12 +51,13 @@ pub(crate) enum Next {
     Stop,
 }
 
-/// Reads `ws` until it ends: text frames go to `on_text`; the client pings
-/// every `ping_interval`; no frame for `idle_timeout` ends it.
+/// Reads `ws` until it ends: text frames go to `on_text` (and `None` at
+/// each ping, for periodic work); the client pings every `ping_interval`;
+/// no frame for `idle_timeout` ends it.
 pub(crate) async fn read_loop(
     ws: &mut WsStream,
     config: &StreamConfig,
-    mut on_text: impl FnMut(&str) -> Next,
+    mut on_text: impl FnMut(Option<&str>) -> Next,
 ) -> Ended {
     let mut ping = tokio::time::interval(config.ping_interval);
     ping.tick().await;
@@ -70,6 +71,9 @@ pub(crate) async fn read_loop(
                 if let Err(e) = ws.send(Message::Ping(Vec::new().into())).await {
                     return Ended::Failed(e.to_string());
                 }
+                if let Next::Stop = on_text(None) {
+                    return Ended::Stopped;
+                }
                 continue;
             }
         };
@@ -78,7 +82,7 @@ pub(crate) async fn read_loop(
             None => return Ended::Closed,
             Some(Err(e)) => return Ended::Failed(e.to_string()),
             Some(Ok(Message::Text(t))) => {
-                if let Next::Stop = on_text(t.as_str()) {
+                if let Next::Stop = on_text(Some(t.as_str())) {
                     return Ended::Stopped;
                 }
             }

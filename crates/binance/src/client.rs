@@ -162,6 +162,24 @@ impl BinanceClient {
         &self.unknowns
     }
 
+    /// The params of a signed WebSocket API request (`apiKey`, `recvWindow`,
+    /// `timestamp` on the exchange's clock, `signature` over them sorted by
+    /// name), signed by the vault's signer: for the user-data subscription.
+    pub(crate) fn ws_signed_params(&self) -> Result<serde_json::Value, Error> {
+        let timestamp = self.server_time.to_server(self.clock.now_ms());
+        let payload = format!(
+            "apiKey={}&recvWindow={}&timestamp={timestamp}",
+            self.api_key, self.recv_window_ms
+        );
+        let signature = self.signer.sign(payload.as_bytes())?;
+        Ok(serde_json::json!({
+            "apiKey": self.api_key,
+            "recvWindow": self.recv_window_ms,
+            "timestamp": timestamp,
+            "signature": signature.as_str(),
+        }))
+    }
+
     /// The usage reported by the last response.
     pub fn usage(&self) -> Usage {
         *self.usage.lock().unwrap_or_else(PoisonError::into_inner)

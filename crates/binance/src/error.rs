@@ -94,6 +94,38 @@ pub enum Error {
     /// The exchange's rules could not be loaded.
     #[error("exchange rules: {0}")]
     Rules(#[from] supreme_order_guard::Error),
+    /// A stream frame that does not parse (bad JSON, a missing or invalid
+    /// field): skipped and counted, never applied.
+    #[error("malformed stream frame: {reason}")]
+    MalformedFrame {
+        /// What is wrong.
+        reason: String,
+    },
+    /// A stream frame of a kind this crate does not know: skipped and
+    /// counted, never guessed at.
+    #[error("unknown stream frame: {kind}")]
+    UnknownFrame {
+        /// The event type (`e`), or a description of the frame.
+        kind: String,
+    },
+    /// A websocket connection failed or was refused (the net-guard error's
+    /// text, or the websocket handshake's).
+    #[error("stream connection: {0}")]
+    Stream(String),
+    /// net-guard refused or could not open the stream's connection (policy,
+    /// DNS, TCP, TLS, pins): nothing was sent.
+    #[error("stream connection refused: {0}")]
+    StreamRefused(supreme_net_guard::Error),
+    /// The WebSocket API refused a request (`{"status":..,"error":{..}}`).
+    #[error("WebSocket API error {code} (status {status}): {msg}")]
+    StreamApi {
+        /// The status.
+        status: u16,
+        /// Binance's error code.
+        code: i64,
+        /// Its message.
+        msg: String,
+    },
 }
 
 /// `Result` with this crate's [`Error`].

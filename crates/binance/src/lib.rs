@@ -91,6 +91,7 @@ mod reconcile;
 mod recover;
 mod scrub;
 mod server_time;
+pub mod stream;
 mod transport;
 mod venue;
 mod weights;

@@ -254,6 +254,14 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
         self.inner.reconciled.load(Ordering::Acquire)
     }
 
+    /// Closes the gate until [`mark_reconciled`](Self::mark_reconciled):
+    /// a live input (the user-data stream) had a gap, so fills and ends may
+    /// have been missed; new orders are rejected
+    /// ([`Rejection::NotReconciled`]) until the bot has reconciled over REST.
+    pub fn require_reconciliation(&self) {
+        self.inner.reconciled.store(false, Ordering::Release);
+    }
+
     /// Opens the gate after start-up reconciliation: the orders of the last
     /// run were each resolved ([`report`](Self::report) or
     /// [`not_found`](Self::not_found)), and the bot loaded its open orders

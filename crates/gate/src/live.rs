@@ -288,6 +288,13 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
         Ok(())
     }
 
+    /// One live order by client order id (`None`: not live, or never was).
+    /// A stream that reports an order still [`Sending`](LiveStatus::Sending)
+    /// waits for its REST answer, which carries the reservation.
+    pub fn live_order(&self, id: &ClientOrderId) -> Option<LiveOrder> {
+        self.inner.live.view(id)
+    }
+
     /// Every live order: sending, resting, or of unknown outcome.
     pub fn live_orders(&self) -> Vec<LiveOrder> {
         let mut all: Vec<LiveOrder> = self.inner.live.lock().values().map(|e| e.view).collect();

@@ -52,9 +52,11 @@ mod connect;
 mod denials;
 pub(crate) mod limited;
 mod warnings;
+mod wss;
 
 pub use crate::danger::DangerousClientBuilder;
 pub use builder::GuardedClientBuilder;
+pub use wss::{TlsTcpStream, WssStream};
 
 /// The headers that carry credentials and never cross origins.
 const CREDENTIAL_HEADERS: [&str; 3] = ["x-mbx-apikey", "authorization", "cookie"];
@@ -73,6 +75,9 @@ pub struct GuardedClient {
     /// per client, not on every request (bounded as the stderr memory is:
     /// past it, every warning).
     hsts_warned: Arc<Mutex<std::collections::HashSet<(String, String)>>>,
+    /// The TLS config of every connection, for [`connect_wss`](Self::connect_wss).
+    tls: Arc<rustls::ClientConfig>,
+    connect_timeout: Duration,
 }
 
 impl std::fmt::Debug for GuardedClient {

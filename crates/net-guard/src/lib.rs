@@ -82,7 +82,7 @@ pub mod retry;
 mod tls_config;
 
 pub use classify::{AddrClass, Denied, classify};
-pub use client::{Event, GuardedClient, GuardedClientBuilder};
+pub use client::{Event, GuardedClient, GuardedClientBuilder, TlsTcpStream, WssStream};
 pub use error::{Error, Result};
 pub use policy::{EgressPolicy, EgressPolicyBuilder, Target, TargetHost};
 pub use ratelimit::{

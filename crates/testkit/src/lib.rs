@@ -23,3 +23,4 @@ pub mod http;
 pub mod relay;
 pub mod sim_exchange;
 pub mod tls;
+pub mod ws_sim;

@@ -144,6 +144,7 @@ impl GuardedClientBuilder {
             resolver: resolver.clone(),
             policy: policy.clone(),
         };
+        let tls_shared = Arc::new(tls.clone());
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .https_only(true)
@@ -165,6 +166,8 @@ impl GuardedClientBuilder {
             events: self.events.unwrap_or_else(super::warnings::stderr_once),
             hsts_seen: Arc::default(),
             hsts_warned: Arc::default(),
+            tls: tls_shared,
+            connect_timeout: self.timeout,
         })
     }
 }

@@ -31,6 +31,7 @@ mod route_faults;
 mod routes;
 mod server;
 mod unknown;
+mod ws_auth;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

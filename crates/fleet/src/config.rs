@@ -134,3 +134,6 @@ fn check_name(what: &str, s: &str, max: usize) -> Result<(), Error> {
         )))
     }
 }
+
+#[cfg(test)]
+mod tests;

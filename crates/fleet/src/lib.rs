@@ -47,8 +47,12 @@
 //! at one primary. Run it with `appendonly yes` and `appendfsync always`
 //! so that a restart forgets nothing; without it the data-loss hold applies.
 //!
-//! Not built yet: fleet-wide reset with operator tokens (nonces in Redis),
-//! account-wide exposure reservations; see the crate's README section.
+//! Not built yet: a fleet-wide reset with operator tokens (nonces kept in
+//! Redis), and account-wide exposure reservations. Until the reset exists,
+//! clearing a fleet trip is done offline: stop every instance, reset each
+//! local latch, delete `{supreme:<namespace>}:kill`, start them again (a
+//! running instance re-trips from the record, and with
+//! `propagate_local_trips` a tripped instance re-writes it).
 //!
 //! ```
 //! use supreme_fleet::{Fleet, FleetConfig, SharedLimiter};

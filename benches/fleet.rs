@@ -71,7 +71,9 @@ impl Arms {
 
 async fn fleet(url: &str, name: &str) -> Fleet {
     let config = FleetConfig::new(url, "bench").with_instance(name);
-    Fleet::connect(config, KillSwitch::builder().build()).await.unwrap()
+    Fleet::connect(config, KillSwitch::builder().build())
+        .await
+        .unwrap()
 }
 
 fn median(v: &mut [f64]) -> f64 {

@@ -49,6 +49,12 @@ pub enum Error {
     /// The client order id is already claimed somewhere in the fleet.
     #[error("client order id {0} already claimed in the fleet")]
     DuplicateOrderId(String),
+    /// An account-wide exposure limit would be exceeded by the fleet.
+    #[error("fleet account limit {what} would be exceeded")]
+    ExposureLimit {
+        /// `gross`, `net` or `open_orders`.
+        what: String,
+    },
     /// The configuration is invalid.
     #[error("fleet config: {0}")]
     Config(String),

@@ -47,8 +47,13 @@
 //! at one primary. Run it with `appendonly yes` and `appendfsync always`
 //! so that a restart forgets nothing; without it the data-loss hold applies.
 //!
+//! - [`SharedExposure`]: the account's gross and worst-case net exposure
+//!   and open-order count, reserved with one Lua check-and-reserve as
+//!   leases that expire if an instance dies; the settled figure comes from
+//!   the exchange's reconciliation and must be fresh (fail closed).
+//!
 //! Not built yet: a fleet-wide reset with operator tokens (nonces kept in
-//! Redis), and account-wide exposure reservations. Until the reset exists,
+//! Redis). Until the reset exists,
 //! clearing a fleet trip is done offline: stop every instance, reset each
 //! local latch, delete `{supreme:<namespace>}:kill`, start them again (a
 //! running instance re-trips from the record, and with
@@ -80,6 +85,7 @@
 
 mod config;
 mod error;
+mod exposure;
 mod fleet;
 mod gate;
 mod ids;
@@ -89,6 +95,7 @@ mod monitor;
 
 pub use config::FleetConfig;
 pub use error::Error;
+pub use exposure::{AccountLimits, Lease, MAX_AMOUNT, SharedExposure, Totals};
 pub use fleet::Fleet;
 pub use gate::FleetGate;
 pub use kill::FleetTrip;

@@ -35,8 +35,10 @@ for i = 3, #KEYS do
   local j = (i - 3) * 3 + 2
   local units = tonumber(ARGV[j + 1])
   if units > 0 then
-    redis.call('INCRBY', KEYS[i], units)
-    redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[j + 2]) - now + 60000)
+    -- A key is given its TTL when this creates it (header sync sets its own).
+    if redis.call('INCRBY', KEYS[i], units) == units then
+      redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[j + 2]) - now + 60000)
+    end
   end
 end
 return {0, 0, 0}

@@ -15,6 +15,7 @@
 //! | [`risk_limits`] | `supreme-risk-limits` | position, exposure, loss and drawdown limits with reservations |
 //! | [`gate`] | `supreme-gate` | the pre-trade gate: the only `Approval`, the live-order registry and journal |
 //! | [`binance`] | `supreme-binance` | Binance spot adapter: vault signing, rules, reconciliation, venue |
+//! | [`fleet`] | `supreme-fleet` | several instances on one account: shared limits, fleet kill switch, order ids, in Redis (feature `fleet`, off by default) |
 //! | [`guard`] | `supreme-guard` | one `supreme.toml`, validated (line:column and the fix), built into each part's configuration |
 //!
 //! ```
@@ -43,6 +44,7 @@
 //! - `gate`: [`gate`] (with `risk-limits` and `net-guard`, their adapters as stages)
 //! - `binance`: [`binance`]
 //! - `guard`: [`guard`]
+//! - `fleet`: [`fleet`] (not in the defaults: it brings in the Redis client)
 
 #[cfg(feature = "audit")]
 pub use supreme_audit as audit;
@@ -50,6 +52,8 @@ pub use supreme_audit as audit;
 pub use supreme_binance as binance;
 /// The shared vocabulary every crate speaks: clock, files, events, orders.
 pub use supreme_core as core;
+#[cfg(feature = "fleet")]
+pub use supreme_fleet as fleet;
 #[cfg(feature = "gate")]
 pub use supreme_gate as gate;
 #[cfg(feature = "guard")]

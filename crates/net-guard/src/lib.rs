@@ -87,5 +87,6 @@ pub use error::{Error, Result};
 pub use policy::{EgressPolicy, EgressPolicyBuilder, Target, TargetHost};
 pub use ratelimit::{
     Charge, Cost, EndpointWeights, ExchangeLimiter, KeyedLimiter, LimitKind, Permit, RateLimit,
+    parse_retry_after, parse_usage_header,
 };
 pub use supreme_core::{Clock, FakeClock, SystemClock};

@@ -17,7 +17,7 @@ mod limits;
 mod permit;
 mod weights;
 
-pub use exchange::{ExchangeLimiter, parse_retry_after};
+pub use exchange::{ExchangeLimiter, parse_retry_after, parse_usage_header};
 pub use keyed::{BoundedStore, KeyedLimiter};
 pub use limits::{Cost, LimitKind, RateLimit};
 pub use permit::{Charge, Permit};

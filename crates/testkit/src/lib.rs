@@ -2,6 +2,7 @@
 //!
 //! - [`sim_exchange::SimExchange`]: a small simulated exchange over plain
 //!   HTTP/1.1 on 127.0.0.1, with open orders, positions and error injection.
+//! - [`redis::RedisServer`]: a real `redis-server` on a free loopback port.
 //! - [`http`]: the minimal HTTP/1.1 client and server pieces it uses.
 //!
 //! ```
@@ -20,6 +21,7 @@ pub mod binance;
 pub mod dns;
 pub mod guard_file;
 pub mod http;
+pub mod redis;
 pub mod relay;
 pub mod sim_exchange;
 pub mod tls;

@@ -166,7 +166,7 @@ impl<C: Clock> ExchangeLimiter<C> {
         let now = self.clock.now_ms();
         let mut st = self.lock();
         for (name, value) in headers {
-            let Some((kind, interval_ms)) = parse_header_name(name) else {
+            let Some((kind, interval_ms)) = parse_usage_header(name) else {
                 continue;
             };
             let Ok(count) = value.trim().parse::<u32>() else {
@@ -209,9 +209,16 @@ impl<C: Clock> ExchangeLimiter<C> {
     }
 }
 
-/// `x-mbx-used-weight-1m` -> (RequestWeight, 60 000); `x-mbx-order-count-10s`
-/// -> (Orders, 10 000). Case-insensitive.
-pub(crate) fn parse_header_name(name: &str) -> Option<(LimitKind, u64)> {
+/// Reads a usage header's name: `x-mbx-used-weight-1m` -> (RequestWeight,
+/// 60 000); `x-mbx-order-count-10s` -> (Orders, 10 000). Case-insensitive;
+/// `None` for any other header. (Also used by the fleet's shared limiter.)
+///
+/// ```
+/// use supreme_net_guard::{LimitKind, parse_usage_header};
+/// assert_eq!(parse_usage_header("X-MBX-USED-WEIGHT-1M"), Some((LimitKind::RequestWeight, 60_000)));
+/// assert_eq!(parse_usage_header("content-type"), None);
+/// ```
+pub fn parse_usage_header(name: &str) -> Option<(LimitKind, u64)> {
     let lower = name.to_ascii_lowercase();
     let (kind, rest) = if let Some(r) = lower.strip_prefix("x-mbx-used-weight-") {
         (LimitKind::RequestWeight, r)

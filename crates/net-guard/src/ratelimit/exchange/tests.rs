@@ -82,16 +82,16 @@ fn headers_raise_counts_never_lower_them() {
 #[test]
 fn header_names() {
     assert_eq!(
-        parse_header_name("X-MBX-USED-WEIGHT-1M"),
+        parse_usage_header("X-MBX-USED-WEIGHT-1M"),
         Some((LimitKind::RequestWeight, 60_000))
     );
     assert_eq!(
-        parse_header_name("x-mbx-order-count-1d"),
+        parse_usage_header("x-mbx-order-count-1d"),
         Some((LimitKind::Orders, 86_400_000))
     );
-    assert_eq!(parse_header_name("x-mbx-used-weight"), None);
-    assert_eq!(parse_header_name("x-mbx-used-weight-0m"), None);
-    assert_eq!(parse_header_name("x-mbx-used-weight-1y"), None);
+    assert_eq!(parse_usage_header("x-mbx-used-weight"), None);
+    assert_eq!(parse_usage_header("x-mbx-used-weight-0m"), None);
+    assert_eq!(parse_usage_header("x-mbx-used-weight-1y"), None);
 }
 
 #[test]

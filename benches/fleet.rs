@@ -21,7 +21,7 @@
 //!
 //! Reproduce: `cargo bench --bench fleet --features fleet` (about 30 s).
 
-#![allow(missing_docs, clippy::unwrap_used)]
+#![allow(missing_docs, clippy::unwrap_used, clippy::float_arithmetic)] // ratios of timings, not money
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

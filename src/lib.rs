@@ -15,7 +15,7 @@
 //! | [`risk_limits`] | `supreme-risk-limits` | position, exposure, loss and drawdown limits with reservations |
 //! | [`gate`] | `supreme-gate` | the pre-trade gate: the only `Approval`, the live-order registry and journal |
 //! | [`binance`] | `supreme-binance` | Binance spot adapter: vault signing, rules, reconciliation, venue |
-//! | [`fleet`] | `supreme-fleet` | several instances on one account: shared limits, fleet kill switch, order ids, in Redis (feature `fleet`, off by default) |
+//! | `fleet` | `supreme-fleet` | several instances on one account: shared limits, fleet kill switch, order ids, in Redis (feature `fleet`, off by default) |
 //! | [`guard`] | `supreme-guard` | one `supreme.toml`, validated (line:column and the fix), built into each part's configuration |
 //!
 //! ```
@@ -44,7 +44,7 @@
 //! - `gate`: [`gate`] (with `risk-limits` and `net-guard`, their adapters as stages)
 //! - `binance`: [`binance`]
 //! - `guard`: [`guard`]
-//! - `fleet`: [`fleet`] (not in the defaults: it brings in the Redis client)
+//! - `fleet`: `fleet` (not in the defaults: it brings in the Redis client)
 
 #[cfg(feature = "audit")]
 pub use supreme_audit as audit;

@@ -12,6 +12,7 @@ use std::process::Command;
 
 use serde_json::Value;
 use supreme_security::audit::{Checkpoint, PublicKey, VerifyOptions, verify_log};
+use supreme_testkit::prometheus::sample;
 
 /// The example binary `cargo test` built beside this test's own binary.
 fn example() -> PathBuf {
@@ -134,4 +135,34 @@ fn the_audit_log_of_a_guarded_bot_run_holds_its_whole_story_and_verifies() {
     assert_eq!(of("EGRESS_DENIED").len(), 4);
     assert_eq!(of("VAULT_OPENED").len(), 1);
     assert!(!of("SIGNATURE_MADE").is_empty());
+
+    // The bot's own /metrics, scraped over HTTP before it shut down, counts
+    // what the log and the simulator saw.
+    let metrics = std::fs::read_to_string(dir.path().join("metrics.txt")).unwrap();
+    let decisions = |labels: &[&str]| sample(&metrics, "supreme_gate_decisions_total", labels);
+    assert_eq!(
+        decisions(&[r#"outcome="APPROVED""#]),
+        of("ORDER_APPROVED").len() as f64,
+        "{metrics}"
+    );
+    for guard in ["order-guard", "risk-limits", "kill-switch"] {
+        let logged = rejected.iter().filter(|(g, _)| g == guard).count();
+        let label = format!("guard=\"{guard}\"");
+        assert_eq!(decisions(&[&label]), logged as f64, "{guard}: {metrics}");
+    }
+    let day = [r#"kind="ORDERS""#, r#"interval_ms="86400000""#];
+    assert_eq!(
+        sample(&metrics, "supreme_rate_limit_used", &day),
+        posts as f64,
+        "every POST the exchange took counted once in the local window"
+    );
+    assert_eq!(
+        sample(
+            &metrics,
+            "supreme_kill_switch_state",
+            &[r#"state="halted""#]
+        ),
+        1.0
+    );
+    assert!(stdout.contains("kept as metrics.txt"), "{stdout}");
 }

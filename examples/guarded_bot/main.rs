@@ -16,6 +16,7 @@
 #![allow(clippy::print_stdout, missing_docs)]
 
 mod fills;
+mod metrics;
 mod report;
 mod setup;
 mod strategy;
@@ -140,7 +141,10 @@ async fn main() -> Result<(), BoxError> {
         Err(e) => println!("  RESET    refused: {e}"),
     }
 
-    section("5. The audit log");
+    section("5. Metrics, as Prometheus scrapes them");
+    metrics::show(&bot).await?;
+
+    section("6. The audit log");
     // The gate wrote each decision (ORDER_APPROVED / ORDER_REJECTED, with the
     // rule, limit and observed value) and each order it sent; the vault, the
     // client, net-guard and the kill switch wrote theirs. The bot writes no
@@ -166,7 +170,7 @@ async fn main() -> Result<(), BoxError> {
         "TAMPERED"
     };
 
-    section("6. Summary");
+    section("7. Summary");
     let tally = tally.lock().map_err(|_| "tally poisoned")?;
     tally.print(audit_line, venue, started.elapsed());
     println!("  files kept in {}", bot.dir.display());

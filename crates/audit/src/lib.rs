@@ -114,6 +114,7 @@ mod key;
 #[cfg(feature = "tracing")]
 mod layer;
 mod merkle;
+pub mod metrics;
 mod options;
 mod proofs;
 mod record;

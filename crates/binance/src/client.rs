@@ -315,6 +315,13 @@ impl BinanceClient {
                 self.unrecorded.fetch_add(1, Ordering::Relaxed);
             }
         }
+        tracing::debug!(
+            target: "supreme_binance",
+            method = req.method,
+            path = req.path,
+            status = sent.as_ref().map_or(0, |r| r.status),
+            "exchange call"
+        );
         let resp = sent.map_err(|e| match e {
             TransportError::NotSent(why) => TransportError::NotSent(scrub(&why, req)),
             TransportError::NoResponse(why) => TransportError::NoResponse(scrub(&why, req)),

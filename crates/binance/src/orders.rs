@@ -208,7 +208,15 @@ impl BinanceClient {
                 return Err(TransportError::KillSwitch(why).into());
             }
         };
-        let answer = self.send_order(&order, permit.into_permit()).await;
+        let span = tracing::info_span!(
+            target: "supreme_binance",
+            "place_order",
+            client_order_id = %dispatch.client_order_id(),
+            symbol = %order.symbol,
+        );
+        let answer =
+            tracing::Instrument::instrument(self.send_order(&order, permit.into_permit()), span)
+                .await;
         drop(in_flight);
         match &answer {
             Ok(state) => {

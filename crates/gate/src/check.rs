@@ -9,6 +9,7 @@ use supreme_order_guard::{ExchangeInfo, Order, OrderContext, Validator, Violatio
 
 use crate::journal::Journal;
 use crate::live::Registry;
+use crate::metrics::GateMetrics;
 use crate::{Approval, DecisionLog, Error, GateOptions, Outcome, RateCheck, Rejection, RiskCheck};
 
 /// What a [`Gate`] is built from. Every part is explicit: use
@@ -62,6 +63,7 @@ pub(crate) struct Inner<R: RiskCheck, L: RateCheck> {
     reconciled: AtomicBool,
     unrecorded: AtomicU64,
     bookkeeping_failures: AtomicU64,
+    pub(crate) metrics: GateMetrics,
 }
 
 impl<R: RiskCheck, L: RateCheck> Inner<R, L> {
@@ -83,6 +85,7 @@ impl<R: RiskCheck, L: RateCheck> Inner<R, L> {
             reconciled: AtomicBool::new(!journaled),
             unrecorded: AtomicU64::new(0),
             bookkeeping_failures: AtomicU64::new(0),
+            metrics: GateMetrics::register(),
         }
     }
 
@@ -144,6 +147,7 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
             self.inner.unrecorded.fetch_add(1, Ordering::Relaxed);
             return Err(Rejection::AuditBacklog);
         }
+        self.inner.metrics.approved();
         // Built in the caller's slot: the approval is moved no further.
         Ok(Approval::new(
             self.clone(),
@@ -157,7 +161,10 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
     /// Records a rejection (with its detail) and returns it.
     #[inline(never)]
     fn rejected(&self, order: &Order, now_ms: u64, r: Rejection<R::Breach>) -> Verdict<R, L> {
-        let detail = Some(Box::new(r.detail()));
+        let detail = r.detail();
+        GateMetrics::rejected(r.outcome(), &detail.rule);
+        tracing::debug!(target: "supreme_gate", outcome = r.outcome().as_str(), rule = %detail.rule, "order rejected");
+        let detail = Some(Box::new(detail));
         if !self
             .inner
             .parts

@@ -217,6 +217,7 @@ impl<R: RiskCheck, L: RateCheck> Dispatch<R, L> {
         inner
             .live
             .hold(&self.id, self.reservation.take(), LiveStatus::Unknown);
+        inner.metrics.unknown();
         let view = self.gate.inner.live.view(&self.id);
         if let Some(view) = view {
             let e = self

@@ -65,6 +65,7 @@ mod error;
 mod ids;
 mod journal;
 mod live;
+pub mod metrics;
 mod options;
 mod rejection;
 mod stages;

@@ -10,6 +10,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use supreme_core::event::{Event, Severity};
 use supreme_order_guard::{ClientOrderId, ONE, Order, Price, Quantity, Side, Symbol};
 
+use crate::metrics::GateMetrics;
 use crate::{Error, Gate, Pending, RateCheck, RiskCheck};
 
 /// How the exchange says an order stands.
@@ -214,6 +215,9 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
             let entry = map
                 .get_mut(id)
                 .ok_or_else(|| Error::UnknownOrder(id.to_string()))?;
+            if entry.view.status == LiveStatus::Unknown {
+                GateMetrics::reconciled(true);
+            }
             if let Some((qty, price)) = new_fill((entry.view.executed, entry.quote), &report) {
                 entry.view.executed = report.executed;
                 entry.quote = report.cumulative_quote;
@@ -275,6 +279,7 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
             .lock()
             .remove(id)
             .ok_or_else(|| Error::UnknownOrder(id.to_string()))?;
+        GateMetrics::reconciled(false);
         if let Some(res) = entry.reservation {
             inner.parts.risk.release(res);
         }
@@ -333,6 +338,7 @@ impl<R: RiskCheck, L: RateCheck> Gate<R, L> {
     }
 
     pub(crate) fn record(&self, event: &Event) -> Result<(), Error> {
+        tracing::debug!(target: "supreme_gate", event = event.kind(), severity = ?event.severity(), "order event");
         match self.inner.sink() {
             Some(sink) => sink.record(event).map_err(Error::Sink),
             None => Ok(()),

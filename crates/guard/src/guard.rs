@@ -32,6 +32,7 @@ use supreme_net_guard::ratelimit::ExchangeLimiter;
 use supreme_order_guard::{ExchangeInfo, Validator};
 use supreme_risk_limits::{CoarseClock, RiskBook};
 
+use crate::metrics::{Exporter, Parts};
 use crate::{Config, Environment, Error, Errors};
 
 /// The gate a [`Guard`] builds: the risk book and the exchange limiter as
@@ -66,6 +67,7 @@ pub struct Guard {
     triggers: triggers::Running,
     responder: Mutex<Option<ResponderHandle>>,
     audit_trips: Arc<Mutex<Option<KillSwitch>>>,
+    metrics: Option<Exporter>,
 }
 
 impl std::fmt::Debug for Guard {
@@ -145,6 +147,11 @@ impl Guard {
         &self.audit
     }
 
+    /// Where `/metrics` is served (`[metrics] listen`), when configured.
+    pub fn metrics_addr(&self) -> Option<std::net::SocketAddr> {
+        self.metrics.as_ref().map(Exporter::addr)
+    }
+
     /// The audit log's public key (to verify it).
     pub fn audit_key(&self) -> &PublicKey {
         &self.audit_key
@@ -210,8 +217,13 @@ impl Guard {
             triggers,
             responder,
             audit_trips,
+            metrics,
             ..
         } = self;
+        if let Some(m) = &metrics {
+            m.detach();
+        }
+        drop(metrics);
         gate.flush().map_err(|e| Error::start("gate", e))?;
         drop(responder);
         drop(triggers);
@@ -228,6 +240,7 @@ impl Guard {
         })?;
         let checkpoint = audit.close().map_err(|e| Error::start("audit log", e))?;
         audit::write_anchor(&config.audit, &checkpoint)?;
+        tracing::info!(target: "supreme_guard", records = checkpoint.size, "guard stopped, checkpoint written");
         Ok(checkpoint)
     }
 }
@@ -290,6 +303,28 @@ impl GuardBuilder {
         let venue = Arc::new(net::venue(&config, &switch, &audit, &conn, &vault)?);
         drop(vault);
         let (triggers, responder) = triggers::start(&config, &switch, &venue)?;
+        tracing::info!(
+            target: "supreme_guard",
+            exchange = %config.exchange.base_url,
+            symbols = config.exchange.symbols.len(),
+            kill_switch = ?switch.state(),
+            "guard started"
+        );
+        let metrics = match config.metrics {
+            Some(addr) => Some(
+                Exporter::start(
+                    addr,
+                    Parts {
+                        switch: switch.clone(),
+                        gate: gate.clone(),
+                        audit: audit.clone(),
+                        symbols: config.exchange.symbols.clone(),
+                    },
+                )
+                .await?,
+            ),
+            None => None,
+        };
         Ok(Guard {
             config,
             audit,
@@ -304,6 +339,7 @@ impl GuardBuilder {
             triggers,
             responder: Mutex::new(Some(responder)),
             audit_trips,
+            metrics,
         })
     }
 }

@@ -51,6 +51,7 @@ pub mod env;
 mod error;
 mod guard;
 mod located;
+pub mod metrics;
 mod passphrase;
 mod source;
 

@@ -168,8 +168,10 @@ impl fmt::Display for Action {
 /// Sends to an optional sink, as a core event stamped `now_ms` where the
 /// event carries no time of its own.
 pub(crate) fn emit(sink: Option<&EventSink>, now_ms: u64, event: &Event) -> Result<(), SinkError> {
+    let core = event.to_core(now_ms);
+    tracing::info!(target: "supreme_kill_switch", event = core.kind(), severity = ?core.severity(), "kill switch");
     match sink {
-        Some(sink) => sink.record(&event.to_core(now_ms)),
+        Some(sink) => sink.record(&core),
         None => Ok(()),
     }
 }

@@ -342,9 +342,9 @@ impl GuardedClient {
     /// A warning never stops the request, so a sink's refusal changes
     /// nothing here (the sink says what it could not keep).
     fn emit(&self, e: &Event) {
-        let _ = self
-            .events
-            .record(&e.to_core(supreme_core::Clock::now_ms(&supreme_core::SystemClock)));
+        let core = e.to_core(supreme_core::Clock::now_ms(&supreme_core::SystemClock));
+        tracing::warn!(target: "supreme_net_guard", event = core.kind(), severity = ?core.severity(), "egress");
+        let _ = self.events.record(&core);
     }
 }
 

@@ -73,6 +73,7 @@ pub mod client;
 pub mod danger;
 mod error;
 pub mod hsts;
+pub mod metrics;
 pub mod middleware;
 pub mod pin;
 pub mod policy;

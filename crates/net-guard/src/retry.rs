@@ -193,6 +193,7 @@ where
                 last: failure.to_string(),
             });
         }
+        crate::metrics::retried();
         tokio::time::sleep(delay).await;
     }
 }

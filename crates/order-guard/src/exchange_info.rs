@@ -146,6 +146,7 @@ impl ExchangeInfo {
                 return Err(Error::DuplicateSymbol(s.symbol.to_string()));
             }
         }
+        tracing::debug!(target: "supreme_order_guard", symbols = symbols.len(), "exchange rules loaded");
         Ok(Self {
             timezone: raw.timezone.into(),
             server_time: raw.server_time,

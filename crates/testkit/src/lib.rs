@@ -21,6 +21,7 @@ pub mod binance;
 pub mod dns;
 pub mod guard_file;
 pub mod http;
+pub mod prometheus;
 pub mod redis;
 pub mod relay;
 pub mod sim_exchange;

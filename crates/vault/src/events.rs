@@ -47,6 +47,7 @@ pub(crate) fn event(kind: &'static str, severity: Severity, at_ms: u64) -> Event
 
 /// Records `event` into `sink` (if any); a refusal is [`Error::Unrecorded`].
 pub(crate) fn record(sink: Option<&Arc<dyn Sink>>, event: &Event) -> Result<(), Error> {
+    tracing::debug!(target: "supreme_vault", event = event.kind(), severity = ?event.severity(), "vault");
     match sink {
         Some(sink) => sink.record(event).map_err(|source| Error::Unrecorded {
             kind: event.kind(),

@@ -110,6 +110,10 @@ pub(crate) struct Shared {
     pub(crate) appended: AtomicU64,
     pub(crate) synced: AtomicU64,
     pub(crate) halted: AtomicBool,
+    /// Appends handed to the writer thread and not yet taken by it.
+    pub(crate) queued: AtomicU64,
+    /// When the newest checkpoint was signed, Unix ms.
+    pub(crate) checkpoint_ms: AtomicU64,
 }
 
 impl Shared {
@@ -117,6 +121,7 @@ impl Shared {
     /// once, and returns the error to report.
     pub(crate) fn fail(&self, err: Error, policy: &crate::options::OnWriteFailure) -> Error {
         let reason = err.to_string();
+        tracing::error!(target: "supreme_audit", %reason, "the audit log failed");
         if let Ok(mut r) = self.reason.lock() {
             r.get_or_insert(reason.clone());
         }
@@ -232,6 +237,22 @@ impl AuditLog {
             mono_ns: mono_ns(&*self.clock),
         };
         let tx = self.tx.as_ref().ok_or(Error::Closed)?;
+        // Counted before the send so the writer's decrement never runs first.
+        self.shared.queued.fetch_add(1, Ordering::AcqRel);
+        let sent = self.enqueue(tx, pending, wants_sync, block);
+        if sent.is_err() {
+            self.shared.queued.fetch_sub(1, Ordering::AcqRel);
+        }
+        sent
+    }
+
+    fn enqueue(
+        &self,
+        tx: &SyncSender<Msg>,
+        pending: Pending,
+        wants_sync: bool,
+        block: bool,
+    ) -> Result<Appended> {
         if wants_sync {
             let (rtx, rrx) = mpsc::sync_channel(1);
             tx.send(Msg::Append(pending, Some(rtx)))
@@ -327,6 +348,27 @@ impl AuditLog {
     /// Records known synced to disk.
     pub fn synced(&self) -> u64 {
         self.shared.synced.load(Ordering::Acquire)
+    }
+
+    /// Events queued for the writer thread and not yet written (the
+    /// `supreme_audit_queue_depth` gauge).
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir()?;
+    /// use supreme_audit::{AuditLog, Options, SigningKey};
+    /// let log = AuditLog::open(dir.path().join("a.log"), Options::new(SigningKey::generate("doc")?.0))?;
+    /// log.sync()?;
+    /// assert_eq!(log.queue_depth(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn queue_depth(&self) -> u64 {
+        self.shared.queued.load(Ordering::Acquire)
+    }
+
+    /// When the newest checkpoint was signed (Unix ms; the log's opening
+    /// time until the first one).
+    pub fn last_checkpoint_ms(&self) -> u64 {
+        self.shared.checkpoint_ms.load(Ordering::Acquire)
     }
 }
 

@@ -94,6 +94,9 @@ pub(crate) fn open(path: &Path, options: Options) -> Result<AuditLog> {
     );
     let shared = Arc::new(Shared::default());
     shared
+        .checkpoint_ms
+        .store(options.clock.now_ms(), std::sync::atomic::Ordering::Release);
+    shared
         .appended
         .store(state.next_seq, std::sync::atomic::Ordering::Release);
     shared

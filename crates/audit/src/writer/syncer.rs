@@ -159,11 +159,13 @@ fn run(inner: &Inner) {
                 None => return,
             }
         };
+        let started = std::time::Instant::now();
         let result = inner
             .fault
             .as_ref()
             .map_or(Ok(()), FaultInjector::check)
             .and_then(|()| file.sync_data());
+        crate::metrics::fsynced(started.elapsed());
         let mut q = inner.lock();
         match result {
             Ok(()) => {

@@ -137,6 +137,7 @@ impl Worker {
     fn handle(&mut self, msg: Msg, replies: &mut Vec<(Reply<u64>, u64)>) -> Flow {
         match msg {
             Msg::Append(p, reply) => {
+                self.shared.queued.fetch_sub(1, Ordering::AcqRel);
                 let result = self.append(&p);
                 match (result, reply) {
                     (Ok(seq), Some(r)) => replies.push((r, seq)),
@@ -333,6 +334,9 @@ impl Worker {
         self.write_internal("CHECKPOINT", &details);
         self.since_checkpoint = 0;
         self.last_checkpoint_ms = saturating_i64(self.opts.clock.now_ms());
+        self.shared
+            .checkpoint_ms
+            .store(self.opts.clock.now_ms(), Ordering::Release);
         Ok(cp)
     }
 

@@ -159,6 +159,31 @@ impl<C: Clock> ExchangeLimiter<C> {
             })
     }
 
+    /// Every window's limit and the units used in its current window, in
+    /// the order of the limits (for metrics and status views).
+    ///
+    /// ```
+    /// use supreme_net_guard::{Cost, ExchangeLimiter, FakeClock, LimitKind, RateLimit};
+    /// let limiter = ExchangeLimiter::new(
+    ///     vec![RateLimit::new(LimitKind::Orders, 10_000, 50)?],
+    ///     FakeClock::new(0),
+    /// )?;
+    /// limiter.try_acquire(Cost::order(1))?;
+    /// assert_eq!(limiter.usage()[0].1, 1);
+    /// # Ok::<(), supreme_net_guard::Error>(())
+    /// ```
+    pub fn usage(&self) -> Vec<(RateLimit, u32)> {
+        let now = self.clock.now_ms();
+        let mut st = self.lock();
+        st.windows
+            .iter_mut()
+            .map(|w| {
+                w.roll(now);
+                (w.limit, w.used)
+            })
+            .collect()
+    }
+
     /// Corrects the counts from response headers (`X-MBX-USED-WEIGHT-1M`,
     /// `X-MBX-ORDER-COUNT-10S`, ...): a window's count only ever goes up to
     /// what the exchange says, never down (requests may still be in flight).
@@ -192,6 +217,7 @@ impl<C: Clock> ExchangeLimiter<C> {
                 u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
             })
         };
+        crate::metrics::throttled(status);
         let mut st = self.lock();
         match status {
             429 => {

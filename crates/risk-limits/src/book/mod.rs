@@ -358,6 +358,7 @@ impl<C: Clock> RiskBook<C> {
         if let Some(events) = &self.events {
             let records = breaches.iter().map(Breach::to_event);
             for e in records.chain(drifts.iter().map(Drift::to_event)) {
+                tracing::warn!(target: "supreme_risk_limits", event = e.kind(), severity = ?e.severity(), "risk");
                 if events.record(&e).is_err() {
                     self.unrecorded.fetch_add(1, Ordering::Relaxed);
                 }

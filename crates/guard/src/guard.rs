@@ -272,6 +272,11 @@ impl GuardBuilder {
             Some(p) => p,
             None => crate::vault_passphrase(&config.vault, &Environment::process())?,
         };
+        if config.metrics.is_some() {
+            // Before any part registers its counters (the gate's are
+            // registered when it is built).
+            crate::metrics::recorder()?;
+        }
         let (audit, audit_key, audit_trips) = audit::open(&config.audit)?;
         let switch = triggers::switch(&config, &audit, first_run.as_deref())?;
         *audit_trips.lock().unwrap_or_else(PoisonError::into_inner) = Some(switch.clone());

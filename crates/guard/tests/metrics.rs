@@ -64,6 +64,18 @@ async fn counters_match_the_simulator_and_gauges_the_parts() {
     let guard = rig.first_run().await;
     let addr = guard.metrics_addr().unwrap();
     assert!(addr.ip().is_loopback());
+    // The recorder is process-wide: count from what is there now.
+    let before = scrape(addr).await;
+    let approved_before = sample(
+        &before,
+        "supreme_gate_decisions_total",
+        &[r#"outcome="APPROVED""#],
+    );
+    let rejected_before = sample(
+        &before,
+        "supreme_gate_decisions_total",
+        &[r#"outcome="ORDER_REJECTED""#, r#"guard="order-guard""#],
+    );
 
     for (i, price) in ["25000", "24000", "24500"].into_iter().enumerate() {
         let approval = guard

@@ -22,7 +22,7 @@
 //!
 //! The recorder is process-wide (the facade has one): the first guard
 //! with `[metrics]` installs it, and a process that already installed
-//! another recorder gets [`Error::Start`](crate::Error::Start) naming the
+//! another recorder gets [`Error::Start`] naming the
 //! conflict. Run one guard per process when you scrape it.
 //!
 //! ```no_run

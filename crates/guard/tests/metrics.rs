@@ -97,7 +97,7 @@ async fn counters_match_the_simulator_and_gauges_the_parts() {
     assert_eq!(posted, 3);
     let decisions = "supreme_gate_decisions_total";
     assert_eq!(
-        sample(&text, decisions, &[r#"outcome="APPROVED""#]),
+        sample(&text, decisions, &[r#"outcome="APPROVED""#]) - approved_before,
         posted as f64,
         "{text}"
     );
@@ -106,7 +106,7 @@ async fn counters_match_the_simulator_and_gauges_the_parts() {
             &text,
             decisions,
             &[r#"outcome="ORDER_REJECTED""#, r#"guard="order-guard""#]
-        ),
+        ) - rejected_before,
         1.0,
         "{text}"
     );
@@ -172,7 +172,7 @@ async fn counters_match_the_simulator_and_gauges_the_parts() {
     );
     // The halt's cancels and close orders do not pass the gate.
     assert_eq!(
-        sample(&text, decisions, &[r#"outcome="APPROVED""#]),
+        sample(&text, decisions, &[r#"outcome="APPROVED""#]) - approved_before,
         posted as f64
     );
     assert_eq!(sample(&text, decisions, &[r#"outcome="HALTED""#]), 0.0);

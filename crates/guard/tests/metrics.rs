@@ -9,26 +9,12 @@ mod support;
 
 use std::net::SocketAddr;
 
-use support::sim::Rig;
+use support::sim::{Rig, context};
 use supreme_core::{ClientOrderId, Side, Symbol};
 use supreme_kill_switch::{State, TripRequest};
-use supreme_order_guard::{OpenOrderCounts, Order, OrderContext, Price, Quantity, ReferencePrice};
+use supreme_order_guard::Order;
 use supreme_testkit::prometheus::{self, sample};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-fn context(price: &str) -> OrderContext<'static> {
-    let now = supreme_core::Clock::now_ms(&supreme_core::SystemClock);
-    let price: Price = price.parse().unwrap();
-    let mut ctx = OrderContext::new(now)
-        .with_open_orders(OpenOrderCounts::default(), OpenOrderCounts::default())
-        .with_base_position(Quantity::ZERO);
-    ctx.reference = Some(ReferencePrice {
-        price,
-        observed_at_ms: now,
-    });
-    ctx.worst_case_price = Some(price);
-    ctx
-}
 
 fn order(qty: &str, price: &str, id: &str) -> Order {
     Order::limit(

@@ -7,13 +7,13 @@
 
 mod support;
 
-use support::sim::Rig;
+use support::sim::{Rig, context};
 use supreme_audit::{VerifyOptions, verify_log};
 use supreme_core::{ClientOrderId, Side, Symbol};
 use supreme_gate::Rejection;
 use supreme_guard::{Error, Guard};
 use supreme_kill_switch::State;
-use supreme_order_guard::{OpenOrderCounts, Order, OrderContext, Price, Quantity, ReferencePrice};
+use supreme_order_guard::Order;
 
 fn btc() -> Symbol {
     Symbol::new("BTCUSDT").unwrap()
@@ -22,20 +22,6 @@ fn btc() -> Symbol {
 fn order(side: Side, qty: &str, price: &str, id: &str) -> Order {
     Order::limit(btc(), side, qty.parse().unwrap(), price.parse().unwrap())
         .with_client_order_id(ClientOrderId::new(id).unwrap())
-}
-
-fn context(price: &str) -> OrderContext<'static> {
-    let now = supreme_core::Clock::now_ms(&supreme_core::SystemClock);
-    let price: Price = price.parse().unwrap();
-    let mut ctx = OrderContext::new(now)
-        .with_open_orders(OpenOrderCounts::default(), OpenOrderCounts::default())
-        .with_base_position(Quantity::ZERO);
-    ctx.reference = Some(ReferencePrice {
-        price,
-        observed_at_ms: now,
-    });
-    ctx.worst_case_price = Some(price);
-    ctx
 }
 
 async fn buy(guard: &Guard, qty: &str, price: &str, id: &str) -> String {

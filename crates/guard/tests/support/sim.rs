@@ -127,3 +127,22 @@ impl Rig {
         self.dir.path().join(rel)
     }
 }
+
+/// An order context at `price`, observed now, with no open orders and no
+/// position.
+pub(crate) fn context(price: &str) -> supreme_order_guard::OrderContext<'static> {
+    let now = supreme_core::Clock::now_ms(&supreme_core::SystemClock);
+    let price: supreme_order_guard::Price = price.parse().unwrap();
+    let mut ctx = supreme_order_guard::OrderContext::new(now)
+        .with_open_orders(
+            supreme_order_guard::OpenOrderCounts::default(),
+            supreme_order_guard::OpenOrderCounts::default(),
+        )
+        .with_base_position(supreme_order_guard::Quantity::ZERO);
+    ctx.reference = Some(supreme_order_guard::ReferencePrice {
+        price,
+        observed_at_ms: now,
+    });
+    ctx.worst_case_price = Some(price);
+    ctx
+}
